@@ -1,0 +1,103 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The one catalogue of error codes the service answers with, over GraphQL (`extensions.code`) and over HTTP
+ * (`{"error": {"code", "message", ...}}` with the status below). The README's error table is checked against
+ * this list by a test, so a code cannot be added without being documented.
+ */
+export const ERROR_CATALOGUE = {
+  BAD_USER_INPUT: {
+    status: 400,
+    meaning: 'A value in the request is malformed or out of range; `extensions.field` names it (a JSON path for OpenLineage events).',
+  },
+  NOT_FOUND: {
+    status: 404,
+    meaning: 'A referenced entity does not exist; `extensions.ref` names the missing reference.',
+  },
+  CONFLICT: {
+    status: 409,
+    meaning: 'The request contradicts what is recorded, e.g. a different value for an immutable version or an out-of-order deployment.',
+  },
+  UNAUTHENTICATED: {
+    status: 401,
+    meaning: 'No valid credentials were sent.',
+  },
+  FORBIDDEN: {
+    status: 403,
+    meaning: "The credentials are valid but their role does not allow the operation.",
+  },
+  LIMIT_EXCEEDED: {
+    status: 400,
+    meaning: 'The request went over a configured limit (depth, cost, page size, node budget, body size, transaction time); `extensions.limit` names it.',
+  },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    meaning: 'Neo4j cannot be reached or is not ready; retry later (OpenLineage clients retry on 503).',
+  },
+  INTERNAL_SERVER_ERROR: {
+    status: 500,
+    meaning: 'An unexpected failure; the cause is logged with the request id, never shown to the client.',
+  },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export class LineageError extends GraphQLError {
+  readonly code: ErrorCode;
+  readonly status: number;
+
+  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { ...extensions, code } });
+    this.code = code;
+    this.status = ERROR_CATALOGUE[code].status;
+  }
+}
+
+/** A malformed or out-of-range value. `field` is the input path of the value, e.g. `input.outputs[2].version`. */
+export class BadInputError extends LineageError {
+  constructor(field: string, message: string) {
+    super('BAD_USER_INPUT', `${field}: ${message}`, { field });
+  }
+}
+
+export class NotFoundError extends LineageError {
+  constructor(kind: string, ref: string) {
+    super('NOT_FOUND', `${kind} ${ref} does not exist`, { kind, ref });
+  }
+}
+
+export class ConflictError extends LineageError {
+  constructor(message: string, extensions: Record<string, unknown> = {}) {
+    super('CONFLICT', message, extensions);
+  }
+}
+
+export class LimitExceededError extends LineageError {
+  constructor(limit: string, message: string) {
+    super('LIMIT_EXCEEDED', `${message} (limit: ${limit})`, { limit });
+  }
+}
+
+export class ServiceUnavailableError extends LineageError {
+  constructor(message = 'the graph database is unavailable; retry later') {
+    super('SERVICE_UNAVAILABLE', message);
+  }
+}
+
+export class UnauthenticatedError extends LineageError {
+  constructor(message = 'authentication required: send Authorization: Bearer <api key or JWT>') {
+    super('UNAUTHENTICATED', message);
+  }
+}
+
+export class ForbiddenError extends LineageError {
+  constructor(message: string) {
+    super('FORBIDDEN', message);
+  }
+}
+
+export class InternalError extends LineageError {
+  constructor() {
+    super('INTERNAL_SERVER_ERROR', 'internal error; the cause is logged on the server');
+  }
+}

@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import type { ReadinessService } from '../health/readiness.service';
+import type { Services } from '../services';
+import { registerGraphQLRoute } from './graphql.route';
+import { registerHealthRoutes } from './health.routes';
+
+export interface AppDependencies {
+  logger: Logger;
+  schema: GraphQLSchema;
+  services: Services;
+  readiness: ReadinessService;
+  bodyLimitBytes?: number;
+}
+
+/** The HTTP front door: every route of the service on one Fastify instance, not yet listening. */
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: deps.bodyLimitBytes ?? 5 * 1024 * 1024,
+    // Honour a request id set by a proxy, so one id follows the request through every log line.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  registerHealthRoutes(app, deps.readiness);
+  await registerGraphQLRoute(app, { schema: deps.schema, services: deps.services, logger: deps.logger });
+  return app;
+}

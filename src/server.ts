@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { Database } from './db/database';
+import { loadMigrationFiles, Migrator } from './db/migrator';
+import { buildLineageSchema } from './graphql/schema';
+import { ReadinessService } from './health/readiness.service';
+import { buildApp } from './http/app';
+import { MIGRATIONS_DIR, packageVersion } from './paths';
+import { createServices, type Services } from './services';
+
+export interface RunningService {
+  url: string;
+  app: FastifyInstance;
+  db: Database;
+  services: Services;
+  /** Stops accepting requests, lets those in flight finish, then closes the driver. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: connects to Neo4j, applies migrations, wires services to the front doors and starts
+ * listening. Used by `npm start` and by the tests, so both run the same service.
+ */
+export async function startService(config: Config, neo4jUri: string, logger: Logger): Promise<RunningService> {
+  const db = Database.connect({ ...config.neo4j, uri: neo4jUri }, logger);
+  try {
+    await db.waitUntilReachable(config.neo4j.connectTimeoutMs);
+    const migrator = new Migrator(db, loadMigrationFiles(MIGRATIONS_DIR), logger);
+    const applied = await migrator.migrate();
+    logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'schema is up to date');
+
+    const services = createServices(db, packageVersion());
+    const app = await buildApp({
+      logger,
+      schema: await buildLineageSchema(),
+      services,
+      readiness: new ReadinessService(db, migrator),
+    });
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      app,
+      db,
+      services,
+      stop() {
+        stopping ??= (async () => {
+          await app.close();
+          await db.close();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,50 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { loadConfig, type Config } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { startService, type RunningService } from '../../src/server';
+
+/** The Neo4j the test runner provides (a throwaway local one, or the user's NEO4J_URI). */
+export function testNeo4jUri(): string {
+  const uri = process.env.NEO4J_URI;
+  if (!uri) {
+    throw new Error('NEO4J_URI is not set: run integration tests through `npm test`, which starts a throwaway Neo4j');
+  }
+  return uri;
+}
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LINEAGE_DEMO: 'off', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env });
+}
+
+export interface TestService extends RunningService {
+  /** POSTs a GraphQL operation; returns the parsed body (data and errors). */
+  graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLBody<T>>;
+}
+
+export interface GraphQLBody<T> {
+  data?: T;
+  errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }>;
+}
+
+/** Starts the real service (same composition root as `npm start`) on a free port against the test Neo4j. */
+export async function startTestService(env: Record<string, string> = {}, uri = testNeo4jUri()): Promise<TestService> {
+  const config = testConfig(env);
+  const service = await startService(config, uri, createLogger(config.logLevel));
+  return {
+    ...service,
+    async graphql(query, variables, headers = {}) {
+      const response = await fetch(`${service.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as GraphQLBody<any>;
+    },
+  };
+}
+
+/** A random namespace so that each test writes, reads and removes only its own data. */
+export function uniqueNamespace(prefix = 'test'): string {
+  return `${prefix}-${randomBytes(6).toString('hex')}`;
+}

@@ -8,3 +8,8 @@ CREATE INDEX deployment_environment IF NOT EXISTS FOR (n:Deployment) ON (n.envir
 CREATE INDEX deployment_name IF NOT EXISTS FOR (n:Deployment) ON (n.name);
 CREATE INDEX commit_sha IF NOT EXISTS FOR (n:Commit) ON (n.sha);
 CREATE INDEX run_run_id IF NOT EXISTS FOR (n:Run) ON (n.runId);
+CREATE INDEX deployment_slot IF NOT EXISTS FOR (n:Deployment) ON (n.name, n.environment);
+CREATE INDEX deployment_deployed_at IF NOT EXISTS FOR (n:Deployment) ON (n.deployedAt);
+CREATE INDEX run_job_id IF NOT EXISTS FOR (n:Run) ON (n.jobId);
+CREATE INDEX dataset_version_created_at IF NOT EXISTS FOR (n:DatasetVersion) ON (n.createdAt);
+CREATE INDEX model_version_created_at IF NOT EXISTS FOR (n:ModelVersion) ON (n.createdAt);

@@ -1,13 +1,34 @@
 import type { Database } from './db/database';
+import { CommitService } from './lineage/commit/commit.service';
+import { DatasetService } from './lineage/dataset/dataset.service';
+import { DeploymentService } from './lineage/deployment/deployment.service';
+import { JobService } from './lineage/job/job.service';
+import { ModelService } from './lineage/model/model.service';
+import { RunService } from './lineage/run/run.service';
 import type { ServiceInfo } from './system/service-info.type';
 
 /** The services the front doors (GraphQL, OpenLineage route, CLI) may call; built once in the composition root. */
 export interface Services {
   serviceInfo(): ServiceInfo;
+  datasets: DatasetService;
+  jobs: JobService;
+  commits: CommitService;
+  runs: RunService;
+  models: ModelService;
+  deployments: DeploymentService;
 }
 
 export function createServices(db: Database, version: string): Services {
+  const datasets = new DatasetService(db);
+  const jobs = new JobService(db);
+  const commits = new CommitService(db);
   return {
     serviceInfo: () => ({ version, database: db.databaseName }),
+    datasets,
+    jobs,
+    commits,
+    runs: new RunService(db, datasets, jobs, commits),
+    models: new ModelService(db),
+    deployments: new DeploymentService(db),
   };
 }

@@ -1,12 +1,32 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { CommitResolver } from '../lineage/commit/commit.resolver';
+import { DatasetResolver } from '../lineage/dataset/dataset.resolver';
+import { DatasetVersionResolver } from '../lineage/dataset/dataset-version.resolver';
+import { DeploymentResolver } from '../lineage/deployment/deployment.resolver';
+import { JobResolver } from '../lineage/job/job.resolver';
+import { ModelResolver } from '../lineage/model/model.resolver';
+import { ModelVersionResolver } from '../lineage/model/model-version.resolver';
+import { NodeResolver } from '../lineage/node/node.resolver';
+import { RunResolver } from '../lineage/run/run.resolver';
 import { ServiceInfoResolver } from '../system/service-info.resolver';
 
 /** The GraphQL schema, built from the resolver classes; schema/schema.graphql is its committed print. */
 export function buildLineageSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [ServiceInfoResolver],
+    resolvers: [
+      NodeResolver,
+      DatasetResolver,
+      DatasetVersionResolver,
+      JobResolver,
+      RunResolver,
+      CommitResolver,
+      ModelResolver,
+      ModelVersionResolver,
+      DeploymentResolver,
+      ServiceInfoResolver,
+    ],
     // Input is validated by the services, which know the domain rules; class-validator is not used.
     validate: false,
   });

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { CausalScope, withCausalScope } from '../db/database';
 import { LineageError } from '../errors';
 import type { GraphQLContext } from '../graphql/context';
+import { createLoaders } from '../graphql/loaders';
 import type { Services } from '../services';
 
 /** Clients send this header back to read their own writes, also from another instance against a cluster. */
@@ -30,9 +31,11 @@ export async function registerGraphQLRoute(app: FastifyInstance, options: GraphQ
   await apollo.start();
 
   const handler = fastifyApolloHandler(apollo, {
-    context: async (request: FastifyRequest) => ({
+    context: async (request: FastifyRequest): Promise<GraphQLContext> => ({
       requestId: String(request.id),
+      actor: 'anonymous',
       services: options.services,
+      loaders: createLoaders(options.services),
       causal: causalScopeOf(request),
     }),
   });

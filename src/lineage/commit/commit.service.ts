@@ -1,0 +1,105 @@
+import type { Database, Tx } from '../../db/database';
+import { BadInputError, ConflictError } from '../../errors';
+import { ids, normalizeRepository } from '../common/ids';
+import { inKeyOrder } from '../common/key-order';
+import { mapPage, pageRequest, type Page } from '../common/page';
+import { optionalInstant, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../common/validate';
+import { describeConflicts, mergeWriteOnce } from '../common/write-once';
+import { RunRepository, toRun } from '../run/run.repository';
+import type { Run } from '../run/run.type';
+import { CommitRepository } from './commit.repository';
+import type { Commit } from './commit.type';
+
+export interface CommitFields {
+  repository: string;
+  sha: string;
+  branch?: string | null;
+  author?: string | null;
+  message?: string | null;
+  committedAt?: Date | string | null;
+}
+
+export interface NormalizedCommit {
+  id: string;
+  repository: string;
+  sha: string;
+  values: { branch: string | null; author: string | null; message: string | null; committedAt: string | null };
+}
+
+const SHA = /^[0-9a-f]{7,64}$/;
+
+export function normalizeCommit(field: string, input: CommitFields): NormalizedCommit {
+  const repository = normalizeRepository(requiredName(`${field}.repository`, input.repository, INPUT_LIMITS.uri));
+  const sha = requiredName(`${field}.sha`, input.sha, 64).toLowerCase();
+  if (!SHA.test(sha)) throw new BadInputError(`${field}.sha`, `'${input.sha}' is not a commit SHA (7 to 64 hex characters)`);
+  return {
+    id: ids.commit(repository, sha),
+    repository,
+    sha,
+    values: {
+      branch: optionalName(`${field}.branch`, input.branch),
+      author: optionalText(`${field}.author`, input.author, INPUT_LIMITS.name),
+      message: optionalText(`${field}.message`, input.message),
+      committedAt: optionalInstant(`${field}.committedAt`, input.committedAt),
+    },
+  };
+}
+
+export class CommitService {
+  constructor(
+    private readonly db: Database,
+    private readonly commits = new CommitRepository(),
+    private readonly runs = new RunRepository(),
+  ) {}
+
+  /**
+   * Records a commit inside the caller's transaction. Commits are immutable, except that the branch is only the
+   * one it was first seen on (the same SHA legitimately lives on several branches).
+   */
+  async recordCommit(tx: Tx, commit: NormalizedCommit, at: string): Promise<void> {
+    const recorded = (await this.commits.findByIds(tx, [commit.id])).get(commit.id);
+    const { branch, ...immutable } = commit.values;
+    const recordedImmutable = recorded
+      ? { author: recorded.author, message: recorded.message, committedAt: recorded.committedAt?.toISOString() ?? null }
+      : null;
+    const merge = mergeWriteOnce(recordedImmutable, immutable);
+    if (merge.conflicts.length > 0) {
+      throw new ConflictError(`commit ${commit.sha} of ${commit.repository} is immutable: ${describeConflicts(merge.conflicts)}`, { ref: commit.id });
+    }
+    const { committedAt, ...fill } = merge.fill;
+    await this.commits.write(tx, [
+      {
+        id: commit.id,
+        repository: commit.repository,
+        sha: commit.sha,
+        at,
+        fill: { ...fill, ...(branch !== null && !recorded?.branch ? { branch } : {}) } as { branch?: string; author?: string; message?: string },
+        committedAt: committedAt ?? null,
+      },
+    ]);
+  }
+
+  findByIds(commitIds: readonly string[]): Promise<Array<Commit | null>> {
+    return this.db.read('commitsByIds', async (tx) => inKeyOrder(commitIds, await this.commits.findByIds(tx, commitIds)));
+  }
+
+  async findByKey(repository: string, sha: string): Promise<Commit | null> {
+    const commit = normalizeCommit('commit', { repository, sha });
+    const [found] = await this.findByIds([commit.id]);
+    return found ?? null;
+  }
+
+  runPages(keys: ReadonlyArray<{ commitId: string; first?: number | null; after?: string | null }>): Promise<Page<Run>[]> {
+    const requests = keys.map((key) => ({ parentId: key.commitId, request: pageRequest(key.first, key.after) }));
+    return this.db.read('commitRunPages', async (tx) => (await this.runs.runPagesOfCommits(tx, requests)).map((page) => mapPage(page, toRun)));
+  }
+
+  list(filter: { repository?: string | null; shaPrefix?: string | null }, first?: number | null, after?: string | null): Promise<Page<Commit>> {
+    const repository = optionalName('repository', filter.repository, INPUT_LIMITS.uri);
+    const shaPrefix = optionalName('shaPrefix', filter.shaPrefix, 64);
+    const request = pageRequest(first, after);
+    return this.db.read('listCommits', (tx) =>
+      this.commits.list(tx, { repository: repository === null ? null : normalizeRepository(repository), shaPrefix: shaPrefix?.toLowerCase() ?? null }, request),
+    );
+  }
+}

@@ -1,0 +1,197 @@
+import type { Database, Tx } from '../../db/database';
+import { BadInputError, ConflictError } from '../../errors';
+import { ids } from '../common/ids';
+import { toJsonProperty } from '../common/json-property';
+import { mapPage, pageRequest, type Page } from '../common/page';
+import { boundedList, instant, optionalCount, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../common/validate';
+import type { WriteContext } from '../common/write-context';
+import { describeConflicts, mergeWriteOnce } from '../common/write-once';
+import { inKeyOrder } from '../common/key-order';
+import { DatasetRepository, toDatasetVersion, type DatasetFilter, type DatasetVersionWrite } from './dataset.repository';
+import type { Dataset } from './dataset.type';
+import type { DatasetVersion } from './dataset-version.type';
+
+export interface DatasetVersionFields {
+  namespace: string;
+  name: string;
+  version: string;
+  digest?: string | null;
+  uri?: string | null;
+  schema?: ReadonlyArray<{ name: string; type?: string | null; description?: string | null }> | null;
+  rowCount?: number | null;
+  createdAt?: Date | string | null;
+}
+
+export interface RecordedVersions {
+  /** The versions as recorded after the write, in input order. */
+  versions: DatasetVersion[];
+  /** Ids of the versions this write created. */
+  created: Set<string>;
+}
+
+/** A version input after validation, with its ids computed. */
+export interface NormalizedDatasetVersion {
+  id: string;
+  datasetId: string;
+  namespace: string;
+  name: string;
+  version: string;
+  createdAt: string | null;
+  values: { digest: string | null; uri: string | null; schemaJson: string | null; rowCount: number | null };
+}
+
+export class DatasetService {
+  constructor(
+    private readonly db: Database,
+    private readonly datasets = new DatasetRepository(),
+  ) {}
+
+  async registerDataset(_context: WriteContext, input: { namespace: string; name: string; description?: string | null }): Promise<Dataset> {
+    const namespace = requiredName('namespace', input.namespace);
+    const name = requiredName('name', input.name);
+    const description = optionalText('description', input.description);
+    const id = ids.dataset(namespace, name);
+    return this.db.write('registerDataset', async (tx) => {
+      await this.datasets.upsert(tx, [{ id, namespace, name, description, at: new Date().toISOString() }]);
+      const dataset = (await this.datasets.findByIds(tx, [id])).get(id);
+      return dataset!;
+    });
+  }
+
+  async registerDatasetVersion(_context: WriteContext, input: DatasetVersionFields): Promise<DatasetVersion> {
+    const version = normalizeDatasetVersion('', input);
+    return this.db.write('registerDatasetVersion', async (tx) => {
+      const { versions } = await this.recordVersions(tx, [version], new Date().toISOString());
+      return versions[0]!;
+    });
+  }
+
+  /**
+   * Creates or completes versions inside the caller's transaction (runs record their inputs and outputs through
+   * this). A value that contradicts a recorded one fails the whole transaction with CONFLICT.
+   */
+  async recordVersions(tx: Tx, versions: readonly NormalizedDatasetVersion[], defaultCreatedAt: string): Promise<RecordedVersions> {
+    if (versions.length === 0) return { versions: [], created: new Set() };
+    const unique = dedupe(versions);
+    const recorded = await this.datasets.findVersionsByIds(tx, [...unique.keys()]);
+    const writes: DatasetVersionWrite[] = [];
+    for (const version of unique.values()) {
+      const merge = mergeWriteOnce(recorded.get(version.id) ?? null, version.values);
+      if (merge.conflicts.length > 0) {
+        throw new ConflictError(
+          `dataset version ${version.namespace}/${version.name}@${version.version} is immutable: ${describeConflicts(merge.conflicts)}`,
+          { ref: version.id, fields: merge.conflicts.map((c) => c.field) },
+        );
+      }
+      writes.push({
+        id: version.id,
+        datasetId: version.datasetId,
+        namespace: version.namespace,
+        name: version.name,
+        version: version.version,
+        createdAt: version.createdAt ?? defaultCreatedAt,
+        fill: merge.fill as DatasetVersionWrite['fill'],
+      });
+    }
+    await this.datasets.writeVersions(tx, writes);
+    const after = await this.datasets.findVersionsByIds(tx, versions.map((v) => v.id));
+    return {
+      versions: versions.map((v) => toDatasetVersion(after.get(v.id)!)),
+      created: new Set([...unique.keys()].filter((id) => !recorded.has(id))),
+    };
+  }
+
+  /** For each reference, the version of the dataset that was current at `at` (null if it had none then). */
+  async versionsCurrentAt(tx: Tx, refs: ReadonlyArray<{ datasetId: string; at: string }>): Promise<Array<DatasetVersion | null>> {
+    const versions = await this.datasets.versionsCurrentAt(tx, refs);
+    return versions.map((version) => (version ? toDatasetVersion(version) : null));
+  }
+
+  findByIds(datasetIds: readonly string[]): Promise<Array<Dataset | null>> {
+    return this.db.read('datasetsByIds', async (tx) => inKeyOrder(datasetIds, await this.datasets.findByIds(tx, datasetIds)));
+  }
+
+  findVersionsByIds(versionIds: readonly string[]): Promise<Array<DatasetVersion | null>> {
+    return this.db.read('datasetVersionsByIds', async (tx) =>
+      inKeyOrder(versionIds, await this.datasets.findVersionsByIds(tx, versionIds)).map((v) => (v ? toDatasetVersion(v) : null)),
+    );
+  }
+
+  async findByKey(namespace: string, name: string): Promise<Dataset | null> {
+    const [dataset] = await this.findByIds([ids.dataset(requiredName('namespace', namespace), requiredName('name', name))]);
+    return dataset ?? null;
+  }
+
+  async findVersionByKey(namespace: string, name: string, version: string): Promise<DatasetVersion | null> {
+    const id = ids.datasetVersion(requiredName('namespace', namespace), requiredName('name', name), requiredName('version', version, INPUT_LIMITS.version));
+    const [found] = await this.findVersionsByIds([id]);
+    return found ?? null;
+  }
+
+  latestVersions(datasetIds: readonly string[]): Promise<Array<DatasetVersion | null>> {
+    return this.db.read('latestDatasetVersions', async (tx) =>
+      inKeyOrder(datasetIds, await this.datasets.latestVersions(tx, datasetIds)).map((v) => (v ? toDatasetVersion(v) : null)),
+    );
+  }
+
+  versionPages(keys: ReadonlyArray<{ datasetId: string; first?: number | null; after?: string | null }>): Promise<Page<DatasetVersion>[]> {
+    const requests = keys.map((key) => ({ parentId: key.datasetId, request: pageRequest(key.first, key.after) }));
+    return this.db.read('datasetVersionPages', async (tx) =>
+      (await this.datasets.versionPages(tx, requests)).map((page) => mapPage(page, toDatasetVersion)),
+    );
+  }
+
+  list(filter: { namespace?: string | null; namePrefix?: string | null }, first?: number | null, after?: string | null): Promise<Page<Dataset>> {
+    const normalized: DatasetFilter = {
+      namespace: optionalName('namespace', filter.namespace),
+      namePrefix: optionalName('namePrefix', filter.namePrefix),
+    };
+    const request = pageRequest(first, after);
+    return this.db.read('listDatasets', (tx) => this.datasets.list(tx, normalized, request));
+  }
+}
+
+/** Validates a version input; `field` prefixes error paths (e.g. `outputs[1]`). */
+export function normalizeDatasetVersion(field: string, input: DatasetVersionFields): NormalizedDatasetVersion {
+  const at = (name: string) => (field ? `${field}.${name}` : name);
+  const namespace = requiredName(at('namespace'), input.namespace);
+  const name = requiredName(at('name'), input.name);
+  const version = requiredName(at('version'), input.version, INPUT_LIMITS.version);
+  const schema = boundedList(at('schema'), input.schema).map((schemaField, index) => ({
+    name: requiredName(at(`schema[${index}].name`), schemaField.name),
+    type: optionalText(at(`schema[${index}].type`), schemaField.type, INPUT_LIMITS.name),
+    description: optionalText(at(`schema[${index}].description`), schemaField.description),
+  }));
+  return {
+    id: ids.datasetVersion(namespace, name, version),
+    datasetId: ids.dataset(namespace, name),
+    namespace,
+    name,
+    version,
+    createdAt: input.createdAt ? instant(at('createdAt'), input.createdAt, new Date()) : null,
+    values: {
+      digest: optionalName(at('digest'), input.digest, INPUT_LIMITS.version),
+      uri: optionalText(at('uri'), input.uri, INPUT_LIMITS.uri),
+      schemaJson: input.schema ? toJsonProperty(schema) : null,
+      rowCount: optionalCount(at('rowCount'), input.rowCount),
+    },
+  };
+}
+
+/** The same version twice in one call (say, read and written) is merged; contradicting itself is an error. */
+function dedupe(versions: readonly NormalizedDatasetVersion[]): Map<string, NormalizedDatasetVersion> {
+  const unique = new Map<string, NormalizedDatasetVersion>();
+  for (const version of versions) {
+    const seen = unique.get(version.id);
+    if (!seen) {
+      unique.set(version.id, version);
+      continue;
+    }
+    const merge = mergeWriteOnce(seen.values, version.values);
+    if (merge.conflicts.length > 0) {
+      throw new BadInputError(`${version.namespace}/${version.name}@${version.version}`, `is given twice with different values (${describeConflicts(merge.conflicts)})`);
+    }
+    unique.set(version.id, { ...seen, values: { ...seen.values, ...merge.fill }, createdAt: seen.createdAt ?? version.createdAt });
+  }
+  return unique;
+}

@@ -1,0 +1,62 @@
+import type { Database, Tx } from '../../db/database';
+import { ids } from '../common/ids';
+import { inKeyOrder } from '../common/key-order';
+import { mapPage, pageRequest, type Page } from '../common/page';
+import { optionalName, optionalText, requiredName } from '../common/validate';
+import { RunRepository, toRun } from '../run/run.repository';
+import type { Run } from '../run/run.type';
+import { JobRepository } from './job.repository';
+import type { Job } from './job.type';
+
+export interface JobFields {
+  namespace: string;
+  name: string;
+  description?: string | null;
+}
+
+export interface NormalizedJob {
+  id: string;
+  namespace: string;
+  name: string;
+  description: string | null;
+}
+
+export function normalizeJob(field: string, input: JobFields): NormalizedJob {
+  const namespace = requiredName(`${field}.namespace`, input.namespace);
+  const name = requiredName(`${field}.name`, input.name);
+  return { id: ids.job(namespace, name), namespace, name, description: optionalText(`${field}.description`, input.description) };
+}
+
+export class JobService {
+  constructor(
+    private readonly db: Database,
+    private readonly jobs = new JobRepository(),
+    private readonly runs = new RunRepository(),
+  ) {}
+
+  /** Records a job inside the caller's transaction; returns its description before this write. */
+  async recordJob(tx: Tx, job: NormalizedJob, at: string): Promise<{ created: boolean; previousDescription: string | null }> {
+    const result = await this.jobs.upsert(tx, [{ ...job, at }]);
+    return result.get(job.id)!;
+  }
+
+  findByIds(jobIds: readonly string[]): Promise<Array<Job | null>> {
+    return this.db.read('jobsByIds', async (tx) => inKeyOrder(jobIds, await this.jobs.findByIds(tx, jobIds)));
+  }
+
+  async findByKey(namespace: string, name: string): Promise<Job | null> {
+    const [job] = await this.findByIds([ids.job(requiredName('namespace', namespace), requiredName('name', name))]);
+    return job ?? null;
+  }
+
+  runPages(keys: ReadonlyArray<{ jobId: string; first?: number | null; after?: string | null }>): Promise<Page<Run>[]> {
+    const requests = keys.map((key) => ({ parentId: key.jobId, request: pageRequest(key.first, key.after) }));
+    return this.db.read('jobRunPages', async (tx) => (await this.runs.runPagesOfJobs(tx, requests)).map((page) => mapPage(page, toRun)));
+  }
+
+  list(filter: { namespace?: string | null; namePrefix?: string | null }, first?: number | null, after?: string | null): Promise<Page<Job>> {
+    const normalized = { namespace: optionalName('namespace', filter.namespace), namePrefix: optionalName('namePrefix', filter.namePrefix) };
+    const request = pageRequest(first, after);
+    return this.db.read('listJobs', (tx) => this.jobs.list(tx, normalized, request));
+  }
+}

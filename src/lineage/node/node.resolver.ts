@@ -1,0 +1,41 @@
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { LimitExceededError } from '../../errors';
+import type { GraphQLContext } from '../../graphql/context';
+import type { Loaders } from '../../graphql/loaders';
+import { kindOfId, type NodeKind } from '../common/ids';
+import { Node } from './node.type';
+
+/** Which loader fetches each kind of node, so that node(id:) and nodes(ids:) batch like any other field. */
+const LOADER_OF: Record<NodeKind, keyof Loaders> = {
+  Dataset: 'dataset',
+  DatasetVersion: 'datasetVersion',
+  Job: 'job',
+  Run: 'run',
+  Commit: 'commit',
+  Model: 'model',
+  ModelVersion: 'modelVersion',
+  Deployment: 'deployment',
+};
+
+const MAX_IDS = 100;
+
+@Resolver()
+export class NodeResolver {
+  @Query(() => Node, { nullable: true, description: 'Any entity by its global id; null if there is none.' })
+  node(@Arg('id', () => ID) id: string, @Ctx() { loaders }: GraphQLContext): Promise<Node | null> | null {
+    return load(loaders, id);
+  }
+
+  @Query(() => [Node], { nullable: 'items', description: 'Entities by global id, in the order asked; null where there is none.' })
+  nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() { loaders }: GraphQLContext): Promise<Array<Node | null>> {
+    if (ids.length > MAX_IDS) throw new LimitExceededError('nodes ids', `at most ${MAX_IDS} ids per call, got ${ids.length}`);
+    return Promise.all(ids.map((id) => load(loaders, id)));
+  }
+}
+
+function load(loaders: Loaders, id: string): Promise<Node | null> | null {
+  const kind = kindOfId(id);
+  if (!kind) return null;
+  const loader = loaders[LOADER_OF[kind]] as { load(key: string): Promise<Node | null> };
+  return loader.load(id);
+}

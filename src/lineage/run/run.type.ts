@@ -1,0 +1,46 @@
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { DateTimeScalar, JSONObjectScalar } from '../../graphql/scalars';
+import { Connection } from '../../graphql/connection';
+import { Node } from '../node/node.type';
+
+export enum RunState {
+  RUNNING = 'RUNNING',
+  COMPLETED = 'COMPLETED',
+  FAILED = 'FAILED',
+  ABORTED = 'ABORTED',
+}
+
+registerEnumType(RunState, {
+  name: 'RunState',
+  description: 'RUNNING until the run ends; COMPLETED, FAILED and ABORTED are final.',
+});
+
+@ObjectType({ implements: Node, description: 'One execution of a job: what it read, wrote, ran and with which parameters.' })
+export class Run implements Node {
+  kind!: 'Run';
+  jobId!: string | null;
+
+  @Field(() => ID)
+  id!: string;
+
+  @Field({ description: "The run id the producer chose (OpenLineage's run.runId)." })
+  runId!: string;
+
+  @Field(() => RunState, { nullable: true, description: 'Null for a run known only as the parent of another.' })
+  state!: RunState | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  startedAt!: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  endedAt!: Date | null;
+
+  @Field(() => JSONObjectScalar, { nullable: true })
+  parameters!: Record<string, unknown> | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the run failed.' })
+  errorMessage!: string | null;
+}
+
+@ObjectType()
+export class RunConnection extends Connection(Run, 'Run') {}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import { ANONYMOUS } from '../auth/principal';
 import type { ReadinessService } from '../health/readiness.service';
 import type { Services } from '../services';
 import { registerGraphQLRoute } from './graphql.route';
@@ -23,6 +24,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // Honour a request id set by a proxy, so one id follows the request through every log line.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+  });
+  // Without authentication configured every caller is the anonymous principal.
+  app.decorateRequest('principal', null as never);
+  app.addHook('onRequest', async (request) => {
+    request.principal = ANONYMOUS;
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -5,6 +5,7 @@ import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import { principalOf } from '../auth/principal';
 import { CausalScope, withCausalScope } from '../db/database';
 import { LineageError } from '../errors';
 import type { GraphQLContext } from '../graphql/context';
@@ -33,7 +34,7 @@ export async function registerGraphQLRoute(app: FastifyInstance, options: GraphQ
   const handler = fastifyApolloHandler(apollo, {
     context: async (request: FastifyRequest): Promise<GraphQLContext> => ({
       requestId: String(request.id),
-      actor: 'anonymous',
+      actor: principalOf(request).name,
       services: options.services,
       loaders: createLoaders(options.services),
       causal: causalScopeOf(request),

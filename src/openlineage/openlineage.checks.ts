@@ -19,11 +19,9 @@ export type JsonObject = Record<string, unknown>;
 
 export class IssueList {
   private readonly issues: ValidationIssue[] = [];
-  private overflowed = false;
 
   add(path: string, message: string): void {
-    if (this.issues.length < MAX_ISSUES) this.issues.push({ path, message });
-    else this.overflowed = true;
+    if (!this.full) this.issues.push({ path, message });
   }
 
   /** Once full, callers stop looking: a broken 10,000-item list is not walked to the end. */
@@ -35,9 +33,10 @@ export class IssueList {
     return this.issues.length === 0;
   }
 
+  /** The issues, and a note when the validator stopped looking for more. */
   list(): ValidationIssue[] {
-    if (!this.overflowed) return [...this.issues];
-    return [...this.issues, { path: '', message: `more issues were found; only the first ${MAX_ISSUES} are reported` }];
+    if (!this.full) return [...this.issues];
+    return [...this.issues, { path: '', message: `validation stopped after ${MAX_ISSUES} issues; there may be more` }];
   }
 }
 

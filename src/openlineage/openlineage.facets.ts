@@ -36,3 +36,13 @@ export function facetOf(facets: Facets | null | undefined, name: string): Record
 export function keptFacets(facets: Facets | null | undefined): Record<string, unknown> {
   return Object.fromEntries(Object.entries(facets ?? {}).filter(([, facet]) => facet !== null));
 }
+
+/** A facet field to read as text: a non-empty string, else null (validated facets hold nothing else). */
+export function textOf(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/** A facet field to read as a count: a whole number, else null. */
+export function countOf(value: unknown): number | null {
+  return typeof value === 'number' && Number.isSafeInteger(value) ? value : null;
+}

@@ -195,6 +195,8 @@ export interface ModelVersionPlan {
   dataset: { namespace: string; name: string };
   /** All dataset facets of that output, the model facet included. */
   facets: Record<string, unknown>;
+  /** The output's `outputFacets`, as sent. */
+  ioFacets: Record<string, unknown>;
 }
 
 export interface IngestPlan {

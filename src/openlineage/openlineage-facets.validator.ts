@@ -1,6 +1,5 @@
 import {
   childPath,
-  describe,
   isObject,
   optionalArray,
   optionalInteger,
@@ -9,6 +8,7 @@ import {
   requireObject,
   requireString,
   requireUuid,
+  typeName,
   type IssueList,
   type JsonObject,
 } from './openlineage.checks';
@@ -64,7 +64,7 @@ function checkFacets(value: unknown, path: string, issues: IssueList, interprete
     if (issues.full) return;
     const facetPath = childPath(path, name);
     if (facet === null) continue;
-    if (!isObject(facet)) issues.add(facetPath, `${facetPath} must be an object, got ${describe(facet)}`);
+    if (!isObject(facet)) issues.add(facetPath, `${facetPath} must be an object, got ${typeName(facet)}`);
     else if (Object.hasOwn(interpreted, name)) interpreted[name](facet, facetPath, issues);
   }
 }
@@ -137,7 +137,7 @@ function checkModelVersion(facet: JsonObject, path: string, issues: IssueList): 
   for (const [metric, score] of Object.entries(facet.metrics)) {
     if (typeof score === 'number' && Number.isFinite(score)) continue;
     const scorePath = childPath(metricsPath, metric);
-    issues.add(scorePath, `${scorePath} must be a finite number, got ${typeof score === 'number' ? String(score) : describe(score)}`);
+    issues.add(scorePath, `${scorePath} must be a finite number, got ${typeof score === 'number' ? String(score) : typeName(score)}`);
     if (issues.full) return;
   }
 }

@@ -46,7 +46,8 @@ const MAX_KEY_IN_PATH = 80;
 /** `run` + `runId` → `run.runId`; `outputs` + 2 → `outputs[2]`; odd keys are quoted: `facets["spark.plan"]`. */
 export function childPath(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`;
-  if (IDENTIFIER.test(key)) return parent === '' ? key : `${parent}.${key}`;
+  if (IDENTIFIER.test(key) && key.length <= MAX_KEY_IN_PATH) return parent === '' ? key : `${parent}.${key}`;
+  // Long keys are cut, so that a path (at most MAX_DEPTH keys) stays a few kilobytes at worst.
   const shown = key.length > MAX_KEY_IN_PATH ? `${key.slice(0, MAX_KEY_IN_PATH)}…` : key;
   return `${parent}[${JSON.stringify(shown)}]`;
 }
@@ -55,8 +56,8 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** How a value of the wrong type is named in a message: `got a number`, `got null`. */
-export function describe(value: unknown): string {
+/** How a value of the wrong type is named in a message: `a number`, `null`. */
+export function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
@@ -75,7 +76,7 @@ export function isAbsent(value: unknown): value is null | undefined {
 
 export function requireObject(value: unknown, path: string, issues: IssueList): value is JsonObject {
   if (value === undefined) issues.add(path, `${path} is required`);
-  else if (!isObject(value)) issues.add(path, `${path} must be an object, got ${describe(value)}`);
+  else if (!isObject(value)) issues.add(path, `${path} must be an object, got ${typeName(value)}`);
   else return true;
   return false;
 }
@@ -84,14 +85,14 @@ export function requireObject(value: unknown, path: string, issues: IssueList): 
 export function optionalObject(value: unknown, path: string, issues: IssueList): value is JsonObject {
   if (isAbsent(value)) return false;
   if (isObject(value)) return true;
-  issues.add(path, `${path} must be an object, got ${describe(value)}`);
+  issues.add(path, `${path} must be an object, got ${typeName(value)}`);
   return false;
 }
 
 export function optionalArray(value: unknown, path: string, issues: IssueList): value is unknown[] {
   if (isAbsent(value)) return false;
   if (Array.isArray(value)) return true;
-  issues.add(path, `${path} must be an array, got ${describe(value)}`);
+  issues.add(path, `${path} must be an array, got ${typeName(value)}`);
   return false;
 }
 
@@ -114,7 +115,7 @@ export function optionalString(value: unknown, path: string, issues: IssueList, 
 }
 
 function checkString(value: unknown, path: string, issues: IssueList, rules: StringRules): value is string {
-  if (typeof value !== 'string') issues.add(path, `${path} must be a string, got ${describe(value)}`);
+  if (typeof value !== 'string') issues.add(path, `${path} must be a string, got ${typeName(value)}`);
   else if (rules.nonEmpty && value.length === 0) issues.add(path, `${path} must not be empty`);
   // Cheap pre-check: a string of at most MAX/3 UTF-16 units cannot exceed MAX UTF-8 bytes.
   else if (value.length > MAX_STRING_BYTES / 3 && Buffer.byteLength(value, 'utf8') > MAX_STRING_BYTES) {
@@ -135,7 +136,7 @@ export function requireUuid(value: unknown, path: string, issues: IssueList): va
 export function optionalInteger(value: unknown, path: string, issues: IssueList): value is number {
   if (isAbsent(value)) return false;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return true;
-  issues.add(path, `${path} must be a whole number, got ${typeof value === 'number' ? String(value) : describe(value)}`);
+  issues.add(path, `${path} must be a whole number, got ${typeof value === 'number' ? String(value) : typeName(value)}`);
   return false;
 }
 

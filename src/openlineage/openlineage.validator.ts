@@ -1,6 +1,5 @@
 import {
   childPath,
-  describe,
   findTooDeep,
   isObject,
   IssueList,
@@ -11,6 +10,7 @@ import {
   requireObject,
   requireString,
   requireUuid,
+  typeName,
   type JsonObject,
 } from './openlineage.checks';
 import { checkDatasetFacets, checkInputFacets, checkJobFacets, checkOutputFacets, checkRunFacets } from './openlineage-facets.validator';
@@ -26,7 +26,7 @@ import { EVENT_TYPES, type EventKind, type ValidationResult, type ValidEvent } f
  * The event is returned as it came, not copied: the mapper reads it and does not change it.
  */
 export function validateEvent(input: unknown): ValidationResult {
-  if (!isObject(input)) return refuse('', `an OpenLineage event must be a JSON object, got ${describe(input)}`);
+  if (!isObject(input)) return refuse('', `an OpenLineage event must be a JSON object, got ${typeName(input)}`);
   // First, because the checks below recurse (schema fields) and a cyclic object is infinitely deep.
   const tooDeep = findTooDeep(input);
   if (tooDeep !== null) return refuse(tooDeep, `the event is nested deeper than ${MAX_DEPTH} levels at ${tooDeep}`);
@@ -73,7 +73,7 @@ function checkBase(event: JsonObject, issues: IssueList): void {
   checkUri(event.schemaURL, 'schemaURL', issues);
   const { eventType } = event;
   if (eventType !== undefined && eventType !== null && !(EVENT_TYPES as readonly unknown[]).includes(eventType)) {
-    const shown = typeof eventType === 'string' ? quote(eventType) : describe(eventType);
+    const shown = typeof eventType === 'string' ? quote(eventType) : typeName(eventType);
     issues.add('eventType', `eventType ${shown} must be one of ${EVENT_TYPES.join(', ')}`);
   }
 }

@@ -432,6 +432,12 @@ describe('validateEvent: absurd inputs', () => {
     assert.deepEqual(issues[MAX_ISSUES], { path: '', message: `validation stopped after ${MAX_ISSUES} issues; there may be more` });
   });
 
+  it('cuts long keys in paths', () => {
+    const key = 'k'.repeat(100_000);
+    const [issue] = issuesOf(withChange((e) => (e.run.facets = { [key]: 'not an object' })));
+    assert.equal(issue.path, `run.facets["${'k'.repeat(80)}…"]`);
+  });
+
   it('quotes long bad values briefly', () => {
     const [issue] = issuesOf(withChange((e) => (e.eventTime = 'x'.repeat(10_000))));
     assert.equal(issue.message, `eventTime '${'x'.repeat(100)}…' is not an RFC 3339 date-time`);

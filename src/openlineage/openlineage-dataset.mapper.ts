@@ -1,0 +1,135 @@
+import { isObject } from './openlineage.checks';
+import { countOf, facetOf, FACET, keptFacets, textOf } from './openlineage.facets';
+import type {
+  DatasetPlan,
+  Facets,
+  ModelVersionPlan,
+  RawDataset,
+  RawInputDataset,
+  RawOutputDataset,
+  SchemaFieldPlan,
+  VersionSource,
+} from './openlineage.types';
+
+export function planInput(dataset: RawInputDataset): DatasetPlan {
+  const io = dataset.inputFacets;
+  const statistics = facetOf(io, FACET.inputStatistics);
+  // Older producers report input sizes in the data quality facet only.
+  const quality = facetOf(io, FACET.dataQualityMetrics);
+  return {
+    ...describeDataset(dataset, null),
+    rowCount: countOf(statistics?.rowCount) ?? countOf(quality?.rowCount),
+    bytes: countOf(statistics?.size) ?? countOf(quality?.bytes),
+    ioFacets: keptFacets(io),
+  };
+}
+
+/** `writtenBy` is the writing run's id (lower-cased), or null for a JobEvent, which has no run. */
+export function planOutput(dataset: RawOutputDataset, writtenBy: string | null): DatasetPlan {
+  const io = dataset.outputFacets;
+  const statistics = facetOf(io, FACET.outputStatistics);
+  return {
+    ...describeDataset(dataset, writtenBy),
+    rowCount: countOf(statistics?.rowCount),
+    bytes: countOf(statistics?.size),
+    ioFacets: keptFacets(io),
+  };
+}
+
+/** The dataset of a DatasetEvent: static metadata, no run, no read or write. */
+export function planStaticDataset(dataset: RawDataset): DatasetPlan {
+  return { ...describeDataset(dataset, null), rowCount: null, bytes: null, ioFacets: {} };
+}
+
+/** An output marked with our `lineage_modelVersion` facet, or null when it is an ordinary output. */
+export function planModelVersion(dataset: RawOutputDataset): ModelVersionPlan | null {
+  const facet = facetOf(dataset.facets, FACET.modelVersion);
+  if (facet === undefined) return null;
+  return {
+    name: facet.name as string,
+    version: facet.version as string,
+    artifactUri: textOf(facet.artifactUri),
+    framework: textOf(facet.framework),
+    metrics: isObject(facet.metrics) ? (Object.fromEntries(Object.entries(facet.metrics)) as Record<string, number>) : null,
+    dataset: { namespace: dataset.namespace, name: dataset.name },
+    facets: keptFacets(dataset.facets),
+    ioFacets: keptFacets(dataset.outputFacets),
+  };
+}
+
+type DatasetDescription = Omit<DatasetPlan, 'rowCount' | 'bytes' | 'ioFacets'>;
+
+function describeDataset(dataset: RawDataset, writtenBy: string | null): DatasetDescription {
+  const facets = dataset.facets;
+  const schema = facetOf(facets, FACET.schema);
+  return {
+    namespace: dataset.namespace,
+    name: dataset.name,
+    ...versionOf(facets, writtenBy),
+    schemaFields: schema === undefined ? null : flattenSchema(schema.fields),
+    columnLineage: facetOf(facets, FACET.columnLineage) ?? null,
+    uri: datasetUri(dataset.namespace, dataset.name, facets),
+    facets: keptFacets(facets),
+  };
+}
+
+/**
+ * The version facet wins. Without it, an output's version is named after the run that wrote it, so the same
+ * event delivered twice names the same version; an input's stays null for the service to resolve to the
+ * version current when the run read it (which it knows and the event does not).
+ */
+function versionOf(facets: Facets | null | undefined, writtenBy: string | null): { version: string | null; versionSource: VersionSource } {
+  const version = textOf(facetOf(facets, FACET.version)?.datasetVersion);
+  if (version !== null) return { version, versionSource: 'facet' };
+  if (writtenBy !== null) return { version: `run-${writtenBy}`, versionSource: 'derived-from-run' };
+  return { version: null, versionSource: 'unknown' };
+}
+
+/** Nested fields become dotted names, each parent listed before its children. Depth was bounded by the validator. */
+function flattenSchema(fields: unknown, prefix = ''): SchemaFieldPlan[] {
+  if (!Array.isArray(fields)) return [];
+  return (fields as Array<{ name: string; type?: unknown; description?: unknown; fields?: unknown }>).flatMap((field) => {
+    const name = prefix === '' ? field.name : `${prefix}.${field.name}`;
+    const own = { name, type: typeOrNull(field.type), description: typeOrNull(field.description) };
+    return [own, ...flattenSchema(field.fields, name)];
+  });
+}
+
+function typeOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/**
+ * Object stores and file systems, where `namespace` + `/` + `name` is where the data is. Elsewhere
+ * (`postgres://host:5432` + `db.schema.table`, `kafka://broker` + topic, `bigquery` + table) the pair is an
+ * identifier, not a location, and joining them would invent a URI.
+ */
+const STORAGE_SCHEMES: ReadonlySet<string> = new Set(['file', 's3', 's3a', 's3n', 'gs', 'hdfs', 'abfs', 'abfss', 'wasb', 'wasbs', 'dbfs']);
+const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
+
+/**
+ * The storage location, when obvious: from the dataset's own namespace, else from the first `symlinks`
+ * identifier that is a storage location (e.g. a Hive table pointing at its S3 path). Facets `storage` (a
+ * format) and `dataSource` (a connection, not a dataset) do not say where the dataset is, so they are not used.
+ * The result is not percent-encoded: it is the location as the producer names it.
+ */
+export function datasetUri(namespace: string, name: string, facets: Facets | null | undefined): string | null {
+  const own = storageUri(namespace, name);
+  if (own !== null) return own;
+  const identifiers = facetOf(facets, FACET.symlinks)?.identifiers;
+  if (!Array.isArray(identifiers)) return null;
+  for (const identifier of identifiers) {
+    if (!isObject(identifier) || typeof identifier.namespace !== 'string' || typeof identifier.name !== 'string') continue;
+    const linked = storageUri(identifier.namespace, identifier.name);
+    if (linked !== null) return linked;
+  }
+  return null;
+}
+
+function storageUri(namespace: string, name: string): string | null {
+  // The OpenLineage naming spec's local file system: namespace `file`, name the absolute path.
+  if (namespace === 'file') return name.startsWith('/') ? `file://${name}` : null;
+  const scheme = SCHEME.exec(namespace)?.[1];
+  if (scheme === undefined || !STORAGE_SCHEMES.has(scheme.toLowerCase())) return null;
+  return `${namespace.replace(/\/+$/, '')}/${name.replace(/^\/+/, '')}`;
+}

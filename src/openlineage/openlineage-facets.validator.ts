@@ -1,0 +1,143 @@
+import {
+  childPath,
+  isObject,
+  optionalArray,
+  optionalInteger,
+  optionalObject,
+  optionalString,
+  requireObject,
+  requireString,
+  requireUuid,
+  typeName,
+  type IssueList,
+  type JsonObject,
+} from './openlineage.checks';
+import { FACET } from './openlineage.facets';
+
+/**
+ * Facets: every facet must be an object (or null, read as absent); nothing else about an unknown facet is
+ * checked, because OpenLineage is extended through facets. For the facets we interpret, the fields the mapper
+ * reads are checked against the facet's spec, so a plan is never built from a malformed value. Fields we only
+ * keep (`errorMessage.stackTrace`, `_producer`, ...) are not checked: a producer's slip there costs nothing.
+ */
+
+type FacetCheck = (facet: JsonObject, path: string, issues: IssueList) => void;
+
+export function checkRunFacets(value: unknown, path: string, issues: IssueList): void {
+  checkFacets(value, path, issues, {
+    [FACET.parent]: checkParent,
+    [FACET.errorMessage]: checkErrorMessage,
+    [FACET.executionParameters]: checkExecutionParameters,
+    [FACET.lineageParameters]: checkLineageParameters,
+  });
+}
+
+export function checkJobFacets(value: unknown, path: string, issues: IssueList): void {
+  checkFacets(value, path, issues, { [FACET.sourceCodeLocation]: checkSourceCodeLocation });
+}
+
+export function checkDatasetFacets(value: unknown, path: string, issues: IssueList, side: 'input' | 'output' | 'static'): void {
+  checkFacets(value, path, issues, {
+    [FACET.version]: checkVersion,
+    [FACET.schema]: checkSchema,
+    // Only an output is a model version the run produced; elsewhere the facet is kept, not read.
+    ...(side === 'output' ? { [FACET.modelVersion]: checkModelVersion } : {}),
+  });
+}
+
+export function checkInputFacets(value: unknown, path: string, issues: IssueList): void {
+  checkFacets(value, path, issues, {
+    [FACET.inputStatistics]: (facet, at) => checkCounts(facet, at, issues, ['rowCount', 'size']),
+    [FACET.dataQualityMetrics]: (facet, at) => checkCounts(facet, at, issues, ['rowCount', 'bytes']),
+  });
+}
+
+export function checkOutputFacets(value: unknown, path: string, issues: IssueList): void {
+  checkFacets(value, path, issues, {
+    [FACET.outputStatistics]: (facet, at) => checkCounts(facet, at, issues, ['rowCount', 'size']),
+  });
+}
+
+function checkFacets(value: unknown, path: string, issues: IssueList, interpreted: Record<string, FacetCheck>): void {
+  if (!optionalObject(value, path, issues)) return;
+  for (const [name, facet] of Object.entries(value)) {
+    if (issues.full) return;
+    const facetPath = childPath(path, name);
+    if (facet === null) continue;
+    if (!isObject(facet)) issues.add(facetPath, `${facetPath} must be an object, got ${typeName(facet)}`);
+    else if (Object.hasOwn(interpreted, name)) interpreted[name](facet, facetPath, issues);
+  }
+}
+
+function checkParent(facet: JsonObject, path: string, issues: IssueList): void {
+  const runPath = childPath(path, 'run');
+  if (requireObject(facet.run, runPath, issues)) requireUuid(facet.run.runId, childPath(runPath, 'runId'), issues);
+  const jobPath = childPath(path, 'job');
+  if (requireObject(facet.job, jobPath, issues)) {
+    requireString(facet.job.namespace, childPath(jobPath, 'namespace'), issues, { nonEmpty: true });
+    requireString(facet.job.name, childPath(jobPath, 'name'), issues, { nonEmpty: true });
+  }
+}
+
+function checkErrorMessage(facet: JsonObject, path: string, issues: IssueList): void {
+  requireString(facet.message, childPath(path, 'message'), issues);
+}
+
+function checkExecutionParameters(facet: JsonObject, path: string, issues: IssueList): void {
+  const listPath = childPath(path, 'parameters');
+  if (!optionalArray(facet.parameters, listPath, issues)) return;
+  facet.parameters.forEach((parameter, index) => {
+    const itemPath = childPath(listPath, index);
+    // `value` is kept as sent: the spec types it as a string, yet its own example is the number 3600.
+    if (!issues.full && requireObject(parameter, itemPath, issues)) requireString(parameter.key, childPath(itemPath, 'key'), issues, { nonEmpty: true });
+  });
+}
+
+function checkLineageParameters(facet: JsonObject, path: string, issues: IssueList): void {
+  requireObject(facet.parameters, childPath(path, 'parameters'), issues);
+}
+
+function checkSourceCodeLocation(facet: JsonObject, path: string, issues: IssueList): void {
+  for (const field of ['type', 'url', 'repoUrl', 'version', 'branch', 'path']) optionalString(facet[field], childPath(path, field), issues);
+}
+
+function checkVersion(facet: JsonObject, path: string, issues: IssueList): void {
+  requireString(facet.datasetVersion, childPath(path, 'datasetVersion'), issues, { nonEmpty: true });
+}
+
+function checkSchema(facet: JsonObject, path: string, issues: IssueList): void {
+  checkSchemaFields(facet.fields, childPath(path, 'fields'), issues);
+}
+
+/** Recursion is bounded: the validator refused events nested deeper than MAX_DEPTH before getting here. */
+function checkSchemaFields(value: unknown, path: string, issues: IssueList): void {
+  if (!optionalArray(value, path, issues)) return;
+  value.forEach((field, index) => {
+    const fieldPath = childPath(path, index);
+    if (issues.full || !requireObject(field, fieldPath, issues)) return;
+    requireString(field.name, childPath(fieldPath, 'name'), issues);
+    optionalString(field.type, childPath(fieldPath, 'type'), issues);
+    optionalString(field.description, childPath(fieldPath, 'description'), issues);
+    checkSchemaFields(field.fields, childPath(fieldPath, 'fields'), issues);
+  });
+}
+
+function checkCounts(facet: JsonObject, path: string, issues: IssueList, fields: string[]): void {
+  for (const field of fields) optionalInteger(facet[field], childPath(path, field), issues);
+}
+
+/** Our `lineage_modelVersion` facet; its JSON Schema is docs/LineageModelVersionDatasetFacet.json. */
+function checkModelVersion(facet: JsonObject, path: string, issues: IssueList): void {
+  requireString(facet.name, childPath(path, 'name'), issues, { nonEmpty: true });
+  requireString(facet.version, childPath(path, 'version'), issues, { nonEmpty: true });
+  optionalString(facet.artifactUri, childPath(path, 'artifactUri'), issues, { nonEmpty: true });
+  optionalString(facet.framework, childPath(path, 'framework'), issues, { nonEmpty: true });
+  const metricsPath = childPath(path, 'metrics');
+  if (!optionalObject(facet.metrics, metricsPath, issues)) return;
+  for (const [metric, score] of Object.entries(facet.metrics)) {
+    if (typeof score === 'number' && Number.isFinite(score)) continue;
+    const scorePath = childPath(metricsPath, metric);
+    issues.add(scorePath, `${scorePath} must be a finite number, got ${typeof score === 'number' ? String(score) : typeName(score)}`);
+    if (issues.full) return;
+  }
+}

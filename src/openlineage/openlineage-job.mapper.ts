@@ -1,0 +1,19 @@
+import { facetOf, FACET, keptFacets, textOf } from './openlineage.facets';
+import type { CommitPlan, JobPlan, RawJob } from './openlineage.types';
+
+export function planJob(job: RawJob): JobPlan {
+  return { namespace: job.namespace, name: job.name, facets: keptFacets(job.facets) };
+}
+
+/**
+ * The commit a job runs from: job facet `sourceCodeLocation` with `type` git (any case). Without a `version`
+ * there is no commit to point at (a branch moves), so the plan has none; the facet itself stays in job facets.
+ */
+export function planCommit(job: RawJob): CommitPlan | null {
+  const location = facetOf(job.facets, FACET.sourceCodeLocation);
+  if (location === undefined || textOf(location.type)?.toLowerCase() !== 'git') return null;
+  const repository = textOf(location.repoUrl) ?? textOf(location.url);
+  const sha = textOf(location.version);
+  if (repository === null || sha === null) return null;
+  return { repository, sha, branch: textOf(location.branch), path: textOf(location.path), url: textOf(location.url) };
+}

@@ -1,0 +1,58 @@
+import { facetOf, FACET, keptFacets, textOf } from './openlineage.facets';
+import type { EventType, Facets, ParentRunPlan, RawRun, RunPlan, RunState } from './openlineage.types';
+
+/** OTHER says nothing about the run's state (it carries metadata, even after the end), so it changes nothing. */
+const STATE_AFTER: Record<EventType, RunState | null> = {
+  START: 'RUNNING',
+  RUNNING: 'RUNNING',
+  COMPLETE: 'COMPLETED',
+  FAIL: 'FAILED',
+  ABORT: 'ABORTED',
+  OTHER: null,
+};
+
+const STARTS: ReadonlySet<EventType> = new Set(['START', 'RUNNING']);
+const ENDS: ReadonlySet<EventType> = new Set(['COMPLETE', 'FAIL', 'ABORT']);
+
+/** `eventTime` is already normalised to UTC milliseconds. */
+export function planRun(run: RawRun, eventType: EventType | null, eventTime: string): RunPlan {
+  const facets = run.facets;
+  return {
+    runId: run.runId.toLowerCase(),
+    state: eventType === null ? null : STATE_AFTER[eventType],
+    startedAt: eventType !== null && STARTS.has(eventType) ? eventTime : null,
+    endedAt: eventType !== null && ENDS.has(eventType) ? eventTime : null,
+    errorMessage: textOf(facetOf(facets, FACET.errorMessage)?.message),
+    parameters: planParameters(facets),
+    parent: planParent(facets),
+    facets: keptFacets(facets),
+  };
+}
+
+/**
+ * Parameters come from two facets only, on purpose: the spec's `executionParameters` (a list of key/value) and
+ * our `lineage_parameters` (`{ parameters: {...} }`), which wins on a shared key because it is explicit.
+ * Not parameters: `nominalTime` (a schedule), `processing_engine` (the engine), `environmentVariables` (may
+ * hold secrets), and producers' own facets such as Airflow's `airflow` or Spark's `spark_properties`
+ * (configuration dumps, not the knobs of this run). They all stay in `facets`.
+ */
+function planParameters(facets: Facets | null | undefined): Record<string, unknown> | null {
+  const execution = facetOf(facets, FACET.executionParameters);
+  const ours = facetOf(facets, FACET.lineageParameters);
+  if (execution === undefined && ours === undefined) return null;
+  const entries: Array<[string, unknown]> = [];
+  if (Array.isArray(execution?.parameters)) {
+    for (const parameter of execution.parameters as Array<{ key: string; value?: unknown }>) entries.push([parameter.key, parameter.value ?? null]);
+  }
+  if (ours !== undefined) entries.push(...Object.entries(ours.parameters as Record<string, unknown>));
+  // fromEntries defines own properties, so a key such as `__proto__` stays data.
+  return Object.fromEntries(entries);
+}
+
+function planParent(facets: Facets | null | undefined): ParentRunPlan | null {
+  const parent = facetOf(facets, FACET.parent);
+  if (parent === undefined) return null;
+  const run = parent.run as { runId: string };
+  const job = parent.job as { namespace: string; name: string };
+  return { runId: run.runId.toLowerCase(), job: { namespace: job.namespace, name: job.name } };
+}

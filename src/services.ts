@@ -1,3 +1,4 @@
+import { AuditService } from './audit/audit.service';
 import type { Database } from './db/database';
 import { CommitService } from './lineage/commit/commit.service';
 import { DatasetService } from './lineage/dataset/dataset.service';
@@ -16,10 +17,12 @@ export interface Services {
   runs: RunService;
   models: ModelService;
   deployments: DeploymentService;
+  audit: AuditService;
 }
 
 export function createServices(db: Database, version: string): Services {
-  const datasets = new DatasetService(db);
+  const audit = new AuditService(db);
+  const datasets = new DatasetService(db, audit);
   const jobs = new JobService(db);
   const commits = new CommitService(db);
   return {
@@ -27,8 +30,9 @@ export function createServices(db: Database, version: string): Services {
     datasets,
     jobs,
     commits,
-    runs: new RunService(db, datasets, jobs, commits),
-    models: new ModelService(db),
-    deployments: new DeploymentService(db),
+    runs: new RunService(db, audit, datasets, jobs, commits),
+    models: new ModelService(db, audit),
+    deployments: new DeploymentService(db, audit),
+    audit,
   };
 }

@@ -29,7 +29,7 @@ function pages<T>(batch: (keys: readonly RelatedPageKey[]) => Promise<Page<T>[]>
 }
 
 export function createLoaders(services: Services) {
-  const { datasets, jobs, runs, commits, models, deployments } = services;
+  const { datasets, jobs, runs, commits, models, deployments, audit } = services;
   return {
     dataset: byKey((ids) => datasets.findByIds(ids)),
     datasetVersion: byKey((ids) => datasets.findVersionsByIds(ids)),
@@ -62,6 +62,8 @@ export function createLoaders(services: Services) {
     deployment: byKey((ids) => deployments.findByIds(ids)),
     previousDeployment: byKey((ids) => deployments.neighboursOf(ids, 'previous')),
     nextDeployment: byKey((ids) => deployments.neighboursOf(ids, 'next')),
+
+    auditHistoryPages: pages((keys) => audit.historyPages(keys.map((k) => ({ ...k, entityId: k.parentId })))),
   };
 }
 

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { AuditResolver, HISTORY_RESOLVERS } from '../audit/audit.resolver';
 import { CommitResolver } from '../lineage/commit/commit.resolver';
 import { DatasetResolver } from '../lineage/dataset/dataset.resolver';
 import { DatasetVersionResolver } from '../lineage/dataset/dataset-version.resolver';
@@ -25,6 +26,8 @@ export function buildLineageSchema(): Promise<GraphQLSchema> {
       ModelResolver,
       ModelVersionResolver,
       DeploymentResolver,
+      AuditResolver,
+      ...HISTORY_RESOLVERS,
       ServiceInfoResolver,
     ],
     // Input is validated by the services, which know the domain rules; class-validator is not used.

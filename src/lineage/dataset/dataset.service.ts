@@ -1,3 +1,5 @@
+import type { AuditChange } from '../../audit/audit-record.type';
+import type { AuditService } from '../../audit/audit.service';
 import type { Database, Tx } from '../../db/database';
 import { BadInputError, ConflictError } from '../../errors';
 import { ids } from '../common/ids';
@@ -27,6 +29,8 @@ export interface RecordedVersions {
   versions: DatasetVersion[];
   /** Ids of the versions this write created. */
   created: Set<string>;
+  /** Write-once fields this write filled on versions that existed before it. */
+  changes: AuditChange[];
 }
 
 /** A version input after validation, with its ids computed. */
@@ -43,26 +47,31 @@ export interface NormalizedDatasetVersion {
 export class DatasetService {
   constructor(
     private readonly db: Database,
+    private readonly audit: AuditService,
     private readonly datasets = new DatasetRepository(),
   ) {}
 
-  async registerDataset(_context: WriteContext, input: { namespace: string; name: string; description?: string | null }): Promise<Dataset> {
+  async registerDataset(context: WriteContext, input: { namespace: string; name: string; description?: string | null }): Promise<Dataset> {
     const namespace = requiredName('namespace', input.namespace);
     const name = requiredName('name', input.name);
     const description = optionalText('description', input.description);
     const id = ids.dataset(namespace, name);
     return this.db.write('registerDataset', async (tx) => {
-      await this.datasets.upsert(tx, [{ id, namespace, name, description, at: new Date().toISOString() }]);
-      const dataset = (await this.datasets.findByIds(tx, [id])).get(id);
-      return dataset!;
+      const before = (await this.datasets.upsert(tx, [{ id, namespace, name, description, at: new Date().toISOString() }])).get(id)!;
+      const changes = description !== null && description !== before.previousDescription ? [{ entityId: id, field: 'description', before: before.previousDescription, after: description }] : [];
+      await this.audit.append(tx, context, [{ operation: 'registerDataset', entityIds: [id], changes, details: { created: before.created } }]);
+      return (await this.datasets.findByIds(tx, [id])).get(id)!;
     });
   }
 
-  async registerDatasetVersion(_context: WriteContext, input: DatasetVersionFields): Promise<DatasetVersion> {
+  async registerDatasetVersion(context: WriteContext, input: DatasetVersionFields): Promise<DatasetVersion> {
     const version = normalizeDatasetVersion('', input);
     return this.db.write('registerDatasetVersion', async (tx) => {
-      const { versions } = await this.recordVersions(tx, [version], new Date().toISOString());
-      return versions[0]!;
+      const recorded = await this.recordVersions(tx, [version], new Date().toISOString());
+      await this.audit.append(tx, context, [
+        { operation: 'registerDatasetVersion', entityIds: [version.datasetId, version.id], changes: recorded.changes, details: { created: recorded.created.has(version.id) } },
+      ]);
+      return recorded.versions[0]!;
     });
   }
 
@@ -71,10 +80,11 @@ export class DatasetService {
    * this). A value that contradicts a recorded one fails the whole transaction with CONFLICT.
    */
   async recordVersions(tx: Tx, versions: readonly NormalizedDatasetVersion[], defaultCreatedAt: string): Promise<RecordedVersions> {
-    if (versions.length === 0) return { versions: [], created: new Set() };
+    if (versions.length === 0) return { versions: [], created: new Set(), changes: [] };
     const unique = dedupe(versions);
     const recorded = await this.datasets.findVersionsByIds(tx, [...unique.keys()]);
     const writes: DatasetVersionWrite[] = [];
+    const changes: AuditChange[] = [];
     for (const version of unique.values()) {
       const merge = mergeWriteOnce(recorded.get(version.id) ?? null, version.values);
       if (merge.conflicts.length > 0) {
@@ -82,6 +92,9 @@ export class DatasetService {
           `dataset version ${version.namespace}/${version.name}@${version.version} is immutable: ${describeConflicts(merge.conflicts)}`,
           { ref: version.id, fields: merge.conflicts.map((c) => c.field) },
         );
+      }
+      if (recorded.has(version.id)) {
+        for (const [field, after] of Object.entries(merge.fill)) changes.push({ entityId: version.id, field, before: null, after });
       }
       writes.push({
         id: version.id,
@@ -98,6 +111,7 @@ export class DatasetService {
     return {
       versions: versions.map((v) => toDatasetVersion(after.get(v.id)!)),
       created: new Set([...unique.keys()].filter((id) => !recorded.has(id))),
+      changes,
     };
   }
 

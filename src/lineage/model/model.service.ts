@@ -1,3 +1,5 @@
+import type { AuditService } from '../../audit/audit.service';
+import { fieldChanges } from '../../audit/field-changes';
 import type { Database } from '../../db/database';
 import { BadInputError, ConflictError, NotFoundError } from '../../errors';
 import { ids } from '../common/ids';
@@ -26,16 +28,19 @@ export interface ModelVersionFields {
 export class ModelService {
   constructor(
     private readonly db: Database,
+    private readonly audit: AuditService,
     private readonly models = new ModelRepository(),
     private readonly runs = new RunRepository(),
   ) {}
 
-  async registerModel(_context: WriteContext, input: { name: string; description?: string | null }): Promise<Model> {
+  async registerModel(context: WriteContext, input: { name: string; description?: string | null }): Promise<Model> {
     const name = requiredName('name', input.name);
     const description = optionalText('description', input.description);
     const id = ids.model(name);
     return this.db.write('registerModel', async (tx) => {
-      await this.models.upsert(tx, { id, name, description, at: new Date().toISOString() });
+      const before = await this.models.upsert(tx, { id, name, description, at: new Date().toISOString() });
+      const changes = description !== null && description !== before.previousDescription ? [{ entityId: id, field: 'description', before: before.previousDescription, after: description }] : [];
+      await this.audit.append(tx, context, [{ operation: 'registerModel', entityIds: [id], changes, details: { created: before.created } }]);
       return (await this.models.findByIds(tx, [id])).get(id)!;
     });
   }
@@ -44,7 +49,7 @@ export class ModelService {
    * Records a model version and the run that trained it, in one transaction. A version has one training run and
    * write-once fields; metrics must be numbers, so that they can be compared across versions.
    */
-  async registerModelVersion(_context: WriteContext, input: ModelVersionFields): Promise<ModelVersion> {
+  async registerModelVersion(context: WriteContext, input: ModelVersionFields): Promise<ModelVersion> {
     const modelName = requiredName('model', input.model);
     const version = requiredName('version', input.version, INPUT_LIMITS.version);
     const trainingRunId = optionalName('trainingRunId', input.trainingRunId, INPUT_LIMITS.version);
@@ -84,7 +89,16 @@ export class ModelService {
         trainingRunId: runNodeId,
       };
       await this.models.writeVersion(tx, write);
-      return toModelVersion((await this.models.findVersionsByIds(tx, [id])).get(id)!);
+      const after = (await this.models.findVersionsByIds(tx, [id])).get(id)!;
+      await this.audit.append(tx, context, [
+        {
+          operation: 'registerModelVersion',
+          entityIds: [write.modelId, id, ...(runNodeId ? [runNodeId] : [])],
+          changes: recorded ? fieldChanges(id, recorded, after, ['artifactUri', 'digest', 'framework', 'metricsJson']) : [],
+          details: { created: recorded === null },
+        },
+      ]);
+      return toModelVersion(after);
     });
   }
 

@@ -1,3 +1,5 @@
+import type { AuditService } from '../../audit/audit.service';
+import { fieldChanges } from '../../audit/field-changes';
 import type { Database, Tx } from '../../db/database';
 import { BadInputError, ConflictError, NotFoundError } from '../../errors';
 import { ids } from '../common/ids';
@@ -51,12 +53,16 @@ export interface RunEventOptions {
   unversionedInputs?: 'reject' | 'observe';
 }
 
+/** Run fields whose changes the audit trail records. */
+const RUN_AUDITED_FIELDS = ['state', 'startedAt', 'endedAt', 'parametersJson', 'errorMessage', 'jobId'] as const;
+
 /** The version an input without a version string resolves to when its dataset had none yet. */
 export const UNVERSIONED = 'unversioned';
 
 export class RunService {
   constructor(
     private readonly db: Database,
+    private readonly audit: AuditService,
     private readonly datasets: DatasetService,
     private readonly jobs: JobService,
     private readonly commits: CommitService,
@@ -67,7 +73,7 @@ export class RunService {
    * Records one event in a run's life, with everything it names, in one transaction. Idempotent (the same event
    * twice changes nothing) and order-tolerant (COMPLETE before START ends in the same graph).
    */
-  recordRunEvent(_context: WriteContext, event: RunEventType, input: RunEventFields, options: RunEventOptions = {}): Promise<Run> {
+  recordRunEvent(context: WriteContext, event: RunEventType, input: RunEventFields, options: RunEventOptions = {}): Promise<Run> {
     const runId = requiredName('runId', input.runId, INPUT_LIMITS.version);
     const id = ids.run(runId);
     const at = instant('at', input.at, new Date());
@@ -86,7 +92,7 @@ export class RunService {
     return this.db.write(`runEvent.${event}`, async (tx) => {
       const recorded = (await this.runs.findByIds(tx, [id])).get(id) ?? null;
       const jobId = this.checkJob(runId, recorded, job);
-      if (job) await this.jobs.recordJob(tx, job, at);
+      const jobBefore = job ? await this.jobs.recordJob(tx, job, at) : null;
       if (commit) {
         await this.checkCommitLink(tx, id, runId, commit.id);
         await this.commits.recordCommit(tx, commit, at);
@@ -118,7 +124,23 @@ export class RunService {
       });
       await this.runs.markOutputTimesFromRun(tx, outputs.filter((v) => recordedVersions.created.has(v.id)).map((v) => v.id));
       await this.runs.settleOutputTimes(tx, id);
-      return toRun((await this.runs.findByIds(tx, [id])).get(id)!);
+      const after = (await this.runs.findByIds(tx, [id])).get(id)!;
+      const versions = [...readVersions, ...outputs];
+      await this.audit.append(tx, context, [
+        {
+          operation: `runEvent.${event}`,
+          entityIds: [id, jobId, ...(commit ? [commit.id] : []), ...(parentId ? [parentId] : []), ...versions.flatMap((v) => [v.id, v.datasetId])],
+          changes: [
+            ...fieldChanges(id, recorded, after, RUN_AUDITED_FIELDS),
+            ...(job && jobBefore && job.description !== null && job.description !== jobBefore.previousDescription
+              ? [{ entityId: job.id, field: 'description', before: jobBefore.previousDescription, after: job.description }]
+              : []),
+            ...recordedVersions.changes,
+          ],
+          details: { runId },
+        },
+      ]);
+      return toRun(after);
     });
   }
 

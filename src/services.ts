@@ -4,6 +4,7 @@ import { DatasetService } from './lineage/dataset/dataset.service';
 import { DeploymentService } from './lineage/deployment/deployment.service';
 import { JobService } from './lineage/job/job.service';
 import { ModelService } from './lineage/model/model.service';
+import { LineageRecorder } from './lineage/recording/lineage.recorder';
 import { RunService } from './lineage/run/run.service';
 import type { ServiceInfo } from './system/service-info.type';
 
@@ -22,12 +23,13 @@ export function createServices(db: Database, version: string): Services {
   const datasets = new DatasetService(db);
   const jobs = new JobService(db);
   const commits = new CommitService(db);
+  const recorder = new LineageRecorder(db);
   return {
     serviceInfo: () => ({ version, database: db.databaseName }),
     datasets,
     jobs,
     commits,
-    runs: new RunService(db, datasets, jobs, commits),
+    runs: new RunService(db, recorder),
     models: new ModelService(db),
     deployments: new DeploymentService(db),
   };

@@ -26,6 +26,13 @@ export interface LocalNeo4jSettings {
   startTimeoutMs: number;
 }
 
+export interface OpenLineageSettings {
+  /** Events one POST /api/v1/lineage/batch may hold. */
+  maxBatchEvents: number;
+  /** Largest body (after gzip decompression) the OpenLineage routes accept. */
+  bodyLimitBytes: number;
+}
+
 export interface Config {
   host: string;
   port: number;
@@ -34,6 +41,7 @@ export interface Config {
   localNeo4j: LocalNeo4jSettings;
   /** Load the demo lineage into an empty graph at start: "on", "off", or "auto" (only with the local Neo4j). */
   demo: 'auto' | 'on' | 'off';
+  openlineage: OpenLineageSettings;
 }
 
 export class ConfigError extends Error {
@@ -77,6 +85,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       startTimeoutMs: integer(env, 'NEO4J_LOCAL_START_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
     },
     demo: oneOf(env, 'LINEAGE_DEMO', ['auto', 'on', 'off'] as const, 'auto'),
+    openlineage: {
+      maxBatchEvents: integer(env, 'OPENLINEAGE_MAX_BATCH_EVENTS', 10_000, 1, 1_000_000),
+      bodyLimitBytes: integer(env, 'OPENLINEAGE_BODY_LIMIT_BYTES', 64 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    },
   };
 }
 

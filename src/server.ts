@@ -30,12 +30,13 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
     const applied = await migrator.migrate();
     logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'schema is up to date');
 
-    const services = createServices(db, packageVersion());
+    const services = createServices(db, packageVersion(), config.openlineage);
     const app = await buildApp({
       logger,
       schema: await buildLineageSchema(),
       services,
       readiness: new ReadinessService(db, migrator),
+      openlineageBodyLimitBytes: config.openlineage.bodyLimitBytes,
     });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();

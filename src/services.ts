@@ -6,6 +6,7 @@ import { JobService } from './lineage/job/job.service';
 import { ModelService } from './lineage/model/model.service';
 import { LineageRecorder } from './lineage/recording/lineage.recorder';
 import { RunService } from './lineage/run/run.service';
+import { IngestionService, type IngestionLimits } from './openlineage/ingestion.service';
 import type { ServiceInfo } from './system/service-info.type';
 
 /** The services the front doors (GraphQL, OpenLineage route, CLI) may call; built once in the composition root. */
@@ -17,9 +18,10 @@ export interface Services {
   runs: RunService;
   models: ModelService;
   deployments: DeploymentService;
+  openlineage: IngestionService;
 }
 
-export function createServices(db: Database, version: string): Services {
+export function createServices(db: Database, version: string, openlineage: IngestionLimits = { maxBatchEvents: 10_000 }): Services {
   const datasets = new DatasetService(db);
   const jobs = new JobService(db);
   const commits = new CommitService(db);
@@ -32,5 +34,6 @@ export function createServices(db: Database, version: string): Services {
     runs: new RunService(db, recorder),
     models: new ModelService(db),
     deployments: new DeploymentService(db),
+    openlineage: new IngestionService(db, recorder, openlineage),
   };
 }

@@ -7,6 +7,7 @@ import type { ReadinessService } from '../health/readiness.service';
 import type { Services } from '../services';
 import { registerGraphQLRoute } from './graphql.route';
 import { registerHealthRoutes } from './health.routes';
+import { registerOpenLineageRoutes } from './openlineage.routes';
 
 export interface AppDependencies {
   logger: Logger;
@@ -14,6 +15,8 @@ export interface AppDependencies {
   services: Services;
   readiness: ReadinessService;
   bodyLimitBytes?: number;
+  /** Body limit of the OpenLineage routes (OPENLINEAGE_BODY_LIMIT_BYTES); batches are larger than GraphQL requests. */
+  openlineageBodyLimitBytes?: number;
 }
 
 /** The HTTP front door: every route of the service on one Fastify instance, not yet listening. */
@@ -36,5 +39,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   registerHealthRoutes(app, deps.readiness);
   await registerGraphQLRoute(app, { schema: deps.schema, services: deps.services, logger: deps.logger });
+  await registerOpenLineageRoutes(app, { services: deps.services, bodyLimitBytes: deps.openlineageBodyLimitBytes ?? 64 * 1024 * 1024 });
   return app;
 }

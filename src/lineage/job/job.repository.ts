@@ -2,7 +2,7 @@ import type { Tx } from '../../db/database';
 import { keysetPage, type Page, type PageRequest } from '../common/page';
 import type { Job } from './job.type';
 
-const JOB = (v: string) => `${v} { .id, .namespace, .name, .description, .createdAt, kind: 'Job' }`;
+const JOB = (v: string) => `${v} { .id, .namespace, .name, .description, .createdAt, .facetsJson, kind: 'Job' }`;
 
 export class JobRepository {
   async findByIds(tx: Tx, ids: readonly string[]): Promise<Map<string, Job>> {

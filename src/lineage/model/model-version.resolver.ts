@@ -1,3 +1,5 @@
+import { facetValuesOf } from '../common/facets';
+import { JSONObjectScalar } from '../../graphql/scalars';
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { writeContextOf, type GraphQLContext } from '../../graphql/context';
 import { Deployment } from '../deployment/deployment.type';
@@ -32,5 +34,10 @@ export class ModelVersionResolver {
   @FieldResolver(() => [Deployment], { description: 'Every deployment of this version, newest first.' })
   deployments(@Root() version: ModelVersion, @Ctx() { loaders }: GraphQLContext): Promise<Deployment[]> {
     return loaders.deploymentsOfModelVersion.load(version.id);
+  }
+
+  @FieldResolver(() => JSONObjectScalar, { nullable: true, description: 'Dataset facets of the OpenLineage output that declared this version (lineage_modelVersion included), by name.' })
+  facets(@Root() version: ModelVersion): Record<string, unknown> | null {
+    return facetValuesOf(version.facetsJson);
   }
 }

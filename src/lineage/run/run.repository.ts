@@ -4,9 +4,9 @@ import { keysetPage, keysetPagesByParent, type Page, type PageRequest, type Rela
 import type { StoredDatasetVersion } from '../dataset/dataset.repository';
 import type { Run, RunState } from './run.type';
 
-const RUN = (v: string) => `${v} { .id, .runId, .state, .startedAt, .endedAt, .parametersJson, .errorMessage, .jobId, kind: 'Run' }`;
+const RUN = (v: string) => `${v} { .id, .runId, .state, .startedAt, .endedAt, .parametersJson, .errorMessage, .jobId, .facetsJson, kind: 'Run' }`;
 const VERSION = (v: string) =>
-  `${v} { .id, .datasetId, .namespace, .name, .version, .digest, .uri, .schemaJson, .rowCount, .createdAt, kind: 'DatasetVersion' }`;
+  `${v} { .id, .datasetId, .namespace, .name, .version, .digest, .uri, .schemaJson, .rowCount, .createdAt, .facetsJson, kind: 'DatasetVersion' }`;
 /** Newest first; runs known only as parents have no times and sort last. */
 const RUN_ORDER: SortKey[] = [
   { expression: 'coalesce(n.startedAt, n.endedAt, datetime({epochMillis: 0}))', descending: true, temporal: true },

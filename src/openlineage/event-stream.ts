@@ -5,21 +5,25 @@ import { BadInputError, type LineageError } from '../errors';
  * `jq -c` and log shippers write them). A line of NDJSON that is not JSON is one refused item, with its line
  * number, and does not stop the others; JSON that does not parse at all is refused as a whole.
  */
-export type EventItem = { event: unknown; error?: undefined } | { event?: undefined; error: LineageError };
+export type EventItem = ({ event: unknown; error?: undefined } | { event?: undefined; error: LineageError }) & {
+  /** Where the item is in its text, for reports: `#3` (third of an array) or `line 7` (NDJSON). */
+  at?: string;
+};
 
 export function parseJsonEvents(text: string): EventItem[] {
   const parsed = parseJson(text, 'body');
-  return Array.isArray(parsed) ? parsed.map((event) => ({ event })) : [{ event: parsed }];
+  return Array.isArray(parsed) ? parsed.map((event, index) => ({ event, at: `#${index + 1}` })) : [{ event: parsed }];
 }
 
 export function parseNdjsonEvents(text: string): EventItem[] {
   const items: EventItem[] = [];
   text.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
+    const at = `line ${index + 1}`;
     try {
-      items.push({ event: parseJson(line, `line ${index + 1}`) });
+      items.push({ event: parseJson(line, at), at });
     } catch (error) {
-      items.push({ error: error as LineageError });
+      items.push({ error: error as LineageError, at });
     }
   });
   return items;

@@ -10,8 +10,8 @@ import type { EventReceipt } from './lineage-change.types';
  * base) under overlays holding what the changes applied so far made of them. Everything here is plain data;
  * instants are ISO-8601 UTC strings, so they compare as strings.
  *
- * Asking for something that was not loaded throws MissingState after noting what was asked for: the recorder
- * then loads it and applies the batch again from the start, so the rules never see a partial picture.
+ * Asking for an entity that was not loaded throws MissingState after noting what was asked for: the recorder
+ * then loads it and applies the batch again from the start, so no outcome rests on a partial picture.
  */
 
 export interface RunSnapshot {
@@ -140,6 +140,10 @@ export class MissingState extends Error {
 export class Wanted {
   readonly ids = new Map<Kind, Set<string>>(KINDS.map((kind) => [kind, new Set<string>()]));
   readonly candidates = new Map<string, CandidateKey>();
+  /** The producer's run id of each run asked for, stored on runs created to lock them. */
+  readonly runIds = new Map<string, string>();
+  /** Grows with every miss, so the recorder can tell whether a change saw the whole picture. */
+  misses = 0;
 
   get empty(): boolean {
     return this.candidates.size === 0 && [...this.ids.values()].every((ids) => ids.size === 0);
@@ -213,6 +217,7 @@ export class LineageState {
     const loaded = this.loaded.get(kind, id);
     if (loaded === undefined) {
       this.wanted.ids.get(kind)!.add(id);
+      this.wanted.misses++;
       throw new MissingState();
     }
     return loaded;
@@ -231,12 +236,17 @@ export class LineageState {
     return ids;
   }
 
-  /** Ids of the versions Neo4j had current for the key (see CandidateKey). Throws MissingState when not loaded. */
+  /**
+   * Ids of the versions Neo4j had current for the key (see CandidateKey). When they were not loaded, the miss
+   * is noted and none are returned, so that the change goes on and asks at once for everything else it needs;
+   * its outcome is then discarded (see Wanted.misses) and the change applied again once they are loaded.
+   */
   candidates(key: CandidateKey): string[] {
     const found = this.loaded.candidates.get(candidateKey(key));
     if (found === undefined) {
       this.wanted.candidates.set(candidateKey(key), key);
-      throw new MissingState();
+      this.wanted.misses++;
+      return [];
     }
     return found;
   }

@@ -76,31 +76,32 @@ export class LineageRecorder {
     const changed = <K extends Kind>(kind: K): Array<Snapshots[K]> =>
       state.changedOf(kind).filter((snapshot) => kind === 'receipt' || fingerprint(snapshot) !== fingerprint(loaded.get(kind, idOf(snapshot)) ?? null));
     const runs = changed('run');
-    await this.repository.writeJobs(tx, changed('job'));
-    await this.repository.writeCommits(tx, changed('commit'));
-    await this.repository.writeDatasets(tx, changed('dataset'));
-    await this.repository.writeVersions(tx, changed('version'));
-    await this.repository.writeModelVersions(tx, changed('modelVersion'));
-    await this.repository.writeRuns(
-      tx,
-      runs.map((run) => {
+    const written = new Set(runs.map((run) => run.id));
+    await this.repository.write(tx, {
+      jobs: changed('job'),
+      commits: changed('commit'),
+      datasets: changed('dataset'),
+      versions: changed('version'),
+      modelVersions: changed('modelVersion'),
+      runs: runs.map((run) => {
         const before = loaded.get('run', run.id) ?? null;
         const link = (now: string | null, then: string | null | undefined) => (now !== null && now !== then ? now : null);
         return { run, links: { jobId: link(run.jobId, before?.jobId), commitId: link(run.commitId, before?.commitId), parentId: link(run.parent?.id ?? null, before?.parent?.id) } };
       }),
-    );
-    await this.repository.writeEdges(tx, edgeWrites(runs, loaded));
-    await this.repository.writeReceipts(tx, receiptWrites(state));
-    const written = new Set(runs.map((run) => run.id));
-    await this.repository.removeLockedOnly(tx, [...loaded.lockedOnly].filter((id) => !written.has(id)));
+      edges: edgeWrites(runs, loaded),
+      receipts: receiptWrites(state),
+      lockedOnly: [...loaded.lockedOnly].filter((id) => !written.has(id)),
+    });
   }
 }
 
 function applyOne(state: LineageState, change: LineageChange): RecordOutcome | 'missing' {
+  const misses = state.wanted.misses;
   try {
-    return { status: applyChange(state, change) };
+    const status = applyChange(state, change);
+    return state.wanted.misses === misses ? { status } : 'missing';
   } catch (error) {
-    if (error instanceof MissingState) return 'missing';
+    if (error instanceof MissingState || state.wanted.misses !== misses) return 'missing';
     if (error instanceof LineageError) return { status: 'rejected', error };
     throw error;
   }
@@ -110,12 +111,16 @@ function applyOne(state: LineageState, change: LineageChange): RecordOutcome | '
 function wantedBy(changes: readonly LineageChange[]): Wanted {
   const wanted = new Wanted();
   const want = (kind: Kind, id: string) => wanted.ids.get(kind)!.add(id);
+  const wantRun = (runId: string) => {
+    want('run', ids.run(runId));
+    wanted.runIds.set(ids.run(runId), runId);
+  };
   for (const change of changes) {
     if (change.receipt) want('receipt', change.receipt.id);
     if (change.kind === 'run') {
-      want('run', change.id);
+      wantRun(change.runId);
       if (change.parent) {
-        want('run', ids.run(change.parent.runId));
+        wantRun(change.parent.runId);
         if (change.parent.job) want('job', change.parent.job.id);
       }
       if (change.job) want('job', change.job.id);

@@ -27,44 +27,15 @@ const VERSION = (v: string) =>
 
 export class LineageRepository {
   /**
-   * Locks the runs (creating the missing ones, marked `lockedOnly` until a change writes them) and reads them
-   * with everything attached to them. Locking first means two transactions recording events of one run
-   * (a START and its COMPLETE arriving together) take turns instead of overwriting each other.
+   * Loads what the recorder asked for, in one statement: the runs are locked first (and created when missing,
+   * marked `lockedOnly` until a change writes them), so that two transactions recording events of one run (a
+   * START and its COMPLETE arriving together) take turns instead of overwriting each other. Whatever is not
+   * found is recorded as absent. Versions current at an instant (candidates) come in a second statement.
    */
-  async lockRuns(tx: Tx, runs: ReadonlyArray<{ id: string; runId: string }>, loaded: LoadedState): Promise<void> {
-    if (runs.length === 0) return;
-    const sorted = [...runs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const rows = await tx.rows<{ created: boolean; run: StoredRun; versions: StoredVersion[] }>(
-      // Lock each run (a property write takes the node's write lock until commit) and read it, its edges and the versions they reach.
-      `UNWIND $runs AS input
-       MERGE (r:Run {id: input.id})
-         ON CREATE SET r.runId = input.runId, r.lockedOnly = true
-       SET r.locked = true
-       REMOVE r.locked
-       WITH r, r.lockedOnly IS NOT NULL AS created
-       RETURN created,
-              r { .id, .runId, .jobId, .state, .startedAt, .endedAt, .parametersJson, .errorMessage, .facetsJson,
-                  reads: COLLECT { MATCH (r)-[e:READ]->(v:DatasetVersion) RETURN { versionId: v.id, datasetId: v.datasetId, implicit: e.implicit, ioFacetsJson: e.ioFacetsJson } },
-                  writes: COLLECT { MATCH (r)-[e:WROTE]->(v:DatasetVersion) RETURN { versionId: v.id, ioFacetsJson: e.ioFacetsJson } },
-                  modelWrites: COLLECT { MATCH (r)-[e:WROTE]->(v:ModelVersion) RETURN { versionId: v.id, ioFacetsJson: e.ioFacetsJson } },
-                  commitId: (COLLECT { MATCH (r)-[:RAN_CODE]->(c:Commit) RETURN c.id })[0],
-                  parent: (COLLECT { MATCH (r)-[:CHILD_OF]->(p:Run) RETURN p { .id, .runId } })[0] } AS run,
-              COLLECT { MATCH (r)-[:READ|WROTE]->(v:DatasetVersion) RETURN ${VERSION('v')} } AS versions`,
-      { runs: sorted },
-    );
-    for (const row of rows) {
-      if (row.created) loaded.lockedOnly.add(row.run.id);
-      loaded.set('run', row.run.id, row.created ? null : toRunSnapshot(row.run));
-      for (const version of row.versions) loaded.set('version', version.id, toVersionSnapshot(version));
-    }
-  }
-
-  /** Loads what the recorder asked for; whatever is not found is recorded as absent. */
   async load(tx: Tx, wanted: Wanted, loaded: LoadedState): Promise<void> {
-    const pending = (kind: Parameters<LoadedState['has']>[0]) => [...wanted.ids.get(kind)!].filter((id) => !loaded.has(kind, id));
-    const runs = pending('run');
-    if (runs.length > 0) await this.lockRuns(tx, runs.map((id) => ({ id, runId: '' })), loaded);
-    const ids = {
+    const pending = (kind: Kind) => [...wanted.ids.get(kind)!].filter((id) => !loaded.has(kind, id)).sort();
+    const params = {
+      runs: pending('run').map((id) => ({ id, runId: wanted.runIds.get(id) ?? '' })),
       versionIds: pending('version'),
       datasetIds: pending('dataset'),
       jobIds: pending('job'),
@@ -72,13 +43,14 @@ export class LineageRepository {
       modelVersionIds: pending('modelVersion'),
       receiptIds: pending('receipt'),
     };
-    if (Object.values(ids).some((list) => list.length > 0)) await this.loadByIds(tx, ids, loaded);
+    if (Object.values(params).some((list) => list.length > 0)) await this.loadByIds(tx, params, loaded);
     const candidates = [...wanted.candidates.values()].filter((key) => !loaded.candidates.has(candidateKey(key)));
     if (candidates.length > 0) await this.loadCandidates(tx, candidates, loaded);
   }
 
-  private async loadByIds(tx: Tx, ids: Record<string, string[]>, loaded: LoadedState): Promise<void> {
+  private async loadByIds(tx: Tx, params: LoadParams, loaded: LoadedState): Promise<void> {
     const [row] = await tx.rows<{
+      runs: Array<{ created: boolean; run: StoredRun; versions: StoredVersion[] }>;
       versions: StoredVersion[];
       datasets: StoredDataset[];
       jobs: StoredJob[];
@@ -86,38 +58,60 @@ export class LineageRepository {
       modelVersions: StoredModelVersion[];
       receipts: string[];
     }>(
-      // Each kind of entity by global id, in one round trip.
-      `CALL () { UNWIND $versionIds AS id MATCH (v:DatasetVersion {id: id}) RETURN collect(${VERSION('v')}) AS versions }
-       CALL () { UNWIND $datasetIds AS id MATCH (n:Dataset {id: id}) RETURN collect(n { .id, .namespace, .name, .createdAt, .facetsJson }) AS datasets }
-       CALL () { UNWIND $jobIds AS id MATCH (n:Job {id: id}) RETURN collect(n { .id, .namespace, .name, .description, .createdAt, .facetsJson }) AS jobs }
+      // Lock each run (a property write holds the node's write lock until commit) and read it with its edges and
+      // the versions they reach; then each other kind of entity by global id.
+      `CALL () {
+         UNWIND $ids.runs AS input
+         MERGE (r:Run {id: input.id})
+           ON CREATE SET r.runId = input.runId, r.lockedOnly = true
+         SET r.locked = true
+         REMOVE r.locked
+         RETURN collect({
+           created: r.lockedOnly IS NOT NULL,
+           run: r { .id, .runId, .jobId, .state, .startedAt, .endedAt, .parametersJson, .errorMessage, .facetsJson,
+                    reads: COLLECT { MATCH (r)-[e:READ]->(v:DatasetVersion) RETURN { versionId: v.id, datasetId: v.datasetId, implicit: e.implicit, ioFacetsJson: e.ioFacetsJson } },
+                    writes: COLLECT { MATCH (r)-[e:WROTE]->(v:DatasetVersion) RETURN { versionId: v.id, ioFacetsJson: e.ioFacetsJson } },
+                    modelWrites: COLLECT { MATCH (r)-[e:WROTE]->(v:ModelVersion) RETURN { versionId: v.id, ioFacetsJson: e.ioFacetsJson } },
+                    commitId: (COLLECT { MATCH (r)-[:RAN_CODE]->(c:Commit) RETURN c.id })[0],
+                    parent: (COLLECT { MATCH (r)-[:CHILD_OF]->(p:Run) RETURN p { .id, .runId } })[0] },
+           versions: COLLECT { MATCH (r)-[:READ|WROTE]->(v:DatasetVersion) RETURN ${VERSION('v')} }
+         }) AS runs
+       }
+       CALL () { UNWIND $ids.versionIds AS id MATCH (v:DatasetVersion {id: id}) RETURN collect(${VERSION('v')}) AS versions }
+       CALL () { UNWIND $ids.datasetIds AS id MATCH (n:Dataset {id: id}) RETURN collect(n { .id, .namespace, .name, .createdAt, .facetsJson }) AS datasets }
+       CALL () { UNWIND $ids.jobIds AS id MATCH (n:Job {id: id}) RETURN collect(n { .id, .namespace, .name, .description, .createdAt, .facetsJson }) AS jobs }
        CALL () {
-         UNWIND $commitIds AS id MATCH (n:Commit {id: id})
+         UNWIND $ids.commitIds AS id MATCH (n:Commit {id: id})
          RETURN collect(n { .id, .repository, .sha, .branch, .author, .message, .committedAt, .createdAt }) AS commits
        }
        CALL () {
-         UNWIND $modelVersionIds AS id MATCH (n:ModelVersion {id: id})
+         UNWIND $ids.modelVersionIds AS id MATCH (n:ModelVersion {id: id})
          RETURN collect(n { .id, .modelId, .modelName, .version, .artifactUri, .digest, .framework, .metricsJson, .createdAt, .createdAtFromRun, .facetsJson,
                             producerId: (COLLECT { MATCH (p:Run)-[:WROTE]->(n) RETURN p.id })[0] }) AS modelVersions
        }
-       CALL () { UNWIND $receiptIds AS id MATCH (n:LineageEvent {id: id}) RETURN collect(n.id) AS receipts }
-       RETURN versions, datasets, jobs, commits, modelVersions, receipts`,
-      ids,
+       CALL () { UNWIND $ids.receiptIds AS id MATCH (n:LineageEvent {id: id}) RETURN collect(n.id) AS receipts }
+       RETURN runs, versions, datasets, jobs, commits, modelVersions, receipts`,
+      { ids: params },
     );
     const found = row!;
-    for (const id of ids.versionIds!) loaded.set('version', id, null);
-    for (const version of found.versions) loaded.set('version', version.id, toVersionSnapshot(version));
-    for (const id of ids.datasetIds!) loaded.set('dataset', id, null);
-    for (const dataset of found.datasets) {
-      const { facetsJson, createdAt, ...rest } = dataset;
-      loaded.set('dataset', dataset.id, { ...rest, createdAt: createdAt.toISOString(), facets: fromFacetsProperty(facetsJson) });
+    for (const { created, run, versions } of found.runs) {
+      if (created) loaded.lockedOnly.add(run.id);
+      loaded.set('run', run.id, created ? null : toRunSnapshot(run));
+      for (const version of versions) if (!loaded.has('version', version.id)) loaded.set('version', version.id, toVersionSnapshot(version));
     }
-    for (const id of ids.jobIds!) loaded.set('job', id, null);
+    for (const id of params.versionIds) if (!loaded.has('version', id)) loaded.set('version', id, null);
+    for (const version of found.versions) loaded.set('version', version.id, toVersionSnapshot(version));
+    for (const id of params.datasetIds) loaded.set('dataset', id, null);
+    for (const { facetsJson, createdAt, ...dataset } of found.datasets) {
+      loaded.set('dataset', dataset.id, { ...dataset, createdAt: createdAt.toISOString(), facets: fromFacetsProperty(facetsJson) });
+    }
+    for (const id of params.jobIds) loaded.set('job', id, null);
     for (const job of found.jobs) loaded.set('job', job.id, toJobSnapshot(job));
-    for (const id of ids.commitIds!) loaded.set('commit', id, null);
+    for (const id of params.commitIds) loaded.set('commit', id, null);
     for (const commit of found.commits) loaded.set('commit', commit.id, toCommitSnapshot(commit));
-    for (const id of ids.modelVersionIds!) loaded.set('modelVersion', id, null);
+    for (const id of params.modelVersionIds) loaded.set('modelVersion', id, null);
     for (const version of found.modelVersions) loaded.set('modelVersion', version.id, toModelVersionSnapshot(version));
-    for (const id of ids.receiptIds!) loaded.set('receipt', id, null);
+    for (const id of params.receiptIds) loaded.set('receipt', id, null);
     for (const id of found.receipts) loaded.set('receipt', id, true);
   }
 
@@ -146,192 +140,184 @@ export class LineageRepository {
     }
   }
 
-  async writeJobs(tx: Tx, jobs: readonly JobSnapshot[]): Promise<void> {
-    if (jobs.length === 0) return;
+  /**
+   * Writes what the recorder's changes changed, in one statement: a unit subquery per kind, each an UNWIND over
+   * its rows (empty lists cost nothing), in an order where every node exists before a relationship needs it.
+   * The lists travel in one map parameter: Neo4j caches plans by the types of the top-level parameters, and an
+   * empty list is not typed like a list of maps, so separate lists would plan the statement anew for every
+   * combination of empty and non-empty kinds.
+   */
+  async write(tx: Tx, writes: RecorderWrites): Promise<void> {
+    const params = {
+      jobs: writes.jobs.map(({ facets, ...job }) => ({ ...job, facetsJson: toFacetsProperty(facets) })),
+      commits: writes.commits.map(({ values, ...commit }) => ({ ...commit, ...values })),
+      datasets: writes.datasets.map(({ facets, ...dataset }) => ({ ...dataset, facetsJson: toFacetsProperty(facets) })),
+      versions: writes.versions.map((v) => ({
+        id: v.id,
+        datasetId: v.datasetId,
+        namespace: v.namespace,
+        name: v.name,
+        version: v.version,
+        createdAt: v.createdAt,
+        properties: { ...v.values, createdAtFromRun: v.createdAtFromRun || null, facetsJson: toFacetsProperty(v.facets) },
+      })),
+      modelVersions: writes.modelVersions.map((v) => ({
+        id: v.id,
+        modelId: v.modelId,
+        modelName: v.modelName,
+        version: v.version,
+        createdAt: v.createdAt,
+        properties: { ...v.values, createdAtFromRun: v.createdAtFromRun || null, facetsJson: toFacetsProperty(v.facets) },
+      })),
+      runs: writes.runs.map(({ run, links }) => ({
+        id: run.id,
+        startedAt: run.startedAt,
+        endedAt: run.endedAt,
+        properties: {
+          runId: run.runId,
+          jobId: run.jobId,
+          state: run.state,
+          parametersJson: toJsonProperty(run.parameters),
+          errorMessage: run.errorMessage,
+          facetsJson: toFacetsProperty(run.facets),
+        },
+        links,
+      })),
+      ...writes.edges,
+      receipts: writes.receipts,
+      lockedOnly: writes.lockedOnly,
+    };
+    if (Object.values(params).every((list) => list.length === 0)) return;
     await tx.rows(
-      // Create or update each job: description and facets as the recorder computed them, creation time the earliest known.
-      `UNWIND $jobs AS row
-       MERGE (j:Job {id: row.id})
-         ON CREATE SET j.namespace = row.namespace, j.name = row.name, j.createdAt = datetime(row.createdAt), j.recordedAt = datetime()
-       SET j.description = row.description, j.facetsJson = row.facetsJson
-       WITH j, row WHERE j.createdAt > datetime(row.createdAt)
-       SET j.createdAt = datetime(row.createdAt)`,
-      { jobs: jobs.map(({ facets, ...job }) => ({ ...job, facetsJson: toFacetsProperty(facets) })) },
-    );
-  }
-
-  async writeCommits(tx: Tx, commits: readonly CommitSnapshot[]): Promise<void> {
-    if (commits.length === 0) return;
-    await tx.rows(
-      // Create or complete each commit (its fields are write-once, checked by the recorder).
-      `UNWIND $commits AS row
-       MERGE (c:Commit {id: row.id})
-         ON CREATE SET c.repository = row.repository, c.sha = row.sha, c.createdAt = datetime(row.createdAt), c.recordedAt = datetime()
-       SET c.branch = row.branch, c.author = row.author, c.message = row.message, c.committedAt = datetime(row.committedAt)
-       WITH c, row WHERE c.createdAt > datetime(row.createdAt)
-       SET c.createdAt = datetime(row.createdAt)`,
-      { commits: commits.map(({ values, ...commit }) => ({ ...commit, ...values })) },
-    );
-  }
-
-  async writeDatasets(tx: Tx, datasets: readonly DatasetSnapshot[]): Promise<void> {
-    if (datasets.length === 0) return;
-    await tx.rows(
-      // Create or update each dataset's facets; its creation time is the earliest known.
-      `UNWIND $datasets AS row
-       MERGE (d:Dataset {id: row.id})
-         ON CREATE SET d.namespace = row.namespace, d.name = row.name, d.createdAt = datetime(row.createdAt), d.recordedAt = datetime()
-       SET d.facetsJson = row.facetsJson
-       WITH d, row WHERE d.createdAt > datetime(row.createdAt)
-       SET d.createdAt = datetime(row.createdAt)`,
-      { datasets: datasets.map(({ facets, ...dataset }) => ({ ...dataset, facetsJson: toFacetsProperty(facets) })) },
-    );
-  }
-
-  async writeVersions(tx: Tx, versions: readonly VersionSnapshot[]): Promise<void> {
-    if (versions.length === 0) return;
-    await tx.rows(
-      // Create or update each version with its dataset; a dataset exists from its earliest version.
-      `UNWIND $versions AS row
-       MERGE (d:Dataset {id: row.datasetId})
-         ON CREATE SET d.namespace = row.namespace, d.name = row.name, d.createdAt = datetime(row.createdAt), d.recordedAt = datetime()
-       MERGE (v:DatasetVersion {id: row.id})
-         ON CREATE SET v.datasetId = row.datasetId, v.namespace = row.namespace, v.name = row.name, v.version = row.version, v.recordedAt = datetime()
-       SET v += row.properties, v.createdAt = datetime(row.createdAt)
-       MERGE (v)-[:VERSION_OF]->(d)
-       WITH d, row WHERE d.createdAt > datetime(row.createdAt)
-       SET d.createdAt = datetime(row.createdAt)`,
-      {
-        versions: versions.map((v) => ({
-          id: v.id,
-          datasetId: v.datasetId,
-          namespace: v.namespace,
-          name: v.name,
-          version: v.version,
-          createdAt: v.createdAt,
-          properties: { ...v.values, createdAtFromRun: v.createdAtFromRun || null, facetsJson: toFacetsProperty(v.facets) },
-        })),
-      },
-    );
-  }
-
-  async writeModelVersions(tx: Tx, versions: readonly ModelVersionSnapshot[]): Promise<void> {
-    if (versions.length === 0) return;
-    await tx.rows(
-      // Create or update each model version with its model; a model exists from its earliest version.
-      `UNWIND $versions AS row
-       MERGE (m:Model {id: row.modelId})
-         ON CREATE SET m.name = row.modelName, m.createdAt = datetime(row.createdAt), m.recordedAt = datetime()
-       MERGE (v:ModelVersion {id: row.id})
-         ON CREATE SET v.modelId = row.modelId, v.modelName = row.modelName, v.version = row.version, v.recordedAt = datetime()
-       SET v += row.properties, v.createdAt = datetime(row.createdAt)
-       MERGE (v)-[:VERSION_OF]->(m)
-       WITH m, row WHERE m.createdAt > datetime(row.createdAt)
-       SET m.createdAt = datetime(row.createdAt)`,
-      {
-        versions: versions.map((v) => ({
-          id: v.id,
-          modelId: v.modelId,
-          modelName: v.modelName,
-          version: v.version,
-          createdAt: v.createdAt,
-          properties: { ...v.values, createdAtFromRun: v.createdAtFromRun || null, facetsJson: toFacetsProperty(v.facets) },
-        })),
-      },
-    );
-  }
-
-  /** `links`: the job, commit and parent to link each run to, when not linked yet. */
-  async writeRuns(tx: Tx, runs: ReadonlyArray<{ run: RunSnapshot; links: RunLinks }>): Promise<void> {
-    if (runs.length === 0) return;
-    await tx.rows(
-      // Set each run's properties as the recorder computed them, and link it to its job, commit and parent.
-      `UNWIND $runs AS row
-       MATCH (r:Run {id: row.id})
-       SET r += row.properties, r.startedAt = datetime(row.startedAt), r.endedAt = datetime(row.endedAt), r.recordedAt = coalesce(r.recordedAt, datetime())
-       REMOVE r.lockedOnly
-       WITH r, row
-       CALL (r, row) { MATCH (j:Job {id: row.links.jobId}) MERGE (r)-[:RUN_OF]->(j) }
-       CALL (r, row) { MATCH (c:Commit {id: row.links.commitId}) MERGE (r)-[:RAN_CODE]->(c) }
-       CALL (r, row) { MATCH (p:Run {id: row.links.parentId}) MERGE (r)-[:CHILD_OF]->(p) }`,
-      {
-        runs: runs.map(({ run, links }) => ({
-          id: run.id,
-          startedAt: run.startedAt,
-          endedAt: run.endedAt,
-          properties: {
-            runId: run.runId,
-            jobId: run.jobId,
-            state: run.state,
-            parametersJson: toJsonProperty(run.parameters),
-            errorMessage: run.errorMessage,
-            facetsJson: toFacetsProperty(run.facets),
-          },
-          links,
-        })),
-      },
-    );
-  }
-
-  /** READ and WROTE relationships to add or update, and READ relationships to remove (an input chosen again). */
-  async writeEdges(tx: Tx, edges: EdgeWrites): Promise<void> {
-    if (Object.values(edges).every((list) => list.length === 0)) return;
-    await tx.rows(
-      // Remove the reads chosen again, then merge reads and writes with the facets of the read or write.
+      // Jobs, commits and datasets: created or updated; each exists from its earliest known instant.
       `CALL () {
-         UNWIND $removedReads AS row
+         UNWIND $changes.jobs AS row
+         MERGE (j:Job {id: row.id})
+           ON CREATE SET j.namespace = row.namespace, j.name = row.name, j.createdAt = datetime(row.createdAt), j.recordedAt = datetime()
+         SET j.description = row.description, j.facetsJson = row.facetsJson
+         WITH j, row WHERE j.createdAt > datetime(row.createdAt)
+         SET j.createdAt = datetime(row.createdAt)
+       }
+       CALL () {
+         UNWIND $changes.commits AS row
+         MERGE (c:Commit {id: row.id})
+           ON CREATE SET c.repository = row.repository, c.sha = row.sha, c.createdAt = datetime(row.createdAt), c.recordedAt = datetime()
+         SET c.branch = row.branch, c.author = row.author, c.message = row.message, c.committedAt = datetime(row.committedAt)
+         WITH c, row WHERE c.createdAt > datetime(row.createdAt)
+         SET c.createdAt = datetime(row.createdAt)
+       }
+       CALL () {
+         UNWIND $changes.datasets AS row
+         MERGE (d:Dataset {id: row.id})
+           ON CREATE SET d.namespace = row.namespace, d.name = row.name, d.createdAt = datetime(row.createdAt), d.recordedAt = datetime()
+         SET d.facetsJson = row.facetsJson
+         WITH d, row WHERE d.createdAt > datetime(row.createdAt)
+         SET d.createdAt = datetime(row.createdAt)
+       }
+       // Dataset versions with their datasets, model versions with their models.
+       CALL () {
+         UNWIND $changes.versions AS row
+         MERGE (d:Dataset {id: row.datasetId})
+           ON CREATE SET d.namespace = row.namespace, d.name = row.name, d.createdAt = datetime(row.createdAt), d.recordedAt = datetime()
+         MERGE (v:DatasetVersion {id: row.id})
+           ON CREATE SET v.datasetId = row.datasetId, v.namespace = row.namespace, v.name = row.name, v.version = row.version, v.recordedAt = datetime()
+         SET v += row.properties, v.createdAt = datetime(row.createdAt)
+         MERGE (v)-[:VERSION_OF]->(d)
+         WITH d, row WHERE d.createdAt > datetime(row.createdAt)
+         SET d.createdAt = datetime(row.createdAt)
+       }
+       CALL () {
+         UNWIND $changes.modelVersions AS row
+         MERGE (m:Model {id: row.modelId})
+           ON CREATE SET m.name = row.modelName, m.createdAt = datetime(row.createdAt), m.recordedAt = datetime()
+         MERGE (v:ModelVersion {id: row.id})
+           ON CREATE SET v.modelId = row.modelId, v.modelName = row.modelName, v.version = row.version, v.recordedAt = datetime()
+         SET v += row.properties, v.createdAt = datetime(row.createdAt)
+         MERGE (v)-[:VERSION_OF]->(m)
+         WITH m, row WHERE m.createdAt > datetime(row.createdAt)
+         SET m.createdAt = datetime(row.createdAt)
+       }
+       // Runs (all locked, so they exist): properties as computed, links to job, commit and parent when new.
+       CALL () {
+         UNWIND $changes.runs AS row
+         MATCH (r:Run {id: row.id})
+         SET r += row.properties, r.startedAt = datetime(row.startedAt), r.endedAt = datetime(row.endedAt), r.recordedAt = coalesce(r.recordedAt, datetime())
+         REMOVE r.lockedOnly
+         WITH r, row
+         CALL (r, row) { MATCH (j:Job {id: row.links.jobId}) MERGE (r)-[:RUN_OF]->(j) }
+         CALL (r, row) { MATCH (c:Commit {id: row.links.commitId}) MERGE (r)-[:RAN_CODE]->(c) }
+         CALL (r, row) { MATCH (p:Run {id: row.links.parentId}) MERGE (r)-[:CHILD_OF]->(p) }
+       }
+       // Reads chosen again are removed; reads and writes are merged with the facets of the read or write.
+       CALL () {
+         UNWIND $changes.removedReads AS row
          MATCH (:Run {id: row.runId})-[e:READ]->(:DatasetVersion {id: row.versionId})
          DELETE e
        }
        CALL () {
-         UNWIND $reads AS row
+         UNWIND $changes.reads AS row
          MATCH (r:Run {id: row.runId}) MATCH (v:DatasetVersion {id: row.versionId})
          MERGE (r)-[e:READ]->(v)
          SET e.implicit = row.implicit, e.ioFacetsJson = row.ioFacetsJson
        }
        CALL () {
-         UNWIND $writes AS row
+         UNWIND $changes.writes AS row
          MATCH (r:Run {id: row.runId}) MATCH (v:DatasetVersion {id: row.versionId})
          MERGE (r)-[e:WROTE]->(v)
          SET e.ioFacetsJson = row.ioFacetsJson
        }
        CALL () {
-         UNWIND $modelWrites AS row
+         UNWIND $changes.modelWrites AS row
          MATCH (r:Run {id: row.runId}) MATCH (v:ModelVersion {id: row.versionId})
          MERGE (r)-[e:WROTE]->(v)
          SET e.ioFacetsJson = row.ioFacetsJson
+       }
+       // Raw events, each stored once, linked to the run, job or dataset they are about.
+       CALL () {
+         UNWIND $changes.receipts AS row
+         MERGE (e:LineageEvent {id: row.id})
+           ON CREATE SET e += row.properties, e.eventTime = datetime(row.eventTime), e.receivedAt = datetime(row.receivedAt)
+         WITH e, row
+         CALL (e, row) { MATCH (n:Run {id: row.about.runId}) MERGE (e)-[:ABOUT]->(n) }
+         CALL (e, row) { MATCH (n:Job {id: row.about.jobId}) MERGE (e)-[:ABOUT]->(n) }
+         CALL (e, row) { MATCH (n:Dataset {id: row.about.datasetId}) MERGE (e)-[:ABOUT]->(n) }
+       }
+       // Runs created only to be locked, that no change wrote, go again.
+       CALL () {
+         UNWIND $changes.lockedOnly AS id
+         MATCH (r:Run {id: id})
+         WHERE r.lockedOnly AND NOT EXISTS { (r)--() }
+         DELETE r
        }`,
-      { ...edges },
+      { changes: params },
     );
   }
+}
 
-  async writeReceipts(tx: Tx, receipts: readonly ReceiptWrite[]): Promise<void> {
-    if (receipts.length === 0) return;
-    await tx.rows(
-      // Store each raw event once, linked to the run, job or dataset it is about.
-      `UNWIND $receipts AS row
-       MERGE (e:LineageEvent {id: row.id})
-         ON CREATE SET e += row.properties, e.eventTime = datetime(row.eventTime), e.receivedAt = datetime(row.receivedAt)
-       WITH e, row
-       CALL (e, row) { MATCH (n:Run {id: row.about.runId}) MERGE (e)-[:ABOUT]->(n) }
-       CALL (e, row) { MATCH (n:Job {id: row.about.jobId}) MERGE (e)-[:ABOUT]->(n) }
-       CALL (e, row) { MATCH (n:Dataset {id: row.about.datasetId}) MERGE (e)-[:ABOUT]->(n) }`,
-      { receipts },
-    );
-  }
+type Kind = Parameters<LoadedState['has']>[0];
 
-  /** Removes runs created only to be locked, that no change ended up writing. */
-  async removeLockedOnly(tx: Tx, runIds: readonly string[]): Promise<void> {
-    if (runIds.length === 0) return;
-    await tx.rows(
-      // Delete the bare run nodes this transaction created for locking.
-      `UNWIND $runIds AS id
-       MATCH (r:Run {id: id})
-       WHERE r.lockedOnly AND NOT EXISTS { (r)--() }
-       DELETE r`,
-      { runIds },
-    );
-  }
+interface LoadParams {
+  runs: Array<{ id: string; runId: string }>;
+  versionIds: string[];
+  datasetIds: string[];
+  jobIds: string[];
+  commitIds: string[];
+  modelVersionIds: string[];
+  receiptIds: string[];
+}
+
+/** Everything one batch changed, as the recorder computed it. */
+export interface RecorderWrites {
+  jobs: JobSnapshot[];
+  commits: CommitSnapshot[];
+  datasets: DatasetSnapshot[];
+  versions: VersionSnapshot[];
+  modelVersions: ModelVersionSnapshot[];
+  runs: Array<{ run: RunSnapshot; links: RunLinks }>;
+  edges: EdgeWrites;
+  receipts: ReceiptWrite[];
+  /** Runs created only to lock them and not written by any change: removed again. */
+  lockedOnly: string[];
 }
 
 export interface RunLinks {

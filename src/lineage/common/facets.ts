@@ -1,4 +1,4 @@
-import { canonicalJson, canonicalValue } from './canonical-json';
+import { canonicalJson, sameData } from './canonical-json';
 import { fromJsonProperty } from './json-property';
 
 /**
@@ -22,7 +22,7 @@ export function mergeFacets(recorded: StoredFacets | null, given: Readonly<Recor
   const merged: Record<string, StoredFacet> = { ...(recorded ?? {}) };
   for (const [name, value] of Object.entries(given)) {
     if (value === null || value === undefined) continue;
-    const candidate: StoredFacet = { at, value: canonicalValue(value) };
+    const candidate: StoredFacet = { at, value };
     const current = Object.hasOwn(merged, name) ? merged[name] : undefined;
     if (current === undefined || newer(candidate, current)) {
       Object.defineProperty(merged, name, { value: candidate, enumerable: true, writable: true, configurable: true });
@@ -33,12 +33,7 @@ export function mergeFacets(recorded: StoredFacets | null, given: Readonly<Recor
 
 function newer(candidate: StoredFacet, current: StoredFacet): boolean {
   if (candidate.at !== current.at) return candidate.at > current.at;
-  return canonicalJson(candidate.value) > canonicalJson(current.value);
-}
-
-/** Two facet maps hold the same facets (used to skip writes that would change nothing). */
-export function sameFacets(a: StoredFacets | null, b: StoredFacets | null): boolean {
-  return toFacetsProperty(a) === toFacetsProperty(b);
+  return !sameData(candidate.value, current.value) && canonicalJson(candidate.value) > canonicalJson(current.value);
 }
 
 /** The facets' values by name, as a client sees them. */
@@ -51,7 +46,7 @@ export function facetValues(stored: StoredFacets | null): Record<string, unknown
   return values;
 }
 
-/** The JSON string property the facets are stored in (canonical, so equal facets are equal strings). */
+/** The JSON string property the facets are stored in: canonical, so equal facets are stored as equal strings. */
 export function toFacetsProperty(stored: StoredFacets | null): string | null {
   return stored ? canonicalJson(stored) : null;
 }

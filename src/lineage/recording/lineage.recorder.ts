@@ -1,6 +1,6 @@
 import type { Database, Tx } from '../../db/database';
 import { InternalError, LineageError, ServiceUnavailableError } from '../../errors';
-import { canonicalJson } from '../common/canonical-json';
+import { sameData } from '../common/canonical-json';
 import { toFacetsProperty } from '../common/facets';
 import { ids } from '../common/ids';
 import { UNVERSIONED } from '../dataset/dataset.rules';
@@ -73,8 +73,12 @@ export class LineageRecorder {
   /** Writes what the accepted changes changed, and nothing else. */
   private async flush(tx: Tx, state: LineageState): Promise<void> {
     const { loaded } = state;
+    // Sorted by id, so that concurrent transactions lock shared nodes (a job, a dataset) in the same order.
     const changed = <K extends Kind>(kind: K): Array<Snapshots[K]> =>
-      state.changedOf(kind).filter((snapshot) => kind === 'receipt' || fingerprint(snapshot) !== fingerprint(loaded.get(kind, idOf(snapshot)) ?? null));
+      state
+        .changedOf(kind)
+        .filter((snapshot) => kind === 'receipt' || !sameData(snapshot, loaded.get(kind, idOf(snapshot)) ?? null))
+        .sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
     const runs = changed('run');
     const written = new Set(runs.map((run) => run.id));
     await this.repository.write(tx, {
@@ -153,7 +157,7 @@ function edgeWrites(runs: readonly RunSnapshot[], loaded: LoadedState): EdgeWrit
       if (!run.reads.has(versionId)) edges.removedReads.push({ runId: run.id, versionId });
     }
     for (const [versionId, edge] of run.reads) {
-      if (fingerprint(edge) === fingerprint(before?.reads.get(versionId) ?? null)) continue;
+      if (sameData(edge, before?.reads.get(versionId) ?? null)) continue;
       edges.reads.push({ runId: run.id, versionId, implicit: edge.implicit || null, ioFacetsJson: toFacetsProperty(edge.ioFacets) });
     }
     for (const [list, target, recorded] of [
@@ -161,7 +165,7 @@ function edgeWrites(runs: readonly RunSnapshot[], loaded: LoadedState): EdgeWrit
       [run.modelWrites, edges.modelWrites, before?.modelWrites],
     ] as const) {
       for (const [versionId, edge] of list) {
-        if (fingerprint(edge) === fingerprint(recorded?.get(versionId) ?? null)) continue;
+        if (sameData(edge, recorded?.get(versionId) ?? null)) continue;
         target.push({ runId: run.id, versionId, ioFacetsJson: toFacetsProperty(edge.ioFacets) });
       }
     }
@@ -192,16 +196,3 @@ function receiptWrites(state: LineageState): ReceiptWrite[] {
 function idOf(snapshot: Snapshots[Kind]): string {
   return (snapshot as { id: string }).id;
 }
-
-/** A comparable text of a snapshot (maps as sorted entries), to skip writes that would change nothing. */
-function fingerprint(value: unknown): string {
-  return canonicalJson(withoutMaps(value));
-}
-
-function withoutMaps(value: unknown): unknown {
-  if (value instanceof Map) return [...value].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, inner]) => [key, withoutMaps(inner)]);
-  if (Array.isArray(value)) return value.map(withoutMaps);
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withoutMaps(inner)]));
-  return value;
-}
-

@@ -122,12 +122,13 @@ export class LineageRepository {
       const batch = keys.filter((key) => key.limit === limit).map((key) => ({ ...key, key: candidateKey(key) }));
       const rows = await tx.rows<{ key: string; versions: StoredVersion[] }>(
         // The dataset's versions that existed at the key's instant and that the run did not write, newest first.
+        // Ordering by datasetId too (a constant here) lets the (datasetId, createdAt) index give the order, so the
+        // seek stops after `limit` versions instead of sorting every version of the dataset (PartialTop).
         `UNWIND $keys AS key
-         MATCH (d:Dataset {id: key.datasetId})
-         CALL (d, key) {
-           MATCH (v:DatasetVersion)-[:VERSION_OF]->(d)
-           WHERE v.createdAt <= datetime(key.at) AND NOT EXISTS { (:Run {id: key.runId})-[:WROTE]->(v) }
-           RETURN v ORDER BY v.createdAt DESC, v.id DESC LIMIT toInteger($limit)
+         CALL (key) {
+           MATCH (v:DatasetVersion)
+           WHERE v.datasetId = key.datasetId AND v.createdAt <= datetime(key.at) AND NOT EXISTS { (:Run {id: key.runId})-[:WROTE]->(v) }
+           RETURN v ORDER BY v.datasetId DESC, v.createdAt DESC, v.id DESC LIMIT toInteger($limit)
          }
          RETURN key.key AS key, collect(${VERSION('v')}) AS versions`,
         { keys: batch, limit },

@@ -140,8 +140,11 @@ export class MissingState extends Error {
 export class Wanted {
   readonly ids = new Map<Kind, Set<string>>(KINDS.map((kind) => [kind, new Set<string>()]));
   readonly candidates = new Map<string, CandidateKey>();
-  /** The producer's run id of each run asked for, stored on runs created to lock them. */
-  readonly runIds = new Map<string, string>();
+  /**
+   * Runs the changes record events of, with the producer's run id: these are locked. Other runs asked for
+   * (parents) are only read: a change creates them, if at all, as placeholders that never overwrite anything.
+   */
+  readonly locks = new Map<string, string>();
   /** Grows with every miss, so the recorder can tell whether a change saw the whole picture. */
   misses = 0;
 
@@ -156,6 +159,8 @@ export class LoadedState {
   readonly candidates = new Map<string, string[]>();
   /** Versions loaded, by dataset id. */
   readonly versionsByDataset = new Map<string, Set<string>>();
+  /** Runs locked for this batch (see Wanted.locks). */
+  readonly locked = new Set<string>();
   /** Runs that did not exist and were created only to lock them; removed at flush unless a change wrote them. */
   readonly lockedOnly = new Set<string>();
 

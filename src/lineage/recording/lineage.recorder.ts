@@ -79,7 +79,8 @@ export class LineageRecorder {
         .changedOf(kind)
         .filter((snapshot) => kind === 'receipt' || !sameData(snapshot, loaded.get(kind, idOf(snapshot)) ?? null))
         .sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
-    const runs = changed('run');
+    const changedRuns = changed('run');
+    const runs = changedRuns.filter((run) => loaded.locked.has(run.id));
     const written = new Set(runs.map((run) => run.id));
     await this.repository.write(tx, {
       jobs: changed('job'),
@@ -87,6 +88,8 @@ export class LineageRecorder {
       datasets: changed('dataset'),
       versions: changed('version'),
       modelVersions: changed('modelVersion'),
+      // A run changed without being locked is a parent the changes created as a placeholder.
+      placeholderRuns: changedRuns.filter((run) => !loaded.locked.has(run.id)),
       runs: runs.map((run) => {
         const before = loaded.get('run', run.id) ?? null;
         const link = (now: string | null, then: string | null | undefined) => (now !== null && now !== then ? now : null);
@@ -115,16 +118,16 @@ function applyOne(state: LineageState, change: LineageChange): RecordOutcome | '
 function wantedBy(changes: readonly LineageChange[]): Wanted {
   const wanted = new Wanted();
   const want = (kind: Kind, id: string) => wanted.ids.get(kind)!.add(id);
-  const wantRun = (runId: string) => {
+  const lockRun = (runId: string) => {
     want('run', ids.run(runId));
-    wanted.runIds.set(ids.run(runId), runId);
+    wanted.locks.set(ids.run(runId), runId);
   };
   for (const change of changes) {
     if (change.receipt) want('receipt', change.receipt.id);
     if (change.kind === 'run') {
-      wantRun(change.runId);
+      lockRun(change.runId);
       if (change.parent) {
-        wantRun(change.parent.runId);
+        want('run', ids.run(change.parent.runId));
         if (change.parent.job) want('job', change.parent.job.id);
       }
       if (change.job) want('job', change.job.id);

@@ -21,6 +21,14 @@ import {
  * batch, so a batch of a thousand events costs a handful of statements, not thousands.
  */
 
+/** A run with everything attached to it that the rules read. */
+const RUN = (r: string) =>
+  `${r} { .id, .runId, .jobId, .state, .startedAt, .endedAt, .parametersJson, .errorMessage, .facetsJson,
+          reads: COLLECT { MATCH (${r})-[e:READ]->(v:DatasetVersion) RETURN { versionId: v.id, datasetId: v.datasetId, implicit: e.implicit, ioFacetsJson: e.ioFacetsJson } },
+          writes: COLLECT { MATCH (${r})-[e:WROTE]->(v:DatasetVersion) RETURN { versionId: v.id, ioFacetsJson: e.ioFacetsJson } },
+          modelWrites: COLLECT { MATCH (${r})-[e:WROTE]->(v:ModelVersion) RETURN { versionId: v.id, ioFacetsJson: e.ioFacetsJson } },
+          commitId: (COLLECT { MATCH (${r})-[:RAN_CODE]->(c:Commit) RETURN c.id })[0],
+          parent: (COLLECT { MATCH (${r})-[:CHILD_OF]->(p:Run) RETURN p { .id, .runId } })[0] }`;
 const VERSION = (v: string) =>
   `${v} { .id, .datasetId, .namespace, .name, .version, .digest, .uri, .schemaJson, .rowCount, .createdAt, .createdAtFromRun, .facetsJson,
           producer: (COLLECT { MATCH (p:Run)-[:WROTE]->(${v}) RETURN p { .id, .runId } })[0] }`;
@@ -35,7 +43,10 @@ export class LineageRepository {
   async load(tx: Tx, wanted: Wanted, loaded: LoadedState): Promise<void> {
     const pending = (kind: Kind) => [...wanted.ids.get(kind)!].filter((id) => !loaded.has(kind, id)).sort();
     const params = {
-      runs: pending('run').map((id) => ({ id, runId: wanted.runIds.get(id) ?? '' })),
+      runs: pending('run')
+        .filter((id) => wanted.locks.has(id))
+        .map((id) => ({ id, runId: wanted.locks.get(id)! })),
+      refs: pending('run').filter((id) => !wanted.locks.has(id)),
       versionIds: pending('version'),
       datasetIds: pending('dataset'),
       jobIds: pending('job'),
@@ -51,6 +62,7 @@ export class LineageRepository {
   private async loadByIds(tx: Tx, params: LoadParams, loaded: LoadedState): Promise<void> {
     const [row] = await tx.rows<{
       runs: Array<{ created: boolean; run: StoredRun; versions: StoredVersion[] }>;
+      refs: StoredRun[];
       versions: StoredVersion[];
       datasets: StoredDataset[];
       jobs: StoredJob[];
@@ -66,17 +78,9 @@ export class LineageRepository {
            ON CREATE SET r.runId = input.runId, r.lockedOnly = true
          SET r.locked = true
          REMOVE r.locked
-         RETURN collect({
-           created: r.lockedOnly IS NOT NULL,
-           run: r { .id, .runId, .jobId, .state, .startedAt, .endedAt, .parametersJson, .errorMessage, .facetsJson,
-                    reads: COLLECT { MATCH (r)-[e:READ]->(v:DatasetVersion) RETURN { versionId: v.id, datasetId: v.datasetId, implicit: e.implicit, ioFacetsJson: e.ioFacetsJson } },
-                    writes: COLLECT { MATCH (r)-[e:WROTE]->(v:DatasetVersion) RETURN { versionId: v.id, ioFacetsJson: e.ioFacetsJson } },
-                    modelWrites: COLLECT { MATCH (r)-[e:WROTE]->(v:ModelVersion) RETURN { versionId: v.id, ioFacetsJson: e.ioFacetsJson } },
-                    commitId: (COLLECT { MATCH (r)-[:RAN_CODE]->(c:Commit) RETURN c.id })[0],
-                    parent: (COLLECT { MATCH (r)-[:CHILD_OF]->(p:Run) RETURN p { .id, .runId } })[0] },
-           versions: COLLECT { MATCH (r)-[:READ|WROTE]->(v:DatasetVersion) RETURN ${VERSION('v')} }
-         }) AS runs
+         RETURN collect({ created: r.lockedOnly IS NOT NULL, run: ${RUN('r')}, versions: COLLECT { MATCH (r)-[:READ|WROTE]->(v:DatasetVersion) RETURN ${VERSION('v')} } }) AS runs
        }
+       CALL () { UNWIND $ids.refs AS id MATCH (r:Run {id: id}) RETURN collect(${RUN('r')}) AS refs }
        CALL () { UNWIND $ids.versionIds AS id MATCH (v:DatasetVersion {id: id}) RETURN collect(${VERSION('v')}) AS versions }
        CALL () { UNWIND $ids.datasetIds AS id MATCH (n:Dataset {id: id}) RETURN collect(n { .id, .namespace, .name, .createdAt, .facetsJson }) AS datasets }
        CALL () { UNWIND $ids.jobIds AS id MATCH (n:Job {id: id}) RETURN collect(n { .id, .namespace, .name, .description, .createdAt, .facetsJson }) AS jobs }
@@ -90,11 +94,14 @@ export class LineageRepository {
                             producerId: (COLLECT { MATCH (p:Run)-[:WROTE]->(n) RETURN p.id })[0] }) AS modelVersions
        }
        CALL () { UNWIND $ids.receiptIds AS id MATCH (n:LineageEvent {id: id}) RETURN collect(n.id) AS receipts }
-       RETURN runs, versions, datasets, jobs, commits, modelVersions, receipts`,
+       RETURN runs, refs, versions, datasets, jobs, commits, modelVersions, receipts`,
       { ids: params },
     );
     const found = row!;
+    for (const id of params.refs) loaded.set('run', id, null);
+    for (const run of found.refs) loaded.set('run', run.id, toRunSnapshot(run));
     for (const { created, run, versions } of found.runs) {
+      loaded.locked.add(run.id);
       if (created) loaded.lockedOnly.add(run.id);
       loaded.set('run', run.id, created ? null : toRunSnapshot(run));
       for (const version of versions) if (!loaded.has('version', version.id)) loaded.set('version', version.id, toVersionSnapshot(version));
@@ -184,6 +191,7 @@ export class LineageRepository {
         },
         links,
       })),
+      placeholderRuns: writes.placeholderRuns.map((run) => ({ id: run.id, runId: run.runId, jobId: run.jobId })),
       ...writes.edges,
       receipts: writes.receipts,
       lockedOnly: writes.lockedOnly,
@@ -237,6 +245,15 @@ export class LineageRepository {
          MERGE (v)-[:VERSION_OF]->(m)
          WITH m, row WHERE m.createdAt > datetime(row.createdAt)
          SET m.createdAt = datetime(row.createdAt)
+       }
+       // Parents named by children and not recorded yet: created with their job, unless created meanwhile.
+       CALL () {
+         UNWIND $changes.placeholderRuns AS row
+         MERGE (r:Run {id: row.id})
+           ON CREATE SET r.runId = row.runId, r.jobId = row.jobId, r.recordedAt = datetime()
+         WITH r, row WHERE r.jobId = row.jobId
+         MATCH (j:Job {id: row.jobId})
+         MERGE (r)-[:RUN_OF]->(j)
        }
        // Runs (all locked, so they exist): properties as computed, links to job, commit and parent when new.
        CALL () {
@@ -299,6 +316,7 @@ type Kind = Parameters<LoadedState['has']>[0];
 
 interface LoadParams {
   runs: Array<{ id: string; runId: string }>;
+  refs: string[];
   versionIds: string[];
   datasetIds: string[];
   jobIds: string[];
@@ -315,6 +333,8 @@ export interface RecorderWrites {
   versions: VersionSnapshot[];
   modelVersions: ModelVersionSnapshot[];
   runs: Array<{ run: RunSnapshot; links: RunLinks }>;
+  /** Parents known only by the id and job a child named: created if still missing, never overwriting. */
+  placeholderRuns: RunSnapshot[];
   edges: EdgeWrites;
   receipts: ReceiptWrite[];
   /** Runs created only to lock them and not written by any change: removed again. */

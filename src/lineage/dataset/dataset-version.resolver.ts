@@ -1,11 +1,11 @@
-import { facetValuesOf } from '../common/facets';
-import { JSONObjectScalar } from '../../graphql/scalars';
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs, toConnection } from '../../graphql/connection';
 import type { GraphQLContext } from '../../graphql/context';
+import { JSONObjectScalar } from '../../graphql/scalars';
+import { facetValuesOf } from '../common/facets';
 import { Run, RunConnection } from '../run/run.type';
-import { Dataset } from './dataset.type';
 import { DatasetVersion } from './dataset-version.type';
+import { Dataset } from './dataset.type';
 
 @Resolver(() => DatasetVersion)
 export class DatasetVersionResolver {

@@ -1,12 +1,12 @@
-import { facetValuesOf } from '../common/facets';
-import { JSONObjectScalar } from '../../graphql/scalars';
-import { LineageEventConnection } from '../../openlineage/lineage-event.type';
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs, toConnection } from '../../graphql/connection';
 import { writeContextOf, type GraphQLContext } from '../../graphql/context';
+import { JSONObjectScalar } from '../../graphql/scalars';
+import { LineageEventConnection } from '../../openlineage/lineage-event.type';
+import { facetValuesOf } from '../common/facets';
+import { DatasetVersion, DatasetVersionConnection } from './dataset-version.type';
 import { DatasetVersionInput, RegisterDatasetInput } from './dataset.input';
 import { Dataset, DatasetConnection } from './dataset.type';
-import { DatasetVersion, DatasetVersionConnection } from './dataset-version.type';
 
 @Resolver(() => Dataset)
 export class DatasetResolver {

@@ -1,9 +1,9 @@
-import { facetValuesOf } from '../common/facets';
-import { JSONObjectScalar } from '../../graphql/scalars';
-import { LineageEventConnection } from '../../openlineage/lineage-event.type';
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs, toConnection } from '../../graphql/connection';
 import type { GraphQLContext } from '../../graphql/context';
+import { JSONObjectScalar } from '../../graphql/scalars';
+import { LineageEventConnection } from '../../openlineage/lineage-event.type';
+import { facetValuesOf } from '../common/facets';
 import { RunConnection } from '../run/run.type';
 import { Job, JobConnection } from './job.type';
 

@@ -1,12 +1,12 @@
-import { facetValuesOf } from '../common/facets';
-import { JSONObjectScalar } from '../../graphql/scalars';
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { writeContextOf, type GraphQLContext } from '../../graphql/context';
+import { JSONObjectScalar } from '../../graphql/scalars';
+import { facetValuesOf } from '../common/facets';
 import { Deployment } from '../deployment/deployment.type';
 import { Run } from '../run/run.type';
+import { ModelVersion } from './model-version.type';
 import { RegisterModelVersionInput } from './model.input';
 import { Model } from './model.type';
-import { ModelVersion } from './model-version.type';
 
 @Resolver(() => ModelVersion)
 export class ModelVersionResolver {

@@ -1,15 +1,15 @@
-import { facetValuesOf } from '../common/facets';
-import { JSONObjectScalar } from '../../graphql/scalars';
-import { LineageEventConnection } from '../../openlineage/lineage-event.type';
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs, toConnection } from '../../graphql/connection';
 import { writeContextOf, type GraphQLContext } from '../../graphql/context';
+import { JSONObjectScalar } from '../../graphql/scalars';
+import { LineageEventConnection } from '../../openlineage/lineage-event.type';
 import { Commit } from '../commit/commit.type';
+import { facetValuesOf } from '../common/facets';
 import { DatasetVersion } from '../dataset/dataset-version.type';
 import { Job } from '../job/job.type';
 import { ModelVersion } from '../model/model-version.type';
 import { RunInput } from './run.input';
-import type { RunEventType } from './run.service';
+import type { RunEventType } from './run.rules';
 import { Run, RunConnection, RunState } from './run.type';
 
 @Resolver(() => Run)

@@ -19,7 +19,6 @@ import { RunRepository, toRun } from './run.repository';
 import type { Run, RunState } from './run.type';
 
 export type { RunEventType } from './run.rules';
-export { UNVERSIONED } from '../dataset/dataset.rules';
 
 export type RunDatasetFields = Omit<DatasetVersionFields, 'version' | 'createdAt'> & { version?: string | null };
 

@@ -18,7 +18,8 @@ import { SHARED_FIXTURES, SKIP_WITHOUT_SHARED, sharedEvents } from '../test/supp
  * as successive DAG runs: fresh run ids, event times shifted by 10 minutes per DAG run, the same jobs and
  * datasets, so every DAG run reads the versions the previous one wrote, as in production.
  *
- * Environment: NEO4J_URI (else a throwaway local Neo4j), BENCH_SCALE (default 1: multiplies event counts).
+ * Environment: NEO4J_URI (else a throwaway local Neo4j), BENCH_SCALE (default 1: multiplies event counts),
+ * BENCH_SERVICE_NODE_ARGS (extra node flags for the service, e.g. `--cpu-prof` to profile it).
  */
 
 const SCALE = Number(process.env.BENCH_SCALE ?? '1');
@@ -31,10 +32,34 @@ interface Phase {
   requests: number;
   latencies: number[];
   rejected: number;
+  /** CPU milliseconds the service and Neo4j spent on the phase, per event: what the machine's load cannot distort. */
+  serviceCpuPerEvent?: number;
+  neo4jCpuPerEvent?: number;
+}
+
+/** CPU time (user + system) a process has used so far, in milliseconds, from /proc (Linux). */
+function cpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs a phase and adds the CPU time the service and Neo4j spent on it. */
+async function measured(pids: { service?: number; neo4j?: number }, phase: () => Promise<Phase>): Promise<Phase> {
+  const before = { service: cpuMs(pids.service), neo4j: cpuMs(pids.neo4j) };
+  const result = await phase();
+  const after = { service: cpuMs(pids.service), neo4j: cpuMs(pids.neo4j) };
+  const perEvent = (a: number | null, b: number | null) => (a === null || b === null ? undefined : (b - a) / result.events);
+  return { ...result, serviceCpuPerEvent: perEvent(before.service, after.service), neo4jCpuPerEvent: perEvent(before.neo4j, after.neo4j) };
 }
 
 async function main(): Promise<void> {
   if (SKIP_WITHOUT_SHARED) throw new Error(`${SKIP_WITHOUT_SHARED}`);
+  const loadBefore = os.loadavg();
   const logger = createLogger('warn');
   let neo4j: LocalNeo4j | undefined;
   let home: string | undefined;
@@ -45,7 +70,8 @@ async function main(): Promise<void> {
     uri = neo4j.uri;
   }
   const port = await freePort();
-  const service = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'src', 'main.js')], {
+  const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const service = spawn(process.execPath, [...nodeArgs, path.join(PROJECT_ROOT, 'dist', 'src', 'main.js')], {
     env: { ...process.env, NEO4J_URI: uri, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', LINEAGE_DEMO: 'off' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -58,12 +84,13 @@ async function main(): Promise<void> {
     await singles(url, generator.next(8), 4);
     await batches(url, generator.next(16), 256, 1);
 
-    phases.push(await singles(url, generator.next(Math.round(40 * SCALE)), 1, 'single events, 1 client (latency)'));
-    phases.push(await singles(url, generator.next(Math.round(120 * SCALE)), 8, 'single events, 8 concurrent clients'));
-    phases.push(await batches(url, generator.next(Math.round(300 * SCALE)), 500, 1, 'batches of 500, 1 client'));
-    phases.push(await batches(url, generator.next(Math.round(300 * SCALE)), 500, 2, 'batches of 500, 2 concurrent clients'));
-    phases.push(await batches(url, generator.next(Math.round(150 * SCALE)), 100, 4, 'batches of 100, 4 concurrent clients'));
-    report(phases, generator);
+    const pids = { service: service.pid, neo4j: neo4j?.pid };
+    phases.push(await measured(pids, () => singles(url, generator.next(Math.round(40 * SCALE)), 1, 'single events, 1 client (latency)')));
+    phases.push(await measured(pids, () => singles(url, generator.next(Math.round(120 * SCALE)), 8, 'single events, 8 concurrent clients')));
+    phases.push(await measured(pids, () => batches(url, generator.next(Math.round(300 * SCALE)), 500, 1, 'batches of 500, 1 client')));
+    phases.push(await measured(pids, () => batches(url, generator.next(Math.round(300 * SCALE)), 500, 2, 'batches of 500, 2 concurrent clients')));
+    phases.push(await measured(pids, () => batches(url, generator.next(Math.round(150 * SCALE)), 100, 4, 'batches of 100, 4 concurrent clients')));
+    report(phases, generator, loadBefore);
   } finally {
     service.kill('SIGTERM');
     await new Promise((resolve) => service.once('exit', resolve));
@@ -154,11 +181,15 @@ async function batches(url: string, events: string[], size: number, clients: num
   return { name, events: events.length, seconds: (performance.now() - started) / 1000, requests: bodies.length, latencies, rejected };
 }
 
+function cpu(ms: number | undefined): string {
+  return ms === undefined ? 'n/a' : ms.toFixed(2);
+}
+
 function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
-function report(phases: Phase[], generator: DagRuns): void {
+function report(phases: Phase[], generator: DagRuns, loadBefore: number[]): void {
   const rows = phases.map((phase) => {
     const sorted = [...phase.latencies].sort((a, b) => a - b);
     return {
@@ -169,16 +200,23 @@ function report(phases: Phase[], generator: DagRuns): void {
       p95: percentile(sorted, 0.95),
       p99: percentile(sorted, 0.99),
       rejected: phase.rejected,
+      serviceCpu: phase.serviceCpuPerEvent,
+      neo4jCpu: phase.neo4jCpuPerEvent,
     };
   });
   const lines = [
     `OpenLineage ingestion benchmark, ${new Date().toISOString()}`,
-    `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average before: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+    `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    `load average (1, 5, 15 min) at the start: ${loadBefore.map((l) => l.toFixed(1)).join(' ')}, at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}` +
+      ' (other processes on the machine slow the figures down; CPU ms per event is what they do not distort)',
     `events: Airflow scenario of ${SHARED_FIXTURES} replayed as ${generator.events / 32} DAG runs, ${generator.events} events, ${Math.round(generator.bytes / generator.events)} bytes per event on average`,
     '',
-    '| phase | events | events/s | p50 ms | p95 ms | p99 ms (per request) | rejected |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.phase} | ${r.events} | ${r.eventsPerSecond} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.rejected} |`),
+    '| phase | events | events/s | p50 ms | p95 ms | p99 ms (per request) | CPU ms/event: service + Neo4j | rejected |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (r) =>
+        `| ${r.phase} | ${r.events} | ${r.eventsPerSecond} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${cpu(r.serviceCpu)} + ${cpu(r.neo4jCpu)} | ${r.rejected} |`,
+    ),
   ];
   const single = rows.find((r) => r.phase.startsWith('single events, 1'));
   const batched = Math.max(...rows.filter((r) => r.phase.startsWith('batches')).map((r) => r.eventsPerSecond));
@@ -186,7 +224,7 @@ function report(phases: Phase[], generator: DagRuns): void {
   process.stdout.write(`${lines.join('\n')}\n`);
   const results = path.join(PROJECT_ROOT, 'bench', 'results');
   fs.mkdirSync(results, { recursive: true });
-  fs.writeFileSync(path.join(results, `openlineage-${Date.now()}.json`), JSON.stringify({ rows, at: new Date().toISOString(), loadavg: os.loadavg() }, null, 2));
+  fs.writeFileSync(path.join(results, `openlineage-${Date.now()}.json`), JSON.stringify({ rows, at: new Date().toISOString(), loadBefore, loadAfter: os.loadavg() }, null, 2));
 }
 
 async function waitReady(url: string, service: ChildProcess): Promise<void> {

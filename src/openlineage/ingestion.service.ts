@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import type { Database } from '../db/database';
 import { InvalidInputError, LimitExceededError, LineageError } from '../errors';
 import { canonicalJson } from '../lineage/common/canonical-json';
@@ -103,6 +104,6 @@ function prepare(context: WriteContext, event: unknown, receivedAt: string): Pre
   }
 }
 
-function toLineageEvent(stored: StoredLineageEvent): LineageEvent {
-  return { ...stored, body: JSON.parse(stored.body) as Record<string, unknown> };
+function toLineageEvent({ bodyGzip, ...stored }: StoredLineageEvent): LineageEvent {
+  return { ...stored, body: JSON.parse(gunzipSync(bodyGzip).toString('utf8')) as Record<string, unknown> };
 }

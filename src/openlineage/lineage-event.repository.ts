@@ -13,10 +13,11 @@ export interface StoredLineageEvent {
   receivedAt: Date;
   receivedBy: string;
   source: string;
-  body: string;
+  /** The canonical JSON of the event, gzip-compressed (see the recorder's repository). */
+  bodyGzip: Buffer;
 }
 
-const EVENT = (v: string) => `${v} { .id, .kind, .eventType, .eventTime, .producer, .receivedAt, .receivedBy, .source, .body }`;
+const EVENT = (v: string) => `${v} { .id, .kind, .eventType, .eventTime, .producer, .receivedAt, .receivedBy, .source, .bodyGzip }`;
 
 export class LineageEventRepository {
   /** Raw events about each run, job or dataset, in event-time order (the order to replay them in). */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import type { Database } from '../../src/db/database';
 
 /**
@@ -81,7 +82,7 @@ export async function dumpGraph(db: Database, isolation: Isolation, originalRunI
       Object.entries(props)
         .filter(([name]) => !VOLATILE.has(name))
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([name, value]) => [name, value instanceof Date ? value.toISOString() : value]),
+        .map(([name, value]) => [name, value instanceof Date ? value.toISOString() : Buffer.isBuffer(value) ? gunzipSync(value).toString('utf8') : value]),
     );
   const lines = [
     ...nodes.map((node) => `${node.labels.sort().join(':')} ${JSON.stringify(clean(node.props))}`),
@@ -102,6 +103,6 @@ function naturalKey(labels: string[], props: Record<string, unknown>): string {
   if (labels.includes('Commit')) return `Commit(${pick('repository', 'sha')})`;
   if (labels.includes('ModelVersion')) return `ModelVersion(${pick('modelName', 'version')})`;
   if (labels.includes('Model')) return `Model(${pick('name')})`;
-  if (labels.includes('LineageEvent')) return `LineageEvent(${pick('body')})`;
+  if (labels.includes('LineageEvent')) return `LineageEvent(${gunzipSync(props.bodyGzip as Buffer).toString('utf8')})`;
   return `${labels.join(':')}(${JSON.stringify(props)})`;
 }

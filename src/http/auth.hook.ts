@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify';
+import { accessFor } from '../auth/access-policy';
+import type { Authenticator } from '../auth/authenticator';
+import { requireRole } from '../auth/principal';
+
+/**
+ * Authenticates every request before its route runs, and refuses it when the route's prefix needs a higher role
+ * (src/auth/access-policy.ts). Routes added later are covered by their prefix. Public probes are not
+ * authenticated and get no principal.
+ */
+export function registerAuthentication(app: FastifyInstance, authenticator: Authenticator): void {
+  app.decorateRequest('principal', null as never);
+  app.addHook('onRequest', async (request) => {
+    const access = accessFor(request.method, request.routeOptions.url);
+    if (access === 'public') return;
+    request.principal = await authenticator.authenticate(request.headers.authorization);
+    requireRole(request.principal, access, `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`);
+  });
+}

@@ -29,8 +29,8 @@ export const ACCESS_RULES: readonly AccessRule[] = [
 ];
 
 /**
- * The access a request needs. `route` is the matched route pattern (undefined when no route matched: 404s
- * need authentication too, so that the routes cannot be probed anonymously).
+ * The access a request needs. `route` is the matched route pattern, or the request's path when no route matched:
+ * paths no rule names need authentication, so that the routes cannot be probed anonymously.
  */
 export function accessFor(method: string, route: string | undefined): Access {
   if (route !== undefined) {

@@ -31,8 +31,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     loggerInstance: deps.logger as FastifyBaseLogger,
     childLoggerFactory: requestLogger as never,
     bodyLimit: deps.limits.http.bodyBytes,
-    // A client has this long to send its whole request, so slow senders cannot hold connections for ever.
+    // A client has this long to send its whole request, so slow senders cannot hold connections for ever; Node
+    // checks for such clients every connectionsCheckingInterval (30 s by default: too coarse for short limits).
     requestTimeout: deps.limits.http.requestTimeoutMs,
+    http: {
+      headersTimeout: Math.min(60_000, deps.limits.http.requestTimeoutMs),
+      connectionsCheckingInterval: Math.min(1_000, deps.limits.http.requestTimeoutMs),
+    },
     // Honour a request id set by a proxy, so one id follows the request through every log line; but only a
     // plausible one, so that a client cannot write arbitrary text into every log line of its request.
     requestIdHeader: false,

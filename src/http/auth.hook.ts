@@ -11,9 +11,11 @@ import { requireRole } from '../auth/principal';
 export function registerAuthentication(app: FastifyInstance, authenticator: Authenticator): void {
   app.decorateRequest('principal', null as never);
   app.addHook('onRequest', async (request) => {
-    const access = accessFor(request.method, request.routeOptions.url);
+    // The matched route pattern; the path when no route matched (the 404 that follows then needs the same role).
+    const route = request.routeOptions.url ?? request.url.split('?')[0];
+    const access = accessFor(request.method, route);
     if (access === 'public') return;
     request.principal = await authenticator.authenticate(request.headers.authorization);
-    requireRole(request.principal, access, `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`);
+    requireRole(request.principal, access, `${request.method} ${route}`);
   });
 }

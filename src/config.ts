@@ -176,6 +176,7 @@ function limitSettings(env: Env): Limits {
     http: {
       bodyBytes: integer(env, 'LIMIT_BODY_BYTES', D.http.bodyBytes, 1024, 1024 * 1024 * 1024),
       requestTimeoutMs: integer(env, 'LIMIT_REQUEST_TIMEOUT_MS', D.http.requestTimeoutMs, 1_000, 3_600_000),
+      jsonDepth: integer(env, 'LIMIT_JSON_DEPTH', D.http.jsonDepth, 2, 10_000),
     },
     graphql: {
       maxDepth: integer(env, 'LIMIT_GRAPHQL_DEPTH', D.graphql.maxDepth, 2, 1_000),

@@ -14,6 +14,8 @@ export interface Limits {
     bodyBytes: number;
     /** LIMIT_REQUEST_TIMEOUT_MS: time a client has to send a whole request (slow-client protection). */
     requestTimeoutMs: number;
+    /** LIMIT_JSON_DEPTH: deepest nesting of arrays and objects in a JSON body. */
+    jsonDepth: number;
   };
   graphql: {
     /** LIMIT_GRAPHQL_DEPTH: deepest field nesting of an operation. */
@@ -44,7 +46,7 @@ export interface Limits {
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
-  http: { bodyBytes: 5 * 1024 * 1024, requestTimeoutMs: 30_000 },
+  http: { bodyBytes: 5 * 1024 * 1024, requestTimeoutMs: 30_000, jsonDepth: 64 },
   graphql: { maxDepth: 15, maxCost: 10_000, maxAliases: 30, maxTokens: 20_000 },
   page: { defaultSize: 20, maxSize: 100 },
   traversal: { maxDepth: 20, maxNodes: 2_000 },

@@ -12,6 +12,7 @@ import { registerAuthentication } from './auth.hook';
 import { registerGraphQLRoute } from './graphql.route';
 import { registerHealthRoutes } from './health.routes';
 import { frameworkErrorHandler, registerErrorHandling } from './http-errors';
+import { registerJsonGuard } from './json-guard';
 import { registerMetrics } from './metrics.routes';
 
 const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
@@ -55,6 +56,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerErrorHandling(app);
   registerMetrics(app);
   registerAuthentication(app, deps.authenticator);
+  registerJsonGuard(app, deps.limits.http.jsonDepth);
 
   registerHealthRoutes(app, deps.readiness);
   await registerGraphQLRoute(app, { schema: deps.schema, services: deps.services, logger: deps.logger, limits: deps.limits });

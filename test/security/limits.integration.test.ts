@@ -12,6 +12,7 @@ import { startTestService, testNeo4jUri, uniqueNamespace, type TestService } fro
 const SMALL_LIMITS = {
   LIMIT_BODY_BYTES: '4096',
   LIMIT_REQUEST_TIMEOUT_MS: '1000',
+  LIMIT_JSON_DEPTH: '8',
   LIMIT_GRAPHQL_DEPTH: '5',
   LIMIT_GRAPHQL_COST: '30',
   LIMIT_GRAPHQL_ALIASES: '2',
@@ -47,6 +48,15 @@ describe('limits', () => {
     expectLimit(await ask(`{ datasets(namePrefix: "${'x'.repeat(5000)}") { totalCount } }`), 'LIMIT_BODY_BYTES', 413);
     const ingest = await httpCall(service.url, 'POST', '/api/v1/lineage', { body: { padding: 'x'.repeat(5000) } });
     if (ingest.status !== 404) expectLimit(ingest, 'LIMIT_BODY_BYTES', 413);
+  });
+
+  it('LIMIT_JSON_DEPTH: a body nested deeper is refused before any route sees it', async () => {
+    const nested = (depth: number): unknown => (depth === 0 ? 'leaf' : { a: nested(depth - 1) });
+    const deep = await ask('mutation($p: JSONObject) { __typename }', { p: nested(8) });
+    expectLimit(deep, 'LIMIT_JSON_DEPTH');
+    assert.match(deep.body.errors[0].message, /at variables\.p\.a\.a/);
+    const ingest = await httpCall(service.url, 'POST', '/api/v1/lineage', { body: nested(12) });
+    if (ingest.status !== 404) expectLimit(ingest, 'LIMIT_JSON_DEPTH');
   });
 
   it('LIMIT_GRAPHQL_TOKENS', async () => {

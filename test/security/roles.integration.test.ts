@@ -6,23 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import { PROJECT_ROOT } from '../../src/paths';
 import { bearer, createTestKey, hsJwt, startTestIssuer, type TestIssuer } from '../support/auth';
 import { graphqlCall, httpCall, type HttpAnswer } from '../support/http';
+import { runEvent } from '../support/openlineage-events';
 import { startTestService, testNeo4jUri, uniqueNamespace, type TestService } from '../support/service';
 
 const JWT_SECRET = 'roles-test-shared-secret-32-bytes-long!';
-
-/** A RunEvent as OpenLineage clients send it (spec 2-0-2), for the ingestion routes. */
-function runEvent(namespace: string): Record<string, unknown> {
-  return {
-    eventType: 'COMPLETE',
-    eventTime: '2025-01-10T06:30:00.000Z',
-    producer: 'https://github.com/OpenLineage/OpenLineage/tree/1.24.2/client/python',
-    schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
-    run: { runId: '0191c0c0-0000-7000-8000-000000000001' },
-    job: { namespace, name: 'roles.job' },
-    inputs: [],
-    outputs: [],
-  };
-}
 
 function expectDenied(answer: HttpAnswer, status: 401 | 403, graphql: boolean): void {
   const code = status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN';
@@ -126,12 +113,12 @@ describe('roles on every endpoint (API keys)', () => {
   it('OpenLineage ingestion routes need a writer', async () => {
     for (const route of ['/api/v1/lineage', '/api/v1/lineage/batch']) {
       const namespace = uniqueNamespace('roles-ol');
-      const body = route.endsWith('batch') ? [runEvent(namespace)] : runEvent(namespace);
+      const body = route.endsWith('batch') ? [runEvent({ namespace })] : runEvent({ namespace });
       expectDenied(await httpCall(service.url, 'POST', route, { body }), 401, false);
       expectDenied(await httpCall(service.url, 'POST', route, { body, headers: callers.garbage }), 401, false);
       expectDenied(await httpCall(service.url, 'POST', route, { body, headers: callers.reader }), 403, false);
       for (const role of ['writer', 'admin'] as const) {
-        const answer = await httpCall(service.url, 'POST', route, { body: route.endsWith('batch') ? [runEvent(`${namespace}-${role}`)] : runEvent(`${namespace}-${role}`), headers: callers[role] });
+        const answer = await httpCall(service.url, 'POST', route, { body: route.endsWith('batch') ? [runEvent({ namespace: `${namespace}-${role}` })] : runEvent({ namespace: `${namespace}-${role}` }), headers: callers[role] });
         assert.ok(![401, 403].includes(answer.status), `${role} may ingest on ${route}: ${answer.status} ${answer.text}`);
         // Until the OpenLineage routes exist the answer is 404; afterwards it must be a success.
         if (answer.status !== 404) assert.ok(answer.status >= 200 && answer.status < 300, `${role} on ${route}: ${answer.status} ${answer.text}`);

@@ -57,6 +57,7 @@ describe('limit settings', () => {
     const { limits } = loadConfig({
       LIMIT_BODY_BYTES: '2048',
       LIMIT_REQUEST_TIMEOUT_MS: '5000',
+      LIMIT_JSON_DEPTH: '12',
       LIMIT_GRAPHQL_DEPTH: '6',
       LIMIT_GRAPHQL_COST: '500',
       LIMIT_GRAPHQL_ALIASES: '3',
@@ -68,7 +69,7 @@ describe('limit settings', () => {
       LIMIT_BATCH_EVENTS: '7',
     });
     assert.deepEqual(limits, {
-      http: { bodyBytes: 2048, requestTimeoutMs: 5000 },
+      http: { bodyBytes: 2048, requestTimeoutMs: 5000, jsonDepth: 12 },
       graphql: { maxDepth: 6, maxCost: 500, maxAliases: 3, maxTokens: 400 },
       page: { defaultSize: 5, maxSize: 10 },
       traversal: { maxDepth: 4, maxNodes: 50 },

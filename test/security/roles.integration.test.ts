@@ -111,8 +111,10 @@ describe('roles on every endpoint (API keys)', () => {
   });
 
   it('OpenLineage ingestion routes need a writer', async () => {
+    const namespaces: string[] = [];
     for (const route of ['/api/v1/lineage', '/api/v1/lineage/batch']) {
       const namespace = uniqueNamespace('roles-ol');
+      namespaces.push(`${namespace}-writer`, `${namespace}-admin`);
       const body = route.endsWith('batch') ? [runEvent({ namespace })] : runEvent({ namespace });
       expectDenied(await httpCall(service.url, 'POST', route, { body }), 401, false);
       expectDenied(await httpCall(service.url, 'POST', route, { body, headers: callers.garbage }), 401, false);
@@ -124,6 +126,9 @@ describe('roles on every endpoint (API keys)', () => {
         if (answer.status !== 404) assert.ok(answer.status >= 200 && answer.status < 300, `${role} on ${route}: ${answer.status} ${answer.text}`);
       }
     }
+    await service.db.write('test', (tx) =>
+      tx.rows('MATCH (n) WHERE (n:Job OR n:Dataset) AND n.namespace IN $namespaces OPTIONAL MATCH (n)<-[:RUN_OF|VERSION_OF]-(m) DETACH DELETE n, m', { namespaces }),
+    );
   });
 
   it('routes that do not exist are not revealed to anonymous callers', async () => {

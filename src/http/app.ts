@@ -50,8 +50,15 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   // First hook: everything after it, to the database and back, runs in the request's context (its id in logs).
   app.addHook('onRequest', (request, _reply, done) => withRequestContext(String(request.id), done));
+  // Once the service is stopping, answers close their connection: a keep-alive connection left idle would
+  // otherwise hold the shutdown until its keep-alive timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
   });
   registerErrorHandling(app);
   registerMetrics(app);

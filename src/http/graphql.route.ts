@@ -1,7 +1,7 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import { fastifyApolloHandler } from '@as-integrations/fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { getOperationAST, GraphQLError, parse, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -31,13 +31,15 @@ export async function registerGraphQLRoute(app: FastifyInstance, options: GraphQ
   const apollo = new ApolloServer<GraphQLContext>({
     schema: options.schema,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns the signals: Fastify stops taking connections and lets requests in flight finish first (its
+    // close waits for them), then Apollo stops (onClose below). Apollo's own handlers would stop it mid-request.
+    stopOnTerminationSignals: false,
     // The schema is no secret to an authenticated caller, and explorer clients need it (Apollo's default hides it
     // whenever NODE_ENV=production).
     introspection: true,
     // Bounds the work of parsing before any other limit can be checked.
     parseOptions: { maxTokens: options.limits.graphql.maxTokens },
     plugins: [
-      fastifyApolloDrainPlugin(app),
       ApolloServerPluginLandingPageDisabled(),
       operationGuardPlugin(),
       httpStatusPlugin(),
@@ -46,6 +48,7 @@ export async function registerGraphQLRoute(app: FastifyInstance, options: GraphQ
     formatError: (formatted, error) => formatError(formatted, error, options.logger, options.limits),
   });
   await apollo.start();
+  app.addHook('onClose', async () => apollo.stop());
 
   const handler = fastifyApolloHandler(apollo, {
     context: async (request: FastifyRequest): Promise<GraphQLContext> => ({

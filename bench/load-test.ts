@@ -21,7 +21,8 @@ import { createServices } from '../src/services';
  * Settings (environment):
  *   LOAD_URL            a running service (loopback only) with LOAD_API_KEY, a writer key; unset: the bench starts
  *                       a throwaway Neo4j and `node dist/src/main.js` with authentication on, and stops them after
- *   LOAD_DURATION_S     how long the clients run (default 30, at most 600)
+ *   LOAD_DURATION_S     how long the clients run, after the warm-up (default 30, at most 600)
+ *   LOAD_WARMUP_S       first seconds not measured (JIT, caches, connection pool; default 5); failures still count
  *   LOAD_CLIENTS        concurrent clients (default 8, at most 64)
  *   LOAD_INGEST_SHARE   share of ingestion among requests, 0..1 (default 0.7)
  *   LOAD_INGEST         openlineage | graphql | auto (default auto: openlineage when POST /api/v1/lineage exists,
@@ -36,7 +37,7 @@ import { createServices } from '../src/services';
  * TODO(after merging issue 4): replace by the provenance query, e.g.
  *   query($namespace: String!, $name: String!, $depth: Int) { provenance(of: {...}, depth: $depth) { nodes { id } truncated } }
  */
-const PROVENANCE_STAND_IN = `query Provenance($namespace: String!, $name: String!, $depth: Int) {
+const PROVENANCE_STAND_IN = `query Provenance($namespace: String!, $name: String!) {
   dataset(namespace: $namespace, name: $name) {
     latestVersion { version producedBy { runId state inputs { name version producedBy { runId inputs { name version producedBy { runId commit { sha } } } } } } }
   }
@@ -46,6 +47,7 @@ interface Settings {
   url: string | undefined;
   apiKey: string | undefined;
   durationS: number;
+  warmupS: number;
   clients: number;
   ingestShare: number;
   ingest: 'openlineage' | 'graphql' | 'auto';
@@ -71,6 +73,7 @@ function settings(): Settings {
     url,
     apiKey: process.env.LOAD_API_KEY,
     durationS: number('LOAD_DURATION_S', 30, 1, 600),
+    warmupS: number('LOAD_WARMUP_S', 5, 0, 120),
     clients: number('LOAD_CLIENTS', 8, 1, 64),
     ingestShare: number('LOAD_INGEST_SHARE', 0.7, 0, 1),
     ingest,
@@ -82,6 +85,8 @@ interface Sample {
   kind: 'ingest' | 'query';
   ms: number;
   ok: boolean;
+  /** Started during the warm-up: not in the figures, but a failure still fails the run. */
+  warmup: boolean;
   detail?: string;
 }
 
@@ -93,13 +98,13 @@ async function main(): Promise<number> {
   const target = options.url ? { url: options.url, apiKey: options.apiKey!, stop: async () => undefined } : await startTarget();
   try {
     const ingest = options.ingest === 'auto' ? await detectIngestion(target.url, target.apiKey) : options.ingest;
-    process.stdout.write(`driving ${target.url} for ${options.durationS} s with ${options.clients} clients, ${Math.round(options.ingestShare * 100)}% ingestion through ${ingest}\n`);
+    process.stdout.write(`driving ${target.url} for ${options.warmupS} + ${options.durationS} s with ${options.clients} clients, ${Math.round(options.ingestShare * 100)}% ingestion through ${ingest}\n`);
     const acknowledged: Acknowledged = new Map();
     const samples: Sample[] = [];
-    const started = performance.now();
-    const deadline = Date.now() + options.durationS * 1000;
-    await Promise.all(Array.from({ length: options.clients }, (_, i) => client(i, target, options, ingest, deadline, samples, acknowledged)));
-    const elapsedS = (performance.now() - started) / 1000;
+    const measureFrom = Date.now() + options.warmupS * 1000;
+    const deadline = measureFrom + options.durationS * 1000;
+    await Promise.all(Array.from({ length: options.clients }, (_, i) => client(i, target, options, ingest, { measureFrom, deadline }, samples, acknowledged)));
+    const elapsedS = (Date.now() - measureFrom) / 1000;
 
     const missing = await verify(target.url, target.apiKey, acknowledged);
     process.stdout.write(report(samples, elapsedS, acknowledged, missing, options, ingest));
@@ -111,7 +116,15 @@ async function main(): Promise<number> {
 }
 
 /** One client: a chain of runs in its own namespace, each reading what the previous one wrote; queries in between. */
-async function client(index: number, target: Target, options: Settings, ingest: 'openlineage' | 'graphql', deadline: number, samples: Sample[], acknowledged: Acknowledged): Promise<void> {
+async function client(
+  index: number,
+  target: Target,
+  options: Settings,
+  ingest: 'openlineage' | 'graphql',
+  { measureFrom, deadline }: { measureFrom: number; deadline: number },
+  samples: Sample[],
+  acknowledged: Acknowledged,
+): Promise<void> {
   const namespace = `load-${process.pid}-${index}-${randomUUID().slice(0, 8)}`;
   let step = 0;
   let pending: { runId: string } | null = null;
@@ -119,11 +132,12 @@ async function client(index: number, target: Target, options: Settings, ingest: 
   while (Date.now() < deadline) {
     const doIngest = step === 0 || pending !== null || Math.random() < options.ingestShare;
     const begin = performance.now();
+    const warmup = Date.now() < measureFrom;
     let ok: boolean;
     let detail: string | undefined;
     if (doIngest) {
       // START, then COMPLETE of the same run: two events, two requests.
-      const runId = pending?.runId ?? randomUUID();
+      const runId: string = pending?.runId ?? randomUUID();
       const type = pending ? 'COMPLETE' : 'START';
       const input = step > 0 ? `stage-${step - 1}` : 'raw';
       const inputVersion = previousRunId ? `run-${previousRunId}` : 'v1';
@@ -137,11 +151,14 @@ async function client(index: number, target: Target, options: Settings, ingest: 
           step += 1;
         }
       }
-      samples.push({ kind: 'ingest', ms: performance.now() - begin, ok, detail });
+      samples.push({ kind: 'ingest', ms: performance.now() - begin, ok, warmup, detail });
     } else {
-      const answer = await graphql(target, options.query, { namespace, name: `stage-${Math.max(0, step - 1)}`, depth: 10 });
+      const variables: Record<string, unknown> = { namespace, name: `stage-${Math.max(0, step - 1)}` };
+      // Only a query that declares $depth may be sent one (GraphQL refuses unused variables).
+      if (/\$depth\b/.test(options.query)) variables.depth = 10;
+      const answer = await graphql(target, options.query, variables);
       ok = answer.ok;
-      samples.push({ kind: 'query', ms: performance.now() - begin, ok, detail: answer.detail });
+      samples.push({ kind: 'query', ms: performance.now() - begin, ok, warmup, detail: answer.detail });
     }
   }
 }
@@ -249,8 +266,9 @@ function percentile(sorted: number[], p: number): number {
 }
 
 function report(samples: Sample[], elapsedS: number, acknowledged: Acknowledged, missing: string[], options: Settings, ingest: string): string {
+  const measured = samples.filter((sample) => !sample.warmup);
   const rows = (['ingest', 'query'] as const).map((kind) => {
-    const of = samples.filter((sample) => sample.kind === kind);
+    const of = measured.filter((sample) => sample.kind === kind);
     const ms = of.map((sample) => sample.ms).sort((a, b) => a - b);
     const f = (n: number) => (Number.isNaN(n) ? '-' : n.toFixed(1));
     return `| ${kind === 'ingest' ? `ingestion (${ingest})` : 'provenance query'} | ${of.length} | ${of.filter((s) => !s.ok).length} | ${(of.length / elapsedS).toFixed(1)} | ${f(percentile(ms, 50))} | ${f(percentile(ms, 90))} | ${f(percentile(ms, 99))} | ${f(ms.at(-1) ?? NaN)} |`;
@@ -259,7 +277,7 @@ function report(samples: Sample[], elapsedS: number, acknowledged: Acknowledged,
   const completed = [...acknowledged.values()].filter((state) => state === 'COMPLETED').length;
   return [
     '',
-    `${options.clients} clients, ${elapsedS.toFixed(1)} s, ${samples.length} requests, ${(samples.length / elapsedS).toFixed(1)} requests/s`,
+    `${options.clients} clients, ${elapsedS.toFixed(1)} s measured after ${options.warmupS} s of warm-up, ${measured.length} requests, ${(measured.length / elapsedS).toFixed(1)} requests/s; machine load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
     '',
     '| requests | count | failed | per second | p50 ms | p90 ms | p99 ms | max ms |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator';
+import { ServiceUnavailableError } from '../errors';
 import type { ReadinessService } from '../health/readiness.service';
 import type { Limits } from '../limits';
 import { requestLogger } from '../logger';
@@ -47,14 +48,19 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
     },
     frameworkErrors: frameworkErrorHandler,
+    // Requests arriving while the service stops get our own 503 (below), in the shape of the error catalogue.
+    return503OnClosing: false,
   });
   // First hook: everything after it, to the database and back, runs in the request's context (its id in logs).
   app.addHook('onRequest', (request, _reply, done) => withRequestContext(String(request.id), done));
-  // Once the service is stopping, answers close their connection: a keep-alive connection left idle would
-  // otherwise hold the shutdown until its keep-alive timeout.
+  // Once the service is stopping, new requests on open connections are refused (retry elsewhere), and answers
+  // close their connection: a keep-alive connection left idle would hold the shutdown until its timeout.
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
+  });
+  app.addHook('onRequest', async () => {
+    if (closing) throw new ServiceUnavailableError('the service is shutting down; retry (another instance will answer)');
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -27,6 +27,8 @@ import { createServices } from '../src/services';
  *   LOAD_INGEST_SHARE   share of ingestion among requests, 0..1 (default 0.7)
  *   LOAD_INGEST         openlineage | graphql | auto (default auto: openlineage when POST /api/v1/lineage exists,
  *                       otherwise the equivalent startRun/completeRun mutations)
+ *   LOAD_AUTH           on | off (default on): authentication of the service the bench starts; off measures the
+ *                       same workload without it, as a baseline for what authentication and the limits cost
  *   LOAD_QUERY_FILE     a GraphQL provenance query with variables $namespace, $name (an output of the chains) and
  *                       $depth; default: PROVENANCE_STAND_IN below
  */
@@ -51,6 +53,7 @@ interface Settings {
   clients: number;
   ingestShare: number;
   ingest: 'openlineage' | 'graphql' | 'auto';
+  auth: boolean;
   query: string;
 }
 
@@ -77,6 +80,7 @@ function settings(): Settings {
     clients: number('LOAD_CLIENTS', 8, 1, 64),
     ingestShare: number('LOAD_INGEST_SHARE', 0.7, 0, 1),
     ingest,
+    auth: (process.env.LOAD_AUTH ?? 'on') !== 'off',
     query: process.env.LOAD_QUERY_FILE ? fs.readFileSync(process.env.LOAD_QUERY_FILE, 'utf8') : PROVENANCE_STAND_IN,
   };
 }
@@ -95,10 +99,10 @@ type Acknowledged = Map<string, 'RUNNING' | 'COMPLETED'>;
 
 async function main(): Promise<number> {
   const options = settings();
-  const target = options.url ? { url: options.url, apiKey: options.apiKey!, stop: async () => undefined } : await startTarget();
+  const target = options.url ? { url: options.url, apiKey: options.apiKey!, stop: async () => undefined } : await startTarget(options.auth);
   try {
     const ingest = options.ingest === 'auto' ? await detectIngestion(target.url, target.apiKey) : options.ingest;
-    process.stdout.write(`driving ${target.url} for ${options.warmupS} + ${options.durationS} s with ${options.clients} clients, ${Math.round(options.ingestShare * 100)}% ingestion through ${ingest}\n`);
+    process.stdout.write(`driving ${target.url}${options.url ? '' : ` (authentication ${options.auth ? 'on' : 'off'})`} for ${options.warmupS} + ${options.durationS} s with ${options.clients} clients, ${Math.round(options.ingestShare * 100)}% ingestion through ${ingest}\n`);
     const acknowledged: Acknowledged = new Map();
     const samples: Sample[] = [];
     // One client alone first: Neo4j plans each statement once, instead of every client planning it at the same
@@ -293,8 +297,8 @@ function report(samples: Sample[], elapsedS: number, acknowledged: Acknowledged,
   ].join('\n');
 }
 
-/** A throwaway Neo4j, a writer key, and the service as `npm start` runs it (authentication on). */
-async function startTarget(): Promise<Target> {
+/** A throwaway Neo4j, a writer key, and the service as `npm start` runs it. */
+async function startTarget(auth: boolean): Promise<Target> {
   const logger = createLogger('warn', 'stderr');
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lineage-load-neo4j-'));
   let neo4j: LocalNeo4j | undefined;
@@ -317,7 +321,7 @@ async function startTarget(): Promise<Target> {
 
     const port = await freePort();
     child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'src', 'main.js')], {
-      env: { ...process.env, NEO4J_URI: neo4j.uri, PORT: String(port), HOST: '127.0.0.1', LINEAGE_AUTH: 'on', LINEAGE_DEMO: 'off', LOG_LEVEL: 'warn' },
+      env: { ...process.env, NEO4J_URI: neo4j.uri, PORT: String(port), HOST: '127.0.0.1', LINEAGE_AUTH: auth ? 'on' : 'off', LINEAGE_DEMO: 'off', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const url = `http://127.0.0.1:${port}`;

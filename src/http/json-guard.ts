@@ -17,24 +17,45 @@ export function registerJsonGuard(app: FastifyInstance, maxDepth: number): void 
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** String.prototype.isWellFormed (Node 20+) where there is one: a native scan, several times faster than a regex. */
+const wellFormed: (text: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+    ? (text) => (text as unknown as { isWellFormed(): boolean }).isWellFormed()
+    : (text) => !LONE_SURROGATE.test(text);
+
+interface Frame {
+  value: unknown;
+  depth: number;
+  parent: Frame | null;
+  key: string | number | null;
+}
+
+/** The JSON path of a frame, built only when an error needs it. */
+function pathOf(frame: Frame | null): string {
+  const keys: Array<string | number> = [];
+  for (let at = frame; at && at.key !== null; at = at.parent) keys.unshift(at.key);
+  return keys.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${key.slice(0, 64)}`)).join('');
+}
+
 export function checkJson(value: unknown, maxDepth: number): void {
-  const stack: Array<{ value: unknown; depth: number; path: string }> = [{ value, depth: 0, path: '' }];
+  const stack: Frame[] = [{ value, depth: 0, parent: null, key: null }];
   while (stack.length > 0) {
-    const { value: node, depth, path } = stack.pop()!;
+    const frame = stack.pop()!;
+    const node = frame.value;
     if (typeof node === 'string') {
-      if (LONE_SURROGATE.test(node)) throw new BadInputError(path || 'body', 'contains a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape); send valid Unicode');
+      if (!wellFormed(node)) throw new BadInputError(pathOf(frame) || 'body', 'contains a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape); send valid Unicode');
       continue;
     }
     if (node === null || typeof node !== 'object') continue;
-    if (depth >= maxDepth) {
-      throw new LimitExceededError('LIMIT_JSON_DEPTH', `the JSON body nests deeper than ${maxDepth} levels at ${path || 'the top'}`);
+    if (frame.depth >= maxDepth) {
+      throw new LimitExceededError('LIMIT_JSON_DEPTH', `the JSON body nests deeper than ${maxDepth} levels at ${pathOf(frame) || 'the top'}`);
     }
     if (Array.isArray(node)) {
-      node.forEach((item, index) => stack.push({ value: item, depth: depth + 1, path: `${path}[${index}]` }));
+      for (let index = 0; index < node.length; index += 1) stack.push({ value: node[index], depth: frame.depth + 1, parent: frame, key: index });
     } else {
-      for (const [key, item] of Object.entries(node)) {
-        if (LONE_SURROGATE.test(key)) throw new BadInputError(path || 'body', 'has a key with a lone UTF-16 surrogate; send valid Unicode');
-        stack.push({ value: item, depth: depth + 1, path: path ? `${path}.${key.slice(0, 64)}` : key.slice(0, 64) });
+      for (const key in node) {
+        if (!wellFormed(key)) throw new BadInputError(pathOf(frame) || 'body', 'has a key with a lone UTF-16 surrogate; send valid Unicode');
+        stack.push({ value: (node as Record<string, unknown>)[key], depth: frame.depth + 1, parent: frame, key });
       }
     }
   }

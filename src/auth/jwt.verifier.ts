@@ -51,9 +51,17 @@ export class JwtVerifier {
     return { name, role };
   }
 
-  /** A bad token is the client's problem (401); an identity provider that cannot be reached is ours (503). */
+  /**
+   * A bad token is the client's problem (401); an identity provider that cannot be reached, or answers with
+   * something that is not a key set, is ours (503). A token whose key id is not in the set is a bad token.
+   */
   private refusal(error: unknown): Error {
-    if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError) || /JSON Web Key Set/.test(error.message)) {
+    const unreachable =
+      !(error instanceof errors.JOSEError) || // network errors of the key set fetch
+      error instanceof errors.JWKSTimeout ||
+      error instanceof errors.JWKSInvalid ||
+      /^Expected 200 OK from the JSON Web Key Set/.test(error.message);
+    if (unreachable) {
       this.logger.warn({ err: error, jwksUrl: this.settings.jwksUrl }, 'JWT keys could not be fetched');
       return new ServiceUnavailableError('the keys to verify the JWT (AUTH_JWKS_URL) could not be fetched; retry later');
     }

@@ -12,6 +12,7 @@ import { useLimits } from './limits';
 import { recordNeo4jAvailability, recordTransaction } from './observability/metrics';
 import { MIGRATIONS_DIR, packageVersion } from './paths';
 import { createServices, type Services } from './services';
+import { warmUp } from './system/warm-up';
 
 export interface RunningService {
   url: string;
@@ -40,6 +41,7 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
     const services = createServices(db, packageVersion(), { keyCacheMs: config.auth.keyCacheMs });
     const jwt = config.auth.jwt ? new JwtVerifier(config.auth.jwt, logger) : undefined;
     await announceAuthentication(config, services, logger);
+    await warmUp(db, services, logger);
     const app = await buildApp({
       logger,
       schema: await buildLineageSchema(),

@@ -67,6 +67,10 @@ export class CausalScope {
 
 const causalScope = new AsyncLocalStorage<CausalScope>();
 
+/** Thrown at the end of every write transaction of a rehearsal, so that the driver rolls it back. */
+class RehearsalRollback extends Error {}
+const rehearsal = new AsyncLocalStorage<true>();
+
 export function withCausalScope<T>(scope: CausalScope, work: () => T): T {
   return causalScope.run(scope, work);
 }
@@ -146,6 +150,21 @@ export class Database {
     return this.execute('WRITE', transaction, work);
   }
 
+  /**
+   * Runs `work` (service calls) with every write transaction rolled back at its end: each statement is planned
+   * and run, nothing is kept. Used to warm Neo4j's query plans up before the first request (see
+   * src/system/warm-up.ts). Resolves once `work` has run; a domain error of `work` is returned, not thrown.
+   */
+  async rehearse(work: () => Promise<unknown>): Promise<unknown> {
+    try {
+      await rehearsal.run(true, work);
+      return undefined;
+    } catch (error) {
+      if (error instanceof RehearsalRollback) return undefined;
+      return error;
+    }
+  }
+
   /** True when Neo4j answers a trivial read within the timeout. */
   async ping(timeoutMs = 2_000): Promise<boolean> {
     const session = this.driver.session({ database: this.settings.database, defaultAccessMode: neo4j.session.READ });
@@ -204,9 +223,11 @@ export class Database {
       bookmarkManager: scope?.bookmarkManager ?? this.processBookmarks,
     });
     const config = { timeout: this.settings.transactionTimeoutMs, metadata: { app: 'lineage', tx: transaction } };
-    const unitOfWork = (managed: ManagedTransaction) => {
+    const unitOfWork = async (managed: ManagedTransaction) => {
       attempts += 1;
-      return work(this.wrap(managed, mode, transaction));
+      const result = await work(this.wrap(managed, mode, transaction));
+      if (mode === 'WRITE' && rehearsal.getStore()) throw new RehearsalRollback(transaction);
+      return result;
     };
     try {
       const result = mode === 'READ' ? await session.executeRead(unitOfWork, config) : await session.executeWrite(unitOfWork, config);
@@ -215,7 +236,7 @@ export class Database {
       return result;
     } catch (error) {
       const mapped = this.mapError(error, transaction);
-      finished(mapped instanceof LineageError ? mapped.code : 'INTERNAL_SERVER_ERROR');
+      finished(mapped instanceof LineageError ? mapped.code : mapped instanceof RehearsalRollback ? 'rehearsal' : 'INTERNAL_SERVER_ERROR');
       throw mapped;
     } finally {
       await session.close().catch(() => undefined);
@@ -245,7 +266,7 @@ export class Database {
 
   /** Domain errors pass through; driver errors become API errors; anything else is logged and hidden. */
   private mapError(error: unknown, transaction: string): Error {
-    if (error instanceof LineageError) return error;
+    if (error instanceof LineageError || error instanceof RehearsalRollback) return error;
     if (error instanceof Neo4jError) {
       const code = error.code ?? '';
       if (code === neo4j.error.SERVICE_UNAVAILABLE || code === neo4j.error.SESSION_EXPIRED || code.startsWith('Neo.TransientError.General.DatabaseUnavailable')) {

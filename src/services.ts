@@ -1,3 +1,4 @@
+import { ApiKeyService } from './auth/api-key.service';
 import type { Database } from './db/database';
 import { CommitService } from './lineage/commit/commit.service';
 import { DatasetService } from './lineage/dataset/dataset.service';
@@ -16,9 +17,15 @@ export interface Services {
   runs: RunService;
   models: ModelService;
   deployments: DeploymentService;
+  apiKeys: ApiKeyService;
 }
 
-export function createServices(db: Database, version: string): Services {
+export interface ServiceOptions {
+  /** AUTH_KEY_CACHE_MS: how long a verified API key is trusted without a lookup. */
+  keyCacheMs?: number;
+}
+
+export function createServices(db: Database, version: string, options: ServiceOptions = {}): Services {
   const datasets = new DatasetService(db);
   const jobs = new JobService(db);
   const commits = new CommitService(db);
@@ -30,5 +37,6 @@ export function createServices(db: Database, version: string): Services {
     runs: new RunService(db, datasets, jobs, commits),
     models: new ModelService(db),
     deployments: new DeploymentService(db),
+    apiKeys: new ApiKeyService(db, options.keyCacheMs ?? 30_000),
   };
 }

@@ -80,9 +80,10 @@ async function main(): Promise<void> {
     await waitReady(url, service);
     const generator = new DagRuns(NAMESPACE);
     const phases: Phase[] = [];
-    // Warm-up: query plans compiled, JIT warm, caches filled; not reported.
-    await singles(url, generator.next(8), 4);
-    await batches(url, generator.next(16), 256, 1);
+    // Warm-up, not reported: query plans compiled, both JITs warm (Neo4j's C2 compiler alone takes CPU seconds),
+    // page cache filled.
+    await batches(url, generator.next(Math.round(60 * Math.min(SCALE, 1))), 500, 1);
+    await singles(url, generator.next(Math.round(16 * Math.min(SCALE, 1))), 4);
 
     const pids = { service: service.pid, neo4j: neo4j?.pid };
     phases.push(await measured(pids, () => singles(url, generator.next(Math.round(40 * SCALE)), 1, 'single events, 1 client (latency)')));

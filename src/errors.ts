@@ -91,8 +91,8 @@ export class UnauthenticatedError extends LineageError {
 }
 
 export class ForbiddenError extends LineageError {
-  constructor(message: string) {
-    super('FORBIDDEN', message);
+  constructor(message: string, extensions: Record<string, unknown> = {}) {
+    super('FORBIDDEN', message, extensions);
   }
 }
 

@@ -1,3 +1,4 @@
+import { ApiKeyService } from './auth/api-key.service';
 import type { Database } from './db/database';
 import { CommitService } from './lineage/commit/commit.service';
 import { DatasetService } from './lineage/dataset/dataset.service';
@@ -6,7 +7,7 @@ import { JobService } from './lineage/job/job.service';
 import { ModelService } from './lineage/model/model.service';
 import { LineageRecorder } from './lineage/recording/lineage.recorder';
 import { RunService } from './lineage/run/run.service';
-import { IngestionService, type IngestionLimits } from './openlineage/ingestion.service';
+import { IngestionService } from './openlineage/ingestion.service';
 import type { ServiceInfo } from './system/service-info.type';
 
 /** The services the front doors (GraphQL, OpenLineage route, CLI) may call; built once in the composition root. */
@@ -18,10 +19,16 @@ export interface Services {
   runs: RunService;
   models: ModelService;
   deployments: DeploymentService;
+  apiKeys: ApiKeyService;
   openlineage: IngestionService;
 }
 
-export function createServices(db: Database, version: string, openlineage: IngestionLimits = { maxBatchEvents: 10_000 }): Services {
+export interface ServiceOptions {
+  /** AUTH_KEY_CACHE_MS: how long a verified API key is trusted without a lookup. */
+  keyCacheMs?: number;
+}
+
+export function createServices(db: Database, version: string, options: ServiceOptions = {}): Services {
   const datasets = new DatasetService(db);
   const jobs = new JobService(db);
   const commits = new CommitService(db);
@@ -34,6 +41,7 @@ export function createServices(db: Database, version: string, openlineage: Inges
     runs: new RunService(db, recorder),
     models: new ModelService(db),
     deployments: new DeploymentService(db),
-    openlineage: new IngestionService(db, recorder, openlineage),
+    apiKeys: new ApiKeyService(db, options.keyCacheMs ?? 30_000),
+    openlineage: new IngestionService(db, recorder),
   };
 }

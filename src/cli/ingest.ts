@@ -7,6 +7,7 @@ import { Database } from '../db/database';
 import { loadMigrationFiles, MigrationError, Migrator } from '../db/migrator';
 import type { WriteContext } from '../lineage/common/write-context';
 import { LocalNeo4jError, startLocalNeo4j, type LocalNeo4j } from '../local-neo4j/local-neo4j';
+import { useLimits } from '../limits';
 import { createLogger } from '../logger';
 import { parseEventFile, type EventItem } from '../openlineage/event-stream';
 import type { IngestOutcome } from '../openlineage/ingestion.service';
@@ -50,9 +51,10 @@ async function main(argv: string[]): Promise<number> {
   try {
     await db.waitUntilReachable(config.neo4j.connectTimeoutMs);
     await new Migrator(db, loadMigrationFiles(MIGRATIONS_DIR), logger).migrate();
-    const { openlineage } = createServices(db, packageVersion(), config.openlineage);
+    useLimits(config.limits);
+    const { openlineage } = createServices(db, packageVersion());
     const context: WriteContext = { actor: `cli:${os.userInfo().username}`, source: 'cli' };
-    const chunkSize = Math.min(CHUNK, config.openlineage.maxBatchEvents);
+    const chunkSize = Math.min(CHUNK, config.limits.ingestion.maxBatchEvents);
 
     const totalBytes = files.reduce((sum, file) => sum + fs.statSync(file).size, 0);
     const progress = new ProgressBar(totalBytes);

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { ApiKeyResolver } from '../auth/api-key.resolver';
+import { ViewerResolver } from '../auth/viewer.resolver';
 import { CommitResolver } from '../lineage/commit/commit.resolver';
 import { DatasetResolver } from '../lineage/dataset/dataset.resolver';
 import { DatasetVersionResolver } from '../lineage/dataset/dataset-version.resolver';
@@ -26,6 +28,8 @@ export function buildLineageSchema(): Promise<GraphQLSchema> {
       ModelVersionResolver,
       DeploymentResolver,
       ServiceInfoResolver,
+      ViewerResolver,
+      ApiKeyResolver,
     ],
     // Input is validated by the services, which know the domain rules; class-validator is not used.
     validate: false,

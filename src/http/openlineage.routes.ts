@@ -2,15 +2,18 @@ import { PassThrough, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { principalOf } from '../auth/principal';
+import { LineageError } from '../errors';
+import type { Limits } from '../limits';
 import type { WriteContext } from '../lineage/common/write-context';
 import { parseJson, parseNdjsonEvents, type EventItem } from '../openlineage/event-stream';
 import type { IngestOutcome } from '../openlineage/ingestion.service';
 import type { Services } from '../services';
-import { errorBody, sendError } from './http-errors';
+import { errorPayload, sendError } from './http-errors';
+import { checkJson } from './json-guard';
 
 export interface OpenLineageRouteOptions {
   services: Services;
-  bodyLimitBytes: number;
+  limits: Limits;
 }
 
 const JSON_TYPES = ['application/json'];
@@ -31,14 +34,15 @@ class NdjsonBody {
  * - `POST /api/v1/lineage/batch`: a JSON array or NDJSON; 200 with one result per event, in order: accepted,
  *   duplicate, or rejected with the reason. One bad event never sinks the others.
  *
- * Bodies may be gzip- or deflate-compressed (`Content-Encoding`). An `Authorization` header is accepted;
- * authentication, when configured, is a global hook, and the principal it resolves is the actor of the writes.
+ * Bodies may be gzip- or deflate-compressed (`Content-Encoding`). Authentication and roles are the global hook's
+ * (writers ingest); the principal it resolves is the actor of the writes. Errors are answered by the app's one
+ * error handler (src/http/http-errors.ts).
  */
 export async function registerOpenLineageRoutes(app: FastifyInstance, options: OpenLineageRouteOptions): Promise<void> {
-  const { services, bodyLimitBytes } = options;
+  const { services, limits } = options;
   await app.register(async (scope) => {
     // Our own parsers, in this scope only: they keep keys such as `__proto__` as data (Fastify's default JSON
-    // parser refuses them) and say where a body is malformed.
+    // parser refuses them), say where a body is malformed, and read NDJSON line by line.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (_request, body, done) => {
       try {
@@ -49,28 +53,44 @@ export async function registerOpenLineageRoutes(app: FastifyInstance, options: O
     });
     scope.addContentTypeParser(NDJSON_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, new NdjsonBody(parseNdjsonEvents(body as string))));
     scope.addHook('preParsing', async (request, _reply, payload) => decompress(request, payload));
-    scope.setErrorHandler((error, request, reply) => sendError(reply, error, { log: request.log, bodyLimitSetting: 'OPENLINEAGE_BODY_LIMIT_BYTES' }));
 
-    scope.post('/api/v1/lineage', { bodyLimit: bodyLimitBytes }, async (request, reply) => {
+    scope.post('/api/v1/lineage', async (request, reply) => {
       if (request.body instanceof NdjsonBody) {
-        throw Object.assign(new Error(`send one event as application/json here; NDJSON goes to /api/v1/lineage/batch`), { statusCode: 415 });
+        throw Object.assign(new Error('send one event as application/json here; NDJSON goes to /api/v1/lineage/batch'), { statusCode: 415 });
       }
       const outcome = await services.openlineage.ingest(writeContextOf(request), request.body);
-      if (outcome.status === 'rejected') return reply.code(outcome.error.status).send(errorBody(outcome.error));
+      if (outcome.status === 'rejected') return sendError(request, reply, outcome.error);
       return reply.code(201).send({ status: outcome.status, eventId: outcome.eventId });
     });
 
-    scope.post('/api/v1/lineage/batch', { bodyLimit: bodyLimitBytes }, async (request, reply) => {
-      const body = request.body;
-      const items: EventItem[] = body instanceof NdjsonBody ? body.items : Array.isArray(body) ? body.map((event) => ({ event })) : [{ event: body }];
-      const outcomes = await services.openlineage.ingestBatch(writeContextOf(request), items);
-      return reply.code(200).send(batchAnswer(outcomes));
-    });
+    scope.post(
+      '/api/v1/lineage/batch',
+      { bodyLimit: limits.ingestion.batchBodyBytes, config: { bodyLimitSetting: 'LIMIT_BATCH_BODY_BYTES', jsonGuard: 'per-item' } },
+      async (request, reply) => {
+        const body = request.body;
+        const parsed: EventItem[] = body instanceof NdjsonBody ? body.items : Array.isArray(body) ? body.map((event) => ({ event })) : [{ event: body }];
+        const items = parsed.map((item) => guarded(item, limits.http.jsonDepth));
+        const outcomes = await services.openlineage.ingestBatch(writeContextOf(request), items);
+        return reply.code(200).send(batchAnswer(outcomes));
+      },
+    );
   });
 }
 
 function writeContextOf(request: FastifyRequest): WriteContext {
   return { actor: principalOf(request).name, source: 'openlineage', requestId: String(request.id) };
+}
+
+/** The JSON guard (depth, lone surrogates) applied to one item of a batch, refusing that item alone. */
+function guarded(item: EventItem, maxDepth: number): EventItem {
+  if (item.error) return item;
+  try {
+    checkJson(item.event, maxDepth);
+    return item;
+  } catch (error) {
+    if (error instanceof LineageError) return { error, at: item.at };
+    throw error;
+  }
 }
 
 function batchAnswer(outcomes: readonly IngestOutcome[]) {
@@ -81,7 +101,7 @@ function batchAnswer(outcomes: readonly IngestOutcome[]) {
     rejected: count('rejected'),
     results: outcomes.map((outcome, index) =>
       outcome.status === 'rejected'
-        ? { index, status: outcome.status, eventId: outcome.eventId, error: errorBody(outcome.error).error }
+        ? { index, status: outcome.status, eventId: outcome.eventId, error: errorPayload(outcome.error) }
         : { index, status: outcome.status, eventId: outcome.eventId },
     ),
   };
@@ -92,7 +112,7 @@ function decompress(request: FastifyRequest, payload: Readable): Readable {
   const encoding = String(request.headers['content-encoding'] ?? 'identity').toLowerCase();
   if (encoding === 'identity') return payload;
   if (encoding !== 'gzip' && encoding !== 'deflate') {
-    throw Object.assign(new Error(`content-encoding '${encoding}' is not supported; send gzip, deflate or an uncompressed body`), { statusCode: 415, field: 'content-encoding' });
+    throw Object.assign(new Error(`content-encoding '${encoding}' is not supported; send gzip, deflate or an uncompressed body`), { statusCode: 415 });
   }
   const inflated = new PassThrough() as PassThrough & { receivedEncodedLength: number };
   // Fastify compares the Content-Length header with the bytes received, which are the compressed ones.

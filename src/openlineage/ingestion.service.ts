@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import type { Database } from '../db/database';
-import { InvalidInputError, LimitExceededError, LineageError } from '../errors';
+import { BadInputError, InvalidInputError, LimitExceededError, LineageError } from '../errors';
+import { limits } from '../limits';
+import { recordIngestedEvents } from '../observability/metrics';
 import { canonicalJson } from '../lineage/common/canonical-json';
 import { mapPage, pageRequest, type Page } from '../lineage/common/page';
 import type { WriteContext } from '../lineage/common/write-context';
@@ -13,11 +15,6 @@ import { LineageEventRepository, type EventSubject, type StoredLineageEvent } fr
 import type { LineageEvent } from './lineage-event.type';
 import { planIngestion } from './openlineage.mapper';
 import { validateEvent } from './openlineage.validator';
-
-export interface IngestionLimits {
-  /** Events one batch may hold (OPENLINEAGE_MAX_BATCH_EVENTS). */
-  maxBatchEvents: number;
-}
 
 /** What became of one event: recorded (or already recorded: a duplicate changes nothing), or refused and why. */
 export type IngestOutcome =
@@ -34,7 +31,6 @@ export class IngestionService {
   constructor(
     private readonly db: Database,
     private readonly recorder: LineageRecorder,
-    readonly limits: IngestionLimits,
     private readonly events = new LineageEventRepository(),
   ) {}
 
@@ -48,8 +44,9 @@ export class IngestionService {
    * its error. Throws LIMIT_EXCEEDED for a batch over the limit, SERVICE_UNAVAILABLE when Neo4j is down.
    */
   async ingestBatch(context: WriteContext, items: readonly EventItem[]): Promise<IngestOutcome[]> {
-    if (items.length > this.limits.maxBatchEvents) {
-      throw new LimitExceededError('OPENLINEAGE_MAX_BATCH_EVENTS', `a batch may hold at most ${this.limits.maxBatchEvents} events, got ${items.length}`);
+    const { maxBatchEvents } = limits().ingestion;
+    if (items.length > maxBatchEvents) {
+      throw new LimitExceededError('LIMIT_BATCH_EVENTS', `a batch may hold at most ${maxBatchEvents} events, got ${items.length}`);
     }
     return this.record(context, 'openlineage.batch', items);
   }
@@ -64,6 +61,8 @@ export class IngestionService {
       if (!item.change) return { status: 'rejected', eventId: item.eventId, error: item.error };
       const outcome = recorded[next++]!;
       if (outcome.status === 'rejected') return { status: 'rejected', eventId: item.eventId, error: outcome.error };
+      // Counted once its transaction committed, i.e. now.
+      if (outcome.status === 'recorded') recordIngestedEvents(item.change.receipt?.eventType ?? item.change.kind.toUpperCase());
       return { status: outcome.status === 'recorded' ? 'accepted' : 'duplicate', eventId: item.eventId };
     });
   }
@@ -99,6 +98,11 @@ function prepare(context: WriteContext, event: unknown, receivedAt: string): Pre
   try {
     return { change: changeOf(result.event, plan, receipt), eventId: receipt.id };
   } catch (error) {
+    // A value over one of our limits: answered like the validator's issues, with its path in the event.
+    if (error instanceof BadInputError) {
+      const path = String(error.extensions.field);
+      return { eventId: receipt.id, error: new InvalidInputError('the event cannot be recorded', [{ path, message: error.message }]) };
+    }
     if (error instanceof LineageError) return { eventId: receipt.id, error };
     throw error;
   }

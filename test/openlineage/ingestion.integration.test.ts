@@ -81,8 +81,8 @@ describe('OpenLineage ingestion of the shared fixtures', { skip: SKIP_WITHOUT_SH
     const { jobs } = dataOf<any>(
       await service.graphql(
         `query($namespace: String!) {
-          jobs(namespace: $namespace, first: 100) {
-            nodes { runs(first: 100) { nodes { runId state job { name } parent { runId job { name } }
+          jobs(namespace: $namespace, first: 20) {
+            nodes { runs(first: 2) { nodes { runId state job { name } parent { runId job { name } }
                                                inputs { namespace name version } outputs { namespace name version } } } }
           }
         }`,

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { PROJECT_ROOT } from '../../src/paths';
+import { createTestKey } from '../support/auth';
 import { dataOf } from '../support/graphql';
 import { startTestService, uniqueNamespace, type TestService } from '../support/service';
 
@@ -15,7 +16,7 @@ const run = promisify(execFile);
 /**
  * Interop with the real openlineage-python client: its HTTP transport, configured with an API key (so it sends
  * `Authorization: Bearer ...`) and, in a second pass, gzip compression, sends a small pipeline's events to the
- * running service; everything is then read back through GraphQL.
+ * running service, with authentication on and a writer key; everything is then read back through GraphQL.
  *
  * The client is installed from PyPI into a virtualenv cached under ~/.cache/lineage-tests (LINEAGE_TEST_CACHE),
  * so reruns do not download it again.
@@ -59,11 +60,13 @@ function recordingProxy(target: string): Promise<{ url: string; authorizations: 
 
 describe(`openlineage-python ${CLIENT_VERSION} over HTTP`, () => {
   let service: TestService;
+  let key: { name: string; secret: string; header: Record<string, string> };
   const prefixes: string[] = [];
 
   before(async () => {
     await ensureClient();
-    service = await startTestService();
+    service = await startTestService({ LINEAGE_AUTH: 'on' });
+    key = await createTestKey(service.services, 'writer', 'airflow');
   });
   after(async () => {
     await service?.db.write('cleanup', (tx) =>
@@ -79,6 +82,14 @@ describe(`openlineage-python ${CLIENT_VERSION} over HTTP`, () => {
     await service?.stop();
   });
 
+  it('is refused without a valid key, as the client is told', async () => {
+    const refused = await run(PYTHON, [SCRIPT, service.url, `${uniqueNamespace('py')}.`, 'not-a-key', 'none'], { timeout: 120_000 }).then(
+      () => null,
+      (error: { stderr: string }) => error.stderr,
+    );
+    assert.match(refused ?? 'accepted', /401/);
+  });
+
   for (const compression of ['none', 'gzip']) {
     it(`records what the client sends (compression: ${compression}), sent with its Bearer API key`, async () => {
       const prefix = `${uniqueNamespace('py')}.`;
@@ -86,12 +97,12 @@ describe(`openlineage-python ${CLIENT_VERSION} over HTTP`, () => {
       const proxy = await recordingProxy(service.url);
       let emitted: { stdout: string };
       try {
-        emitted = await run(PYTHON, [SCRIPT, proxy.url, prefix, 'interop-test-key', compression], { timeout: 120_000 });
+        emitted = await run(PYTHON, [SCRIPT, proxy.url, prefix, key.secret, compression], { timeout: 120_000 });
       } finally {
         await proxy.close();
       }
       const { dagRunId, taskRunId } = JSON.parse(emitted.stdout.trim().split('\n').pop()!) as { dagRunId: string; taskRunId: string };
-      assert.deepEqual(proxy.authorizations, Array(6).fill('Bearer interop-test-key'), 'six events, each with the API key as a Bearer token');
+      assert.deepEqual(proxy.authorizations, Array(6).fill(`Bearer ${key.secret}`), 'six events, each with the API key as a Bearer token');
 
       const body = dataOf<any>(
         await service.graphql(
@@ -111,6 +122,7 @@ describe(`openlineage-python ${CLIENT_VERSION} over HTTP`, () => {
             job(namespace: $ml, name: "churn.train") { events { totalCount } }
           }`,
           { taskRunId, dagRunId, reports: `${prefix}s3://ml-reports`, ml: `${prefix}ml-platform` },
+          key.header,
         ),
       );
       const { task } = body;
@@ -127,9 +139,9 @@ describe(`openlineage-python ${CLIENT_VERSION} over HTTP`, () => {
       assert.deepEqual(task.outputs, [{ name: 'churn/evaluation.parquet', version: `run-${taskRunId}`, rowCount: 120000, schema: [{ name: 'customer_id', type: 'BIGINT' }, { name: 'score', type: 'DOUBLE' }] }]);
       assert.deepEqual(task.modelVersions, [{ version: '7', framework: 'scikit-learn 1.5.2', metrics: { auc: 0.91 }, trainingRun: { runId: taskRunId } }]);
       assert.deepEqual(task.events.nodes, [
-        { eventType: 'START', receivedBy: 'anonymous', source: 'openlineage' },
-        { eventType: 'COMPLETE', receivedBy: 'anonymous', source: 'openlineage' },
-      ]);
+        { eventType: 'START', receivedBy: `key:${key.name}`, source: 'openlineage' },
+        { eventType: 'COMPLETE', receivedBy: `key:${key.name}`, source: 'openlineage' },
+      ], 'the key is the actor of the writes');
       assert.deepEqual(body.dag, { state: 'COMPLETED', children: { nodes: [{ runId: taskRunId }] } });
       assert.equal(body.report.events.totalCount, 1, 'the DatasetEvent');
       assert.equal(body.job.events.totalCount, 1, 'the JobEvent');

@@ -2,6 +2,7 @@ import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { LimitExceededError } from '../../errors';
 import type { GraphQLContext } from '../../graphql/context';
 import type { Loaders } from '../../graphql/loaders';
+import { limits } from '../../limits';
 import { kindOfId, type NodeKind } from '../common/ids';
 import { Node } from './node.type';
 
@@ -17,8 +18,6 @@ const LOADER_OF: Record<NodeKind, keyof Loaders> = {
   Deployment: 'deployment',
 };
 
-const MAX_IDS = 100;
-
 @Resolver()
 export class NodeResolver {
   @Query(() => Node, { nullable: true, description: 'Any entity by its global id; null if there is none.' })
@@ -28,7 +27,9 @@ export class NodeResolver {
 
   @Query(() => [Node], { nullable: 'items', description: 'Entities by global id, in the order asked; null where there is none.' })
   nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() { loaders }: GraphQLContext): Promise<Array<Node | null>> {
-    if (ids.length > MAX_IDS) throw new LimitExceededError('nodes ids', `at most ${MAX_IDS} ids per call, got ${ids.length}`);
+    // An id list is a page the client chose: the page size limit bounds it.
+    const max = limits().page.maxSize;
+    if (ids.length > max) throw new LimitExceededError('LIMIT_PAGE_SIZE', `nodes takes at most ${max} ids per call, got ${ids.length}`);
     return Promise.all(ids.map((id) => load(loaders, id)));
   }
 }

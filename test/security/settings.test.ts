@@ -67,13 +67,14 @@ describe('limit settings', () => {
       LIMIT_TRAVERSAL_DEPTH: '4',
       LIMIT_TRAVERSAL_NODES: '50',
       LIMIT_BATCH_EVENTS: '7',
+      LIMIT_BATCH_BODY_BYTES: '4096',
     });
     assert.deepEqual(limits, {
       http: { bodyBytes: 2048, requestTimeoutMs: 5000, jsonDepth: 12 },
       graphql: { maxDepth: 6, maxCost: 500, maxAliases: 3, maxTokens: 400 },
       page: { defaultSize: 5, maxSize: 10 },
       traversal: { maxDepth: 4, maxNodes: 50 },
-      ingestion: { maxBatchEvents: 7 },
+      ingestion: { maxBatchEvents: 7, batchBodyBytes: 4096 },
     });
   });
 

@@ -46,9 +46,15 @@ export function facetValues(stored: StoredFacets | null): Record<string, unknown
   return values;
 }
 
-/** The JSON string property the facets are stored in: canonical, so equal facets are stored as equal strings. */
+/**
+ * The JSON string property the facets are stored in. Facet names are sorted, so the text does not depend on the
+ * order facets arrived in; each value is written as its event sent it (the value kept is always the one of the
+ * same event, whatever the order), with the native JSON writer: this runs for every entity written.
+ */
 export function toFacetsProperty(stored: StoredFacets | null): string | null {
-  return stored ? canonicalJson(stored) : null;
+  if (!stored) return null;
+  const names = Object.keys(stored).sort();
+  return `{${names.map((name) => `${JSON.stringify(name)}:${JSON.stringify(stored[name])}`).join(',')}}`;
 }
 
 export function fromFacetsProperty(value: unknown): StoredFacets | null {

@@ -20,7 +20,7 @@ import {
   readTimeOf,
 } from '../run/run.rules';
 import type { DatasetMention, DatasetRef, FacetValues, LineageChange, RunChange, RunInput } from './lineage-change.types';
-import type { IoEdge, LineageState, ReadEdge, RunSnapshot, VersionSnapshot } from './lineage-state';
+import { FIRST_CANDIDATES, type IoEdge, type LineageState, type ReadEdge, type RunSnapshot, type VersionSnapshot } from './lineage-state';
 
 /**
  * Applies one change to the state, by the domain rules (run.rules, dataset.rules, commit.rules, model.rules):
@@ -46,9 +46,6 @@ export function applyChange(state: LineageState, change: LineageChange): 'record
   draft.commit();
   return 'recorded';
 }
-
-/** Number of versions asked of Neo4j at first when resolving an input; more are asked if all turn out unusable. */
-const CANDIDATES = 4;
 
 function applyRun(state: LineageState, change: RunChange): void {
   const recorded = state.get('run', change.id);
@@ -224,7 +221,7 @@ function resolve(state: LineageState, dataset: DatasetRef, readTime: string, cha
 }
 
 function currentOf(state: LineageState, datasetId: string, at: string, readerId: string): VersionSnapshot | null {
-  for (let limit = CANDIDATES; ; limit *= 4) {
+  for (let limit = FIRST_CANDIDATES; ; limit *= 4) {
     const fromNeo4j = state.candidates({ datasetId, at, runId: readerId, limit });
     const timeline = [...new Set([...fromNeo4j, ...state.versionIdsOf(datasetId)])].map((id) => timelineOf(state.get('version', id)!));
     // Neo4j's candidates are the newest it had; if every one of them has since become unreadable (written by

@@ -126,6 +126,24 @@ export interface CandidateKey {
   limit: number;
 }
 
+/** Number of versions asked of Neo4j at first for a key; more are asked if all of them turn out unusable. */
+export const FIRST_CANDIDATES = 4;
+
+/**
+ * A guess at a read the recorder will need: the read time of a change's run computed in Neo4j, from the run's
+ * recorded start and end and the `start`/`end` the batch's earlier changes give it, so that the versions current
+ * then come with the first load. A wrong guess costs a second round, never a wrong answer.
+ */
+export interface ReadGuess {
+  runId: string;
+  datasetId: string;
+  /** Earliest START/RUNNING time of the run among the batch's changes up to this one. */
+  start: string | null;
+  /** First end time of the run among the batch's changes up to this one. */
+  end: string | null;
+  at: string;
+}
+
 export function candidateKey(key: CandidateKey): string {
   return `${key.datasetId}|${key.at}|${key.runId}|${key.limit}`;
 }
@@ -145,6 +163,8 @@ export class Wanted {
    * (parents) are only read: a change creates them, if at all, as placeholders that never overwrite anything.
    */
   readonly locks = new Map<string, string>();
+  /** Reads whose versions are likely needed (see ReadGuess). */
+  readonly guesses: ReadGuess[] = [];
   /** Grows with every miss, so the recorder can tell whether a change saw the whole picture. */
   misses = 0;
 
@@ -189,7 +209,8 @@ function indexVersion(index: Map<string, Set<string>>, version: VersionSnapshot)
  * overlay (one change, kept only if the whole change applies).
  */
 export class LineageState {
-  private readonly changed = new Map<Kind, Map<string, Snapshots[Kind]>>(KINDS.map((kind) => [kind, new Map()]));
+  /** By kind, created when first needed: a state is made for every change applied. */
+  private readonly changed = new Map<Kind, Map<string, Snapshots[Kind]>>();
   private readonly versionsByDataset = new Map<string, Set<string>>();
 
   private constructor(
@@ -216,7 +237,7 @@ export class LineageState {
 
   /** The snapshot, or null when the entity does not exist. Throws MissingState when it was not loaded. */
   get<K extends Kind>(kind: K, id: string): Snapshots[K] | null {
-    const own = this.changed.get(kind)!.get(id);
+    const own = this.changed.get(kind)?.get(id);
     if (own !== undefined) return own as Snapshots[K];
     if (this.parent) return this.parent.get(kind, id);
     const loaded = this.loaded.get(kind, id);
@@ -230,7 +251,9 @@ export class LineageState {
 
   put<K extends Kind>(kind: K, snapshot: Snapshots[K]): void {
     const id = kind === 'receipt' ? (snapshot as ReceiptSnapshot).id : (snapshot as { id: string }).id;
-    this.changed.get(kind)!.set(id, snapshot);
+    let snapshots = this.changed.get(kind);
+    if (!snapshots) this.changed.set(kind, (snapshots = new Map()));
+    snapshots.set(id, snapshot);
     if (kind === 'version') indexVersion(this.versionsByDataset, snapshot as VersionSnapshot);
   }
 
@@ -258,6 +281,6 @@ export class LineageState {
 
   /** The entities the changes wrote, by kind (only meaningful on the root state). */
   changedOf<K extends Kind>(kind: K): Array<Snapshots[K]> {
-    return [...this.changed.get(kind)!.values()] as Array<Snapshots[K]>;
+    return [...(this.changed.get(kind)?.values() ?? [])] as Array<Snapshots[K]>;
   }
 }

@@ -4,6 +4,7 @@ import { sameData } from '../common/canonical-json';
 import { toFacetsProperty } from '../common/facets';
 import { ids } from '../common/ids';
 import { UNVERSIONED } from '../dataset/dataset.rules';
+import { earliest, FINAL_STATE, isStart } from '../run/run.rules';
 import { applyChange } from './lineage-change.apply';
 import type { LineageChange } from './lineage-change.types';
 import { LineageState, LoadedState, MissingState, Wanted, type Kind, type RunSnapshot, type Snapshots } from './lineage-state';
@@ -122,10 +123,18 @@ function wantedBy(changes: readonly LineageChange[]): Wanted {
     want('run', ids.run(runId));
     wanted.locks.set(ids.run(runId), runId);
   };
+  const runTimes = new Map<string, { start: string | null; end: string | null }>();
   for (const change of changes) {
     if (change.receipt) want('receipt', change.receipt.id);
     if (change.kind === 'run') {
       lockRun(change.runId);
+      const times = runTimes.get(change.id) ?? { start: null, end: null };
+      if (isStart(change.event)) times.start = earliest(times.start, change.at);
+      if (FINAL_STATE[change.event]) times.end ??= change.at;
+      runTimes.set(change.id, times);
+      for (const input of change.inputs) {
+        if (!input.version) wanted.guesses.push({ runId: change.id, datasetId: input.dataset.id, ...times, at: change.at });
+      }
       if (change.parent) {
         want('run', ids.run(change.parent.runId));
         if (change.parent.job) want('job', change.parent.job.id);

@@ -5,6 +5,8 @@ import { fromJsonProperty, toJsonProperty } from '../common/json-property';
 import type { RunState } from '../run/run.type';
 import {
   candidateKey,
+  FIRST_CANDIDATES,
+  type ReadGuess,
   type CandidateKey,
   type CommitSnapshot,
   type DatasetSnapshot,
@@ -54,6 +56,7 @@ export class LineageRepository {
       commitIds: pending('commit'),
       modelVersionIds: pending('modelVersion'),
       receiptIds: pending('receipt'),
+      guesses: wanted.guesses.splice(0),
     };
     if (Object.values(params).some((list) => list.length > 0)) await this.loadByIds(tx, params, loaded);
     const candidates = [...wanted.candidates.values()].filter((key) => !loaded.candidates.has(candidateKey(key)));
@@ -70,6 +73,7 @@ export class LineageRepository {
       commits: StoredCommit[];
       modelVersions: StoredModelVersion[];
       receipts: string[];
+      guesses: Array<{ datasetId: string; runId: string; at: Date; versions: StoredVersion[] }>;
     }>(
       // Lock each run (a property write holds the node's write lock until commit) and read it with its edges and
       // the versions they reach; then each other kind of entity by global id.
@@ -95,7 +99,23 @@ export class LineageRepository {
                             producerId: (COLLECT { MATCH (p:Run)-[:WROTE]->(n) RETURN p.id })[0] }) AS modelVersions
        }
        CALL () { UNWIND $ids.receiptIds AS id MATCH (n:LineageEvent {id: id}) RETURN collect(n.id) AS receipts }
-       RETURN runs, refs, versions, datasets, jobs, commits, modelVersions, receipts`,
+       // The versions likely current at each guessed read (ReadGuess), its read time computed as the rules do.
+       CALL () {
+         UNWIND $ids.guesses AS guess
+         OPTIONAL MATCH (r:Run {id: guess.runId})
+         WITH guess, r, datetime(guess.start) AS start
+         WITH guess, coalesce(CASE WHEN r.startedAt IS NULL OR r.startedAt > start THEN start ELSE r.startedAt END, r.endedAt, datetime(guess.end), datetime(guess.at)) AS at
+         RETURN collect({
+           datasetId: guess.datasetId, runId: guess.runId, at: at,
+           // Only the few versions kept are projected (projecting inside would project every version seen).
+           versions: [v IN COLLECT {
+             MATCH (v:DatasetVersion)
+             WHERE v.datasetId = guess.datasetId AND v.createdAt <= at AND NOT EXISTS { (:Run {id: guess.runId})-[:WROTE]->(v) }
+             RETURN v ORDER BY v.datasetId DESC, v.createdAt DESC, v.id DESC LIMIT ${FIRST_CANDIDATES}
+           } | ${VERSION('v')}]
+         }) AS guesses
+       }
+       RETURN runs, refs, versions, datasets, jobs, commits, modelVersions, receipts, guesses`,
       { ids: params },
     );
     const found = row!;
@@ -121,6 +141,10 @@ export class LineageRepository {
     for (const version of found.modelVersions) loaded.set('modelVersion', version.id, toModelVersionSnapshot(version));
     for (const id of params.receiptIds) loaded.set('receipt', id, null);
     for (const id of found.receipts) loaded.set('receipt', id, true);
+    for (const { datasetId, runId, at, versions } of found.guesses) {
+      for (const version of versions) if (!loaded.has('version', version.id)) loaded.set('version', version.id, toVersionSnapshot(version));
+      loaded.candidates.set(candidateKey({ datasetId, at: at.toISOString(), runId, limit: FIRST_CANDIDATES }), versions.map((version) => version.id));
+    }
   }
 
   /** For each key, the newest versions of the dataset created by then that the run did not write (CandidateKey). */
@@ -337,6 +361,7 @@ interface LoadParams {
   commitIds: string[];
   modelVersionIds: string[];
   receiptIds: string[];
+  guesses: ReadGuess[];
 }
 
 /** Everything one batch changed, as the recorder computed it. */

@@ -5,7 +5,23 @@
  * the value is built): it runs on every event received.
  */
 export function canonicalJson(value: unknown): string {
-  return write(value) ?? 'null';
+  // Many producers (the openlineage-python client among them) already send keys sorted: then the native writer
+  // gives the same text, several times faster.
+  return sortedThroughout(value) ? JSON.stringify(value) : (write(value) ?? 'null');
+}
+
+/** Whether every object in the value has its keys in sorted order (and nothing JSON would drop). */
+function sortedThroughout(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return value !== undefined && typeof value !== 'function';
+  if (value instanceof Date) return false;
+  if (Array.isArray(value)) return value.every(sortedThroughout);
+  let previous: string | null = null;
+  for (const key in value) {
+    if (previous !== null && key < previous) return false;
+    previous = key;
+    if (!sortedThroughout((value as Record<string, unknown>)[key])) return false;
+  }
+  return true;
 }
 
 function write(value: unknown): string | undefined {

@@ -17,3 +17,11 @@ it('compares data whatever the order of keys, maps by entries', () => {
   assert.ok(!sameData(new Map([['k', 1]]), new Map([['j', 1]])));
   assert.ok(sameData({ a: undefined, b: 1 }, { b: 1 }));
 });
+
+it('gives the same text for input already sorted (fast path) and unsorted', () => {
+  const sorted = JSON.parse('{"a":[{"b":1,"c":[true,null]}],"d":"x","e":{"f":1.5,"g":{}}}') as unknown;
+  const unsorted = JSON.parse('{"e":{"g":{},"f":1.5},"d":"x","a":[{"c":[true,null],"b":1}]}') as unknown;
+  assert.equal(canonicalJson(sorted), canonicalJson(unsorted));
+  assert.equal(canonicalJson(sorted), JSON.stringify(sorted));
+  assert.equal(canonicalJson({ a: 1, b: undefined }), '{"a":1}');
+});

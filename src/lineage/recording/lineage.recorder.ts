@@ -17,10 +17,11 @@ const MAX_ROUNDS = 8;
 
 /**
  * Records changes (runs, jobs, datasets and the raw events behind them) in bulk, one transaction per chunk:
- * lock the runs the chunk touches, read the state of everything it touches in a few UNWIND queries, apply the
- * changes in order to that state in memory by the domain rules (each change accepted or rejected on its own),
- * then write what the accepted ones changed in a few UNWIND statements. A single GraphQL mutation goes through
- * the same path as a chunk of one, so there is one set of rules and one way of writing them.
+ * lock the runs the chunk touches and read the state of everything it touches in one statement (UNWINDs in
+ * subqueries; a second round only for what the first could not foresee), apply the changes in order to that
+ * state in memory by the domain rules (each change accepted or rejected on its own), then write what the
+ * accepted ones changed in one statement. A single GraphQL mutation or OpenLineage event goes through the same
+ * path as a chunk of one, so there is one set of rules and one way of writing them.
  */
 export class LineageRecorder {
   constructor(

@@ -158,6 +158,36 @@ describe('OpenLineage API', () => {
     assert.equal(run.job.facets.sourceCodeLocation.version, 'v3.2.0');
   });
 
+  it('records START and COMPLETE of a run sent at the same time as if they had come one after the other', async () => {
+    const copy = isolation();
+    const runs = Array.from({ length: 12 }, (_, k) => `0190f1d2-7a3b-7c4d-8e5f-${String(k).padStart(12, '0')}`);
+    const answers = await Promise.all(
+      runs.flatMap((runId) =>
+        ['run-start.json', 'run-complete.json'].map((name) =>
+          post(service, '/api/v1/lineage', fixture(copy, name, (e) => {
+            e.run.runId = copy.runId(runId);
+            // One written version per run: a version has one writer.
+            for (const output of e.outputs) {
+              if (output.facets?.lineage_modelVersion) output.facets.lineage_modelVersion.version = runId;
+              if (output.facets?.version) output.facets.version.datasetVersion = runId;
+            }
+          })),
+        ),
+      ),
+    );
+    assert.deepEqual(new Set(answers.map((answer) => answer.status)), new Set([201]), JSON.stringify(answers.find((a) => a.status !== 201)?.body));
+    for (const runId of runs) {
+      const { run } = dataOf<any>(await service.graphql(`{ run(runId: "${copy.runId(runId)}") { state startedAt endedAt parameters events { totalCount } } }`));
+      assert.deepEqual(run, {
+        state: 'COMPLETED',
+        startedAt: '2024-05-01T10:00:00.000Z',
+        endedAt: '2024-05-01T10:34:56.123Z',
+        parameters: { max_depth: '6', seed: 7, learning_rate: 0.05, features: ['tenure', 'plan'] },
+        events: { totalCount: 2 },
+      });
+    }
+  });
+
   it('answers 409 for a contradiction, with the reason, and records nothing of the refused event', async () => {
     const copy = isolation();
     assert.equal((await post(service, '/api/v1/lineage', fixture(copy, 'run-start.json'))).status, 201);

@@ -5,6 +5,11 @@ import { DeploymentService } from './lineage/deployment/deployment.service';
 import { JobService } from './lineage/job/job.service';
 import { ModelService } from './lineage/model/model.service';
 import { RunService } from './lineage/run/run.service';
+import { ImpactService } from './lineage/questions/impact.service';
+import { LineageGraphService } from './lineage/questions/lineage-graph.service';
+import { ProvenanceService } from './lineage/questions/provenance.service';
+import { ReproductionService } from './lineage/questions/reproduction.service';
+import { SearchService } from './lineage/questions/search.service';
 import type { ServiceInfo } from './system/service-info.type';
 
 /** The services the front doors (GraphQL, OpenLineage route, CLI) may call; built once in the composition root. */
@@ -16,6 +21,11 @@ export interface Services {
   runs: RunService;
   models: ModelService;
   deployments: DeploymentService;
+  provenance: ProvenanceService;
+  impact: ImpactService;
+  reproduction: ReproductionService;
+  lineageGraph: LineageGraphService;
+  search: SearchService;
 }
 
 export function createServices(db: Database, version: string): Services {
@@ -30,5 +40,10 @@ export function createServices(db: Database, version: string): Services {
     runs: new RunService(db, datasets, jobs, commits),
     models: new ModelService(db),
     deployments: new DeploymentService(db),
+    provenance: new ProvenanceService(db),
+    impact: new ImpactService(db),
+    reproduction: new ReproductionService(db),
+    lineageGraph: new LineageGraphService(db),
+    search: new SearchService(db),
   };
 }

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { LINEAGE_STEPS, stepsFrom } from '../../../src/lineage/questions/lineage-steps';
+import { TRAVERSAL_CYPHER } from '../../../src/lineage/questions/traversal.repository';
+
+describe('lineage steps', () => {
+  it('downstream is upstream reversed, step by step', () => {
+    const key = (s: { from: string; type: string; outgoing: boolean; to: string }) => `${s.from}-${s.type}-${s.outgoing}-${s.to}`;
+    const up = LINEAGE_STEPS.filter((s) => s.direction === 'UP' && s.type !== 'VERSION_OF' && s.type !== 'RUN_OF');
+    const down = LINEAGE_STEPS.filter((s) => s.direction === 'DOWN' && s.type !== 'VERSION_OF' && s.type !== 'RUN_OF');
+    assert.deepEqual(down.map(key).sort(), up.map((s) => key({ from: s.to, type: s.type, outgoing: !s.outgoing, to: s.from })).sort());
+  });
+
+  it('never leads from a version to its dataset or model, so lineage stays version-correct', () => {
+    for (const step of LINEAGE_STEPS) {
+      assert.ok(!['Dataset', 'Model', 'Job'].includes(step.to), `${step.from} -${step.type}-> ${step.to}`);
+    }
+    assert.deepEqual(stepsFrom('Dataset', 'DOWN').map((s) => s.to), ['DatasetVersion']);
+  });
+
+  it('generates Cypher that names only lineage relationship types and seeks every start by id', () => {
+    const types = new Set([...TRAVERSAL_CYPHER.EXPAND.matchAll(/\[:([A-Z_]+)\]/g)].map((m) => m[1]));
+    assert.deepEqual([...types].sort(), ['CHILD_OF', 'RAN_CODE', 'READ', 'RUN_OF', 'SERVES', 'VERSION_OF', 'WROTE']);
+    assert.equal((TRAVERSAL_CYPHER.EXPAND.match(/MATCH \(f:[A-Za-z]+ \{id: id\}\)/g) ?? []).length, LINEAGE_STEPS.length);
+    assert.ok(!TRAVERSAL_CYPHER.EXPAND.includes('SUCCEEDS'));
+  });
+});

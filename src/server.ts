@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import { Database } from './db/database';
 import { loadMigrationFiles, Migrator } from './db/migrator';
+import { loadDemoIfWanted } from './demo/demo-loader';
 import { buildLineageSchema } from './graphql/schema';
 import { ReadinessService } from './health/readiness.service';
 import { buildApp } from './http/app';
@@ -18,11 +19,17 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** The Neo4j is the local one `npm start` provisioned (LINEAGE_DEMO=auto loads the demo only there). */
+  localNeo4j?: boolean;
+}
+
 /**
- * The composition root: connects to Neo4j, applies migrations, wires services to the front doors and starts
- * listening. Used by `npm start` and by the tests, so both run the same service.
+ * The composition root: connects to Neo4j, applies migrations, wires services to the front doors, loads the demo
+ * if LINEAGE_DEMO asks for it, and starts listening. Used by `npm start` and by the tests, so both run the same
+ * service.
  */
-export async function startService(config: Config, neo4jUri: string, logger: Logger): Promise<RunningService> {
+export async function startService(config: Config, neo4jUri: string, logger: Logger, options: StartOptions = {}): Promise<RunningService> {
   const db = Database.connect({ ...config.neo4j, uri: neo4jUri }, logger);
   try {
     await db.waitUntilReachable(config.neo4j.connectTimeoutMs);
@@ -31,6 +38,7 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
     logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'schema is up to date');
 
     const services = createServices(db, packageVersion());
+    await loadDemoIfWanted(config.demo, options.localNeo4j ?? false, services, logger);
     const app = await buildApp({
       logger,
       schema: await buildLineageSchema(),

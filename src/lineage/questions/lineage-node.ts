@@ -71,7 +71,8 @@ function propertiesOf(kind: NodeKind, props: Props): Record<string, unknown> {
     flat.modelVersion = version?.version;
   }
   const properties: Props = {};
-  for (const [key, value] of Object.entries(flat)) {
+  // In name order: the database does not promise an order for a map's keys, answers should not vary.
+  for (const [key, value] of Object.entries(flat).sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (value === null || value === undefined) continue;
     properties[key] = value instanceof Date ? value.toISOString() : value;
   }

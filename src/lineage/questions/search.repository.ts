@@ -23,7 +23,7 @@ export class SearchRepository {
        WITH n, score, kind, key,
             CASE WHEN key = $phrase THEN 0 WHEN key STARTS WITH $phrase THEN 1 WHEN key CONTAINS $phrase THEN 2 ELSE 3 END AS rank
        RETURN n.id AS id, kind, score
-       ORDER BY rank, score DESC, key, n.id
+       ORDER BY rank, score DESC, key, n.environment, n.id
        LIMIT toInteger($first)`,
       { ...query },
     );

@@ -1,6 +1,6 @@
 import type { Database } from '../../db/database';
 import type { NodeKind } from '../common/ids';
-import { checkStart, walkLineage } from './lineage-answer';
+import { walkLineage } from './lineage-answer';
 import type { LineageNode } from './lineage.type';
 import { asOfArgument, startOf } from './question-arguments';
 import type { Impact, ImpactEnvironment } from './impact.type';
@@ -35,7 +35,6 @@ export class ImpactService {
     const asOf = asOfArgument(query.asOf);
     const kinds = query.kinds ? new Set(query.kinds) : null;
     return this.db.read('impact', async (tx) => {
-      await checkStart(tx, this.traversals, start, asOf);
       const answer = await walkLineage(tx, this.traversals, { start, directions: ['DOWN'], bounds, asOf });
       const downstream = answer.nodes.filter((node) => node.id !== start.id);
       return {

@@ -29,13 +29,11 @@ export interface LineageAnswer {
   traversal: Traversal;
 }
 
-/** NOT_FOUND when the start does not exist, or did not exist yet at the instant asked. */
-export async function checkStart(tx: Tx, repository: TraversalRepository, start: NodeRef, asOf: string): Promise<void> {
-  const found = await repository.findStart(tx, start, asOf);
-  if (!found) throw new NotFoundError(start.kind, start.id);
-  if (!found.existed) throw new NotFoundError(start.kind, `${start.id} as of ${asOf}`);
-}
-
+/**
+ * Walks, then describes what it reached. The start is checked by the description rather than by a statement of
+ * its own (one round trip less on every question): NOT_FOUND when no node has the id, or when it did not exist
+ * yet at the instant asked.
+ */
 export async function walkLineage(tx: Tx, repository: TraversalRepository, request: WalkRequest): Promise<LineageAnswer> {
   const options = {
     directions: request.directions,
@@ -51,6 +49,9 @@ export async function walkLineage(tx: Tx, repository: TraversalRepository, reque
     [...traversal.nodes.keys()],
     request.asOf,
   );
+  const start = described.get(request.start.id);
+  if (!start) throw new NotFoundError(request.start.kind, request.start.id);
+  if (!start.existed) throw new NotFoundError(request.start.kind, `${request.start.id} as of ${request.asOf}`);
   const settled = settle(traversal, described);
   const asOf = new Date(request.asOf);
 

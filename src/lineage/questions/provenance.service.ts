@@ -1,6 +1,6 @@
 import type { Database } from '../../db/database';
 import type { NodeKind } from '../common/ids';
-import { checkStart, walkLineage } from './lineage-answer';
+import { walkLineage } from './lineage-answer';
 import { asOfArgument, startOf } from './question-arguments';
 import type { Provenance } from './provenance.type';
 import { traversalBounds } from './traversal-limits';
@@ -34,7 +34,6 @@ export class ProvenanceService {
     const asOf = asOfArgument(query.asOf);
     const kinds = query.kinds ? new Set(query.kinds) : null;
     return this.db.read('provenance', async (tx) => {
-      await checkStart(tx, this.traversals, start, asOf);
       const answer = await walkLineage(tx, this.traversals, { start, directions: ['UP'], bounds, asOf });
       const upstream = answer.nodes.filter((node) => node.id !== start.id);
       return {

@@ -1,6 +1,6 @@
 import type { Database } from '../../db/database';
 import { fromJsonProperty } from '../common/json-property';
-import { checkStart, walkLineage } from './lineage-answer';
+import { walkLineage } from './lineage-answer';
 import { asOfArgument, startOf } from './question-arguments';
 import { planRecipe } from './reproduction-plan';
 import { ReproductionRepository } from './reproduction.repository';
@@ -33,7 +33,6 @@ export class ReproductionService {
     const bounds = traversalBounds(query.maxDepth, query.maxNodes);
     const asOf = asOfArgument(query.asOf);
     return this.db.read('reproductionRecipe', async (tx) => {
-      await checkStart(tx, this.traversals, start, asOf);
       const answer = await walkLineage(tx, this.traversals, { start, directions: ['UP'], bounds, asOf });
       const runIds = answer.nodes.filter((node) => node.kind === 'Run').map((node) => node.id);
       const stored = await this.recipes.parametersOf(tx, runIds);

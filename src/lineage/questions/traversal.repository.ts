@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/database';
 import { NODE_KINDS, type NodeKind } from '../common/ids';
-import { EXISTS_AT, stepsFrom, type Direction, type LineageStep } from './lineage-steps';
-import type { ExpansionRequest, ExpansionRow, NodeRef } from './traversal';
+import { DIRECTIONS, EXISTS_AT, LINEAGE_STEPS, stepsFrom, type Direction, type LineageStep } from './lineage-steps';
+import { LEVELS_PER_STATEMENT, type ExpansionRequest, type ExpansionRow } from './traversal';
 
 /**
  * The Cypher of every traversal, generated once from the step table (lineage-steps.ts): labels and relationship
@@ -27,24 +27,82 @@ function pattern(step: LineageStep, f: string, n: string): string {
   return step.outgoing ? `(${f})-[:${step.type}]->(${n}:${step.to})` : `(${f})<-[:${step.type}]-(${n}:${step.to})`;
 }
 
-/** One UNION branch per step: the frontier's nodes of one kind, expanded along one relationship type. */
-function expandBranch(step: LineageStep): string {
-  const list = step.direction === 'UP' ? '$up' : '$down';
-  return `UNWIND ${list}.${step.from} AS id
-    MATCH ${pattern(step, `f:${step.from} {id: id}`, 'n')}
-    WHERE ${EXISTS_AT[step.to]('n')}
-    RETURN id AS from, '${step.direction}' AS direction, '${step.type}' AS type, ${step.outgoing} AS outgoing, n.id AS to, '${step.to}' AS kind`;
+/** Whether `v` exists as of the instant, whatever its label. */
+function existsByLabel(v: string): string {
+  const cases = NODE_KINDS.filter((kind) => EXISTS_AT[kind](v) !== 'true').map((kind) => `WHEN ${v}:${kind} THEN ${EXISTS_AT[kind](v)}`);
+  return `CASE ${cases.join(' ')} ELSE true END`;
 }
 
-const ALL_STEPS = NODE_KINDS.flatMap((kind) => [...stepsFrom(kind, 'UP'), ...stepsFrom(kind, 'DOWN')]);
+function kindOf(v: string): string {
+  return `CASE ${NODE_KINDS.map((kind) => `WHEN ${v}:${kind} THEN '${kind}'`).join(' ')} END`;
+}
 
-/** One level of a walk: every relationship from the frontier to a neighbour that exists as of the instant. */
+/**
+ * One expansion of a node `f`: per direction, the relationship types that leave it and those that enter it, each
+ * a typed, directed expand. Which kinds each type connects is the graph model's (the service checks rows
+ * against the step table); the neighbour must exist as of the instant.
+ */
+function expansionBranches(): string {
+  const branches: string[] = [];
+  for (const direction of DIRECTIONS) {
+    for (const outgoing of [true, false]) {
+      const types = [...new Set(LINEAGE_STEPS.filter((step) => step.direction === direction && step.outgoing === outgoing).map((step) => step.type))];
+      if (types.length === 0) continue;
+      const relationship = outgoing ? `(f)-[r:${types.join('|')}]->(n)` : `(f)<-[r:${types.join('|')}]-(n)`;
+      branches.push(
+        `WITH f, asOf WHERE $${direction === 'UP' ? 'up' : 'down'} MATCH ${relationship} WHERE ${existsByLabel('n')}
+        RETURN '${direction}' AS direction, type(r) AS type, ${outgoing} AS outgoing, n`,
+      );
+    }
+  }
+  return branches.join('\n        UNION ALL\n        ');
+}
+
+/**
+ * Level `l` of a walk statement: expands the nodes of level l-1 (at most $rowLimit relationships), and keeps as
+ * level l the neighbours not visited before the statement ($visited) nor earlier in it (`seen`), at most $room of
+ * them (the node budget cannot admit more; the service decides which). Once the statement has found more new
+ * nodes than the node budget has room for, or as many relationships as the edge budget allows, the walk stops
+ * there anyway: further levels are not expanded.
+ */
+function level(l: number): string {
+  const previous = `level${l - 1}`;
+  return `CALL (asOf, level0, ${previous}, seen, rows) {
+  CALL (asOf, level0, ${previous}, seen, rows) {
+    WITH asOf, ${previous} WHERE $levels >= ${l} AND size(seen) - size(level0) < $room AND size(rows) < $rowLimit
+    UNWIND ${previous} AS f
+    CALL (f, asOf) {
+        ${expansionBranches()}
+    }
+    RETURN {level: ${l}, from: f.id, fromElement: elementId(f), direction: direction, type: type, outgoing: outgoing,
+            to: n.id, toElement: elementId(n), kind: ${kindOf('n')}} AS row, n
+    LIMIT toInteger($rowLimit)
+  }
+  RETURN collect(row) AS rows${l}, collect(DISTINCT n) AS reached${l}
+}
+WITH asOf, level0, rows + rows${l} AS rows, seen, [n IN reached${l} WHERE NOT elementId(n) IN $visited AND NOT n IN seen][0..toInteger($room)] AS level${l}
+WITH asOf, level0, rows, level${l}, seen + level${l} AS seen`;
+}
+
+/**
+ * Up to LEVELS_PER_STATEMENT levels of a breadth-first walk in one statement ($levels of them): from the start
+ * (by label and id) on the first call, from the frontier (by element id, valid within the transaction) after.
+ * Each level is one typed, directed expansion of the previous level's new nodes, filtered by the instant.
+ */
 const EXPAND = `WITH datetime($asOf) AS asOf
-CALL (asOf) {
-  ${ALL_STEPS.map(expandBranch).join('\n  UNION ALL\n  ')}
+CALL () {
+  CALL () {
+    UNWIND $frontier AS element MATCH (f) WHERE elementId(f) = element RETURN f
+    UNION ALL
+    ${NODE_KINDS.map((kind) => `MATCH (f:${kind} {id: $start}) WHERE $startKind = '${kind}' RETURN f`).join('\n    UNION ALL\n    ')}
+  }
+  RETURN collect(f) AS level0
 }
-RETURN from, direction, type, outgoing, to, kind
-LIMIT toInteger($rowLimit)`;
+WITH asOf, level0, level0 AS seen, [] AS rows
+${Array.from({ length: LEVELS_PER_STATEMENT }, (_, index) => level(index + 1)).join('\n')}
+UNWIND rows AS row
+RETURN row.level AS level, row.from AS from, row.fromElement AS fromElement, row.direction AS direction, row.type AS type,
+       row.outgoing AS outgoing, row.to AS to, row.toElement AS toElement, row.kind AS kind`;
 
 /** Whether a node has a neighbour in `direction` that exists as of the instant (and, with `outside`, is not in $visited). */
 function neighbourExists(kind: NodeKind, direction: Direction, outside: boolean): string {
@@ -57,26 +115,22 @@ function neighbourExists(kind: NodeKind, direction: Direction, outside: boolean)
 function describeBranch(kind: NodeKind): string {
   return `UNWIND $nodes.${kind} AS x
     MATCH (n:${kind} {id: x.id})
-    RETURN n.id AS id, ${PROJECTION[kind]} AS props,
+    RETURN n.id AS id, ${PROJECTION[kind]} AS props, ${EXISTS_AT[kind]('n')} AS existed,
       CASE WHEN x.up THEN ${neighbourExists(kind, 'UP', true)} END AS moreUp,
       CASE WHEN x.down THEN ${neighbourExists(kind, 'DOWN', true)} END AS moreDown,
       CASE WHEN x.source THEN NOT (${neighbourExists(kind, 'UP', false)}) END AS isSource`;
 }
 
 /**
- * The nodes of an answer with their key properties and, where the walk could not tell, whether they have
- * neighbours beyond the answer (`$visited`) and whether a dataset version is a source.
+ * The nodes of an answer with their key properties, whether they existed as of the instant (it matters for the
+ * start) and, where the walk could not tell, whether they have neighbours beyond the answer (`$visited`) and
+ * whether a dataset version is a source.
  */
 const DESCRIBE = `WITH datetime($asOf) AS asOf
 CALL (asOf) {
   ${NODE_KINDS.map(describeBranch).join('\n  UNION ALL\n  ')}
 }
-RETURN id, props, moreUp, moreDown, isSource`;
-
-/** Whether the node exists at all, and whether it existed as of the instant. */
-const START: Readonly<Record<NodeKind, string>> = Object.fromEntries(
-  NODE_KINDS.map((kind) => [kind, `WITH datetime($asOf) AS asOf MATCH (n:${kind} {id: $id}) RETURN ${EXISTS_AT[kind]('n')} AS existed`]),
-) as Record<NodeKind, string>;
+RETURN id, props, existed, moreUp, moreDown, isSource`;
 
 export interface DescribeRequest {
   id: string;
@@ -89,20 +143,16 @@ export interface DescribeRequest {
 export interface DescribedNode {
   id: string;
   props: Record<string, unknown>;
+  existed: boolean;
   moreUp: boolean | null;
   moreDown: boolean | null;
   isSource: boolean | null;
 }
 
 export class TraversalRepository {
-  /** Null when no node has the id; otherwise whether it existed as of `asOf`. */
-  async findStart(tx: Tx, start: NodeRef, asOf: string): Promise<{ existed: boolean } | null> {
-    const [row] = await tx.rows<{ existed: boolean }>(START[start.kind], { id: start.id, asOf });
-    return row ?? null;
-  }
-
   async expand(tx: Tx, request: ExpansionRequest, asOf: string): Promise<ExpansionRow[]> {
-    return tx.rows<ExpansionRow>(EXPAND, { up: byKind(request.up), down: byKind(request.down), rowLimit: request.rowLimit, asOf });
+    const { start, ...walk } = request;
+    return tx.rows<ExpansionRow>(EXPAND, { ...walk, start: start?.id ?? null, startKind: start?.kind ?? null, asOf });
   }
 
   async describe(tx: Tx, nodes: readonly DescribeRequest[], visited: readonly string[], asOf: string): Promise<Map<string, DescribedNode>> {
@@ -113,12 +163,5 @@ export class TraversalRepository {
   }
 }
 
-/** Ids grouped by kind, every kind present: the shape the UNWIND branches expect. */
-function byKind(nodes: readonly NodeRef[]): Record<string, string[]> {
-  const grouped: Record<string, string[]> = Object.fromEntries(NODE_KINDS.map((kind) => [kind, []]));
-  for (const node of nodes) grouped[node.kind]!.push(node.id);
-  return grouped;
-}
-
 /** The generated statements, for tests and for the benchmark's bare-driver baseline. */
-export const TRAVERSAL_CYPHER = { EXPAND, DESCRIBE, START };
+export const TRAVERSAL_CYPHER = { EXPAND, DESCRIBE };

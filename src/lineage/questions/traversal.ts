@@ -1,11 +1,12 @@
 import type { NodeKind } from '../common/ids';
-import { KIND_ORDER, type Direction, type EdgeType } from './lineage-steps';
+import { KIND_ORDER, LINEAGE_STEPS, type Direction, type EdgeType } from './lineage-steps';
 
 /**
- * A breadth-first walk over the lineage graph, level by level: each level is one statement that expands the whole
- * frontier (see TraversalRepository.expand), and this module keeps what the database cannot keep between
- * statements: the nodes already visited (so cycles terminate and diamonds are visited once), the depth of each
- * node, the edges found, and the budgets. It is pure: the database is behind the `expand` function.
+ * A breadth-first walk over the lineage graph. The database expands several levels per statement (see
+ * TraversalRepository.expand: each level expands the whole frontier, skipping what was seen), and this module
+ * keeps what must hold across the walk: the nodes visited (so cycles terminate and diamonds are visited once), the
+ * depth of each node, the edges found, the budgets and which nodes they cut. It is pure: the database is behind
+ * the `expand` function, which answers exactly as one level per call would, only in fewer round trips.
  */
 
 export interface NodeRef {
@@ -14,25 +15,40 @@ export interface NodeRef {
 }
 
 export interface ExpansionRequest {
-  /** Nodes to expand upstream and downstream. */
-  up: readonly NodeRef[];
-  down: readonly NodeRef[];
-  /** The most rows the statement may return; one more than the remaining edge budget, to detect a cut. */
+  /** The start (global id and kind) on the first call; afterwards null. */
+  start: NodeRef | null;
+  /** Element ids of the nodes to expand (empty on the first call). */
+  frontier: readonly string[];
+  /** Element ids of every node visited so far: never expanded again. */
+  visited: readonly string[];
+  /** How many levels to expand in this call. */
+  levels: number;
+  up: boolean;
+  down: boolean;
+  /** The most rows per level; one more than the remaining edge budget, to detect a cut. */
   rowLimit: number;
+  /** The most new nodes per level worth expanding further: one more than the room left in the node budget. */
+  room: number;
 }
 
-/** One relationship found while expanding `from` in `direction`; `to` is the neighbour. */
+/** One relationship found at `level` (1-based within the call) while expanding `from` in `direction`; `to` is the neighbour. */
 export interface ExpansionRow {
+  level: number;
   from: string;
+  fromElement: string;
   direction: Direction;
   type: EdgeType;
   /** True when the relationship points from `from` to `to`. */
   outgoing: boolean;
   to: string;
+  toElement: string;
   kind: NodeKind;
 }
 
 export type Expand = (request: ExpansionRequest) => Promise<ExpansionRow[]>;
+
+/** Levels the database expands per statement: fewer round trips, at the price of some work past a budget cut. */
+export const LEVELS_PER_STATEMENT = 5;
 
 export type TruncationReason = 'DEPTH' | 'NODE_BUDGET' | 'EDGE_BUDGET';
 
@@ -46,6 +62,8 @@ export interface TraversalOptions {
 }
 
 export interface VisitedNode extends NodeRef {
+  /** The database's element id, valid within the walk's transaction. */
+  element: string | null;
   depth: number;
   /** Directions in which every neighbour was examined. */
   expanded: Set<Direction>;
@@ -85,8 +103,8 @@ export class Traversal {
     this.visit(start, 0, null);
   }
 
-  visit(node: NodeRef, depth: number, reachedBy: TraversedEdge | null): void {
-    this.nodes.set(node.id, { ...node, depth, expanded: new Set(), refused: new Set(), seen: new Set(), reachedBy });
+  visit(node: NodeRef, depth: number, reachedBy: TraversedEdge | null, element: string | null = null): void {
+    this.nodes.set(node.id, { id: node.id, kind: node.kind, element, depth, expanded: new Set(), refused: new Set(), seen: new Set(), reachedBy });
   }
 
   truncate(reason: TruncationReason): void {
@@ -146,57 +164,83 @@ export class Traversal {
   }
 }
 
+/** Steps of the table, as keys: a row that follows no step (data outside the model) is ignored. */
+const STEP_KEYS = new Set(LINEAGE_STEPS.map((step) => `${step.from}|${step.direction}|${step.type}|${step.outgoing}|${step.to}`));
+
 /**
- * Walks from `start` in the given directions, one level per `expand` call, until the depth is reached, nothing is
- * left to expand, or a budget runs out (then `truncatedReason` says which). Whether the depth cut anything is only
- * known once the last level's nodes are checked for further neighbours (`settle`).
+ * Walks from `start` in the given directions until the depth is reached, nothing is left to expand, or a budget
+ * runs out (then `truncatedReason` says which). Each call to `expand` returns up to LEVELS_PER_STATEMENT levels;
+ * they are taken one at a time, exactly as if each had been a call of its own. Whether the depth cut anything is
+ * only known once the last level's nodes are checked for further neighbours (`settle`).
  */
 export async function traverse(start: NodeRef, options: TraversalOptions, expand: Expand): Promise<Traversal> {
   const traversal = new Traversal(start, options);
   let frontier: NodeRef[] = [start];
   let examined = 0;
-  for (let depth = 0; depth < options.maxDepth && frontier.length > 0; depth++) {
-    const remaining = options.maxEdges - examined;
+  let depth = 0;
+  while (depth < options.maxDepth && frontier.length > 0 && !traversal.truncatedReason) {
+    const levels = Math.min(LEVELS_PER_STATEMENT, options.maxDepth - depth);
     const rows = await expand({
-      up: options.directions.includes('UP') ? frontier : [],
-      down: options.directions.includes('DOWN') ? frontier : [],
-      rowLimit: remaining + 1,
+      start: depth === 0 ? start : null,
+      frontier: depth === 0 ? [] : frontier.map((ref) => traversal.nodes.get(ref.id)!.element!),
+      visited: [...traversal.nodes.values()].flatMap((node) => (node.element ? [node.element] : [])),
+      levels,
+      up: options.directions.includes('UP'),
+      down: options.directions.includes('DOWN'),
+      rowLimit: options.maxEdges - examined + 1,
+      room: options.maxNodes - traversal.nodes.size + 1,
     });
-    const edgeCut = rows.length > remaining;
-    const kept = edgeCut ? rows.slice(0, remaining) : rows;
-    examined += kept.length;
-
-    const candidates = new Map<string, { node: NodeRef; row: ExpansionRow }>();
-    for (const row of kept) {
-      if (!traversal.nodes.has(row.to) && !candidates.has(row.to)) candidates.set(row.to, { node: { id: row.to, kind: row.kind }, row });
+    const byLevel = new Map<number, ExpansionRow[]>();
+    for (const row of rows) byLevel.set(row.level, [...(byLevel.get(row.level) ?? []), row]);
+    for (let level = 1; level <= levels && frontier.length > 0 && !traversal.truncatedReason; level++) {
+      const remaining = options.maxEdges - examined;
+      const levelRows = byLevel.get(level) ?? [];
+      const edgeCut = levelRows.length > remaining;
+      examined += Math.min(levelRows.length, remaining);
+      frontier = walkLevel(traversal, frontier, edgeCut ? levelRows.slice(0, remaining) : levelRows, depth, edgeCut);
+      depth++;
     }
-    const ordered = [...candidates.values()].sort((a, b) => KIND_ORDER[a.node.kind] - KIND_ORDER[b.node.kind] || compare(a.node.id, b.node.id));
-    const room = options.maxNodes - traversal.nodes.size;
-    const admitted = ordered.slice(0, Math.max(room, 0));
-    for (const { node } of admitted) traversal.visit(node, depth + 1, null);
-    if (ordered.length > admitted.length) traversal.truncate('NODE_BUDGET');
-
-    for (const row of kept) {
-      const from = traversal.nodes.get(row.from)!;
-      from.seen.add(row.direction);
-      const to = traversal.nodes.get(row.to);
-      if (!to) {
-        from.refused.add(row.direction);
-        continue;
-      }
-      const edge = traversal.cross(row);
-      if (to.depth === depth + 1 && to.reachedBy === null) to.reachedBy = edge;
-    }
-    if (edgeCut) {
-      // Which of the frontier's nodes lost neighbours to the cut is unknown: none counts as expanded.
-      traversal.truncate('EDGE_BUDGET');
-    } else {
-      for (const ref of frontier) for (const direction of options.directions) traversal.nodes.get(ref.id)!.expanded.add(direction);
-    }
-    frontier = admitted.map(({ node }) => node);
-    if (traversal.truncatedReason) break;
   }
   return traversal;
+}
+
+/** One level of the walk: admits the new neighbours of the frontier within the node budget; returns them. */
+function walkLevel(traversal: Traversal, frontier: readonly NodeRef[], levelRows: readonly ExpansionRow[], depth: number, edgeCut: boolean): NodeRef[] {
+  const { options } = traversal;
+  const rows = levelRows.filter((row) => {
+    const from = traversal.nodes.get(row.from);
+    if (from && !from.element) from.element = row.fromElement;
+    return from !== undefined && STEP_KEYS.has(`${from.kind}|${row.direction}|${row.type}|${row.outgoing}|${row.kind}`);
+  });
+  const candidates = new Map<string, { node: NodeRef; element: string }>();
+  for (const row of rows) {
+    if (!traversal.nodes.has(row.to) && !candidates.has(row.to)) candidates.set(row.to, { node: { id: row.to, kind: row.kind }, element: row.toElement });
+  }
+  const ordered = [...candidates.values()].sort((a, b) => KIND_ORDER[a.node.kind] - KIND_ORDER[b.node.kind] || compare(a.node.id, b.node.id));
+  const room = options.maxNodes - traversal.nodes.size;
+  const admitted = ordered.slice(0, Math.max(room, 0));
+  for (const { node, element } of admitted) traversal.visit(node, depth + 1, null, element);
+  if (ordered.length > admitted.length) traversal.truncate('NODE_BUDGET');
+
+  for (const row of rows) {
+    const from = traversal.nodes.get(row.from);
+    if (!from) continue;
+    from.seen.add(row.direction);
+    const to = traversal.nodes.get(row.to);
+    if (!to) {
+      from.refused.add(row.direction);
+      continue;
+    }
+    const edge = traversal.cross(row);
+    if (to.depth === depth + 1 && to.reachedBy === null) to.reachedBy = edge;
+  }
+  if (edgeCut) {
+    // Which of the frontier's nodes lost neighbours to the cut is unknown: none counts as expanded.
+    traversal.truncate('EDGE_BUDGET');
+  } else {
+    for (const ref of frontier) for (const direction of options.directions) traversal.nodes.get(ref.id)!.expanded.add(direction);
+  }
+  return admitted.map(({ node }) => node);
 }
 
 /** What a node's neighbourhood looks like beyond the walk: answered by the database for nodes the walk did not expand. */

@@ -18,10 +18,17 @@ describe('lineage steps', () => {
     assert.deepEqual(stepsFrom('Dataset', 'DOWN').map((s) => s.to), ['DatasetVersion']);
   });
 
-  it('generates Cypher that names only lineage relationship types and seeks every start by id', () => {
-    const types = new Set([...TRAVERSAL_CYPHER.EXPAND.matchAll(/\[:([A-Z_]+)\]/g)].map((m) => m[1]));
+  it('generates Cypher that names only lineage relationship types, typed and directed', () => {
+    const types = new Set([...TRAVERSAL_CYPHER.EXPAND.matchAll(/\[r:([A-Z_|]+)\]/g)].flatMap((m) => m[1]!.split('|')));
     assert.deepEqual([...types].sort(), ['CHILD_OF', 'RAN_CODE', 'READ', 'RUN_OF', 'SERVES', 'VERSION_OF', 'WROTE']);
-    assert.equal((TRAVERSAL_CYPHER.EXPAND.match(/MATCH \(f:[A-Za-z]+ \{id: id\}\)/g) ?? []).length, LINEAGE_STEPS.length);
+    for (const pattern of [
+      "$up MATCH (f)-[r:SERVES|READ|RAN_CODE|CHILD_OF]->(n)",
+      "$up MATCH (f)<-[r:WROTE|VERSION_OF|RUN_OF]-(n)",
+      "$down MATCH (f)-[r:WROTE]->(n)",
+      "$down MATCH (f)<-[r:SERVES|READ|RAN_CODE|CHILD_OF|VERSION_OF|RUN_OF]-(n)",
+    ]) {
+      assert.ok(TRAVERSAL_CYPHER.EXPAND.includes(pattern), pattern);
+    }
     assert.ok(!TRAVERSAL_CYPHER.EXPAND.includes('SUCCEEDS'));
   });
 });

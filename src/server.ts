@@ -38,6 +38,7 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
     logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'schema is up to date');
 
     const services = createServices(db, packageVersion());
+    await services.lineageGraph.prepareQueries();
     await loadDemoIfWanted(config.demo, options.localNeo4j ?? false, services, logger);
     const app = await buildApp({
       logger,

@@ -7,6 +7,8 @@ import neo4j from 'neo4j-driver';
  */
 export function toPlain(value: unknown): unknown {
   if (value === null || value === undefined) return null;
+  // Strings, numbers and booleans need nothing; most values are those, so they skip the driver type checks below.
+  if (typeof value !== 'object' && typeof value !== 'bigint') return value;
   if (neo4j.isInt(value)) {
     return value.inSafeRange() ? value.toNumber() : value.toString();
   }

@@ -46,6 +46,11 @@ export class LineageGraphService {
     });
   }
 
+  /** Has Neo4j compile the traversal statements now rather than on the first question (start-up calls it). */
+  prepareQueries(): Promise<void> {
+    return this.db.read('prepareLineageQueries', (tx) => this.traversals.prepare(tx));
+  }
+
   /** True when no lineage has been recorded yet (the demo loads only into an empty graph). */
   async isEmpty(): Promise<boolean> {
     return !(await this.db.read('hasLineage', (tx) => this.graph.hasLineage(tx)));

@@ -16,8 +16,18 @@ export interface Presentation {
 
 type Props = Record<string, unknown>;
 
-export function present(kind: NodeKind, props: Props, asOf: Date): Presentation {
+/** Instants arrive as epoch milliseconds from the traversal queries (see traversal.repository.ts) or as Dates. */
+const INSTANTS = new Set(['createdAt', 'startedAt', 'endedAt', 'committedAt', 'deployedAt', 'retiredAt']);
+
+export function present(kind: NodeKind, stored: Props, asOf: Date): Presentation {
+  const props = withDates(stored);
   return { label: labelOf(kind, props), time: timeOf(kind, props), properties: propertiesOf(kind, props), isLive: liveness(kind, props, asOf) };
+}
+
+function withDates(props: Props): Props {
+  const out: Props = { ...props };
+  for (const key of INSTANTS) if (typeof out[key] === 'number') out[key] = new Date(out[key] as number);
+  return out;
 }
 
 export function labelOf(kind: NodeKind, props: Props): string {

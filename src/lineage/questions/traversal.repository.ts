@@ -9,17 +9,21 @@ import { LEVELS_PER_STATEMENT, type ExpansionRequest, type ExpansionRow } from '
  * `WITH datetime($asOf) AS asOf`, the instant the answer is about, which the existence predicates compare against.
  */
 
-/** Key properties of each kind, as the answers show them. */
+/**
+ * Key properties of each kind, as the answers show them. Instants travel as epoch milliseconds (`ms(...)`), not
+ * as Neo4j DateTimes: an answer holds hundreds of them, and the JavaScript driver takes tens of microseconds to
+ * decode each DateTime, against nothing for a number. lineage-node.ts turns them back into Dates.
+ */
+const ms = (property: string) => `${property}: n.${property}.epochMillis`;
 const PROJECTION: Readonly<Record<NodeKind, string>> = {
-  Dataset: 'n { .namespace, .name, .createdAt }',
-  DatasetVersion: 'n { .namespace, .name, .version, .digest, .uri, .rowCount, .createdAt }',
-  Job: 'n { .namespace, .name, .createdAt }',
-  Run: 'n { .runId, .state, .startedAt, .endedAt, job: [(n)-[:RUN_OF]->(j:Job) | j { .namespace, .name }][0] }',
-  Commit: 'n { .repository, .sha, .branch, .author, .committedAt, .createdAt }',
-  Model: 'n { .name, .createdAt }',
-  ModelVersion: 'n { .modelName, .version, .artifactUri, .digest, .framework, .createdAt }',
-  Deployment:
-    'n { .name, .environment, .endpoint, .deployedAt, .retiredAt, .deployedBy, modelVersion: [(n)-[:SERVES]->(v:ModelVersion) | v { .modelName, .version }][0] }',
+  Dataset: `n { .namespace, .name, ${ms('createdAt')} }`,
+  DatasetVersion: `n { .namespace, .name, .version, .digest, .uri, .rowCount, ${ms('createdAt')} }`,
+  Job: `n { .namespace, .name, ${ms('createdAt')} }`,
+  Run: `n { .runId, .state, ${ms('startedAt')}, ${ms('endedAt')}, job: [(n)-[:RUN_OF]->(j:Job) | j { .namespace, .name }][0] }`,
+  Commit: `n { .repository, .sha, .branch, .author, ${ms('committedAt')}, ${ms('createdAt')} }`,
+  Model: `n { .name, ${ms('createdAt')} }`,
+  ModelVersion: `n { .modelName, .version, .artifactUri, .digest, .framework, ${ms('createdAt')} }`,
+  Deployment: `n { .name, .environment, .endpoint, ${ms('deployedAt')}, ${ms('retiredAt')}, .deployedBy, modelVersion: [(n)-[:SERVES]->(v:ModelVersion) | v { .modelName, .version }][0] }`,
 };
 
 /** `(f)-[:TYPE]->(n:Label)` or its reverse, for one step from `f`. */
@@ -150,6 +154,16 @@ export interface DescribedNode {
 }
 
 export class TraversalRepository {
+  /**
+   * Runs each traversal statement once on nothing, so that Neo4j compiles and caches its plan before the first
+   * question: compiling them takes seconds, answering from a cached plan milliseconds.
+   */
+  async prepare(tx: Tx): Promise<void> {
+    const asOf = new Date().toISOString();
+    await tx.rows(EXPAND, { start: null, startKind: null, frontier: [], visited: [], levels: 1, up: true, down: true, rowLimit: 1, room: 1, asOf });
+    await tx.rows(DESCRIBE, { nodes: Object.fromEntries(NODE_KINDS.map((kind) => [kind, []])), visited: [], asOf });
+  }
+
   async expand(tx: Tx, request: ExpansionRequest, asOf: string): Promise<ExpansionRow[]> {
     const { start, ...walk } = request;
     return tx.rows<ExpansionRow>(EXPAND, { ...walk, start: start?.id ?? null, startKind: start?.kind ?? null, asOf });

@@ -78,7 +78,7 @@ function level(l: number): string {
     CALL (f, asOf) {
         ${expansionBranches()}
     }
-    RETURN {level: ${l}, from: f.id, fromElement: elementId(f), direction: direction, type: type, outgoing: outgoing,
+    RETURN {level: ${l}, from: f.id, fromElement: ${l === 1 ? 'elementId(f)' : 'null'}, direction: direction, type: type, outgoing: outgoing,
             to: n.id, toElement: elementId(n), kind: ${kindOf('n')}} AS row, n
     LIMIT toInteger($rowLimit)
   }

@@ -35,7 +35,8 @@ export interface ExpansionRequest {
 export interface ExpansionRow {
   level: number;
   from: string;
-  fromElement: string;
+  /** Only on level 1, where `from` may be the start, whose element id the walk does not know yet. */
+  fromElement: string | null;
   direction: Direction;
   type: EdgeType;
   /** True when the relationship points from `from` to `to`. */

@@ -38,7 +38,8 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
     logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'schema is up to date');
 
     const services = createServices(db, packageVersion());
-    await services.lineageGraph.prepareQueries();
+    // Not fatal: a question would plan its statements itself, only slower.
+    await services.lineageGraph.prepareQueries().catch((error: unknown) => logger.warn({ err: error }, 'lineage queries could not be planned at start-up'));
     await loadDemoIfWanted(config.demo, options.localNeo4j ?? false, services, logger);
     const app = await buildApp({
       logger,

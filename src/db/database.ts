@@ -98,8 +98,9 @@ export class Database {
     return () => this.listeners.delete(listener);
   }
 
-  read<T>(transaction: string, work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.execute('READ', transaction, work);
+  /** `timeoutMs` overrides NEO4J_TX_TIMEOUT_MS for work that is not a client's request (e.g. compiling plans at start-up). */
+  read<T>(transaction: string, work: (tx: Tx) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
+    return this.execute('READ', transaction, work, options.timeoutMs);
   }
 
   write<T>(transaction: string, work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -140,14 +141,14 @@ export class Database {
     await this.driver.close();
   }
 
-  private async execute<T>(mode: AccessMode, transaction: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  private async execute<T>(mode: AccessMode, transaction: string, work: (tx: Tx) => Promise<T>, timeoutMs?: number): Promise<T> {
     const scope = causalScope.getStore();
     const session = this.driver.session({
       database: this.settings.database,
       defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
       bookmarkManager: scope?.bookmarkManager ?? this.processBookmarks,
     });
-    const config = { timeout: this.settings.transactionTimeoutMs, metadata: { app: 'lineage', tx: transaction } };
+    const config = { timeout: timeoutMs ?? this.settings.transactionTimeoutMs, metadata: { app: 'lineage', tx: transaction } };
     const unitOfWork = (managed: ManagedTransaction) => work(this.wrap(managed, mode, transaction));
     try {
       return mode === 'READ' ? await session.executeRead(unitOfWork, config) : await session.executeWrite(unitOfWork, config);

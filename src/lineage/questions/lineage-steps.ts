@@ -1,4 +1,4 @@
-import { NODE_KINDS, type NodeKind } from '../common/ids';
+import type { NodeKind } from '../common/ids';
 
 /**
  * The lineage relation, as one table: which relationship leads from a node of one kind to a neighbour, upstream
@@ -93,8 +93,6 @@ export const KIND_ORDER: Readonly<Record<NodeKind, number>> = {
   Dataset: 6,
   Commit: 7,
 };
-
-export const ALL_KINDS: readonly NodeKind[] = NODE_KINDS;
 
 /**
  * Data flows from the upstream end of an edge to its downstream end. For every type but WROTE, the upstream end

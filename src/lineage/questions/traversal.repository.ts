@@ -7,7 +7,12 @@ import { LEVELS_PER_STATEMENT, type ExpansionRequest, type ExpansionRow } from '
  * The Cypher of every traversal, generated once from the step table (lineage-steps.ts): labels and relationship
  * types come only from that table, values only from parameters. Each statement starts with
  * `WITH datetime($asOf) AS asOf`, the instant the answer is about, which the existence predicates compare against.
+ *
+ * The statements are large, so planning them takes seconds; `CYPHER replan=skip` keeps the cached plan when the
+ * graph's statistics change (the plan is index seeks and typed expands whatever the counts, and replanning inside
+ * a question could exceed its transaction timeout), and the service plans them once at start-up (`prepare`).
  */
+const REUSE_PLAN = 'CYPHER replan=skip';
 
 /**
  * Key properties of each kind, as the answers show them. Instants travel as epoch milliseconds (`ms(...)`), not
@@ -93,7 +98,7 @@ WITH asOf, level0, rows, level${l}, seen + level${l} AS seen`;
  * (by label and id) on the first call, from the frontier (by element id, valid within the transaction) after.
  * Each level is one typed, directed expansion of the previous level's new nodes, filtered by the instant.
  */
-const EXPAND = `WITH datetime($asOf) AS asOf
+const EXPAND = `${REUSE_PLAN} WITH datetime($asOf) AS asOf
 CALL () {
   CALL () {
     UNWIND $frontier AS element MATCH (f) WHERE elementId(f) = element RETURN f
@@ -130,7 +135,7 @@ function describeBranch(kind: NodeKind): string {
  * start) and, where the walk could not tell, whether they have neighbours beyond the answer (`$visited`) and
  * whether a dataset version is a source.
  */
-const DESCRIBE = `WITH datetime($asOf) AS asOf
+const DESCRIBE = `${REUSE_PLAN} WITH datetime($asOf) AS asOf
 CALL (asOf) {
   ${NODE_KINDS.map(describeBranch).join('\n  UNION ALL\n  ')}
 }
@@ -155,8 +160,8 @@ export interface DescribedNode {
 
 export class TraversalRepository {
   /**
-   * Runs each traversal statement once on nothing, so that Neo4j compiles and caches its plan before the first
-   * question: compiling them takes seconds, answering from a cached plan milliseconds.
+   * Runs each traversal statement once on nothing, so that Neo4j plans and caches it before the first question:
+   * planning takes seconds, answering from a cached plan milliseconds.
    */
   async prepare(tx: Tx): Promise<void> {
     const asOf = new Date().toISOString();

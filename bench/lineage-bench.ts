@@ -109,14 +109,14 @@ async function bareCypher(driver: Driver, question: Scenario['question'], id: st
       const maxNodes = BUDGET[question];
       const traversal = await traverse(start, { directions: DIRECTIONS[question], maxDepth: depth, maxNodes, maxEdges: maxNodes * TRAVERSAL_LIMITS.EDGES_PER_NODE }, async (request) => {
         const { start: first, ...walk } = request;
-        const result = await tx.run(TRAVERSAL_CYPHER.EXPAND, { ...walk, start: first?.id ?? null, startKind: first?.kind ?? null, asOf });
+        const result = await tx.run(TRAVERSAL_CYPHER.EXPAND, { walk: { ...walk, start: first?.id ?? null, startKind: first?.kind ?? null, asOf } });
         return result.records.map((record) => record.toObject() as unknown as ExpansionRow);
       });
       const pending = pendingChecks(traversal);
       const nodes: Record<string, unknown[]> = {};
       for (const node of traversal.nodes.values()) (nodes[node.kind] ??= []).push({ id: node.id, ...pending.get(node.id)! });
       for (const kind of ['Dataset', 'DatasetVersion', 'Job', 'Run', 'Commit', 'Model', 'ModelVersion', 'Deployment']) nodes[kind] ??= [];
-      const described = await tx.run(TRAVERSAL_CYPHER.DESCRIBE, { nodes, visited: [...traversal.nodes.keys()], asOf });
+      const described = await tx.run(TRAVERSAL_CYPHER.DESCRIBE, { describe: { nodes, visited: [...traversal.nodes.keys()], asOf } });
       return described.records.length;
     });
   } finally {

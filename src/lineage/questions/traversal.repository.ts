@@ -6,13 +6,20 @@ import { LEVELS_PER_STATEMENT, type ExpansionRequest, type ExpansionRow } from '
 /**
  * The Cypher of every traversal, generated once from the step table (lineage-steps.ts): labels and relationship
  * types come only from that table, values only from parameters. Each statement starts with
- * `WITH datetime($asOf) AS asOf`, the instant the answer is about, which the existence predicates compare against.
+ * `WITH datetime($walk.asOf) AS asOf` (or `$describe.asOf`), the instant the answer is about, which the existence predicates compare against.
  *
  * The statements are large, so planning them takes seconds; `CYPHER replan=skip` keeps the cached plan when the
  * graph's statistics change (the plan is index seeks and typed expands whatever the counts, and replanning inside
  * a question could exceed its transaction timeout), and the service plans them once at start-up (`prepare`).
  */
 const REUSE_PLAN = 'CYPHER replan=skip';
+
+/*
+ * Each statement takes its values in one map parameter ($walk, $describe). Neo4j caches a plan per statement and
+ * per type and size class of each parameter (a list of 1, of 2-10, of 11-100 … elements; short or long strings),
+ * so separate list parameters would have the same statement planned again, for seconds, each time a frontier
+ * grows into a new size class. A map parameter is one type whatever it holds: one plan per statement.
+ */
 
 /**
  * Key properties of each kind, as the answers show them. Instants travel as epoch milliseconds (`ms(...)`), not
@@ -59,7 +66,7 @@ function expansionBranches(): string {
       if (types.length === 0) continue;
       const relationship = outgoing ? `(f)-[r:${types.join('|')}]->(n)` : `(f)<-[r:${types.join('|')}]-(n)`;
       branches.push(
-        `WITH f, asOf WHERE $${direction === 'UP' ? 'up' : 'down'} MATCH ${relationship} WHERE ${existsByLabel('n')}
+        `WITH f, asOf WHERE $walk.${direction === 'UP' ? 'up' : 'down'} MATCH ${relationship} WHERE ${existsByLabel('n')}
         RETURN '${direction}' AS direction, type(r) AS type, ${outgoing} AS outgoing, n`,
       );
     }
@@ -68,8 +75,8 @@ function expansionBranches(): string {
 }
 
 /**
- * Level `l` of a walk statement: expands the nodes of level l-1 (at most $rowLimit relationships), and keeps as
- * level l the neighbours not visited before the statement ($visited) nor earlier in it (`seen`), at most $room of
+ * Level `l` of a walk statement: expands the nodes of level l-1 (at most $walk.rowLimit relationships), and keeps as
+ * level l the neighbours not visited before the statement ($walk.visited) nor earlier in it (`seen`), at most $walk.room of
  * them (the node budget cannot admit more; the service decides which). Once the statement has found more new
  * nodes than the node budget has room for, or as many relationships as the edge budget allows, the walk stops
  * there anyway: further levels are not expanded.
@@ -78,32 +85,32 @@ function level(l: number): string {
   const previous = `level${l - 1}`;
   return `CALL (asOf, level0, ${previous}, seen, rows) {
   CALL (asOf, level0, ${previous}, seen, rows) {
-    WITH asOf, ${previous} WHERE $levels >= ${l} AND size(seen) - size(level0) < $room AND size(rows) < $rowLimit
+    WITH asOf, ${previous} WHERE $walk.levels >= ${l} AND size(seen) - size(level0) < $walk.room AND size(rows) < $walk.rowLimit
     UNWIND ${previous} AS f
     CALL (f, asOf) {
         ${expansionBranches()}
     }
     RETURN {level: ${l}, from: f.id, fromElement: ${l === 1 ? 'elementId(f)' : 'null'}, direction: direction, type: type, outgoing: outgoing,
             to: n.id, toElement: elementId(n), kind: ${kindOf('n')}} AS row, n
-    LIMIT toInteger($rowLimit)
+    LIMIT toInteger($walk.rowLimit)
   }
   RETURN collect(row) AS rows${l}, collect(DISTINCT n) AS reached${l}
 }
-WITH asOf, level0, rows + rows${l} AS rows, seen, [n IN reached${l} WHERE NOT elementId(n) IN $visited AND NOT n IN seen][0..toInteger($room)] AS level${l}
+WITH asOf, level0, rows + rows${l} AS rows, seen, [n IN reached${l} WHERE NOT elementId(n) IN $walk.visited AND NOT n IN seen][0..toInteger($walk.room)] AS level${l}
 WITH asOf, level0, rows, level${l}, seen + level${l} AS seen`;
 }
 
 /**
- * Up to LEVELS_PER_STATEMENT levels of a breadth-first walk in one statement ($levels of them): from the start
+ * Up to LEVELS_PER_STATEMENT levels of a breadth-first walk in one statement ($walk.levels of them): from the start
  * (by label and id) on the first call, from the frontier (by element id, valid within the transaction) after.
  * Each level is one typed, directed expansion of the previous level's new nodes, filtered by the instant.
  */
-const EXPAND = `${REUSE_PLAN} WITH datetime($asOf) AS asOf
+const EXPAND = `${REUSE_PLAN} WITH datetime($walk.asOf) AS asOf
 CALL () {
   CALL () {
-    UNWIND $frontier AS element MATCH (f) WHERE elementId(f) = element RETURN f
+    UNWIND $walk.frontier AS element MATCH (f) WHERE elementId(f) = element RETURN f
     UNION ALL
-    ${NODE_KINDS.map((kind) => `MATCH (f:${kind} {id: $start}) WHERE $startKind = '${kind}' RETURN f`).join('\n    UNION ALL\n    ')}
+    ${NODE_KINDS.map((kind) => `MATCH (f:${kind} {id: $walk.start}) WHERE $walk.startKind = '${kind}' RETURN f`).join('\n    UNION ALL\n    ')}
   }
   RETURN collect(f) AS level0
 }
@@ -113,16 +120,16 @@ UNWIND rows AS row
 RETURN row.level AS level, row.from AS from, row.fromElement AS fromElement, row.direction AS direction, row.type AS type,
        row.outgoing AS outgoing, row.to AS to, row.toElement AS toElement, row.kind AS kind`;
 
-/** Whether a node has a neighbour in `direction` that exists as of the instant (and, with `outside`, is not in $visited). */
+/** Whether a node has a neighbour in `direction` that exists as of the instant (and, with `outside`, is not in $describe.visited). */
 function neighbourExists(kind: NodeKind, direction: Direction, outside: boolean): string {
   const steps = stepsFrom(kind, direction);
   if (steps.length === 0) return 'false';
-  const condition = (step: LineageStep) => [EXISTS_AT[step.to]('m'), ...(outside ? ['NOT m.id IN $visited'] : [])].join(' AND ');
+  const condition = (step: LineageStep) => [EXISTS_AT[step.to]('m'), ...(outside ? ['NOT m.id IN $describe.visited'] : [])].join(' AND ');
   return steps.map((step) => `EXISTS { MATCH ${pattern(step, 'n', 'm')} WHERE ${condition(step)} }`).join(' OR ');
 }
 
 function describeBranch(kind: NodeKind): string {
-  return `UNWIND $nodes.${kind} AS x
+  return `UNWIND $describe.nodes.${kind} AS x
     MATCH (n:${kind} {id: x.id})
     RETURN n.id AS id, ${PROJECTION[kind]} AS props, ${EXISTS_AT[kind]('n')} AS existed,
       CASE WHEN x.up THEN ${neighbourExists(kind, 'UP', true)} END AS moreUp,
@@ -132,10 +139,10 @@ function describeBranch(kind: NodeKind): string {
 
 /**
  * The nodes of an answer with their key properties, whether they existed as of the instant (it matters for the
- * start) and, where the walk could not tell, whether they have neighbours beyond the answer (`$visited`) and
+ * start) and, where the walk could not tell, whether they have neighbours beyond the answer (`$describe.visited`) and
  * whether a dataset version is a source.
  */
-const DESCRIBE = `${REUSE_PLAN} WITH datetime($asOf) AS asOf
+const DESCRIBE = `${REUSE_PLAN} WITH datetime($describe.asOf) AS asOf
 CALL (asOf) {
   ${NODE_KINDS.map(describeBranch).join('\n  UNION ALL\n  ')}
 }
@@ -165,19 +172,19 @@ export class TraversalRepository {
    */
   async prepare(tx: Tx): Promise<void> {
     const asOf = new Date().toISOString();
-    await tx.rows(EXPAND, { start: null, startKind: null, frontier: [], visited: [], levels: 1, up: true, down: true, rowLimit: 1, room: 1, asOf });
-    await tx.rows(DESCRIBE, { nodes: Object.fromEntries(NODE_KINDS.map((kind) => [kind, []])), visited: [], asOf });
+    await tx.rows(EXPAND, { walk: { start: null, startKind: null, frontier: [], visited: [], levels: 1, up: true, down: true, rowLimit: 1, room: 1, asOf } });
+    await tx.rows(DESCRIBE, { describe: { nodes: Object.fromEntries(NODE_KINDS.map((kind) => [kind, []])), visited: [], asOf } });
   }
 
   async expand(tx: Tx, request: ExpansionRequest, asOf: string): Promise<ExpansionRow[]> {
     const { start, ...walk } = request;
-    return tx.rows<ExpansionRow>(EXPAND, { ...walk, start: start?.id ?? null, startKind: start?.kind ?? null, asOf });
+    return tx.rows<ExpansionRow>(EXPAND, { walk: { ...walk, start: start?.id ?? null, startKind: start?.kind ?? null, asOf } });
   }
 
   async describe(tx: Tx, nodes: readonly DescribeRequest[], visited: readonly string[], asOf: string): Promise<Map<string, DescribedNode>> {
     const grouped: Record<string, Array<Omit<DescribeRequest, 'kind'>>> = Object.fromEntries(NODE_KINDS.map((kind) => [kind, []]));
     for (const { kind, ...node } of nodes) grouped[kind]!.push(node);
-    const rows = await tx.rows<DescribedNode>(DESCRIBE, { nodes: grouped, visited, asOf });
+    const rows = await tx.rows<DescribedNode>(DESCRIBE, { describe: { nodes: grouped, visited, asOf } });
     return new Map(rows.map((row) => [row.id, row]));
   }
 }

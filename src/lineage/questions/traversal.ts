@@ -50,10 +50,10 @@ export type Expand = (request: ExpansionRequest) => Promise<ExpansionRow[]>;
 
 /**
  * Levels the database expands per statement: fewer round trips, at the price of some work past a budget cut and
- * of a larger statement to plan (planning grows with the levels: about 0.6 s for one, 1.3 s for three, 3.5 s for
- * five on a warm Neo4j here, several times that on a cold one).
+ * of a larger statement to plan (about 0.6 s for one level, 1.3 s for three, 3.5 s for five on a warm Neo4j here,
+ * several times that on a cold one). The plan is made once, at start-up, and kept (traversal.repository.ts).
  */
-export const LEVELS_PER_STATEMENT = 3;
+export const LEVELS_PER_STATEMENT = 5;
 
 export type TruncationReason = 'DEPTH' | 'NODE_BUDGET' | 'EDGE_BUDGET';
 

@@ -126,7 +126,7 @@ describe('provenance', () => {
     assert.equal(answer.nodes[0].hasMoreUpstream, true, 'the run lost neighbours to the budget');
   });
 
-  it('costs one statement per three levels, plus one describing the answer', async () => {
+  it('costs one statement per five levels, plus one describing the answer', async () => {
     const events: QueryEvent[] = [];
     const stop = service.db.onQuery((event) => events.push(event));
     try {
@@ -135,7 +135,7 @@ describe('provenance', () => {
       stop();
     }
     const statements = events.filter((event) => event.transaction === 'provenance');
-    // levels 1-3 (model, run, run/version/commit), levels 4-6 (run, sources, nothing more), then the description
+    // levels 1-5 (model, run, run/version/commit, run, sources), level 6 (nothing more), then the description
     assert.equal(statements.length, 3);
   });
 

@@ -83,9 +83,9 @@ describe('traverse', () => {
       'DatasetVersion:raw': 5,
       'Commit:c1': 5,
     });
-    assert.deepEqual(graph.calls.map((call) => call.levels), [3, 3], 'levels 1-3, then 4-6 (6 finds nothing more)');
+    assert.deepEqual(graph.calls.map((call) => call.levels), [5, 5], 'levels 1-5, then 6 finds nothing more');
     assert.deepEqual(graph.calls[0]!.start, { id: 'Deployment:d', kind: 'Deployment' });
-    assert.deepEqual(graph.calls[1]!.frontier, ['element:Run:dag', 'element:DatasetVersion:features']);
+    assert.deepEqual(graph.calls[1]!.frontier, ['element:DatasetVersion:raw', 'element:Commit:c1']);
     assert.equal(traversal.truncatedReason, null);
     assert.deepEqual(
       traversal.paths('DatasetVersion:raw', 5).map((path) => path.map((edge) => edge.to)),

@@ -29,20 +29,13 @@ import { createServices } from '../src/services';
  *                       otherwise the equivalent startRun/completeRun mutations)
  *   LOAD_AUTH           on | off (default on): authentication of the service the bench starts; off measures the
  *                       same workload without it, as a baseline for what authentication and the limits cost
- *   LOAD_QUERY_FILE     a GraphQL provenance query with variables $namespace, $name (an output of the chains) and
- *                       $depth; default: PROVENANCE_STAND_IN below
+ *   LOAD_QUERY_FILE     a GraphQL query with the variable $from (the global id of the client's latest completed
+ *                       output version) and optionally $depth; default: PROVENANCE below
  */
 
-/**
- * Until the provenance question exists (issue 4), three hops of navigation stand in for it: from a dataset's
- * latest version to the run that produced it, its inputs, their producers, and so on.
- * TODO(after merging issue 4): replace by the provenance query, e.g.
- *   query($namespace: String!, $name: String!, $depth: Int) { provenance(of: {...}, depth: $depth) { nodes { id } truncated } }
- */
-const PROVENANCE_STAND_IN = `query Provenance($namespace: String!, $name: String!) {
-  dataset(namespace: $namespace, name: $name) {
-    latestVersion { version producedBy { runId state inputs { name version producedBy { runId inputs { name version producedBy { runId commit { sha } } } } } } }
-  }
+/** The question the clients ask: the provenance of their latest output, ten hops deep. */
+const PROVENANCE = `query Provenance($from: ID!, $depth: Int) {
+  provenance(from: $from, maxDepth: $depth) { truncated nodes { id kind depth } }
 }`;
 
 interface Settings {
@@ -81,7 +74,7 @@ function settings(): Settings {
     ingestShare: number('LOAD_INGEST_SHARE', 0.7, 0, 1),
     ingest,
     auth: (process.env.LOAD_AUTH ?? 'on') !== 'off',
-    query: process.env.LOAD_QUERY_FILE ? fs.readFileSync(process.env.LOAD_QUERY_FILE, 'utf8') : PROVENANCE_STAND_IN,
+    query: process.env.LOAD_QUERY_FILE ? fs.readFileSync(process.env.LOAD_QUERY_FILE, 'utf8') : PROVENANCE,
   };
 }
 
@@ -137,7 +130,7 @@ async function client(
   let pending: { runId: string } | null = null;
   let previousRunId: string | null = null;
   while (Date.now() < deadline) {
-    const doIngest = step === 0 || pending !== null || Math.random() < options.ingestShare;
+    const doIngest = previousRunId === null || pending !== null || Math.random() < options.ingestShare;
     const begin = performance.now();
     const warmup = Date.now() < measureFrom;
     let ok: boolean;
@@ -160,7 +153,8 @@ async function client(
       }
       samples.push({ kind: 'ingest', ms: performance.now() - begin, ok, warmup, detail });
     } else {
-      const variables: Record<string, unknown> = { namespace, name: `stage-${Math.max(0, step - 1)}` };
+      // The latest completed output: stage-(step - 1), versioned by the run that wrote it (as the mapper derives it).
+      const variables: Record<string, unknown> = { from: ids.datasetVersion(namespace, `stage-${step - 1}`, `run-${previousRunId}`) };
       // Only a query that declares $depth may be sent one (GraphQL refuses unused variables).
       if (/\$depth\b/.test(options.query)) variables.depth = 10;
       const answer = await graphql(target, options.query, variables);

@@ -51,7 +51,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   http: { bodyBytes: 5 * 1024 * 1024, requestTimeoutMs: 30_000, jsonDepth: 64 },
   graphql: { maxDepth: 15, maxCost: 10_000, maxAliases: 30, maxTokens: 20_000 },
   page: { defaultSize: 20, maxSize: 100 },
-  traversal: { maxDepth: 20, maxNodes: 2_000 },
+  traversal: { maxDepth: 100, maxNodes: 10_000 },
   ingestion: { maxBatchEvents: 500, batchBodyBytes: 64 * 1024 * 1024 },
 });
 

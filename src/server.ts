@@ -5,6 +5,7 @@ import { JwtVerifier } from './auth/jwt.verifier';
 import type { Config } from './config';
 import { Database } from './db/database';
 import { loadMigrationFiles, Migrator } from './db/migrator';
+import { loadDemoIfWanted } from './demo/demo-loader';
 import { buildLineageSchema } from './graphql/schema';
 import { ReadinessService } from './health/readiness.service';
 import { buildApp } from './http/app';
@@ -23,11 +24,17 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** The Neo4j is the local one `npm start` provisioned (LINEAGE_DEMO=auto loads the demo only there). */
+  localNeo4j?: boolean;
+}
+
 /**
- * The composition root: connects to Neo4j, applies migrations, wires services to the front doors and starts
- * listening. Used by `npm start` and by the tests, so both run the same service.
+ * The composition root: connects to Neo4j, applies migrations, wires services to the front doors, loads the demo
+ * if LINEAGE_DEMO asks for it, and starts listening. Used by `npm start` and by the tests, so both run the same
+ * service.
  */
-export async function startService(config: Config, neo4jUri: string, logger: Logger): Promise<RunningService> {
+export async function startService(config: Config, neo4jUri: string, logger: Logger, options: StartOptions = {}): Promise<RunningService> {
   const db = Database.connect({ ...config.neo4j, uri: neo4jUri }, logger);
   db.onTransaction(recordTransaction);
   db.onAvailabilityChange(recordNeo4jAvailability);
@@ -42,6 +49,9 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
     const jwt = config.auth.jwt ? new JwtVerifier(config.auth.jwt, logger) : undefined;
     await announceAuthentication(config, services, logger);
     await warmUp(db, services, logger);
+    // Not fatal: a question would plan its statements itself, only slower.
+    await services.lineageGraph.prepareQueries().catch((error: unknown) => logger.warn({ err: error }, 'lineage queries could not be planned at start-up'));
+    await loadDemoIfWanted(config.demo, options.localNeo4j ?? false, services, logger);
     const app = await buildApp({
       logger,
       schema: await buildLineageSchema(),

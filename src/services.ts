@@ -8,6 +8,11 @@ import { ModelService } from './lineage/model/model.service';
 import { LineageRecorder } from './lineage/recording/lineage.recorder';
 import { RunService } from './lineage/run/run.service';
 import { IngestionService } from './openlineage/ingestion.service';
+import { ImpactService } from './lineage/questions/impact.service';
+import { LineageGraphService } from './lineage/questions/lineage-graph.service';
+import { ProvenanceService } from './lineage/questions/provenance.service';
+import { ReproductionService } from './lineage/questions/reproduction.service';
+import { SearchService } from './lineage/questions/search.service';
 import type { ServiceInfo } from './system/service-info.type';
 
 /** The services the front doors (GraphQL, OpenLineage route, CLI) may call; built once in the composition root. */
@@ -21,6 +26,11 @@ export interface Services {
   deployments: DeploymentService;
   apiKeys: ApiKeyService;
   openlineage: IngestionService;
+  provenance: ProvenanceService;
+  impact: ImpactService;
+  reproduction: ReproductionService;
+  lineageGraph: LineageGraphService;
+  search: SearchService;
 }
 
 export interface ServiceOptions {
@@ -43,5 +53,10 @@ export function createServices(db: Database, version: string, options: ServiceOp
     deployments: new DeploymentService(db),
     apiKeys: new ApiKeyService(db, options.keyCacheMs ?? 30_000),
     openlineage: new IngestionService(db, recorder),
+    provenance: new ProvenanceService(db),
+    impact: new ImpactService(db),
+    reproduction: new ReproductionService(db),
+    lineageGraph: new LineageGraphService(db),
+    search: new SearchService(db),
   };
 }

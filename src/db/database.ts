@@ -142,8 +142,9 @@ export class Database {
     return !this.unavailable;
   }
 
-  read<T>(transaction: string, work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.execute('READ', transaction, work);
+  /** `timeoutMs` overrides NEO4J_TX_TIMEOUT_MS for work that is not a client's request (e.g. compiling plans at start-up). */
+  read<T>(transaction: string, work: (tx: Tx) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
+    return this.execute('READ', transaction, work, options.timeoutMs);
   }
 
   write<T>(transaction: string, work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -200,7 +201,7 @@ export class Database {
     await this.driver.close();
   }
 
-  private async execute<T>(mode: AccessMode, transaction: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  private async execute<T>(mode: AccessMode, transaction: string, work: (tx: Tx) => Promise<T>, timeoutMs?: number): Promise<T> {
     const started = performance.now();
     let attempts = 0;
     const finished = (outcome: string) => {
@@ -222,7 +223,7 @@ export class Database {
       defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
       bookmarkManager: scope?.bookmarkManager ?? this.processBookmarks,
     });
-    const config = { timeout: this.settings.transactionTimeoutMs, metadata: { app: 'lineage', tx: transaction } };
+    const config = { timeout: timeoutMs ?? this.settings.transactionTimeoutMs, metadata: { app: 'lineage', tx: transaction } };
     const unitOfWork = async (managed: ManagedTransaction) => {
       attempts += 1;
       const result = await work(this.wrap(managed, mode, transaction));

@@ -11,6 +11,12 @@ import { JobResolver } from '../lineage/job/job.resolver';
 import { ModelResolver } from '../lineage/model/model.resolver';
 import { ModelVersionResolver } from '../lineage/model/model-version.resolver';
 import { NodeResolver } from '../lineage/node/node.resolver';
+import { ImpactResolver } from '../lineage/questions/impact.resolver';
+import { LineageGraphResolver } from '../lineage/questions/lineage-graph.resolver';
+import { LineageNodeResolver } from '../lineage/questions/lineage-node.resolver';
+import { ProvenanceResolver } from '../lineage/questions/provenance.resolver';
+import { ReproductionResolver, ReproductionStepResolver } from '../lineage/questions/reproduction.resolver';
+import { SearchResolver } from '../lineage/questions/search.resolver';
 import { RunResolver } from '../lineage/run/run.resolver';
 import { ServiceInfoResolver } from '../system/service-info.resolver';
 
@@ -30,6 +36,13 @@ export function buildLineageSchema(): Promise<GraphQLSchema> {
       ServiceInfoResolver,
       ViewerResolver,
       ApiKeyResolver,
+      ProvenanceResolver,
+      ImpactResolver,
+      ReproductionResolver,
+      ReproductionStepResolver,
+      LineageGraphResolver,
+      LineageNodeResolver,
+      SearchResolver,
     ],
     // Input is validated by the services, which know the domain rules; class-validator is not used.
     validate: false,

@@ -99,6 +99,22 @@ describe('limits', () => {
     assert.equal(limits().ingestion.maxBatchEvents, 4);
   });
 
+  it('LIMIT_TRAVERSAL_DEPTH and LIMIT_TRAVERSAL_NODES cap every traversal, and its defaults', async () => {
+    const registered = await ask(
+      'mutation($input: DatasetVersionInput!) { registerDatasetVersion(input: $input) { id } }',
+      { input: { namespace, name: 'traversal', version: 'v1' } },
+    );
+    const from = registered.body.data?.registerDatasetVersion?.id;
+    assert.ok(from, registered.text);
+    const impact = 'query($from: ID!, $maxDepth: Int, $maxNodes: Int) { impact(from: $from, maxDepth: $maxDepth, maxNodes: $maxNodes) { maxDepth maxNodes } }';
+    expectLimit(await ask(impact, { from, maxDepth: 4 }), 'LIMIT_TRAVERSAL_DEPTH');
+    expectLimit(await ask(impact, { from, maxNodes: 26 }), 'LIMIT_TRAVERSAL_NODES');
+    const defaults = await ask(impact, { from });
+    assert.deepEqual(defaults.body.data?.impact, { maxDepth: 3, maxNodes: 25 }, defaults.text);
+    const graph = 'query($from: ID!) { lineageGraph(from: $from, depth: 4) { truncated } }';
+    expectLimit(await ask(graph, { from }), 'LIMIT_TRAVERSAL_DEPTH');
+  });
+
   it('LIMIT_REQUEST_TIMEOUT_MS: a client that never finishes its request is cut off', async () => {
     const { port } = new URL(service.url);
     const socket = net.connect(Number(port), '127.0.0.1');

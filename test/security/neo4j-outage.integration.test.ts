@@ -47,7 +47,7 @@ describe('Neo4j stops and returns under traffic', () => {
   before(async () => {
     port = await freePort();
     neo4j = await startLocalNeo4j({ home, boltPort: port, ...small });
-    service = await startTestService({ LINEAGE_AUTH: 'on' }, neo4j.uri, logs.logger);
+    service = await startTestService({ LINEAGE_AUTH: 'on' }, neo4j.uri, { logger: logs.logger });
   });
   after(async () => {
     await service?.stop();

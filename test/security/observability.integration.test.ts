@@ -42,7 +42,7 @@ describe('logs', () => {
   // Lines from modules below the request (the database) carry it too: see the Neo4j outage test.
   it('tag every line of a request with its id, the one a proxy sent if plausible', async () => {
     const capture = capturingLogger('debug');
-    const service = await startTestService({}, undefined, capture.logger);
+    const service = await startTestService({}, undefined, { logger: capture.logger });
     try {
       const before = capture.raw().length;
       await httpCall(service.url, 'POST', '/graphql', { headers: { 'x-request-id': 'trace-abc' }, body: { query: '{ serviceInfo { version } }' } });

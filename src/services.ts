@@ -1,11 +1,19 @@
 import { AuditService } from './audit/audit.service';
+import { ApiKeyService } from './auth/api-key.service';
 import type { Database } from './db/database';
 import { CommitService } from './lineage/commit/commit.service';
 import { DatasetService } from './lineage/dataset/dataset.service';
 import { DeploymentService } from './lineage/deployment/deployment.service';
 import { JobService } from './lineage/job/job.service';
 import { ModelService } from './lineage/model/model.service';
+import { LineageRecorder } from './lineage/recording/lineage.recorder';
 import { RunService } from './lineage/run/run.service';
+import { IngestionService } from './openlineage/ingestion.service';
+import { ImpactService } from './lineage/questions/impact.service';
+import { LineageGraphService } from './lineage/questions/lineage-graph.service';
+import { ProvenanceService } from './lineage/questions/provenance.service';
+import { ReproductionService } from './lineage/questions/reproduction.service';
+import { SearchService } from './lineage/questions/search.service';
 import type { ServiceInfo } from './system/service-info.type';
 
 /** The services the front doors (GraphQL, OpenLineage route, CLI) may call; built once in the composition root. */
@@ -17,22 +25,42 @@ export interface Services {
   runs: RunService;
   models: ModelService;
   deployments: DeploymentService;
+  apiKeys: ApiKeyService;
+  openlineage: IngestionService;
+  provenance: ProvenanceService;
+  impact: ImpactService;
+  reproduction: ReproductionService;
+  lineageGraph: LineageGraphService;
+  search: SearchService;
   audit: AuditService;
 }
 
-export function createServices(db: Database, version: string): Services {
+export interface ServiceOptions {
+  /** AUTH_KEY_CACHE_MS: how long a verified API key is trusted without a lookup. */
+  keyCacheMs?: number;
+}
+
+export function createServices(db: Database, version: string, options: ServiceOptions = {}): Services {
   const audit = new AuditService(db);
   const datasets = new DatasetService(db, audit);
   const jobs = new JobService(db);
   const commits = new CommitService(db);
+  const recorder = new LineageRecorder(db, audit);
   return {
     serviceInfo: () => ({ version, database: db.databaseName }),
     datasets,
     jobs,
     commits,
-    runs: new RunService(db, audit, datasets, jobs, commits),
+    runs: new RunService(db, recorder),
     models: new ModelService(db, audit),
     deployments: new DeploymentService(db, audit),
+    apiKeys: new ApiKeyService(db, audit, options.keyCacheMs ?? 30_000),
+    openlineage: new IngestionService(db, recorder),
+    provenance: new ProvenanceService(db),
+    impact: new ImpactService(db),
+    reproduction: new ReproductionService(db),
+    lineageGraph: new LineageGraphService(db),
+    search: new SearchService(db),
     audit,
   };
 }

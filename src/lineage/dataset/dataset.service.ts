@@ -1,14 +1,13 @@
 import type { AuditChange } from '../../audit/audit-record.type';
 import type { AuditService } from '../../audit/audit.service';
 import type { Database, Tx } from '../../db/database';
-import { BadInputError, ConflictError } from '../../errors';
 import { ids } from '../common/ids';
 import { toJsonProperty } from '../common/json-property';
 import { mapPage, pageRequest, type Page } from '../common/page';
 import { boundedList, instant, optionalCount, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../common/validate';
 import type { WriteContext } from '../common/write-context';
-import { describeConflicts, mergeWriteOnce } from '../common/write-once';
 import { inKeyOrder } from '../common/key-order';
+import { dedupeVersions, fillVersion } from './dataset.rules';
 import { DatasetRepository, toDatasetVersion, type DatasetFilter, type DatasetVersionWrite } from './dataset.repository';
 import type { Dataset } from './dataset.type';
 import type { DatasetVersion } from './dataset-version.type';
@@ -29,7 +28,7 @@ export interface RecordedVersions {
   versions: DatasetVersion[];
   /** Ids of the versions this write created. */
   created: Set<string>;
-  /** Write-once fields this write filled on versions that existed before it. */
+  /** Write-once fields this write filled on versions that existed before it (for the audit trail). */
   changes: AuditChange[];
 }
 
@@ -75,37 +74,27 @@ export class DatasetService {
     });
   }
 
-  /**
-   * Creates or completes versions inside the caller's transaction (runs record their inputs and outputs through
-   * this). A value that contradicts a recorded one fails the whole transaction with CONFLICT.
-   */
-  async recordVersions(tx: Tx, versions: readonly NormalizedDatasetVersion[], defaultCreatedAt: string): Promise<RecordedVersions> {
+  /** Creates or completes versions; a value that contradicts a recorded one fails the transaction with CONFLICT. */
+  private async recordVersions(tx: Tx, versions: readonly NormalizedDatasetVersion[], defaultCreatedAt: string): Promise<RecordedVersions> {
     if (versions.length === 0) return { versions: [], created: new Set(), changes: [] };
-    const unique = dedupe(versions);
+    const unique = dedupeVersions(versions);
     const recorded = await this.datasets.findVersionsByIds(tx, [...unique.keys()]);
-    const writes: DatasetVersionWrite[] = [];
     const changes: AuditChange[] = [];
-    for (const version of unique.values()) {
-      const merge = mergeWriteOnce(recorded.get(version.id) ?? null, version.values);
-      if (merge.conflicts.length > 0) {
-        throw new ConflictError(
-          `dataset version ${version.namespace}/${version.name}@${version.version} is immutable: ${describeConflicts(merge.conflicts)}`,
-          { ref: version.id, fields: merge.conflicts.map((c) => c.field) },
-        );
-      }
+    const writes: DatasetVersionWrite[] = [...unique.values()].map((version) => {
+      const fill = fillVersion(version, recorded.get(version.id) ?? null, version.values);
       if (recorded.has(version.id)) {
-        for (const [field, after] of Object.entries(merge.fill)) changes.push({ entityId: version.id, field, before: null, after });
+        for (const [field, after] of Object.entries(fill)) changes.push({ entityId: version.id, field, before: null, after });
       }
-      writes.push({
+      return {
         id: version.id,
         datasetId: version.datasetId,
         namespace: version.namespace,
         name: version.name,
         version: version.version,
         createdAt: version.createdAt ?? defaultCreatedAt,
-        fill: merge.fill as DatasetVersionWrite['fill'],
-      });
-    }
+        fill: fill as DatasetVersionWrite['fill'],
+      };
+    });
     await this.datasets.writeVersions(tx, writes);
     const after = await this.datasets.findVersionsByIds(tx, versions.map((v) => v.id));
     return {
@@ -190,22 +179,4 @@ export function normalizeDatasetVersion(field: string, input: DatasetVersionFiel
       rowCount: optionalCount(at('rowCount'), input.rowCount),
     },
   };
-}
-
-/** The same version twice in one call (say, read and written) is merged; contradicting itself is an error. */
-function dedupe(versions: readonly NormalizedDatasetVersion[]): Map<string, NormalizedDatasetVersion> {
-  const unique = new Map<string, NormalizedDatasetVersion>();
-  for (const version of versions) {
-    const seen = unique.get(version.id);
-    if (!seen) {
-      unique.set(version.id, version);
-      continue;
-    }
-    const merge = mergeWriteOnce(seen.values, version.values);
-    if (merge.conflicts.length > 0) {
-      throw new BadInputError(`${version.namespace}/${version.name}@${version.version}`, `is given twice with different values (${describeConflicts(merge.conflicts)})`);
-    }
-    unique.set(version.id, { ...seen, values: { ...seen.values, ...merge.fill }, createdAt: seen.createdAt ?? version.createdAt });
-  }
-  return unique;
 }

@@ -150,10 +150,14 @@ export class DeploymentService {
     return this.db.read('deploymentsByIds', async (tx) => inKeyOrder(deploymentIds, await this.deployments.findByIds(tx, deploymentIds)));
   }
 
-  /** The live deployment of a slot, or null. */
-  live(name: string, environment: string): Promise<Deployment | null> {
+  /** The live deployment of a slot, or null; with `asOf`, the one that was live at that instant. */
+  live(name: string, environment: string, asOf?: Date | string | null): Promise<Deployment | null> {
     const slotName = requiredName('name', name);
     const slotEnvironment = requiredName('environment', environment);
+    if (asOf !== undefined && asOf !== null) {
+      const at = instant('asOf', asOf, new Date());
+      return this.db.read('liveDeploymentAt', (tx) => this.deployments.liveInSlotAt(tx, slotName, slotEnvironment, at));
+    }
     return this.db.read('liveDeployment', async (tx) => {
       const latest = await this.deployments.latestInSlot(tx, slotName, slotEnvironment);
       return latest && latest.retiredAt === null ? latest : null;

@@ -70,7 +70,7 @@ describe('audit trail of every write path', () => {
     const runGlobalId = ids.run(runId);
     assert.ok(record.entityIds.includes(runGlobalId), 'the run');
     assert.ok(record.entityIds.includes(ids.job(ns, 'pipeline.step')), 'its job');
-    assert.ok(record.entityIds.includes(ids.datasetVersion(ns, 'features', `run-${runId}`)), 'the version it writes');
+    assert.ok(record.entityIds.includes(ids.dataset(ns, 'raw')), 'the dataset it reads');
     assert.ok(record.details.created.includes(runGlobalId));
     await assertChained([record]);
 
@@ -82,6 +82,7 @@ describe('audit trail of every write path', () => {
     const completed = runEvent({ namespace: ns, runId, eventType: 'COMPLETE', input: 'raw', output: 'features' });
     assert.equal((await post(service, '/api/v1/lineage', completed, { ...writer.header, 'x-request-id': complete })).status, 201);
     const [end] = await recordsOf(complete);
+    assert.ok(end.entityIds.includes(ids.datasetVersion(ns, 'features', completed.outputs[0].facets.version.datasetVersion)), 'the version it wrote on completion');
     const changed = Object.fromEntries(end.changes.filter((c: any) => c.entityId === runGlobalId).map((c: any) => [c.field, [c.before, c.after]]));
     assert.deepEqual(changed.state, ['RUNNING', 'COMPLETED']);
     assert.deepEqual(changed.endedAt, [null, completed.eventTime]);
@@ -109,7 +110,7 @@ describe('audit trail of every write path', () => {
   it('creating and revoking an API key is recorded, without its secret', async () => {
     const name = uniqueNamespace('audited-key');
     const created = randomUUID();
-    const answer = await service.graphql(`mutation { createApiKey(input: { name: "${name}", role: "reader" }) { secret } }`, undefined, { ...admin.header, 'x-request-id': created });
+    const answer = await service.graphql(`mutation { createApiKey(input: { name: "${name}", role: reader }) { secret } }`, undefined, { ...admin.header, 'x-request-id': created });
     const { secret } = dataOf<any>(answer).createApiKey;
     const [record] = await recordsOf(created);
     assert.equal(record.operation, 'createApiKey');

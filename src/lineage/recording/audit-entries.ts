@@ -4,12 +4,13 @@ import { fieldChanges } from '../../audit/field-changes';
 import { sameData } from '../common/canonical-json';
 import type { StoredFacets } from '../common/facets';
 import type { LineageChange } from './lineage-change.types';
-import type { RunSnapshot, TouchedEntity } from './lineage-state';
+import type { RunSnapshot, TouchedEntity, VersionSnapshot } from './lineage-state';
 
 /**
  * The audit entry of one recorded change, from what it touched (see LineageState.touched): every entity it
- * created or changed, the versions it linked as read or written, and, for entities that existed before, the
- * fields it changed with their values before and after (a facet as `facets.<name>`, when its value changed).
+ * created or changed, the versions it linked as read or written (and the datasets of those), and the fields it
+ * set or changed with their values before and after (a facet as `facets.<name>`, when the value of a facet an
+ * entity already had changed).
  */
 export function auditEntryOf(change: LineageChange, touched: readonly TouchedEntity[]): AuditEntry {
   const entityIds = new Set<string>();
@@ -18,19 +19,16 @@ export function auditEntryOf(change: LineageChange, touched: readonly TouchedEnt
   for (const entity of touched) {
     if (entity.kind === 'receipt') continue;
     entityIds.add(entity.id);
-    if (!entity.before) {
-      created.push(entity.id);
-      continue;
-    }
+    if (!entity.before) created.push(entity.id);
+    // A created entity's fields change from nothing to their first values.
     const after = auditedFields(entity.kind, entity.after);
-    changes.push(...fieldChanges(entity.id, auditedFields(entity.kind, entity.before), after, Object.keys(after)));
-    changes.push(...facetChanges(entity.id, facetsOf(entity.before), facetsOf(entity.after)));
+    changes.push(...fieldChanges(entity.id, entity.before ? auditedFields(entity.kind, entity.before) : null, after, Object.keys(after)));
+    // A created entity's facets are the event's, which `details.eventId` (its SHA-256) pins; only changes are listed.
+    if (entity.before) changes.push(...facetChanges(entity.id, facetsOf(entity.before), facetsOf(entity.after)));
+    if (entity.kind === 'version') entityIds.add((entity.after as VersionSnapshot).datasetId);
     if (entity.kind === 'run') {
       for (const id of linkedVersions(entity.before as RunSnapshot | null, entity.after as RunSnapshot)) entityIds.add(id);
     }
-  }
-  for (const entity of touched) {
-    if (entity.kind === 'run' && !entity.before) for (const id of linkedVersions(null, entity.after as RunSnapshot)) entityIds.add(id);
   }
   return {
     operation: operationOf(change),
@@ -51,10 +49,11 @@ function operationOf(change: LineageChange): string {
   return change.receipt.eventType ? `openlineage.${kind}.${change.receipt.eventType}` : `openlineage.${kind}`;
 }
 
-/** Versions (dataset and model) the run reads or writes now and did not before. */
+/** Versions (dataset and model) the run reads or writes now and did not before, and the datasets of those it reads. */
 function linkedVersions(before: RunSnapshot | null, after: RunSnapshot): string[] {
   const added = (now: ReadonlyMap<string, unknown>, then: ReadonlyMap<string, unknown> | undefined) => [...now.keys()].filter((id) => !then?.has(id));
-  return [...added(after.reads, before?.reads), ...added(after.writes, before?.writes), ...added(after.modelWrites, before?.modelWrites)];
+  const reads = added(after.reads, before?.reads);
+  return [...reads, ...reads.map((id) => after.reads.get(id)!.datasetId), ...added(after.writes, before?.writes), ...added(after.modelWrites, before?.modelWrites)];
 }
 
 function facetsOf(snapshot: TouchedEntity['after']): StoredFacets | null {

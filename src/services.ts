@@ -1,4 +1,5 @@
 import { AuditService } from './audit/audit.service';
+import { AuditReportService } from './audit/report/audit-report.service';
 import { ApiKeyService } from './auth/api-key.service';
 import type { Database } from './db/database';
 import { CommitService } from './lineage/commit/commit.service';
@@ -33,6 +34,7 @@ export interface Services {
   lineageGraph: LineageGraphService;
   search: SearchService;
   audit: AuditService;
+  auditReports: AuditReportService;
 }
 
 export interface ServiceOptions {
@@ -46,21 +48,26 @@ export function createServices(db: Database, version: string, options: ServiceOp
   const jobs = new JobService(db);
   const commits = new CommitService(db);
   const recorder = new LineageRecorder(db, audit);
+  const runs = new RunService(db, recorder);
+  const models = new ModelService(db, audit);
+  const deployments = new DeploymentService(db, audit);
+  const provenance = new ProvenanceService(db);
   return {
     serviceInfo: () => ({ version, database: db.databaseName }),
     datasets,
     jobs,
     commits,
-    runs: new RunService(db, recorder),
-    models: new ModelService(db, audit),
-    deployments: new DeploymentService(db, audit),
+    runs,
+    models,
+    deployments,
     apiKeys: new ApiKeyService(db, audit, options.keyCacheMs ?? 30_000),
     openlineage: new IngestionService(db, recorder),
-    provenance: new ProvenanceService(db),
+    provenance,
     impact: new ImpactService(db),
     reproduction: new ReproductionService(db),
     lineageGraph: new LineageGraphService(db),
     search: new SearchService(db),
     audit,
+    auditReports: new AuditReportService({ audit, provenance, datasets, runs, jobs, commits, models, deployments }),
   };
 }

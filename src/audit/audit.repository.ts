@@ -118,6 +118,20 @@ export class AuditRepository {
     );
   }
 
+  /** The records that touched any of the entities, oldest first, at most `limit` (one seek per id on its label). */
+  async recordsTouching(tx: Tx, entityIds: readonly string[], limit: number): Promise<StoredAuditRecord[]> {
+    const byKind = Object.fromEntries(NODE_KINDS.map((kind) => [kind, entityIds.filter((id) => kindOfId(id) === kind)]));
+    const rows = await tx.rows<{ record: StoredAuditRecord }>(
+      `CALL () {
+         ${NODE_KINDS.map((kind) => `UNWIND $ids.${kind} AS id MATCH (a:AuditRecord)-[:TOUCHED]->(:${kind} {id: id}) RETURN a`).join('\n         UNION\n         ')}
+       }
+       WITH DISTINCT a ORDER BY a.seq LIMIT toInteger($limit)
+       RETURN ${RECORD('a')} AS record`,
+      { ids: byKind, limit },
+    );
+    return rows.map((row) => row.record);
+  }
+
   /** The records that touched each entity (all of one kind), newest first. */
   historyPages(tx: Tx, kind: NodeKind, keys: readonly RelatedPageKey[]): Promise<Page<StoredAuditRecord>[]> {
     return keysetPagesByParent<StoredAuditRecord>(

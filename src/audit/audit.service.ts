@@ -103,6 +103,11 @@ export class AuditService {
     return recomputed === stored.hash ? null : { seq: stored.seq, reason: `record ${stored.seq} does not match its hash: its content was changed` };
   }
 
+  /** The records that touched any of the entities, oldest first, at most `limit`. */
+  recordsTouching(entityIds: readonly string[], limit: number): Promise<AuditRecord[]> {
+    return this.db.read('audit.recordsTouching', async (tx) => (await this.audit.recordsTouching(tx, entityIds, limit)).map(toAuditRecord));
+  }
+
   head(): Promise<{ seq: number; hash: string }> {
     return this.db.read('audit.head', (tx) => this.audit.head(tx));
   }

@@ -26,6 +26,8 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   { prefix: '/graphql', access: 'reader' },
   // OpenLineage ingestion writes; reading lineage through the same prefix only reads.
   { prefix: '/api/v1/lineage', access: (method) => (READ_METHODS.has(method) ? 'reader' : 'writer') },
+  // Audit reports only read.
+  { prefix: '/reports', access: 'reader' },
 ];
 
 /**

@@ -9,6 +9,7 @@ import type { Limits } from '../limits';
 import { requestLogger } from '../logger';
 import { withRequestContext } from '../observability/request-context';
 import type { Services } from '../services';
+import { registerAuditReportRoutes } from './audit-report.routes';
 import { registerAuthentication } from './auth.hook';
 import { registerGraphQLRoute } from './graphql.route';
 import { registerHealthRoutes } from './health.routes';
@@ -75,5 +76,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerHealthRoutes(app, deps.readiness);
   await registerGraphQLRoute(app, { schema: deps.schema, services: deps.services, logger: deps.logger, limits: deps.limits });
   await registerOpenLineageRoutes(app, { services: deps.services, limits: deps.limits });
+  registerAuditReportRoutes(app, deps.services);
   return app;
 }

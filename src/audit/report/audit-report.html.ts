@@ -130,7 +130,7 @@ dd { margin: 0; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85em; overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; margin: .8rem 0 1.2rem; font-size: 12.5px; }
 caption { text-align: left; font-weight: 600; padding: .3rem 0; }
-th, td { border: 1px solid #d0d7de; padding: .3rem .45rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border: 1px solid #d0d7de; padding: .3rem .45rem; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 thead th { background: #f6f8fa; }
 tbody tr:nth-child(even) { background: #fbfcfd; }
 td.none { color: #57606a; font-style: italic; }

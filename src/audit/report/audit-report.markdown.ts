@@ -68,7 +68,7 @@ export function renderMarkdown(report: AuditReport): string {
   if (report.auditRecordsTruncated) out('> More records touch these entities than a report lists; query `auditTrail` for the rest.', '');
   table(
     ['#', 'At', 'Actor', 'Source', 'Operation', 'Changes', 'Hash'],
-    report.auditRecords.map((r) => [String(r.seq), r.at, r.actor, r.source, r.operation, r.changes.map((c) => `${c.field}: ${json(c.before)} → ${json(c.after)}`).join('; '), r.hash]),
+    report.auditRecords.map((r) => [String(r.seq), r.at, r.actor, r.source, r.operation, r.changes.map((c) => `${c.field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`).join('; '), r.hash]),
   );
 
   out('## How to verify', '');

@@ -82,8 +82,12 @@ export class DatasetService {
     const changes: AuditChange[] = [];
     const writes: DatasetVersionWrite[] = [...unique.values()].map((version) => {
       const fill = fillVersion(version, recorded.get(version.id) ?? null, version.values);
-      if (recorded.has(version.id)) {
-        for (const [field, after] of Object.entries(fill)) changes.push({ entityId: version.id, field, before: null, after });
+      // Write-once fields go from nothing to their value: those this write filled, or all of a new version's.
+      const set = recorded.has(version.id) ? fill : { createdAt: version.createdAt ?? defaultCreatedAt, ...version.values };
+      for (const [field, after] of Object.entries(set)) {
+        if (after === null || after === undefined) continue;
+        const json = field.endsWith('Json') && typeof after === 'string';
+        changes.push({ entityId: version.id, field: field.replace(/Json$/, ''), before: null, after: json ? JSON.parse(after) : after });
       }
       return {
         id: version.id,

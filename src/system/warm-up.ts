@@ -7,8 +7,8 @@ import type { Services } from '../services';
 
 /**
  * Plans the statements of the heaviest writes before the first request: recording a run (as GraphQL and as
- * OpenLineage ingestion do), a dataset version and a model version, each rehearsed in a transaction that is rolled
- * back, so nothing is written. On a cold Neo4j, planning them took seconds per statement on a busy machine, and
+ * OpenLineage ingestion do), a dataset version, a model version and an OpenLineage event, each with its audit
+ * record, each rehearsed in a transaction that is rolled back, so nothing is written. On a cold Neo4j, planning them took seconds per statement on a busy machine, and
  * concurrent first writes ran past NEO4J_TX_TIMEOUT_MS; after this they take milliseconds.
  */
 export async function warmUp(db: Database, services: Services, logger: Logger): Promise<void> {
@@ -37,6 +37,18 @@ export async function warmUp(db: Database, services: Services, logger: Logger): 
       ),
     () => services.datasets.registerDatasetVersion(context, { namespace, name: 'dataset', version: '1', rowCount: 1 }),
     () => services.models.registerModelVersion(context, { model: 'warm-up', version: '1' }),
+    // An OpenLineage event through the whole ingestion path: validation, raw event, recorder, audit record.
+    () =>
+      services.openlineage.ingest(context, {
+        eventType: 'COMPLETE',
+        eventTime: new Date().toISOString(),
+        producer: 'https://lineage.local/warm-up',
+        schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
+        run: { runId: randomUUID() },
+        job: { namespace, name: 'openlineage' },
+        inputs: [{ namespace, name: 'input' }],
+        outputs: [{ namespace, name: 'output' }],
+      }),
   ];
   const errors: unknown[] = [];
   for (const rehearse of rehearsals) {

@@ -12,6 +12,7 @@ describe('route access', () => {
     for (const route of ['/healthz', '/readyz', '/metrics']) assert.equal(accessFor('GET', route), 'public');
     assert.equal(accessFor('POST', '/graphql'), 'reader');
     assert.equal(accessFor('GET', '/graphql'), 'reader');
+    assert.equal(accessFor('GET', '/reports/audit/:subject'), 'reader');
   });
 
   it('needs a writer to ingest OpenLineage events, on every route under /api/v1/lineage', () => {

@@ -68,6 +68,15 @@ describe('roles on every endpoint (API keys)', () => {
     expectDenied(await httpCall(service.url, 'GET', `/graphql?query=${encodeURIComponent('{ viewer { role } }')}`, { headers: { 'apollo-require-preflight': '1' } }), 401, true);
   });
 
+  it('audit reports need any valid credentials', async () => {
+    // A subject that does not exist: the role is checked before the report is looked for.
+    const route = '/reports/audit/Deployment:AAAAAAAAAAAAAAAAAAAAAA.json';
+    for (const caller of ['none', 'garbage', 'unknownKey'] as const) expectDenied(await httpCall(service.url, 'GET', route, { headers: callers[caller] }), 401, false);
+    for (const role of ['reader', 'writer', 'admin'] as const) {
+      assert.equal((await httpCall(service.url, 'GET', route, { headers: callers[role] })).status, 404, role);
+    }
+  });
+
   it('GraphQL mutations need a writer, and a refused mutation writes nothing', async () => {
     const namespace = uniqueNamespace('roles');
     const mutation = 'mutation($ns: String!) { registerDataset(input: {namespace: $ns, name: "d"}) { namespace } }';

@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import { ANONYMOUS } from '../auth/principal';
 import type { ReadinessService } from '../health/readiness.service';
 import type { Services } from '../services';
+import { EXPLORER_BUILD_DIR } from '../paths';
+import { registerExplorerRoutes } from './explorer.routes';
 import { registerGraphQLRoute } from './graphql.route';
 import { registerHealthRoutes } from './health.routes';
 
@@ -35,6 +37,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
 
   registerHealthRoutes(app, deps.readiness);
+  registerExplorerRoutes(app, EXPLORER_BUILD_DIR);
   await registerGraphQLRoute(app, { schema: deps.schema, services: deps.services, logger: deps.logger });
   return app;
 }

@@ -1,4 +1,6 @@
 import path from 'node:path';
+import type { Role } from './auth/principal';
+import { DEFAULT_LIMITS as D, type Limits } from './limits';
 
 /**
  * Settings come from the environment only (twelve-factor), are validated once at start, and every error names
@@ -26,7 +28,34 @@ export interface LocalNeo4jSettings {
   startTimeoutMs: number;
 }
 
+/** JWT verification: exactly one of `jwksUrl` (asymmetric keys of an identity provider) or `secret` (HMAC). */
+export interface JwtSettings {
+  jwksUrl: string | undefined;
+  secret: string | undefined;
+  issuer: string | undefined;
+  audience: string | undefined;
+  /** Claim holding the role: a string or an array of strings; the highest known role wins. */
+  roleClaim: string;
+  /** Role of a valid token without a known role in its claim; null refuses such tokens (FORBIDDEN). */
+  defaultRole: Role | null;
+}
+
+export interface AuthSettings {
+  /** Whether requests must authenticate; off only outside production (the local quick start). */
+  enabled: boolean;
+  /** How long a verified API key is trusted without looking it up again (also how long a revocation may take on other instances). */
+  keyCacheMs: number;
+  /** Undefined: API keys only. */
+  jwt: JwtSettings | undefined;
+}
+
 export interface Config {
+  /** production refuses to run without authentication; development (the default outside NODE_ENV=production) may. */
+  mode: 'production' | 'development';
+  auth: AuthSettings;
+  limits: Limits;
+  /** How long a stopping service waits for requests in flight before it closes their connections. */
+  shutdownGraceMs: number;
   host: string;
   port: number;
   logLevel: string;
@@ -57,7 +86,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (uri !== undefined) {
     validateNeo4jUri(uri);
   }
+  const mode = oneOf(env, 'LINEAGE_MODE', ['production', 'development'] as const, optional(env, 'NODE_ENV') === 'production' ? 'production' : 'development');
   return {
+    mode,
+    auth: authSettings(env, mode),
+    limits: limitSettings(env),
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 25_000, 0, 600_000),
     host: optional(env, 'HOST') ?? '127.0.0.1',
     port: integer(env, 'PORT', 4000, 0, 65535),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
@@ -77,6 +111,88 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       startTimeoutMs: integer(env, 'NEO4J_LOCAL_START_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
     },
     demo: oneOf(env, 'LINEAGE_DEMO', ['auto', 'on', 'off'] as const, 'auto'),
+  };
+}
+
+const ROLES: readonly Role[] = ['reader', 'writer', 'admin'];
+
+function authSettings(env: Env, mode: Config['mode']): AuthSettings {
+  const jwt = jwtSettings(env);
+  // Configuring a JWT issuer means authentication is wanted, even outside production.
+  const enabled = oneOf(env, 'LINEAGE_AUTH', ['on', 'off'] as const, mode === 'production' || jwt ? 'on' : 'off') === 'on';
+  if (!enabled && mode === 'production') {
+    throw new ConfigError('LINEAGE_AUTH', "production mode (LINEAGE_MODE or NODE_ENV=production) refuses to run without authentication; remove LINEAGE_AUTH=off, or set LINEAGE_MODE=development for a local, open service");
+  }
+  if (!enabled && jwt) {
+    throw new ConfigError('LINEAGE_AUTH', 'is off, but JWT verification is configured (AUTH_JWKS_URL or AUTH_JWT_SECRET); remove one or the other');
+  }
+  return { enabled, keyCacheMs: integer(env, 'AUTH_KEY_CACHE_MS', 30_000, 0, 3_600_000), jwt };
+}
+
+function jwtSettings(env: Env): JwtSettings | undefined {
+  const jwksUrl = optional(env, 'AUTH_JWKS_URL');
+  const secret = optional(env, 'AUTH_JWT_SECRET');
+  if (jwksUrl === undefined && secret === undefined) return undefined;
+  if (jwksUrl !== undefined && secret !== undefined) {
+    throw new ConfigError('AUTH_JWT_SECRET', 'set either AUTH_JWKS_URL (keys of an identity provider) or AUTH_JWT_SECRET (HMAC), not both');
+  }
+  if (jwksUrl !== undefined) validateJwksUrl(jwksUrl);
+  // HS256 needs a key at least as long as its output; shorter secrets can be brute-forced.
+  if (secret !== undefined && Buffer.byteLength(secret) < 32) {
+    throw new ConfigError('AUTH_JWT_SECRET', `must be at least 32 bytes long, got ${Buffer.byteLength(secret)}`);
+  }
+  const defaultRole = oneOf(env, 'AUTH_JWT_DEFAULT_ROLE', [...ROLES, 'none'] as const, 'none');
+  return {
+    jwksUrl,
+    secret,
+    issuer: optional(env, 'AUTH_JWT_ISSUER'),
+    audience: optional(env, 'AUTH_JWT_AUDIENCE'),
+    roleClaim: optional(env, 'AUTH_JWT_ROLE_CLAIM') ?? 'role',
+    defaultRole: defaultRole === 'none' ? null : defaultRole,
+  };
+}
+
+function validateJwksUrl(url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError('AUTH_JWKS_URL', `'${url}' is not a URL`);
+  }
+  // Keys fetched in clear text could be swapped by anyone on the path; plain http only to this machine.
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)) {
+    throw new ConfigError('AUTH_JWKS_URL', `must be an https:// URL (http:// only on localhost), got '${url}'`);
+  }
+}
+
+function limitSettings(env: Env): Limits {
+  const pageMax = integer(env, 'LIMIT_PAGE_SIZE', D.page.maxSize, 1, 10_000);
+  const pageDefault = integer(env, 'LIMIT_PAGE_DEFAULT', Math.min(D.page.defaultSize, pageMax), 1, 10_000);
+  if (pageDefault > pageMax) {
+    throw new ConfigError('LIMIT_PAGE_DEFAULT', `${pageDefault} is larger than LIMIT_PAGE_SIZE (${pageMax})`);
+  }
+  return {
+    http: {
+      bodyBytes: integer(env, 'LIMIT_BODY_BYTES', D.http.bodyBytes, 1024, 1024 * 1024 * 1024),
+      requestTimeoutMs: integer(env, 'LIMIT_REQUEST_TIMEOUT_MS', D.http.requestTimeoutMs, 1_000, 3_600_000),
+      jsonDepth: integer(env, 'LIMIT_JSON_DEPTH', D.http.jsonDepth, 2, 10_000),
+    },
+    graphql: {
+      maxDepth: integer(env, 'LIMIT_GRAPHQL_DEPTH', D.graphql.maxDepth, 2, 1_000),
+      maxCost: integer(env, 'LIMIT_GRAPHQL_COST', D.graphql.maxCost, 1, 100_000_000),
+      maxAliases: integer(env, 'LIMIT_GRAPHQL_ALIASES', D.graphql.maxAliases, 0, 100_000),
+      maxTokens: integer(env, 'LIMIT_GRAPHQL_TOKENS', D.graphql.maxTokens, 100, 10_000_000),
+    },
+    page: { defaultSize: pageDefault, maxSize: pageMax },
+    traversal: {
+      maxDepth: integer(env, 'LIMIT_TRAVERSAL_DEPTH', D.traversal.maxDepth, 1, 1_000),
+      maxNodes: integer(env, 'LIMIT_TRAVERSAL_NODES', D.traversal.maxNodes, 1, 10_000_000),
+    },
+    ingestion: {
+      maxBatchEvents: integer(env, 'LIMIT_BATCH_EVENTS', D.ingestion.maxBatchEvents, 1, 1_000_000),
+      batchBodyBytes: integer(env, 'LIMIT_BATCH_BODY_BYTES', D.ingestion.batchBodyBytes, 1024, 1024 * 1024 * 1024),
+    },
   };
 }
 

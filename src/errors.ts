@@ -91,13 +91,26 @@ export class UnauthenticatedError extends LineageError {
 }
 
 export class ForbiddenError extends LineageError {
-  constructor(message: string) {
-    super('FORBIDDEN', message);
+  constructor(message: string, extensions: Record<string, unknown> = {}) {
+    super('FORBIDDEN', message, extensions);
   }
 }
 
 export class InternalError extends LineageError {
   constructor() {
     super('INTERNAL_SERVER_ERROR', 'internal error; the cause is logged on the server');
+  }
+}
+
+/**
+ * A document with one or more problems, each with the path of the bad value (an OpenLineage event), so a
+ * client can fix them all in one round trip. `extensions.field` is the first path, as for BadInputError.
+ */
+export class InvalidInputError extends LineageError {
+  readonly issues: ReadonlyArray<{ path: string; message: string }>;
+
+  constructor(what: string, issues: ReadonlyArray<{ path: string; message: string }>) {
+    super('BAD_USER_INPUT', `${what}: ${issues.map((issue) => issue.message).join('; ')}`, { field: issues[0]?.path ?? '', issues });
+    this.issues = issues;
   }
 }

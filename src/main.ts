@@ -51,7 +51,7 @@ async function main(): Promise<void> {
       localNeo4j = await startLocalNeo4j({ ...config.localNeo4j, logger });
       uri = localNeo4j.uri;
     }
-    service = await startService(config, uri, logger);
+    service = await startService(config, uri, logger, { localNeo4j: localNeo4j !== undefined });
     logger.info({ graphql: `${service.url}/graphql`, readyz: `${service.url}/readyz` }, 'lineage service is listening');
   } catch (error) {
     logger.fatal({ err: error }, error instanceof Error ? error.message : 'start failed');

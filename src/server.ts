@@ -1,13 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { Authenticator } from './auth/authenticator';
+import { JwtVerifier } from './auth/jwt.verifier';
 import type { Config } from './config';
 import { Database } from './db/database';
 import { loadMigrationFiles, Migrator } from './db/migrator';
+import { loadDemoIfWanted } from './demo/demo-loader';
 import { buildLineageSchema } from './graphql/schema';
 import { ReadinessService } from './health/readiness.service';
 import { buildApp } from './http/app';
+import { useLimits } from './limits';
+import { recordNeo4jAvailability, recordTransaction } from './observability/metrics';
 import { MIGRATIONS_DIR, packageVersion } from './paths';
 import { createServices, type Services } from './services';
+import { warmUp } from './system/warm-up';
 
 export interface RunningService {
   url: string;
@@ -18,24 +24,41 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** The Neo4j is the local one `npm start` provisioned (LINEAGE_DEMO=auto loads the demo only there). */
+  localNeo4j?: boolean;
+}
+
 /**
- * The composition root: connects to Neo4j, applies migrations, wires services to the front doors and starts
- * listening. Used by `npm start` and by the tests, so both run the same service.
+ * The composition root: connects to Neo4j, applies migrations, wires services to the front doors, loads the demo
+ * if LINEAGE_DEMO asks for it, and starts listening. Used by `npm start` and by the tests, so both run the same
+ * service.
  */
-export async function startService(config: Config, neo4jUri: string, logger: Logger): Promise<RunningService> {
+export async function startService(config: Config, neo4jUri: string, logger: Logger, options: StartOptions = {}): Promise<RunningService> {
   const db = Database.connect({ ...config.neo4j, uri: neo4jUri }, logger);
+  db.onTransaction(recordTransaction);
+  db.onAvailabilityChange(recordNeo4jAvailability);
+  useLimits(config.limits);
   try {
     await db.waitUntilReachable(config.neo4j.connectTimeoutMs);
     const migrator = new Migrator(db, loadMigrationFiles(MIGRATIONS_DIR), logger);
     const applied = await migrator.migrate();
     logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'schema is up to date');
 
-    const services = createServices(db, packageVersion());
+    const services = createServices(db, packageVersion(), { keyCacheMs: config.auth.keyCacheMs });
+    const jwt = config.auth.jwt ? new JwtVerifier(config.auth.jwt, logger) : undefined;
+    await announceAuthentication(config, services, logger);
+    await warmUp(db, services, logger);
+    // Not fatal: a question would plan its statements itself, only slower.
+    await services.lineageGraph.prepareQueries().catch((error: unknown) => logger.warn({ err: error }, 'lineage queries could not be planned at start-up'));
+    await loadDemoIfWanted(config.demo, options.localNeo4j ?? false, services, logger);
     const app = await buildApp({
       logger,
       schema: await buildLineageSchema(),
       services,
       readiness: new ReadinessService(db, migrator),
+      authenticator: new Authenticator(config.auth, services.apiKeys, jwt),
+      limits: config.limits,
     });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
@@ -50,8 +73,18 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
       services,
       stop() {
         stopping ??= (async () => {
-          await app.close();
+          // New connections are refused at once; requests in flight get SHUTDOWN_GRACE_MS to finish.
+          const force = setTimeout(() => {
+            logger.warn({ graceMs: config.shutdownGraceMs }, 'requests still in flight after the grace period: closing their connections');
+            app.server.closeAllConnections();
+          }, config.shutdownGraceMs);
+          try {
+            await app.close();
+          } finally {
+            clearTimeout(force);
+          }
           await db.close();
+          logger.info('service stopped: requests finished, Neo4j driver closed');
         })();
         return stopping;
       },
@@ -59,5 +92,21 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;
+  }
+}
+
+/** Says loudly when the service is open, and when nobody can use it yet. */
+async function announceAuthentication(config: Config, services: Services, logger: Logger): Promise<void> {
+  if (!config.auth.enabled) {
+    logger.warn(
+      { mode: config.mode },
+      'AUTHENTICATION IS OFF: every caller is anonymous with the admin role. Fine for a local quick start only; set LINEAGE_AUTH=on (production mode requires it).',
+    );
+    return;
+  }
+  const keys = await services.apiKeys.listKeys(false);
+  logger.info({ activeApiKeys: keys.length, jwt: config.auth.jwt ? (config.auth.jwt.jwksUrl ?? 'shared secret') : 'off' }, 'authentication is on');
+  if (keys.length === 0 && !config.auth.jwt) {
+    logger.warn('authentication is on but no API key exists and no JWT issuer is configured: every request will be refused. Create one with: npm run keys -- create --name admin --role admin');
   }
 }

@@ -1,10 +1,20 @@
+import { AuditService } from './audit/audit.service';
+import { AuditReportService } from './audit/report/audit-report.service';
+import { ApiKeyService } from './auth/api-key.service';
 import type { Database } from './db/database';
 import { CommitService } from './lineage/commit/commit.service';
 import { DatasetService } from './lineage/dataset/dataset.service';
 import { DeploymentService } from './lineage/deployment/deployment.service';
 import { JobService } from './lineage/job/job.service';
 import { ModelService } from './lineage/model/model.service';
+import { LineageRecorder } from './lineage/recording/lineage.recorder';
 import { RunService } from './lineage/run/run.service';
+import { IngestionService } from './openlineage/ingestion.service';
+import { ImpactService } from './lineage/questions/impact.service';
+import { LineageGraphService } from './lineage/questions/lineage-graph.service';
+import { ProvenanceService } from './lineage/questions/provenance.service';
+import { ReproductionService } from './lineage/questions/reproduction.service';
+import { SearchService } from './lineage/questions/search.service';
 import type { ServiceInfo } from './system/service-info.type';
 
 /** The services the front doors (GraphQL, OpenLineage route, CLI) may call; built once in the composition root. */
@@ -16,19 +26,48 @@ export interface Services {
   runs: RunService;
   models: ModelService;
   deployments: DeploymentService;
+  apiKeys: ApiKeyService;
+  openlineage: IngestionService;
+  provenance: ProvenanceService;
+  impact: ImpactService;
+  reproduction: ReproductionService;
+  lineageGraph: LineageGraphService;
+  search: SearchService;
+  audit: AuditService;
+  auditReports: AuditReportService;
 }
 
-export function createServices(db: Database, version: string): Services {
-  const datasets = new DatasetService(db);
+export interface ServiceOptions {
+  /** AUTH_KEY_CACHE_MS: how long a verified API key is trusted without a lookup. */
+  keyCacheMs?: number;
+}
+
+export function createServices(db: Database, version: string, options: ServiceOptions = {}): Services {
+  const audit = new AuditService(db);
+  const datasets = new DatasetService(db, audit);
   const jobs = new JobService(db);
   const commits = new CommitService(db);
+  const recorder = new LineageRecorder(db, audit);
+  const runs = new RunService(db, recorder);
+  const models = new ModelService(db, audit);
+  const deployments = new DeploymentService(db, audit);
+  const provenance = new ProvenanceService(db);
   return {
     serviceInfo: () => ({ version, database: db.databaseName }),
     datasets,
     jobs,
     commits,
-    runs: new RunService(db, datasets, jobs, commits),
-    models: new ModelService(db),
-    deployments: new DeploymentService(db),
+    runs,
+    models,
+    deployments,
+    apiKeys: new ApiKeyService(db, audit, options.keyCacheMs ?? 30_000),
+    openlineage: new IngestionService(db, recorder),
+    provenance,
+    impact: new ImpactService(db),
+    reproduction: new ReproductionService(db),
+    lineageGraph: new LineageGraphService(db),
+    search: new SearchService(db),
+    audit,
+    auditReports: new AuditReportService({ audit, provenance, datasets, runs, jobs, commits, models, deployments }),
   };
 }

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { ForbiddenError } from '../errors';
+import { ForbiddenError, UnauthenticatedError } from '../errors';
 
 /**
  * Who is calling. Every front door resolves the caller to a principal before doing anything, and every write
@@ -24,7 +24,7 @@ export function hasRole(principal: Principal, needed: Role): boolean {
 
 export function requireRole(principal: Principal, needed: Role, operation: string): void {
   if (!hasRole(principal, needed)) {
-    throw new ForbiddenError(`${operation} needs the ${needed} role; ${principal.name} has ${principal.role}`);
+    throw new ForbiddenError(`${operation} needs the ${needed} role; ${principal.name} has ${principal.role}`, { needed, role: principal.role });
   }
 }
 
@@ -34,7 +34,11 @@ declare module 'fastify' {
   }
 }
 
-/** The principal of a request, as set by the authentication hook. */
+/**
+ * The principal of a request, as set by the authentication hook (src/http/auth.hook.ts). Fails closed: a route
+ * the hook did not authenticate (a public probe) has no principal, and asking for one is refused.
+ */
 export function principalOf(request: FastifyRequest): Principal {
-  return request.principal ?? ANONYMOUS;
+  if (!request.principal) throw new UnauthenticatedError();
+  return request.principal;
 }

@@ -1,30 +1,21 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../config';
-import { Database } from '../db/database';
 import { loadMigrationFiles, MigrationError, Migrator } from '../db/migrator';
-import { startLocalNeo4j, type LocalNeo4j } from '../local-neo4j/local-neo4j';
 import { createLogger } from '../logger';
 import { MIGRATIONS_DIR } from '../paths';
+import { openCliDatabase } from './cli-database';
 
 /** `npm run migrate`: applies pending migrations to NEO4J_URI (or to the local Neo4j) and exits. */
 async function main(): Promise<number> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  let local: LocalNeo4j | undefined;
-  let uri = config.neo4j.uri;
-  if (uri === undefined) {
-    local = await startLocalNeo4j({ ...config.localNeo4j, logger });
-    uri = local.uri;
-  }
-  const db = Database.connect({ ...config.neo4j, uri }, logger);
+  const { db, close } = await openCliDatabase(config, logger);
   try {
-    await db.waitUntilReachable(config.neo4j.connectTimeoutMs);
     const applied = await new Migrator(db, loadMigrationFiles(MIGRATIONS_DIR), logger).migrate();
     process.stdout.write(applied.length > 0 ? `applied migrations ${applied.join(', ')}\n` : 'schema is up to date\n');
     return 0;
   } finally {
-    await db.close();
-    await local?.stop();
+    await close();
   }
 }
 

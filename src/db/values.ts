@@ -3,10 +3,14 @@ import neo4j from 'neo4j-driver';
 /**
  * The one place where Neo4j driver values become plain JavaScript: integers become numbers (or decimal strings
  * beyond 2^53, which no count or size here reaches), temporal values become `Date`s in UTC, nodes and
- * relationships become their property maps. Nothing shaped like `{low, high}` gets past this function.
+ * relationships become their property maps, byte arrays become Buffers. Nothing shaped like `{low, high}` gets
+ * past this function.
  */
 export function toPlain(value: unknown): unknown {
   if (value === null || value === undefined) return null;
+  // Most values are strings, numbers and booleans: answer them before the driver's type checks.
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (ArrayBuffer.isView(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   if (neo4j.isInt(value)) {
     return value.inSafeRange() ? value.toNumber() : value.toString();
   }

@@ -12,7 +12,7 @@ export class PageInfo {
 
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { nullable: true, description: 'Page size (default 20, at most 100).' })
+  @Field(() => Int, { nullable: true, description: 'Page size (default LIMIT_PAGE_DEFAULT, 20; at most LIMIT_PAGE_SIZE, 100).' })
   first?: number;
 
   @Field(() => String, { nullable: true, description: 'Cursor after which the page starts.' })

@@ -1,3 +1,4 @@
+import type { Principal } from '../auth/principal';
 import type { CausalScope } from '../db/database';
 import type { WriteContext } from '../lineage/common/write-context';
 import type { Services } from '../services';
@@ -6,7 +7,9 @@ import type { Loaders } from './loaders';
 /** Everything a resolver may use; built fresh for every request, so nothing leaks between requests. */
 export interface GraphQLContext {
   requestId: string;
-  /** The authenticated principal, or `anonymous`. */
+  /** Who is calling: checked against the role each operation needs (src/graphql/operation-access.ts). */
+  principal: Principal;
+  /** The principal's name, recorded as the actor of writes; `anonymous` when authentication is off. */
   actor: string;
   services: Services;
   loaders: Loaders;

@@ -29,7 +29,7 @@ function pages<T>(batch: (keys: readonly RelatedPageKey[]) => Promise<Page<T>[]>
 }
 
 export function createLoaders(services: Services) {
-  const { datasets, jobs, runs, commits, models, deployments } = services;
+  const { datasets, jobs, runs, commits, models, deployments, openlineage, audit } = services;
   return {
     dataset: byKey((ids) => datasets.findByIds(ids)),
     datasetVersion: byKey((ids) => datasets.findVersionsByIds(ids)),
@@ -59,9 +59,15 @@ export function createLoaders(services: Services) {
     trainingRunIdOfModelVersion: byKey((ids) => models.trainingRunIdsOf(ids)),
     deploymentsOfModelVersion: byKey((ids) => deployments.deploymentsOf(ids)),
 
+    eventPagesOfRun: pages((keys) => openlineage.eventPages('Run', keys)),
+    eventPagesOfJob: pages((keys) => openlineage.eventPages('Job', keys)),
+    eventPagesOfDataset: pages((keys) => openlineage.eventPages('Dataset', keys)),
+
     deployment: byKey((ids) => deployments.findByIds(ids)),
     previousDeployment: byKey((ids) => deployments.neighboursOf(ids, 'previous')),
     nextDeployment: byKey((ids) => deployments.neighboursOf(ids, 'next')),
+
+    auditHistoryPages: pages((keys) => audit.historyPages(keys.map((k) => ({ ...k, entityId: k.parentId })))),
   };
 }
 

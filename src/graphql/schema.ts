@@ -1,6 +1,9 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { AuditResolver, HISTORY_RESOLVERS } from '../audit/audit.resolver';
+import { ApiKeyResolver } from '../auth/api-key.resolver';
+import { ViewerResolver } from '../auth/viewer.resolver';
 import { CommitResolver } from '../lineage/commit/commit.resolver';
 import { DatasetResolver } from '../lineage/dataset/dataset.resolver';
 import { DatasetVersionResolver } from '../lineage/dataset/dataset-version.resolver';
@@ -9,6 +12,12 @@ import { JobResolver } from '../lineage/job/job.resolver';
 import { ModelResolver } from '../lineage/model/model.resolver';
 import { ModelVersionResolver } from '../lineage/model/model-version.resolver';
 import { NodeResolver } from '../lineage/node/node.resolver';
+import { ImpactResolver } from '../lineage/questions/impact.resolver';
+import { LineageGraphResolver } from '../lineage/questions/lineage-graph.resolver';
+import { LineageNodeResolver } from '../lineage/questions/lineage-node.resolver';
+import { ProvenanceResolver } from '../lineage/questions/provenance.resolver';
+import { ReproductionResolver, ReproductionStepResolver } from '../lineage/questions/reproduction.resolver';
+import { SearchResolver } from '../lineage/questions/search.resolver';
 import { RunResolver } from '../lineage/run/run.resolver';
 import { ServiceInfoResolver } from '../system/service-info.resolver';
 
@@ -25,7 +34,18 @@ export function buildLineageSchema(): Promise<GraphQLSchema> {
       ModelResolver,
       ModelVersionResolver,
       DeploymentResolver,
+      AuditResolver,
+      ...HISTORY_RESOLVERS,
       ServiceInfoResolver,
+      ViewerResolver,
+      ApiKeyResolver,
+      ProvenanceResolver,
+      ImpactResolver,
+      ReproductionResolver,
+      ReproductionStepResolver,
+      LineageGraphResolver,
+      LineageNodeResolver,
+      SearchResolver,
     ],
     // Input is validated by the services, which know the domain rules; class-validator is not used.
     validate: false,

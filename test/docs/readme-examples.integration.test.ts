@@ -2,13 +2,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { loadDemo } from '../../src/demo/demo-loader';
 import { PROJECT_ROOT } from '../../src/paths';
 import { formatAnswer, readmeExamples, rewriteAnswers } from '../support/readme-examples';
 import { startTestService, type TestService } from '../support/service';
 
 /**
  * The README shows real answers: each example runs against the service, in order, and must answer exactly what
- * the README shows; the second pass proves the examples' mutations are idempotent. With UPDATE_README=1 the
+ * the README shows; the second pass proves the examples' mutations are idempotent. The walkthrough of the lineage
+ * questions runs on the demo lineage, loaded first (loading it again changes nothing). With UPDATE_README=1 the
  * README's answers are rewritten from what the service returns (then review the diff).
  */
 const README = path.join(PROJECT_ROOT, 'README.md');
@@ -17,6 +19,7 @@ describe('README examples', () => {
   let service: TestService;
   before(async () => {
     service = await startTestService();
+    await loadDemo(service.services);
   });
   after(async () => service?.stop());
 

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { startService, type RunningService } from '../../src/server';
+import { startService, type RunningService, type StartOptions } from '../../src/server';
+import type { Logger } from 'pino';
 
 /** The Neo4j the test runner provides (a throwaway local one, or the user's NEO4J_URI). */
 export function testNeo4jUri(): string {
@@ -27,10 +28,17 @@ export interface GraphQLBody<T> {
   errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }>;
 }
 
-/** Starts the real service (same composition root as `npm start`) on a free port against the test Neo4j. */
-export async function startTestService(env: Record<string, string> = {}, uri = testNeo4jUri()): Promise<TestService> {
+/**
+ * Starts the real service (same composition root as `npm start`) on a free port against the test Neo4j; pass a
+ * logger to read what it logs.
+ */
+export async function startTestService(
+  env: Record<string, string> = {},
+  uri = testNeo4jUri(),
+  options: StartOptions & { logger?: Logger } = {},
+): Promise<TestService> {
   const config = testConfig(env);
-  const service = await startService(config, uri, createLogger(config.logLevel));
+  const service = await startService(config, uri, options.logger ?? createLogger(config.logLevel), options);
   return {
     ...service,
     async graphql(query, variables, headers = {}) {

@@ -4,17 +4,6 @@ import type { Commit } from './commit.type';
 
 const COMMIT = (v: string) => `${v} { .id, .repository, .sha, .branch, .author, .message, .committedAt, .createdAt, kind: 'Commit' }`;
 
-export interface CommitWrite {
-  id: string;
-  repository: string;
-  sha: string;
-  at: string;
-  /** Write-once fields to fill (already checked against what is recorded). */
-  fill: { branch?: string; author?: string; message?: string };
-  /** Set only when it was unknown. */
-  committedAt: string | null;
-}
-
 export class CommitRepository {
   async findByIds(tx: Tx, ids: readonly string[]): Promise<Map<string, Commit>> {
     const rows = await tx.rows<{ commit: Commit }>(
@@ -23,18 +12,6 @@ export class CommitRepository {
       { ids },
     );
     return new Map(rows.map((row) => [row.commit.id, row.commit]));
-  }
-
-  /** Creates missing commits and fills their unknown fields. */
-  async write(tx: Tx, commits: readonly CommitWrite[]): Promise<void> {
-    await tx.rows(
-      // Merge each commit on its id and fill what was unknown.
-      `UNWIND $commits AS input
-       MERGE (c:Commit {id: input.id})
-         ON CREATE SET c.repository = input.repository, c.sha = input.sha, c.createdAt = datetime(input.at), c.recordedAt = datetime()
-       SET c += input.fill, c.committedAt = coalesce(c.committedAt, datetime(input.committedAt))`,
-      { commits },
-    );
   }
 
   /** Commits, optionally of one repository or with a SHA prefix; newest first. */

@@ -1,10 +1,9 @@
-import type { Database, Tx } from '../../db/database';
-import { BadInputError, ConflictError } from '../../errors';
+import type { Database } from '../../db/database';
+import { BadInputError } from '../../errors';
 import { ids, normalizeRepository } from '../common/ids';
 import { inKeyOrder } from '../common/key-order';
 import { mapPage, pageRequest, type Page } from '../common/page';
 import { optionalInstant, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../common/validate';
-import { describeConflicts, mergeWriteOnce } from '../common/write-once';
 import { RunRepository, toRun } from '../run/run.repository';
 import type { Run } from '../run/run.type';
 import { CommitRepository } from './commit.repository';
@@ -51,33 +50,6 @@ export class CommitService {
     private readonly commits = new CommitRepository(),
     private readonly runs = new RunRepository(),
   ) {}
-
-  /**
-   * Records a commit inside the caller's transaction. Commits are immutable, except that the branch is only the
-   * one it was first seen on (the same SHA legitimately lives on several branches).
-   */
-  async recordCommit(tx: Tx, commit: NormalizedCommit, at: string): Promise<void> {
-    const recorded = (await this.commits.findByIds(tx, [commit.id])).get(commit.id);
-    const { branch, ...immutable } = commit.values;
-    const recordedImmutable = recorded
-      ? { author: recorded.author, message: recorded.message, committedAt: recorded.committedAt?.toISOString() ?? null }
-      : null;
-    const merge = mergeWriteOnce(recordedImmutable, immutable);
-    if (merge.conflicts.length > 0) {
-      throw new ConflictError(`commit ${commit.sha} of ${commit.repository} is immutable: ${describeConflicts(merge.conflicts)}`, { ref: commit.id });
-    }
-    const { committedAt, ...fill } = merge.fill;
-    await this.commits.write(tx, [
-      {
-        id: commit.id,
-        repository: commit.repository,
-        sha: commit.sha,
-        at,
-        fill: { ...fill, ...(branch !== null && !recorded?.branch ? { branch } : {}) } as { branch?: string; author?: string; message?: string },
-        committedAt: committedAt ?? null,
-      },
-    ]);
-  }
 
   findByIds(commitIds: readonly string[]): Promise<Array<Commit | null>> {
     return this.db.read('commitsByIds', async (tx) => inKeyOrder(commitIds, await this.commits.findByIds(tx, commitIds)));

@@ -1,9 +1,11 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs, toConnection } from '../../graphql/connection';
 import type { GraphQLContext } from '../../graphql/context';
+import { JSONObjectScalar } from '../../graphql/scalars';
+import { facetValuesOf } from '../common/facets';
 import { Run, RunConnection } from '../run/run.type';
-import { Dataset } from './dataset.type';
 import { DatasetVersion } from './dataset-version.type';
+import { Dataset } from './dataset.type';
 
 @Resolver(() => DatasetVersion)
 export class DatasetVersionResolver {
@@ -30,5 +32,10 @@ export class DatasetVersionResolver {
   @FieldResolver(() => RunConnection, { description: 'Runs that read this version, newest first.' })
   async consumedBy(@Root() version: DatasetVersion, @Args() { first, after }: PageArgs, @Ctx() { loaders }: GraphQLContext): Promise<RunConnection> {
     return toConnection(await loaders.consumerPagesOfVersion.load({ parentId: version.id, first, after }));
+  }
+
+  @FieldResolver(() => JSONObjectScalar, { nullable: true, description: 'OpenLineage dataset facets reported for this version (schema, columnLineage, ...), by name.' })
+  facets(@Root() version: DatasetVersion): Record<string, unknown> | null {
+    return facetValuesOf(version.facetsJson);
   }
 }

@@ -24,6 +24,8 @@ export class SchemaField {
 export class DatasetVersion implements Node {
   kind!: 'DatasetVersion';
   datasetId!: string;
+  /** Dataset facets reported for this version, as stored; the `facets` field shows their values. */
+  facetsJson?: string | null;
 
   @Field(() => ID)
   id!: string;

@@ -5,9 +5,9 @@ import type { Dataset } from './dataset.type';
 import type { DatasetVersion, SchemaField } from './dataset-version.type';
 
 /** Map projections of the two labels; every query returns these shapes. */
-const DATASET = (v: string) => `${v} { .id, .namespace, .name, .description, .createdAt, kind: 'Dataset' }`;
+const DATASET = (v: string) => `${v} { .id, .namespace, .name, .description, .createdAt, .facetsJson, kind: 'Dataset' }`;
 const VERSION = (v: string) =>
-  `${v} { .id, .datasetId, .namespace, .name, .version, .digest, .uri, .schemaJson, .rowCount, .createdAt, kind: 'DatasetVersion' }`;
+  `${v} { .id, .datasetId, .namespace, .name, .version, .digest, .uri, .schemaJson, .rowCount, .createdAt, .facetsJson, kind: 'DatasetVersion' }`;
 
 /** A version as stored: the schema is a JSON string property. */
 export interface StoredDatasetVersion extends Omit<DatasetVersion, 'schema'> {

@@ -1,9 +1,12 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs, toConnection } from '../../graphql/connection';
 import { writeContextOf, type GraphQLContext } from '../../graphql/context';
+import { JSONObjectScalar } from '../../graphql/scalars';
+import { LineageEventConnection } from '../../openlineage/lineage-event.type';
+import { facetValuesOf } from '../common/facets';
+import { DatasetVersion, DatasetVersionConnection } from './dataset-version.type';
 import { DatasetVersionInput, RegisterDatasetInput } from './dataset.input';
 import { Dataset, DatasetConnection } from './dataset.type';
-import { DatasetVersion, DatasetVersionConnection } from './dataset-version.type';
 
 @Resolver(() => Dataset)
 export class DatasetResolver {
@@ -40,5 +43,15 @@ export class DatasetResolver {
   @FieldResolver(() => DatasetVersion, { nullable: true, description: 'The newest version.' })
   latestVersion(@Root() dataset: Dataset, @Ctx() { loaders }: GraphQLContext): Promise<DatasetVersion | null> {
     return loaders.latestDatasetVersion.load(dataset.id);
+  }
+
+  @FieldResolver(() => JSONObjectScalar, { nullable: true, description: 'OpenLineage dataset facets reported without a version (DatasetEvents, inputs read without naming a version), by name.' })
+  facets(@Root() dataset: Dataset): Record<string, unknown> | null {
+    return facetValuesOf(dataset.facetsJson);
+  }
+
+  @FieldResolver(() => LineageEventConnection, { description: 'The raw OpenLineage DatasetEvents about this dataset, in event-time order.' })
+  async events(@Root() dataset: Dataset, @Args() { first, after }: PageArgs, @Ctx() { loaders }: GraphQLContext): Promise<LineageEventConnection> {
+    return toConnection(await loaders.eventPagesOfDataset.load({ parentId: dataset.id, first, after }));
   }
 }

@@ -1,12 +1,13 @@
+import type { AuditChange } from '../../audit/audit-record.type';
+import type { AuditService } from '../../audit/audit.service';
 import type { Database, Tx } from '../../db/database';
-import { BadInputError, ConflictError } from '../../errors';
 import { ids } from '../common/ids';
 import { toJsonProperty } from '../common/json-property';
 import { mapPage, pageRequest, type Page } from '../common/page';
 import { boundedList, instant, optionalCount, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../common/validate';
 import type { WriteContext } from '../common/write-context';
-import { describeConflicts, mergeWriteOnce } from '../common/write-once';
 import { inKeyOrder } from '../common/key-order';
+import { dedupeVersions, fillVersion } from './dataset.rules';
 import { DatasetRepository, toDatasetVersion, type DatasetFilter, type DatasetVersionWrite } from './dataset.repository';
 import type { Dataset } from './dataset.type';
 import type { DatasetVersion } from './dataset-version.type';
@@ -27,6 +28,8 @@ export interface RecordedVersions {
   versions: DatasetVersion[];
   /** Ids of the versions this write created. */
   created: Set<string>;
+  /** Write-once fields this write filled on versions that existed before it (for the audit trail). */
+  changes: AuditChange[];
 }
 
 /** A version input after validation, with its ids computed. */
@@ -43,61 +46,65 @@ export interface NormalizedDatasetVersion {
 export class DatasetService {
   constructor(
     private readonly db: Database,
+    private readonly audit: AuditService,
     private readonly datasets = new DatasetRepository(),
   ) {}
 
-  async registerDataset(_context: WriteContext, input: { namespace: string; name: string; description?: string | null }): Promise<Dataset> {
+  async registerDataset(context: WriteContext, input: { namespace: string; name: string; description?: string | null }): Promise<Dataset> {
     const namespace = requiredName('namespace', input.namespace);
     const name = requiredName('name', input.name);
     const description = optionalText('description', input.description);
     const id = ids.dataset(namespace, name);
     return this.db.write('registerDataset', async (tx) => {
-      await this.datasets.upsert(tx, [{ id, namespace, name, description, at: new Date().toISOString() }]);
-      const dataset = (await this.datasets.findByIds(tx, [id])).get(id);
-      return dataset!;
+      const before = (await this.datasets.upsert(tx, [{ id, namespace, name, description, at: new Date().toISOString() }])).get(id)!;
+      const changes = description !== null && description !== before.previousDescription ? [{ entityId: id, field: 'description', before: before.previousDescription, after: description }] : [];
+      await this.audit.append(tx, context, [{ operation: 'registerDataset', entityIds: [id], changes, details: { created: before.created } }]);
+      return (await this.datasets.findByIds(tx, [id])).get(id)!;
     });
   }
 
-  async registerDatasetVersion(_context: WriteContext, input: DatasetVersionFields): Promise<DatasetVersion> {
+  async registerDatasetVersion(context: WriteContext, input: DatasetVersionFields): Promise<DatasetVersion> {
     const version = normalizeDatasetVersion('', input);
     return this.db.write('registerDatasetVersion', async (tx) => {
-      const { versions } = await this.recordVersions(tx, [version], new Date().toISOString());
-      return versions[0]!;
+      const recorded = await this.recordVersions(tx, [version], new Date().toISOString());
+      await this.audit.append(tx, context, [
+        { operation: 'registerDatasetVersion', entityIds: [version.datasetId, version.id], changes: recorded.changes, details: { created: recorded.created.has(version.id) } },
+      ]);
+      return recorded.versions[0]!;
     });
   }
 
-  /**
-   * Creates or completes versions inside the caller's transaction (runs record their inputs and outputs through
-   * this). A value that contradicts a recorded one fails the whole transaction with CONFLICT.
-   */
-  async recordVersions(tx: Tx, versions: readonly NormalizedDatasetVersion[], defaultCreatedAt: string): Promise<RecordedVersions> {
-    if (versions.length === 0) return { versions: [], created: new Set() };
-    const unique = dedupe(versions);
+  /** Creates or completes versions; a value that contradicts a recorded one fails the transaction with CONFLICT. */
+  private async recordVersions(tx: Tx, versions: readonly NormalizedDatasetVersion[], defaultCreatedAt: string): Promise<RecordedVersions> {
+    if (versions.length === 0) return { versions: [], created: new Set(), changes: [] };
+    const unique = dedupeVersions(versions);
     const recorded = await this.datasets.findVersionsByIds(tx, [...unique.keys()]);
-    const writes: DatasetVersionWrite[] = [];
-    for (const version of unique.values()) {
-      const merge = mergeWriteOnce(recorded.get(version.id) ?? null, version.values);
-      if (merge.conflicts.length > 0) {
-        throw new ConflictError(
-          `dataset version ${version.namespace}/${version.name}@${version.version} is immutable: ${describeConflicts(merge.conflicts)}`,
-          { ref: version.id, fields: merge.conflicts.map((c) => c.field) },
-        );
+    const changes: AuditChange[] = [];
+    const writes: DatasetVersionWrite[] = [...unique.values()].map((version) => {
+      const fill = fillVersion(version, recorded.get(version.id) ?? null, version.values);
+      // Write-once fields go from nothing to their value: those this write filled, or all of a new version's.
+      const set = recorded.has(version.id) ? fill : { createdAt: version.createdAt ?? defaultCreatedAt, ...version.values };
+      for (const [field, after] of Object.entries(set)) {
+        if (after === null || after === undefined) continue;
+        const json = field.endsWith('Json') && typeof after === 'string';
+        changes.push({ entityId: version.id, field: field.replace(/Json$/, ''), before: null, after: json ? JSON.parse(after) : after });
       }
-      writes.push({
+      return {
         id: version.id,
         datasetId: version.datasetId,
         namespace: version.namespace,
         name: version.name,
         version: version.version,
         createdAt: version.createdAt ?? defaultCreatedAt,
-        fill: merge.fill as DatasetVersionWrite['fill'],
-      });
-    }
+        fill: fill as DatasetVersionWrite['fill'],
+      };
+    });
     await this.datasets.writeVersions(tx, writes);
     const after = await this.datasets.findVersionsByIds(tx, versions.map((v) => v.id));
     return {
       versions: versions.map((v) => toDatasetVersion(after.get(v.id)!)),
       created: new Set([...unique.keys()].filter((id) => !recorded.has(id))),
+      changes,
     };
   }
 
@@ -176,22 +183,4 @@ export function normalizeDatasetVersion(field: string, input: DatasetVersionFiel
       rowCount: optionalCount(at('rowCount'), input.rowCount),
     },
   };
-}
-
-/** The same version twice in one call (say, read and written) is merged; contradicting itself is an error. */
-function dedupe(versions: readonly NormalizedDatasetVersion[]): Map<string, NormalizedDatasetVersion> {
-  const unique = new Map<string, NormalizedDatasetVersion>();
-  for (const version of versions) {
-    const seen = unique.get(version.id);
-    if (!seen) {
-      unique.set(version.id, version);
-      continue;
-    }
-    const merge = mergeWriteOnce(seen.values, version.values);
-    if (merge.conflicts.length > 0) {
-      throw new BadInputError(`${version.namespace}/${version.name}@${version.version}`, `is given twice with different values (${describeConflicts(merge.conflicts)})`);
-    }
-    unique.set(version.id, { ...seen, values: { ...seen.values, ...merge.fill }, createdAt: seen.createdAt ?? version.createdAt });
-  }
-  return unique;
 }

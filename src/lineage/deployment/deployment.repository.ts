@@ -37,6 +37,17 @@ export class DeploymentRepository {
     return row?.deployment ?? null;
   }
 
+  /** The deployment of a slot that was live at an instant: deployedAt <= asOf < retiredAt (or never retired). */
+  async liveInSlotAt(tx: Tx, name: string, environment: string, asOf: string): Promise<Deployment | null> {
+    const [row] = await tx.rows<{ deployment: Deployment }>(
+      `MATCH (n:Deployment {name: $name, environment: $environment})
+       WHERE n.deployedAt <= datetime($asOf) AND (n.retiredAt IS NULL OR datetime($asOf) < n.retiredAt)
+       RETURN ${DEPLOYMENT('n')} AS deployment ORDER BY n.deployedAt DESC, n.id DESC LIMIT 1`,
+      { name, environment, asOf },
+    );
+    return row?.deployment ?? null;
+  }
+
   /**
    * Creates a deployment serving its model version; the slot's previous deployment is linked and, if still live,
    * retired at the same instant, so that a slot never has two live deployments.

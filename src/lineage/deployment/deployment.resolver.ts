@@ -1,15 +1,21 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs, toConnection } from '../../graphql/connection';
 import { writeContextOf, type GraphQLContext } from '../../graphql/context';
+import { DateTimeScalar } from '../../graphql/scalars';
 import { ModelVersion } from '../model/model-version.type';
 import { DeployModelInput, RetireDeploymentInput } from './deployment.input';
 import { Deployment, DeploymentConnection } from './deployment.type';
 
 @Resolver(() => Deployment)
 export class DeploymentResolver {
-  @Query(() => Deployment, { nullable: true, description: 'The live deployment of a slot (name + environment), if any.' })
-  liveDeployment(@Arg('name') name: string, @Arg('environment') environment: string, @Ctx() { services }: GraphQLContext): Promise<Deployment | null> {
-    return services.deployments.live(name, environment);
+  @Query(() => Deployment, { nullable: true, description: 'The live deployment of a slot (name + environment), if any; with `asOf`, the one live at that instant.' })
+  liveDeployment(
+    @Arg('name') name: string,
+    @Arg('environment') environment: string,
+    @Ctx() { services }: GraphQLContext,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: 'An instant in the past (default: now).' }) asOf?: Date | null,
+  ): Promise<Deployment | null> {
+    return services.deployments.live(name, environment, asOf);
   }
 
   @Query(() => DeploymentConnection, { description: 'Deployments, newest first; filter by environment, slot name, liveness.' })

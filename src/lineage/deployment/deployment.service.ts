@@ -1,3 +1,4 @@
+import type { AuditService } from '../../audit/audit.service';
 import type { Database, Tx } from '../../db/database';
 import { BadInputError, ConflictError, NotFoundError } from '../../errors';
 import { ids, kindOfId } from '../common/ids';
@@ -29,6 +30,7 @@ export interface RetireFields {
 export class DeploymentService {
   constructor(
     private readonly db: Database,
+    private readonly audit: AuditService,
     private readonly deployments = new DeploymentRepository(),
     private readonly models = new ModelRepository(),
   ) {}
@@ -61,10 +63,14 @@ export class DeploymentService {
           if (replay.modelVersionId !== modelVersionId) {
             throw new ConflictError(`${name} in ${environment} deployed another model version at ${explicitAt}`, { ref: replayId });
           }
+          await this.audit.append(tx, context, [{ operation: 'deployModel', entityIds: [replay.id, modelVersionId], details: { unchanged: true } }]);
           return replay;
         }
       }
-      if (latest && latest.retiredAt === null && latest.modelVersionId === modelVersionId && explicitAt === null) return latest;
+      if (latest && latest.retiredAt === null && latest.modelVersionId === modelVersionId && explicitAt === null) {
+        await this.audit.append(tx, context, [{ operation: 'deployModel', entityIds: [latest.id, modelVersionId], details: { unchanged: true } }]);
+        return latest;
+      }
 
       const deployedAt = explicitAt ?? new Date().toISOString();
       const floor = latest ? (latest.retiredAt && latest.retiredAt > latest.deployedAt ? latest.retiredAt : latest.deployedAt) : null;
@@ -76,6 +82,20 @@ export class DeploymentService {
       }
       const id = ids.deployment(name, environment, deployedAt);
       await this.deployments.create(tx, { id, name, environment, endpoint, deployedAt, deployedBy, modelVersionId, previousId: latest?.id ?? null });
+      const retired = latest && latest.retiredAt === null;
+      await this.audit.append(tx, context, [
+        {
+          operation: 'deployModel',
+          entityIds: [id, modelVersionId, ...(latest ? [latest.id] : [])],
+          changes: retired
+            ? [
+                { entityId: latest.id, field: 'retiredAt', before: null, after: deployedAt },
+                { entityId: latest.id, field: 'retiredBy', before: null, after: deployedBy },
+              ]
+            : [],
+          details: { slot: { name, environment }, deployedBy },
+        },
+      ]);
       return (await this.deployments.findByIds(tx, [id])).get(id)!;
     });
   }
@@ -89,6 +109,7 @@ export class DeploymentService {
         if (explicitAt && new Date(explicitAt).getTime() !== deployment.retiredAt.getTime()) {
           throw new ConflictError(`deployment ${deployment.id} was retired at ${deployment.retiredAt.toISOString()} already`, { ref: deployment.id });
         }
+        await this.audit.append(tx, context, [{ operation: 'retireDeployment', entityIds: [deployment.id], details: { unchanged: true } }]);
         return deployment;
       }
       const retiredAt = explicitAt ?? new Date().toISOString();
@@ -96,6 +117,16 @@ export class DeploymentService {
         throw new BadInputError('retiredAt', `${retiredAt} precedes the deployment (${deployment.deployedAt.toISOString()})`);
       }
       await this.deployments.retire(tx, deployment.id, retiredAt, context.actor);
+      await this.audit.append(tx, context, [
+        {
+          operation: 'retireDeployment',
+          entityIds: [deployment.id],
+          changes: [
+            { entityId: deployment.id, field: 'retiredAt', before: null, after: retiredAt },
+            { entityId: deployment.id, field: 'retiredBy', before: null, after: context.actor },
+          ],
+        },
+      ]);
       return (await this.deployments.findByIds(tx, [deployment.id])).get(deployment.id)!;
     });
   }
@@ -119,10 +150,14 @@ export class DeploymentService {
     return this.db.read('deploymentsByIds', async (tx) => inKeyOrder(deploymentIds, await this.deployments.findByIds(tx, deploymentIds)));
   }
 
-  /** The live deployment of a slot, or null. */
-  live(name: string, environment: string): Promise<Deployment | null> {
+  /** The live deployment of a slot, or null; with `asOf`, the one that was live at that instant. */
+  live(name: string, environment: string, asOf?: Date | string | null): Promise<Deployment | null> {
     const slotName = requiredName('name', name);
     const slotEnvironment = requiredName('environment', environment);
+    if (asOf !== undefined && asOf !== null) {
+      const at = instant('asOf', asOf, new Date());
+      return this.db.read('liveDeploymentAt', (tx) => this.deployments.liveInSlotAt(tx, slotName, slotEnvironment, at));
+    }
     return this.db.read('liveDeployment', async (tx) => {
       const latest = await this.deployments.latestInSlot(tx, slotName, slotEnvironment);
       return latest && latest.retiredAt === null ? latest : null;

@@ -2,15 +2,7 @@ import type { Tx } from '../../db/database';
 import { keysetPage, type Page, type PageRequest } from '../common/page';
 import type { Job } from './job.type';
 
-const JOB = (v: string) => `${v} { .id, .namespace, .name, .description, .createdAt, kind: 'Job' }`;
-
-export interface JobWrite {
-  id: string;
-  namespace: string;
-  name: string;
-  description: string | null;
-  at: string;
-}
+const JOB = (v: string) => `${v} { .id, .namespace, .name, .description, .createdAt, .facetsJson, kind: 'Job' }`;
 
 export class JobRepository {
   async findByIds(tx: Tx, ids: readonly string[]): Promise<Map<string, Job>> {
@@ -20,22 +12,6 @@ export class JobRepository {
       { ids },
     );
     return new Map(rows.map((row) => [row.job.id, row.job]));
-  }
-
-  /** Creates missing jobs; replaces descriptions that are given. Returns the descriptions recorded before. */
-  async upsert(tx: Tx, jobs: readonly JobWrite[]): Promise<Map<string, { created: boolean; previousDescription: string | null }>> {
-    const rows = await tx.rows<{ id: string; created: boolean; previousDescription: string | null }>(
-      // Merge each job on its id; the description is the one mutable property.
-      `UNWIND $jobs AS input
-       OPTIONAL MATCH (existing:Job {id: input.id})
-       WITH input, existing IS NULL AS created, existing.description AS previousDescription
-       MERGE (j:Job {id: input.id})
-         ON CREATE SET j.namespace = input.namespace, j.name = input.name, j.createdAt = datetime(input.at), j.recordedAt = datetime()
-       SET j.description = coalesce(input.description, j.description)
-       RETURN j.id AS id, created, previousDescription`,
-      { jobs },
-    );
-    return new Map(rows.map((row) => [row.id, { created: row.created, previousDescription: row.previousDescription }]));
   }
 
   /** Jobs filtered by namespace and name prefix, by namespace then name. */

@@ -1,4 +1,4 @@
-import type { Database, Tx } from '../../db/database';
+import type { Database } from '../../db/database';
 import { ids } from '../common/ids';
 import { inKeyOrder } from '../common/key-order';
 import { mapPage, pageRequest, type Page } from '../common/page';
@@ -33,12 +33,6 @@ export class JobService {
     private readonly jobs = new JobRepository(),
     private readonly runs = new RunRepository(),
   ) {}
-
-  /** Records a job inside the caller's transaction; returns its description before this write. */
-  async recordJob(tx: Tx, job: NormalizedJob, at: string): Promise<{ created: boolean; previousDescription: string | null }> {
-    const result = await this.jobs.upsert(tx, [{ ...job, at }]);
-    return result.get(job.id)!;
-  }
 
   findByIds(jobIds: readonly string[]): Promise<Array<Job | null>> {
     return this.db.read('jobsByIds', async (tx) => inKeyOrder(jobIds, await this.jobs.findByIds(tx, jobIds)));

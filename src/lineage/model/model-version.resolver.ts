@@ -1,10 +1,12 @@
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { writeContextOf, type GraphQLContext } from '../../graphql/context';
+import { JSONObjectScalar } from '../../graphql/scalars';
+import { facetValuesOf } from '../common/facets';
 import { Deployment } from '../deployment/deployment.type';
 import { Run } from '../run/run.type';
+import { ModelVersion } from './model-version.type';
 import { RegisterModelVersionInput } from './model.input';
 import { Model } from './model.type';
-import { ModelVersion } from './model-version.type';
 
 @Resolver(() => ModelVersion)
 export class ModelVersionResolver {
@@ -32,5 +34,10 @@ export class ModelVersionResolver {
   @FieldResolver(() => [Deployment], { description: 'Every deployment of this version, newest first.' })
   deployments(@Root() version: ModelVersion, @Ctx() { loaders }: GraphQLContext): Promise<Deployment[]> {
     return loaders.deploymentsOfModelVersion.load(version.id);
+  }
+
+  @FieldResolver(() => JSONObjectScalar, { nullable: true, description: 'Dataset facets of the OpenLineage output that declared this version (lineage_modelVersion included), by name.' })
+  facets(@Root() version: ModelVersion): Record<string, unknown> | null {
+    return facetValuesOf(version.facetsJson);
   }
 }

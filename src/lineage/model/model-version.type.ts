@@ -7,6 +7,8 @@ import { Node } from '../node/node.type';
 export class ModelVersion implements Node {
   kind!: 'ModelVersion';
   modelId!: string;
+  /** Facets of the OpenLineage output that declared it, as stored; the `facets` field shows their values. */
+  facetsJson?: string | null;
 
   @Field(() => ID)
   id!: string;

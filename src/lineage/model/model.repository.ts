@@ -6,7 +6,7 @@ import type { ModelVersion } from './model-version.type';
 
 const MODEL = (v: string) => `${v} { .id, .name, .description, .createdAt, kind: 'Model' }`;
 const VERSION = (v: string) =>
-  `${v} { .id, .modelId, .modelName, .version, .artifactUri, .digest, .framework, .metricsJson, .createdAt, kind: 'ModelVersion' }`;
+  `${v} { .id, .modelId, .modelName, .version, .artifactUri, .digest, .framework, .metricsJson, .createdAt, .facetsJson, kind: 'ModelVersion' }`;
 
 export interface StoredModelVersion extends Omit<ModelVersion, 'metrics'> {
   metricsJson: string | null;

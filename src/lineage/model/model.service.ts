@@ -1,13 +1,15 @@
+import type { AuditService } from '../../audit/audit.service';
+import { fieldChanges } from '../../audit/field-changes';
 import type { Database } from '../../db/database';
-import { BadInputError, ConflictError, NotFoundError } from '../../errors';
+import { NotFoundError } from '../../errors';
 import { ids } from '../common/ids';
 import { toJsonProperty } from '../common/json-property';
 import { inKeyOrder } from '../common/key-order';
 import { mapPage, pageRequest, type Page } from '../common/page';
 import { instant, optionalJsonObject, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../common/validate';
 import type { WriteContext } from '../common/write-context';
-import { describeConflicts, mergeWriteOnce } from '../common/write-once';
 import { RunRepository } from '../run/run.repository';
+import { checkMetrics, checkTrainingRun, fillModelVersion } from './model.rules';
 import { ModelRepository, toModelVersion, type ModelVersionWrite } from './model.repository';
 import type { Model } from './model.type';
 import type { ModelVersion } from './model-version.type';
@@ -26,16 +28,19 @@ export interface ModelVersionFields {
 export class ModelService {
   constructor(
     private readonly db: Database,
+    private readonly audit: AuditService,
     private readonly models = new ModelRepository(),
     private readonly runs = new RunRepository(),
   ) {}
 
-  async registerModel(_context: WriteContext, input: { name: string; description?: string | null }): Promise<Model> {
+  async registerModel(context: WriteContext, input: { name: string; description?: string | null }): Promise<Model> {
     const name = requiredName('name', input.name);
     const description = optionalText('description', input.description);
     const id = ids.model(name);
     return this.db.write('registerModel', async (tx) => {
-      await this.models.upsert(tx, { id, name, description, at: new Date().toISOString() });
+      const before = await this.models.upsert(tx, { id, name, description, at: new Date().toISOString() });
+      const changes = description !== null && description !== before.previousDescription ? [{ entityId: id, field: 'description', before: before.previousDescription, after: description }] : [];
+      await this.audit.append(tx, context, [{ operation: 'registerModel', entityIds: [id], changes, details: { created: before.created } }]);
       return (await this.models.findByIds(tx, [id])).get(id)!;
     });
   }
@@ -44,14 +49,12 @@ export class ModelService {
    * Records a model version and the run that trained it, in one transaction. A version has one training run and
    * write-once fields; metrics must be numbers, so that they can be compared across versions.
    */
-  async registerModelVersion(_context: WriteContext, input: ModelVersionFields): Promise<ModelVersion> {
+  async registerModelVersion(context: WriteContext, input: ModelVersionFields): Promise<ModelVersion> {
     const modelName = requiredName('model', input.model);
     const version = requiredName('version', input.version, INPUT_LIMITS.version);
     const trainingRunId = optionalName('trainingRunId', input.trainingRunId, INPUT_LIMITS.version);
     const metrics = optionalJsonObject('metrics', input.metrics);
-    for (const [key, value] of Object.entries(metrics ?? {})) {
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw new BadInputError(`metrics.${key}`, `must be a finite number, got ${JSON.stringify(value)}`);
-    }
+    checkMetrics('metrics', metrics);
     const given = {
       artifactUri: optionalText('artifactUri', input.artifactUri, INPUT_LIMITS.uri),
       digest: optionalName('digest', input.digest, INPUT_LIMITS.version),
@@ -64,27 +67,30 @@ export class ModelService {
 
     return this.db.write('registerModelVersion', async (tx) => {
       const recorded = (await this.models.findVersionsByIds(tx, [id])).get(id) ?? null;
-      const merge = mergeWriteOnce(recorded, given);
-      if (merge.conflicts.length > 0) {
-        throw new ConflictError(`model version ${modelName}@${version} is immutable: ${describeConflicts(merge.conflicts)}`, { ref: id, fields: merge.conflicts.map((c) => c.field) });
-      }
+      const fill = fillModelVersion({ id, modelName, version }, recorded, given);
       const run = runNodeId ? (await this.runs.findByIds(tx, [runNodeId])).get(runNodeId) : null;
       if (trainingRunId && !run) throw new NotFoundError('Run', trainingRunId);
-      const producer = (await this.models.trainingRunIdsOf(tx, [id])).get(id);
-      if (producer && producer !== runNodeId) {
-        throw new ConflictError(`model version ${modelName}@${version} was produced by another run; a version has one training run`, { ref: id });
-      }
+      checkTrainingRun({ id, modelName, version }, (await this.models.trainingRunIdsOf(tx, [id])).get(id) ?? null, runNodeId);
       const write: ModelVersionWrite = {
         id,
         modelId: ids.model(modelName),
         modelName,
         version,
         createdAt: explicitCreatedAt ?? run?.endedAt?.toISOString() ?? new Date().toISOString(),
-        fill: merge.fill as ModelVersionWrite['fill'],
+        fill: fill as ModelVersionWrite['fill'],
         trainingRunId: runNodeId,
       };
       await this.models.writeVersion(tx, write);
-      return toModelVersion((await this.models.findVersionsByIds(tx, [id])).get(id)!);
+      const after = (await this.models.findVersionsByIds(tx, [id])).get(id)!;
+      await this.audit.append(tx, context, [
+        {
+          operation: 'registerModelVersion',
+          entityIds: [write.modelId, id, ...(runNodeId ? [runNodeId] : [])],
+          changes: recorded ? fieldChanges(id, recorded, after, ['artifactUri', 'digest', 'framework', 'metricsJson']) : [],
+          details: { created: recorded === null },
+        },
+      ]);
+      return toModelVersion(after);
     });
   }
 

@@ -2,6 +2,7 @@ import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { LimitExceededError } from '../../errors';
 import type { GraphQLContext } from '../../graphql/context';
 import type { Loaders } from '../../graphql/loaders';
+import { limits } from '../../limits';
 import { kindOfId, type NodeKind } from '../common/ids';
 import { Node } from './node.type';
 
@@ -17,23 +18,24 @@ const LOADER_OF: Record<NodeKind, keyof Loaders> = {
   Deployment: 'deployment',
 };
 
-const MAX_IDS = 100;
-
 @Resolver()
 export class NodeResolver {
   @Query(() => Node, { nullable: true, description: 'Any entity by its global id; null if there is none.' })
   node(@Arg('id', () => ID) id: string, @Ctx() { loaders }: GraphQLContext): Promise<Node | null> | null {
-    return load(loaders, id);
+    return loadNode(loaders, id);
   }
 
   @Query(() => [Node], { nullable: 'items', description: 'Entities by global id, in the order asked; null where there is none.' })
   nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() { loaders }: GraphQLContext): Promise<Array<Node | null>> {
-    if (ids.length > MAX_IDS) throw new LimitExceededError('nodes ids', `at most ${MAX_IDS} ids per call, got ${ids.length}`);
-    return Promise.all(ids.map((id) => load(loaders, id)));
+    // An id list is a page the client chose: the page size limit bounds it.
+    const max = limits().page.maxSize;
+    if (ids.length > max) throw new LimitExceededError('LIMIT_PAGE_SIZE', `nodes takes at most ${max} ids per call, got ${ids.length}`);
+    return Promise.all(ids.map((id) => loadNode(loaders, id)));
   }
 }
 
-function load(loaders: Loaders, id: string): Promise<Node | null> | null {
+/** Any entity by global id through its kind's loader (batched with every other load of the request). */
+export function loadNode(loaders: Loaders, id: string): Promise<Node | null> | null {
   const kind = kindOfId(id);
   if (!kind) return null;
   const loader = loaders[LOADER_OF[kind]] as { load(key: string): Promise<Node | null> };

@@ -4,9 +4,9 @@ import { keysetPage, keysetPagesByParent, type Page, type PageRequest, type Rela
 import type { StoredDatasetVersion } from '../dataset/dataset.repository';
 import type { Run, RunState } from './run.type';
 
-const RUN = (v: string) => `${v} { .id, .runId, .state, .startedAt, .endedAt, .parametersJson, .errorMessage, .jobId, kind: 'Run' }`;
+const RUN = (v: string) => `${v} { .id, .runId, .state, .startedAt, .endedAt, .parametersJson, .errorMessage, .jobId, .facetsJson, kind: 'Run' }`;
 const VERSION = (v: string) =>
-  `${v} { .id, .datasetId, .namespace, .name, .version, .digest, .uri, .schemaJson, .rowCount, .createdAt, kind: 'DatasetVersion' }`;
+  `${v} { .id, .datasetId, .namespace, .name, .version, .digest, .uri, .schemaJson, .rowCount, .createdAt, .facetsJson, kind: 'DatasetVersion' }`;
 /** Newest first; runs known only as parents have no times and sort last. */
 const RUN_ORDER: SortKey[] = [
   { expression: 'coalesce(n.startedAt, n.endedAt, datetime({epochMillis: 0}))', descending: true, temporal: true },
@@ -22,21 +22,6 @@ export function toRun(stored: StoredRun): Run {
   return { ...rest, parameters: fromJsonProperty<Record<string, unknown>>(parametersJson) };
 }
 
-export interface RunWrite {
-  id: string;
-  runId: string;
-  jobId: string | null;
-  state: RunState | null;
-  startedAt: string | null;
-  endedAt: string | null;
-  parametersJson: string | null;
-  errorMessage: string | null;
-  commitId: string | null;
-  parentId: string | null;
-  reads: string[];
-  writes: string[];
-}
-
 export class RunRepository {
   async findByIds(tx: Tx, ids: readonly string[]): Promise<Map<string, StoredRun>> {
     const rows = await tx.rows<{ run: StoredRun }>(
@@ -45,84 +30,6 @@ export class RunRepository {
       { ids },
     );
     return new Map(rows.map((row) => [row.run.id, row.run]));
-  }
-
-  /**
-   * Writes a run as the service computed it, with its job, commit and parent links and the versions it read and
-   * wrote. Properties given as null are left as they are.
-   */
-  async write(tx: Tx, run: RunWrite): Promise<void> {
-    await tx.rows(
-      // Merge the run, set what changed, and link it to its job, commit and parent.
-      `MERGE (r:Run {id: $run.id})
-         ON CREATE SET r.runId = $run.runId, r.recordedAt = datetime()
-       SET r.jobId = coalesce(r.jobId, $run.jobId),
-           r.state = coalesce($run.state, r.state),
-           r.startedAt = coalesce(datetime($run.startedAt), r.startedAt),
-           r.endedAt = coalesce(datetime($run.endedAt), r.endedAt),
-           r.parametersJson = coalesce($run.parametersJson, r.parametersJson),
-           r.errorMessage = coalesce($run.errorMessage, r.errorMessage)
-       WITH r
-       CALL (r) {
-         OPTIONAL MATCH (j:Job {id: $run.jobId})
-         FOREACH (_ IN CASE WHEN j IS NULL THEN [] ELSE [1] END | MERGE (r)-[:RUN_OF]->(j))
-       }
-       CALL (r) {
-         OPTIONAL MATCH (c:Commit {id: $run.commitId})
-         FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END | MERGE (r)-[:RAN_CODE]->(c))
-       }
-       CALL (r) {
-         OPTIONAL MATCH (p:Run {id: $run.parentId})
-         FOREACH (_ IN CASE WHEN p IS NULL THEN [] ELSE [1] END | MERGE (r)-[:CHILD_OF]->(p))
-       }
-       CALL (r) {
-         UNWIND $run.reads AS versionId
-         MATCH (v:DatasetVersion {id: versionId})
-         MERGE (r)-[:READ]->(v)
-       }
-       CALL (r) {
-         UNWIND $run.writes AS versionId
-         MATCH (v:DatasetVersion {id: versionId})
-         MERGE (r)-[:WROTE]->(v)
-       }`,
-      { run },
-    );
-  }
-
-  /** Creates a placeholder for a parent run that is known only by its id and job, so children can link to it. */
-  async ensureParent(tx: Tx, parent: { id: string; runId: string; jobId: string }): Promise<void> {
-    await tx.rows(
-      `MERGE (p:Run {id: $parent.id})
-         ON CREATE SET p.runId = $parent.runId, p.jobId = $parent.jobId, p.recordedAt = datetime()
-       WITH p
-       MATCH (j:Job {id: $parent.jobId})
-       MERGE (p)-[:RUN_OF]->(j)`,
-      { parent },
-    );
-  }
-
-  /**
-   * Outputs whose creation time was not given take the run's end, once the run has ended: the version exists
-   * from the moment its writer finished, whatever order the run's events arrived in.
-   */
-  async settleOutputTimes(tx: Tx, runId: string): Promise<void> {
-    await tx.rows(
-      `MATCH (r:Run {id: $runId})-[:WROTE]->(v:DatasetVersion)
-       WHERE r.endedAt IS NOT NULL AND v.createdAtFromRun = true
-       SET v.createdAt = r.endedAt`,
-      { runId },
-    );
-  }
-
-  /** Marks versions whose creation time is the run's to decide (see settleOutputTimes). */
-  async markOutputTimesFromRun(tx: Tx, versionIds: readonly string[]): Promise<void> {
-    await tx.rows(
-      `UNWIND $versionIds AS id
-       MATCH (v:DatasetVersion {id: id})
-       WHERE v.createdAtFromRun IS NULL
-       SET v.createdAtFromRun = true`,
-      { versionIds },
-    );
   }
 
   /** The run that wrote each version, keyed by version id. */

@@ -1,12 +1,15 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs, toConnection } from '../../graphql/connection';
 import { writeContextOf, type GraphQLContext } from '../../graphql/context';
+import { JSONObjectScalar } from '../../graphql/scalars';
+import { LineageEventConnection } from '../../openlineage/lineage-event.type';
 import { Commit } from '../commit/commit.type';
+import { facetValuesOf } from '../common/facets';
 import { DatasetVersion } from '../dataset/dataset-version.type';
 import { Job } from '../job/job.type';
 import { ModelVersion } from '../model/model-version.type';
 import { RunInput } from './run.input';
-import type { RunEventType } from './run.service';
+import type { RunEventType } from './run.rules';
 import { Run, RunConnection, RunState } from './run.type';
 
 @Resolver(() => Run)
@@ -80,5 +83,15 @@ export class RunResolver {
   @FieldResolver(() => RunConnection, { description: 'Runs this one started, newest first.' })
   async children(@Root() run: Run, @Args() { first, after }: PageArgs, @Ctx() { loaders }: GraphQLContext): Promise<RunConnection> {
     return toConnection(await loaders.childPagesOfRun.load({ parentId: run.id, first, after }));
+  }
+
+  @FieldResolver(() => JSONObjectScalar, { nullable: true, description: 'OpenLineage run facets by name (the latest value of each), custom ones included.' })
+  facets(@Root() run: Run): Record<string, unknown> | null {
+    return facetValuesOf(run.facetsJson);
+  }
+
+  @FieldResolver(() => LineageEventConnection, { description: 'The raw OpenLineage events of this run, in event-time order (audit and replay).' })
+  async events(@Root() run: Run, @Args() { first, after }: PageArgs, @Ctx() { loaders }: GraphQLContext): Promise<LineageEventConnection> {
+    return toConnection(await loaders.eventPagesOfRun.load({ parentId: run.id, first, after }));
   }
 }

@@ -1,27 +1,24 @@
-import type { Database, Tx } from '../../db/database';
-import { BadInputError, ConflictError, NotFoundError } from '../../errors';
+import type { Database } from '../../db/database';
+import { BadInputError } from '../../errors';
 import { ids } from '../common/ids';
-import { toJsonProperty } from '../common/json-property';
 import { inKeyOrder } from '../common/key-order';
 import { mapPage, pageRequest, type Page } from '../common/page';
 import { boundedList, instant, optionalJsonObject, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../common/validate';
 import type { WriteContext } from '../common/write-context';
-import { normalizeCommit, type CommitFields, type CommitService } from '../commit/commit.service';
-import { normalizeDatasetVersion, type DatasetService, type DatasetVersionFields, type NormalizedDatasetVersion } from '../dataset/dataset.service';
+import { normalizeCommit, type CommitFields } from '../commit/commit.service';
+import { UNVERSIONED } from '../dataset/dataset.rules';
+import { normalizeDatasetVersion, type DatasetVersionFields } from '../dataset/dataset.service';
 import { toDatasetVersion } from '../dataset/dataset.repository';
 import type { DatasetVersion } from '../dataset/dataset-version.type';
-import { normalizeJob, type JobFields, type JobService } from '../job/job.service';
-import { RunRepository, toRun, type StoredRun } from './run.repository';
-import { RunState, type Run } from './run.type';
+import { normalizeJob, type JobFields } from '../job/job.service';
+import type { RunChange, RunInput } from '../recording/lineage-change.types';
+import type { LineageRecorder } from '../recording/lineage.recorder';
+import type { RunSnapshot } from '../recording/lineage-state';
+import type { RunEventType } from './run.rules';
+import { RunRepository, toRun } from './run.repository';
+import type { Run, RunState } from './run.type';
 
-/** What happened to the run. START and RUNNING keep it running; the others end it. OTHER changes no state. */
-export type RunEventType = 'START' | 'RUNNING' | 'COMPLETE' | 'FAIL' | 'ABORT' | 'OTHER';
-
-const FINAL_STATE: Partial<Record<RunEventType, RunState>> = {
-  COMPLETE: RunState.COMPLETED,
-  FAIL: RunState.FAILED,
-  ABORT: RunState.ABORTED,
-};
+export type { RunEventType } from './run.rules';
 
 export type RunDatasetFields = Omit<DatasetVersionFields, 'version' | 'createdAt'> & { version?: string | null };
 
@@ -51,137 +48,26 @@ export interface RunEventOptions {
   unversionedInputs?: 'reject' | 'observe';
 }
 
-/** The version an input without a version string resolves to when its dataset had none yet. */
-export const UNVERSIONED = 'unversioned';
-
 export class RunService {
   constructor(
     private readonly db: Database,
-    private readonly datasets: DatasetService,
-    private readonly jobs: JobService,
-    private readonly commits: CommitService,
+    private readonly recorder: LineageRecorder,
     private readonly runs = new RunRepository(),
   ) {}
 
   /**
    * Records one event in a run's life, with everything it names, in one transaction. Idempotent (the same event
-   * twice changes nothing) and order-tolerant (COMPLETE before START ends in the same graph).
+   * twice changes nothing) and order-tolerant (COMPLETE before START ends in the same graph). The rules are the
+   * recorder's (run.rules and friends), the same that record OpenLineage events.
    */
-  recordRunEvent(_context: WriteContext, event: RunEventType, input: RunEventFields, options: RunEventOptions = {}): Promise<Run> {
-    const runId = requiredName('runId', input.runId, INPUT_LIMITS.version);
-    const id = ids.run(runId);
-    const at = instant('at', input.at, new Date());
-    const job = input.job ? normalizeJob('job', input.job) : null;
-    const commit = input.commit ? normalizeCommit('commit', input.commit) : null;
-    const parameters = optionalJsonObject('parameters', input.parameters);
-    const errorMessage = optionalText('errorMessage', input.errorMessage);
-    const parentRunId = optionalName('parentRunId', input.parentRunId, INPUT_LIMITS.version);
-    if (parentRunId === runId) throw new BadInputError('parentRunId', 'a run cannot be its own parent');
-    const parentJob = options.parentJob ? normalizeJob('parent.job', options.parentJob) : null;
-    const outputs = boundedList('outputs', input.outputs).map((output, index) =>
-      normalizeDatasetVersion(`outputs[${index}]`, { ...output, version: output.version ?? `run-${runId}` }),
-    );
-    const inputs = boundedList('inputs', input.inputs).map((dataset, index) => normalizeInput(`inputs[${index}]`, dataset));
-
+  async recordRunEvent(context: WriteContext, event: RunEventType, input: RunEventFields, options: RunEventOptions = {}): Promise<Run> {
+    const change = runChange(event, input, options);
     return this.db.write(`runEvent.${event}`, async (tx) => {
-      const recorded = (await this.runs.findByIds(tx, [id])).get(id) ?? null;
-      const jobId = this.checkJob(runId, recorded, job);
-      if (job) await this.jobs.recordJob(tx, job, at);
-      if (commit) {
-        await this.checkCommitLink(tx, id, runId, commit.id);
-        await this.commits.recordCommit(tx, commit, at);
-      }
-      const parentId = parentRunId ? await this.resolveParent(tx, id, parentRunId, parentJob, at) : null;
-
-      if ((event === 'START' || event === 'RUNNING') && recorded?.endedAt && new Date(at) > recorded.endedAt) {
-        throw new ConflictError(`run ${runId} ended at ${recorded.endedAt.toISOString()}; it cannot start after it ended (${at})`, { ref: runId });
-      }
-      const runTime = earliest(recorded?.startedAt, event === 'START' || event === 'RUNNING' ? at : null) ?? at;
-      const readVersions = await this.resolveInputs(tx, inputs, runTime, options.unversionedInputs ?? 'reject');
-      const recordedVersions = await this.datasets.recordVersions(tx, [...readVersions, ...outputs], at);
-      await this.checkProducers(tx, id, runId, outputs);
-
-      const state = nextState(runId, recorded?.state ?? null, event);
-      await this.runs.write(tx, {
-        id,
-        runId,
-        jobId,
-        state,
-        startedAt: event === 'START' || event === 'RUNNING' ? earliest(recorded?.startedAt, at) : null,
-        endedAt: FINAL_STATE[event] && !recorded?.endedAt ? at : null,
-        parametersJson: toJsonProperty(mergeParameters(runId, recorded, parameters)),
-        errorMessage: event === 'FAIL' || event === 'ABORT' ? errorMessage : null,
-        commitId: commit?.id ?? null,
-        parentId,
-        reads: readVersions.map((v) => v.id),
-        writes: outputs.map((v) => v.id),
-      });
-      await this.runs.markOutputTimesFromRun(tx, outputs.filter((v) => recordedVersions.created.has(v.id)).map((v) => v.id));
-      await this.runs.settleOutputTimes(tx, id);
-      return toRun((await this.runs.findByIds(tx, [id])).get(id)!);
+      const { outcomes, state } = await this.recorder.record(tx, context, [change]);
+      const [outcome] = outcomes;
+      if (outcome!.status === 'rejected') throw outcome.error;
+      return runOf(state.get('run', change.id)!);
     });
-  }
-
-  /** A run belongs to one job for life; the first event must name it. */
-  private checkJob(runId: string, recorded: StoredRun | null, job: { id: string; namespace: string; name: string } | null): string {
-    if (recorded?.jobId && job && recorded.jobId !== job.id) {
-      throw new ConflictError(`run ${runId} belongs to another job; it cannot move to ${job.namespace}/${job.name}`, { ref: runId });
-    }
-    const jobId = recorded?.jobId ?? job?.id;
-    if (!jobId) throw new BadInputError('job', `is required the first time run ${runId} is recorded`);
-    return jobId;
-  }
-
-  private async checkCommitLink(tx: Tx, id: string, runId: string, commitId: string): Promise<void> {
-    const linked = (await this.runs.commitIdsOf(tx, [id])).get(id);
-    if (linked && linked !== commitId) {
-      throw new ConflictError(`run ${runId} already ran another commit; a run executes one commit`, { ref: runId });
-    }
-  }
-
-  private async resolveParent(tx: Tx, id: string, parentRunId: string, parentJob: { id: string; namespace: string; name: string; description: string | null } | null, at: string): Promise<string> {
-    const parentId = ids.run(parentRunId);
-    const linked = (await this.runs.parentsOf(tx, [id])).get(id);
-    if (linked && linked.id !== parentId) {
-      throw new ConflictError(`run has parent ${linked.runId} already; it cannot change to ${parentRunId}`, { ref: parentRunId });
-    }
-    const exists = (await this.runs.findByIds(tx, [parentId])).has(parentId);
-    if (!exists) {
-      if (!parentJob) throw new NotFoundError('Run', parentRunId);
-      await this.jobs.recordJob(tx, parentJob, at);
-      await this.runs.ensureParent(tx, { id: parentId, runId: parentRunId, jobId: parentJob.id });
-    }
-    return parentId;
-  }
-
-  /** Inputs named without a version read the version that was current when the run started. */
-  private async resolveInputs(tx: Tx, inputs: readonly NormalizedInput[], runTime: string, unversioned: 'reject' | 'observe'): Promise<NormalizedDatasetVersion[]> {
-    const open = inputs.filter((input) => input.version === null);
-    const current = await this.datasets.versionsCurrentAt(tx, open.map((input) => ({ datasetId: input.datasetId, at: runTime })));
-    const currentVersion = new Map(open.map((input, index) => [input, current[index]?.version ?? null]));
-    return inputs.map((input) => {
-      if (input.version !== null) return input.version;
-      const version = currentVersion.get(input);
-      if (version) return normalizeDatasetVersion(input.field, { ...input.fields, version });
-      if (unversioned === 'reject') {
-        throw new NotFoundError('DatasetVersion', `of ${input.fields.namespace}/${input.fields.name} current at ${runTime} (name the version read)`);
-      }
-      return normalizeDatasetVersion(input.field, { ...input.fields, version: UNVERSIONED, createdAt: runTime });
-    });
-  }
-
-  /** A version has exactly one writer. */
-  private async checkProducers(tx: Tx, id: string, runId: string, outputs: readonly NormalizedDatasetVersion[]): Promise<void> {
-    const producers = await this.runs.producersOf(tx, outputs.map((v) => v.id));
-    for (const output of outputs) {
-      const producer = producers.get(output.id);
-      if (producer && producer.id !== id) {
-        throw new ConflictError(
-          `dataset version ${output.namespace}/${output.name}@${output.version} was written by run ${producer.runId}; run ${runId} cannot write it too`,
-          { ref: output.id },
-        );
-      }
-    }
   }
 
   findByIds(runIds: readonly string[]): Promise<Array<Run | null>> {
@@ -231,54 +117,61 @@ export class RunService {
   }
 }
 
-interface NormalizedInput {
-  field: string;
-  datasetId: string;
-  fields: RunDatasetFields;
-  /** Null when the input named no version. */
-  version: NormalizedDatasetVersion | null;
+/** Validates what a GraphQL caller sent into the change the recorder applies. */
+export function runChange(event: RunEventType, input: RunEventFields, options: RunEventOptions = {}): RunChange {
+  const runId = requiredName('runId', input.runId, INPUT_LIMITS.version);
+  const parentRunId = optionalName('parentRunId', input.parentRunId, INPUT_LIMITS.version);
+  if (parentRunId === runId) throw new BadInputError('parentRunId', 'a run cannot be its own parent');
+  const outputs = boundedList('outputs', input.outputs).map((output, index) => ({
+    ...normalizeDatasetVersion(`outputs[${index}]`, { ...output, version: output.version ?? `run-${runId}` }),
+    facets: null,
+    ioFacets: null,
+  }));
+  return {
+    kind: 'run',
+    event,
+    id: ids.run(runId),
+    runId,
+    at: instant('at', input.at, new Date()),
+    job: input.job ? normalizeJob('job', input.job) : null,
+    jobFacets: null,
+    commit: input.commit ? normalizeCommit('commit', input.commit) : null,
+    parameters: optionalJsonObject('parameters', input.parameters),
+    errorMessage: optionalText('errorMessage', input.errorMessage),
+    parent: parentRunId ? { runId: parentRunId, job: options.parentJob ? normalizeJob('parent.job', options.parentJob) : null } : null,
+    runFacets: null,
+    inputs: boundedList('inputs', input.inputs).map((dataset, index) => normalizeInput(`inputs[${index}]`, dataset)),
+    outputs,
+    modelVersions: [],
+    unversionedInputs: options.unversionedInputs ?? 'reject',
+    receipt: null,
+  };
 }
 
-function normalizeInput(field: string, input: RunDatasetFields): NormalizedInput {
-  if (input.version !== null && input.version !== undefined) {
-    const version = normalizeDatasetVersion(field, { ...input, version: input.version });
-    return { field, datasetId: version.datasetId, fields: input, version };
-  }
-  // Validate the rest now, with a stand-in version, so bad input fails before the transaction starts.
-  const probe = normalizeDatasetVersion(field, { ...input, version: UNVERSIONED });
-  return { field, datasetId: probe.datasetId, fields: input, version: null };
+function normalizeInput(field: string, input: RunDatasetFields): RunInput {
+  // Without a version, the rest is validated with a stand-in version, so bad input fails before any transaction.
+  const version = normalizeDatasetVersion(field, { ...input, version: input.version ?? UNVERSIONED });
+  const named = input.version !== null && input.version !== undefined;
+  return {
+    dataset: { id: version.datasetId, namespace: version.namespace, name: version.name },
+    version: named ? version : null,
+    values: version.values,
+    facets: null,
+    ioFacets: null,
+  };
 }
 
-/**
- * The run state after an event. Final states are final: the same final event again changes nothing, a START
- * arriving after the end (out of order) changes nothing, a different final event is a conflict.
- */
-export function nextState(runId: string, current: RunState | null, event: RunEventType): RunState | null {
-  const final = FINAL_STATE[event];
-  const isFinal = (state: RunState | null) => state !== null && state !== RunState.RUNNING;
-  if (final) {
-    if (isFinal(current) && current !== final) {
-      throw new ConflictError(`run ${runId} already ended ${current}; it cannot become ${final}`, { ref: runId });
-    }
-    return final;
-  }
-  if (event === 'START' || event === 'RUNNING') return isFinal(current) ? current : RunState.RUNNING;
-  return current;
-}
-
-/** Parameters arrive over several events; keys add up, but a key never changes value. */
-function mergeParameters(runId: string, recorded: StoredRun | null, given: Record<string, unknown> | null): Record<string, unknown> | null {
-  if (!given) return null;
-  const before = recorded?.parametersJson ? (JSON.parse(recorded.parametersJson) as Record<string, unknown>) : {};
-  const changed = Object.keys(given).filter((key) => key in before && JSON.stringify(before[key]) !== JSON.stringify(given[key]));
-  if (changed.length > 0) {
-    throw new ConflictError(`run ${runId} parameters are immutable; different values given for ${changed.join(', ')}`, { ref: runId, fields: changed });
-  }
-  return { ...before, ...given };
-}
-
-function earliest(recorded: Date | null | undefined, given: string | null): string | null {
-  if (!recorded) return given;
-  if (!given) return recorded.toISOString();
-  return new Date(given) < recorded ? given : recorded.toISOString();
+/** A run as the API shows it, from the recorder's snapshot. */
+export function runOf(run: RunSnapshot): Run {
+  return toRun({
+    kind: 'Run',
+    id: run.id,
+    runId: run.runId,
+    state: run.state as RunState | null,
+    startedAt: run.startedAt ? new Date(run.startedAt) : null,
+    endedAt: run.endedAt ? new Date(run.endedAt) : null,
+    parametersJson: run.parameters ? JSON.stringify(run.parameters) : null,
+    errorMessage: run.errorMessage,
+    jobId: run.jobId,
+  });
 }

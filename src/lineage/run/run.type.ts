@@ -19,6 +19,8 @@ registerEnumType(RunState, {
 export class Run implements Node {
   kind!: 'Run';
   jobId!: string | null;
+  /** Run facets as stored (see lineage/common/facets); the `facets` field shows their values. */
+  facetsJson?: string | null;
 
   @Field(() => ID)
   id!: string;

@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The hash chain of the audit trail. Each record's hash covers its whole content and the previous record's hash,
+ * so changing, removing or reordering any record breaks every hash after it. The content is serialised as
+ * canonical JSON (keys sorted at every level), so the hash depends on the values only, never on property order.
+ */
+
+/** The chain starts from this value: the "previous hash" of record 1. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface HashedContent {
+  seq: number;
+  at: string;
+  actor: string;
+  source: string;
+  requestId: string | null;
+  operation: string;
+  entityIds: string[];
+  changes: unknown[];
+  details: Record<string, unknown> | null;
+  prevHash: string;
+}
+
+export function recordHash(content: HashedContent): string {
+  return sha256(canonicalJson(content));
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+export function canonicalJson(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, inner]) => inner !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonicalJson(inner)}`).join(',')}}`;
+  }
+  if (typeof value === 'number' && !Number.isFinite(value)) return 'null';
+  return JSON.stringify(value);
+}

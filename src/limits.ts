@@ -1,0 +1,68 @@
+/**
+ * The limits that keep one request from exhausting the server or the database. Each is a setting (see
+ * `src/config.ts` and the README), and every error for a limit names its setting, so the client and the operator
+ * both know which one was hit and what to raise.
+ *
+ * Limits enforced at the front doors (body size, GraphQL depth/cost/aliases) are passed to them by the
+ * composition root. Limits enforced deep inside services (page sizes, traversal budgets, batch sizes) are read
+ * through `limits()`, which the composition root sets once per process with `useLimits()`: a service then needs
+ * no new constructor argument to honour a setting.
+ */
+export interface Limits {
+  http: {
+    /** LIMIT_BODY_BYTES: largest request body accepted. */
+    bodyBytes: number;
+    /** LIMIT_REQUEST_TIMEOUT_MS: time a client has to send a whole request (slow-client protection). */
+    requestTimeoutMs: number;
+    /** LIMIT_JSON_DEPTH: deepest nesting of arrays and objects in a JSON body. */
+    jsonDepth: number;
+  };
+  graphql: {
+    /** LIMIT_GRAPHQL_DEPTH: deepest field nesting of an operation. */
+    maxDepth: number;
+    /** LIMIT_GRAPHQL_COST: estimated objects an operation may resolve (see src/graphql/operation-limits.ts). */
+    maxCost: number;
+    /** LIMIT_GRAPHQL_ALIASES: aliased fields in one operation. */
+    maxAliases: number;
+    /** LIMIT_GRAPHQL_TOKENS: lexical tokens in one document (bounds parsing work). */
+    maxTokens: number;
+  };
+  page: {
+    /** LIMIT_PAGE_DEFAULT: page size when `first` is not given. */
+    defaultSize: number;
+    /** LIMIT_PAGE_SIZE: largest `first` (and largest id list) accepted. */
+    maxSize: number;
+  };
+  traversal: {
+    /** LIMIT_TRAVERSAL_DEPTH: most hops a provenance or impact traversal may walk. */
+    maxDepth: number;
+    /** LIMIT_TRAVERSAL_NODES: most nodes a traversal may visit before it stops and says it was cut. */
+    maxNodes: number;
+  };
+  ingestion: {
+    /** LIMIT_BATCH_EVENTS: most OpenLineage events in one batch request. */
+    maxBatchEvents: number;
+    /** LIMIT_BATCH_BODY_BYTES: largest body (after decompression) of an OpenLineage batch request. */
+    batchBodyBytes: number;
+  };
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  http: { bodyBytes: 5 * 1024 * 1024, requestTimeoutMs: 30_000, jsonDepth: 64 },
+  graphql: { maxDepth: 15, maxCost: 10_000, maxAliases: 30, maxTokens: 20_000 },
+  page: { defaultSize: 20, maxSize: 100 },
+  traversal: { maxDepth: 100, maxNodes: 10_000 },
+  ingestion: { maxBatchEvents: 500, batchBodyBytes: 64 * 1024 * 1024 },
+});
+
+let inForce: Readonly<Limits> = DEFAULT_LIMITS;
+
+/** The limits in force in this process. */
+export function limits(): Readonly<Limits> {
+  return inForce;
+}
+
+/** Sets the limits of this process; called by the composition root with the validated settings. */
+export function useLimits(settings: Limits): void {
+  inForce = Object.freeze(structuredClone(settings));
+}

@@ -1,0 +1,58 @@
+import type { Database } from '../../db/database';
+import type { NodeKind } from '../common/ids';
+import { walkLineage } from './lineage-answer';
+import type { LineageNode } from './lineage.type';
+import { asOfArgument, startOf } from './question-arguments';
+import type { Impact, ImpactEnvironment } from './impact.type';
+import { traversalBounds } from './traversal-limits';
+import { TraversalRepository } from './traversal.repository';
+import { traversalResultFields } from './traversal-result.type';
+
+export const IMPACT_STARTS: readonly NodeKind[] = ['Dataset', 'DatasetVersion', 'Commit'];
+
+export interface ImpactQuery {
+  from: string;
+  asOf?: Date | string | null;
+  maxDepth?: number | null;
+  maxNodes?: number | null;
+  kinds?: readonly NodeKind[] | null;
+}
+
+export class ImpactService {
+  constructor(
+    private readonly db: Database,
+    private readonly traversals = new TraversalRepository(),
+  ) {}
+
+  /**
+   * Walks downstream from a dataset (all its versions), a dataset version or a commit: the runs that read or ran
+   * it, what they wrote, the models trained on that, and the deployments serving them, as the graph stood at
+   * `asOf`; deployments are grouped by environment, live ones (at `asOf`) apart.
+   */
+  assessImpact(query: ImpactQuery): Promise<Impact> {
+    const start = startOf('from', query.from, IMPACT_STARTS, 'impact');
+    const bounds = traversalBounds(query.maxDepth, query.maxNodes);
+    const asOf = asOfArgument(query.asOf);
+    const kinds = query.kinds ? new Set(query.kinds) : null;
+    return this.db.read('impact', async (tx) => {
+      const answer = await walkLineage(tx, this.traversals, { start, directions: ['DOWN'], bounds, asOf });
+      const downstream = answer.nodes.filter((node) => node.id !== start.id);
+      return {
+        ...traversalResultFields(answer, bounds, asOf),
+        nodes: downstream.filter((node) => !kinds || kinds.has(node.kind)),
+        environments: byEnvironment(downstream.filter((node) => node.kind === 'Deployment')),
+      };
+    });
+  }
+}
+
+function byEnvironment(deployments: readonly LineageNode[]): ImpactEnvironment[] {
+  const groups = new Map<string, ImpactEnvironment>();
+  for (const deployment of deployments) {
+    const environment = String(deployment.properties.environment);
+    const group = groups.get(environment) ?? { environment, live: [], retired: [] };
+    (deployment.isLive ? group.live : group.retired).push(deployment);
+    groups.set(environment, group);
+  }
+  return [...groups.values()].sort((a, b) => (a.environment < b.environment ? -1 : a.environment > b.environment ? 1 : 0));
+}

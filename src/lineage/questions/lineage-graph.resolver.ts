@@ -1,0 +1,14 @@
+import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import type { GraphQLContext } from '../../graphql/context';
+import { LineageGraphArgs } from './traversal.input';
+import { LineageGraph } from './lineage-graph.type';
+
+@Resolver(() => LineageGraph)
+export class LineageGraphResolver {
+  @Query(() => LineageGraph, {
+    description: "A node's lineage neighbourhood for an explorer: nodes and edges within `depth` hops (default 2), bounded by `maxNodes` (default 100).",
+  })
+  lineageGraph(@Args() args: LineageGraphArgs, @Ctx() { services }: GraphQLContext): Promise<LineageGraph> {
+    return services.lineageGraph.neighbourhood(args);
+  }
+}

@@ -1,0 +1,42 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+import { DateTimeScalar } from '../../graphql/scalars';
+import type { LineageAnswer } from './lineage-answer';
+import { LineageEdge, LineageNode, TruncationReason } from './lineage.type';
+import type { TraversalBounds } from './traversal-limits';
+
+/** What every traversal answer says besides its nodes: where it started, as of when, and whether it was cut. */
+@ObjectType()
+export abstract class TraversalResult {
+  @Field(() => LineageNode, { description: 'The node the traversal started from (depth 0).' })
+  start!: LineageNode;
+
+  @Field(() => DateTimeScalar, { description: 'The instant the answer is about: `asOf`, or the time of the request.' })
+  asOf!: Date;
+
+  @Field(() => [LineageEdge], { description: 'Every relationship the traversal crossed, including those through nodes filtered out of `nodes`.' })
+  edges!: LineageEdge[];
+
+  @Field({ description: 'True when a limit cut the answer; `truncatedReason` says which.' })
+  truncated!: boolean;
+
+  @Field(() => TruncationReason, { nullable: true })
+  truncatedReason!: TruncationReason | null;
+
+  @Field(() => Int, { description: 'The depth limit applied (hops from the start).' })
+  maxDepth!: number;
+
+  @Field(() => Int, { description: 'The node budget applied (nodes in the answer, the start included).' })
+  maxNodes!: number;
+}
+
+export function traversalResultFields(answer: LineageAnswer, bounds: TraversalBounds, asOf: string): TraversalResult {
+  return {
+    start: answer.start,
+    asOf: new Date(asOf),
+    edges: answer.edges,
+    truncated: answer.truncatedReason !== null,
+    truncatedReason: answer.truncatedReason as TruncationReason | null,
+    maxDepth: bounds.maxDepth,
+    maxNodes: bounds.maxNodes,
+  };
+}

@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import type { Database } from '../db/database';
+import { BadInputError, InvalidInputError, LimitExceededError, LineageError } from '../errors';
+import { limits } from '../limits';
+import { recordIngestedEvents } from '../observability/metrics';
+import { canonicalJson } from '../lineage/common/canonical-json';
+import { mapPage, pageRequest, type Page } from '../lineage/common/page';
+import type { WriteContext } from '../lineage/common/write-context';
+import type { EventReceipt, LineageChange } from '../lineage/recording/lineage-change.types';
+import type { LineageRecorder } from '../lineage/recording/lineage.recorder';
+import type { EventItem } from './event-stream';
+import { changeOf } from './ingestion.mapper';
+import { LineageEventRepository, type EventSubject, type StoredLineageEvent } from './lineage-event.repository';
+import type { LineageEvent } from './lineage-event.type';
+import { planIngestion } from './openlineage.mapper';
+import { validateEvent } from './openlineage.validator';
+
+/** What became of one event: recorded (or already recorded: a duplicate changes nothing), or refused and why. */
+export type IngestOutcome =
+  | { status: 'accepted' | 'duplicate'; eventId: string }
+  | { status: 'rejected'; eventId: string | null; error: LineageError };
+
+/**
+ * OpenLineage ingestion, behind every front door that takes events (the HTTP route, the replay CLI): validate
+ * and plan each event (pure), map it to a change, and record the changes with the raw events in as few
+ * transactions as the recorder needs. An event is acknowledged only once it is durable, graph and raw event
+ * together; a refused event writes nothing and does not stop the others.
+ */
+export class IngestionService {
+  constructor(
+    private readonly db: Database,
+    private readonly recorder: LineageRecorder,
+    private readonly events = new LineageEventRepository(),
+  ) {}
+
+  async ingest(context: WriteContext, event: unknown): Promise<IngestOutcome> {
+    const [outcome] = await this.record(context, 'openlineage.event', [{ event }]);
+    return outcome!;
+  }
+
+  /**
+   * One outcome per item, in order; an item that could not even be parsed (a bad NDJSON line) is refused with
+   * its error. Throws LIMIT_EXCEEDED for a batch over the limit, SERVICE_UNAVAILABLE when Neo4j is down.
+   */
+  async ingestBatch(context: WriteContext, items: readonly EventItem[]): Promise<IngestOutcome[]> {
+    const { maxBatchEvents } = limits().ingestion;
+    if (items.length > maxBatchEvents) {
+      throw new LimitExceededError('LIMIT_BATCH_EVENTS', `a batch may hold at most ${maxBatchEvents} events, got ${items.length}`);
+    }
+    return this.record(context, 'openlineage.batch', items);
+  }
+
+  private async record(context: WriteContext, transaction: string, items: readonly EventItem[]): Promise<IngestOutcome[]> {
+    const receivedAt = new Date().toISOString();
+    const prepared = items.map((item): Prepared => (item.error ? { eventId: null, error: item.error } : prepare(context, item.event, receivedAt)));
+    const changes = prepared.flatMap((item) => (item.change ? [item.change] : []));
+    const recorded = await this.recorder.recordAll(transaction, context, changes);
+    let next = 0;
+    return prepared.map((item): IngestOutcome => {
+      if (!item.change) return { status: 'rejected', eventId: item.eventId, error: item.error };
+      const outcome = recorded[next++]!;
+      if (outcome.status === 'rejected') return { status: 'rejected', eventId: item.eventId, error: outcome.error };
+      // Counted once its transaction committed, i.e. now.
+      if (outcome.status === 'recorded') recordIngestedEvents(item.change.receipt?.eventType ?? item.change.kind.toUpperCase());
+      return { status: outcome.status === 'recorded' ? 'accepted' : 'duplicate', eventId: item.eventId };
+    });
+  }
+
+  /** Raw events about each run, job or dataset, in event-time order. */
+  eventPages(subject: EventSubject, keys: ReadonlyArray<{ parentId: string; first?: number | null; after?: string | null }>): Promise<Page<LineageEvent>[]> {
+    const requests = keys.map((key) => ({ parentId: key.parentId, request: pageRequest(key.first, key.after) }));
+    return this.db.read(`lineageEvents.${subject}`, async (tx) => (await this.events.pagesAbout(tx, subject, requests)).map((page) => mapPage(page, toLineageEvent)));
+  }
+}
+
+type Prepared = { change: LineageChange; eventId: string; error?: undefined } | { change?: undefined; eventId: string | null; error: LineageError };
+
+function prepare(context: WriteContext, event: unknown, receivedAt: string): Prepared {
+  const result = validateEvent(event);
+  if (!result.ok) return { eventId: null, error: new InvalidInputError('not a valid OpenLineage event', result.errors) };
+  const plan = planIngestion(result.event);
+  const body = canonicalJson(result.event);
+  const receipt: EventReceipt = {
+    id: createHash('sha256').update(body).digest('hex'),
+    kind: plan.kind,
+    eventType: plan.eventType,
+    runId: plan.run?.runId ?? null,
+    eventTime: plan.eventTime,
+    producer: plan.producer,
+    schemaURL: result.event.schemaURL,
+    body,
+    receivedAt,
+    receivedBy: context.actor,
+    source: context.source,
+    requestId: context.requestId ?? null,
+  };
+  try {
+    return { change: changeOf(result.event, plan, receipt), eventId: receipt.id };
+  } catch (error) {
+    // A value over one of our limits: answered like the validator's issues, with its path in the event.
+    if (error instanceof BadInputError) {
+      const path = String(error.extensions.field);
+      return { eventId: receipt.id, error: new InvalidInputError('the event cannot be recorded', [{ path, message: error.message }]) };
+    }
+    if (error instanceof LineageError) return { eventId: receipt.id, error };
+    throw error;
+  }
+}
+
+function toLineageEvent({ bodyGzip, ...stored }: StoredLineageEvent): LineageEvent {
+  return { ...stored, body: JSON.parse(gunzipSync(bodyGzip).toString('utf8')) as Record<string, unknown> };
+}

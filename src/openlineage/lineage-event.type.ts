@@ -1,0 +1,36 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Connection } from '../graphql/connection';
+import { DateTimeScalar, JSONObjectScalar } from '../graphql/scalars';
+
+@ObjectType({ description: 'A raw OpenLineage event as received, kept for audit and replay; the same event delivered twice is stored once.' })
+export class LineageEvent {
+  @Field(() => ID, { description: 'SHA-256 (hex) of the canonical event (keys sorted): the idempotency key.' })
+  id!: string;
+
+  @Field({ description: '`run`, `job` or `dataset`: RunEvent, JobEvent or DatasetEvent.' })
+  kind!: string;
+
+  @Field(() => String, { nullable: true, description: 'START, RUNNING, COMPLETE, FAIL, ABORT or OTHER; null when the event has none.' })
+  eventType!: string | null;
+
+  @Field(() => DateTimeScalar, { description: "The event's eventTime, in UTC (milliseconds)." })
+  eventTime!: Date;
+
+  @Field({ description: 'URI of the producer that emitted it.' })
+  producer!: string;
+
+  @Field(() => DateTimeScalar, { description: 'When this service first received it.' })
+  receivedAt!: Date;
+
+  @Field({ description: 'The principal that sent it first (`anonymous` without authentication).' })
+  receivedBy!: string;
+
+  @Field({ description: 'The front door it came in by: `openlineage` (HTTP) or `cli` (replay from files).' })
+  source!: string;
+
+  @Field(() => JSONObjectScalar, { description: 'The event as sent (keys sorted), custom facets and unknown properties included.' })
+  body!: Record<string, unknown>;
+}
+
+@ObjectType()
+export class LineageEventConnection extends Connection(LineageEvent, 'LineageEvent') {}

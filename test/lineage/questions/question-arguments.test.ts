@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BadInputError, LimitExceededError } from '../../../src/errors';
+import { ids } from '../../../src/lineage/common/ids';
+import { asOfArgument, startOf } from '../../../src/lineage/questions/question-arguments';
+import { graphBounds, traversalBounds, TRAVERSAL_LIMITS } from '../../../src/lineage/questions/traversal-limits';
+
+describe('question arguments', () => {
+  it('apply the defaults and refuse more than the maximum, naming the limit', () => {
+    assert.deepEqual(traversalBounds(null, undefined), { maxDepth: 20, maxNodes: 1000 });
+    assert.deepEqual(graphBounds(undefined, undefined), { maxDepth: 2, maxNodes: 100 });
+    assert.deepEqual(traversalBounds(100, 10_000), { maxDepth: 100, maxNodes: 10_000 });
+    assert.throws(
+      () => traversalBounds(101, null),
+      (error: unknown) => error instanceof LimitExceededError && error.extensions.limit === 'LIMIT_TRAVERSAL_DEPTH' && /maxDepth must be at most 100, got 101/.test(error.message),
+    );
+    assert.throws(() => traversalBounds(null, 10_001), (error: unknown) => error instanceof LimitExceededError && error.extensions.limit === 'LIMIT_TRAVERSAL_NODES');
+    assert.throws(() => graphBounds(21, null), (error: unknown) => error instanceof LimitExceededError && error.extensions.limit === 'MAX_GRAPH_DEPTH');
+    assert.throws(() => graphBounds(null, TRAVERSAL_LIMITS.MAX_GRAPH_NODES + 1), (error: unknown) => error instanceof LimitExceededError && error.extensions.limit === 'MAX_GRAPH_NODES');
+  });
+
+  it('refuse bounds below one as bad input naming the argument', () => {
+    assert.throws(() => traversalBounds(0, null), (error: unknown) => error instanceof BadInputError && error.extensions.field === 'maxDepth');
+    assert.throws(() => graphBounds(null, -5), (error: unknown) => error instanceof BadInputError && error.extensions.field === 'maxNodes');
+  });
+
+  it('check the kind of the start node', () => {
+    const version = ids.datasetVersion('ns', 'raw', 'v1');
+    assert.deepEqual(startOf('from', version, ['DatasetVersion'], 'impact'), { id: version, kind: 'DatasetVersion' });
+    assert.throws(
+      () => startOf('from', ids.job('ns', 'j'), ['Deployment', 'ModelVersion', 'DatasetVersion'], 'provenance'),
+      (error: unknown) => error instanceof BadInputError && error.extensions.field === 'from' && /provenance starts from a Deployment, ModelVersion or DatasetVersion; Job:\S+ is a Job/.test(error.message),
+    );
+    assert.throws(() => startOf('from', 'raw/transactions', ['DatasetVersion'], 'impact'), (error: unknown) => error instanceof BadInputError && /is not a global id/.test(error.message));
+  });
+
+  it('answer as of now unless asked otherwise', () => {
+    assert.equal(asOfArgument(null, new Date('2025-05-01T00:00:00Z')), '2025-05-01T00:00:00.000Z');
+    assert.equal(asOfArgument(new Date('2025-03-15T00:00:00Z')), '2025-03-15T00:00:00.000Z');
+    assert.throws(() => asOfArgument('yesterday'), (error: unknown) => error instanceof BadInputError && error.extensions.field === 'asOf');
+  });
+});

@@ -69,7 +69,6 @@ export class GraphView {
       elements: [],
       autounselectify: true,
       boxSelectionEnabled: false,
-      wheelSensitivity: 0.3,
       minZoom: 0.15,
       maxZoom: 2.5,
       style: [

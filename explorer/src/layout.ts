@@ -18,7 +18,7 @@ export interface Layout {
   column: Map<string, number>;
 }
 
-export const COLUMN_GAP = 240;
+export const COLUMN_GAP = 215;
 export const ROW_GAP = 95;
 
 export function layeredLayout(nodeIds: readonly string[], edges: readonly LayoutEdge[], focus: string | null, order: (a: string, b: string) => number): Layout {

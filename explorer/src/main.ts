@@ -453,7 +453,8 @@ async function showDetails(id: string): Promise<void> {
   await busy(async () => {
     const { node: entity } = await graphql<{ node: any }>(NODE_DETAILS, { id });
     if (mine !== detailsGeneration) return;
-    panel.replaceChildren(actions(node), entity ? renderEntity(entity, (target) => select(target)) : h('p', {}, 'This node no longer exists.'));
+    const now = state.asOf ? h('p', { class: 'note', id: 'details-now' }, `The graph is as of ${formatInstant(state.asOf)}; these details are as recorded now.`) : null;
+    panel.replaceChildren(actions(node), now ?? '', entity ? renderEntity(entity, (target) => select(target)) : h('p', {}, 'This node no longer exists.'));
   });
 }
 

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_CONTEXT, loadDemo } from '../../src/demo/demo-loader';
 import { PROJECT_ROOT } from '../../src/paths';
+import { createTestKey } from '../support/auth';
 import { chromiumMissing, launchBrowser, screenshotPath } from '../support/browser';
 import { dataOf } from '../support/graphql';
 import { startTestService, type TestService } from '../support/service';
@@ -160,5 +161,45 @@ describe('the lineage explorer in a browser', { skip: skip ? `skipped: ${skip}` 
     assert.equal(await page.locator('#as-of').inputValue(), '2025-03-15T00:00');
     assert.deepEqual((await shown()).sort(), labels);
     assert.deepEqual((await highlighted()).sort(), answer);
+  });
+});
+
+describe('the lineage explorer with authentication on', { skip: skip ? `skipped: ${skip}` : false }, () => {
+  let service: TestService;
+  let browser: Browser;
+  let page: Page;
+  let key: { secret: string };
+
+  before(async () => {
+    service = await startTestService({ LINEAGE_AUTH: 'on' });
+    key = await createTestKey(service.services, 'reader', 'explorer');
+    if (!dataOf<any>(await service.graphql(LIVE, {}, { authorization: `Bearer ${key.secret}` })).liveDeployment) await loadDemo(service.services, DEMO_CONTEXT);
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    page.setDefaultTimeout(15_000);
+  });
+  after(async () => {
+    await browser?.close();
+    await service?.stop();
+  });
+
+  it('loads without a key, says that the service wants one, and uses the key entered for this tab', async () => {
+    const response = await page.goto(`${service.url}/explorer/`);
+    assert.equal(response?.status(), 200);
+    await page.locator('#search').fill('fraud-api production');
+    const status = page.locator('#status[data-kind="error"]');
+    await status.waitFor();
+    assert.match((await status.textContent()) ?? '', /API key/);
+    await page.screenshot({ path: screenshotPath('7-auth-refused') });
+
+    await page.locator('.auth summary').click();
+    await page.locator('#api-key').fill(key.secret);
+    await page.locator('#api-key').press('Enter');
+    assert.equal(await page.evaluate(`sessionStorage.getItem('lineage.explorer.apiKey')`), key.secret);
+    await page.locator('#search').fill('fraud-api');
+    await page.locator('#search').fill('fraud-api production');
+    await page.locator(`#search-results li[data-label="${PRODUCTION}"]`).waitFor();
+    await page.keyboard.press('Escape');
+    assert.notEqual(await page.locator('#status').getAttribute('data-kind'), 'error');
   });
 });

@@ -118,6 +118,12 @@ export class GraphView {
     });
     this.cy.on('tap', 'node', (event) => handlers.select(event.target.id()));
     this.cy.on('dbltap', 'node', (event) => handlers.expand(event.target.id()));
+    // The canvas follows its box (window resized, panels above it shown or hidden), refitting the graph.
+    let pending = 0;
+    new ResizeObserver(() => {
+      cancelAnimationFrame(pending);
+      pending = requestAnimationFrame(() => this.fit());
+    }).observe(container);
   }
 
   render(state: ViewState, fit: boolean): void {

@@ -722,7 +722,6 @@ window.addEventListener('popstate', () => {
   Object.assign(state, readUrl(location.search));
   void load();
 });
-window.addEventListener('resize', () => view.fit());
 
 renderKeyState();
 syncControls();

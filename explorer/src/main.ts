@@ -367,6 +367,11 @@ function renderBanner(): void {
   banner.dataset.truncated = String(Boolean(baseTruncation?.truncated));
 }
 
+/** The instant the answers are about, as the page says it. */
+function asOfText(): string {
+  return state.asOf ? formatInstant(state.asOf) : 'now';
+}
+
 function renderAnswer(): void {
   const panel = byId('answer');
   if (!answer) {
@@ -387,7 +392,7 @@ function renderAnswer(): void {
     const byKind = (kind: Kind) => p.nodes.filter((n) => n.kind === kind);
     sections.push(
       h('h2', {}, 'What data produced this?'),
-      h('p', {}, `${about}, as of ${formatInstant(p.asOf)}: ${p.nodes.length} upstream nodes (highlighted).`),
+      h('p', {}, `${about}, as of ${asOfText()}: ${p.nodes.length} upstream nodes (highlighted).`),
       h('h3', {}, 'Raw sources'),
       h('ul', { class: 'related', id: 'answer-sources' }, ...p.sources.map((s) => h('li', {}, goto(s.id, s.label)))),
       h('h3', {}, 'Commits'),
@@ -400,7 +405,7 @@ function renderAnswer(): void {
     const i = answer.impact;
     sections.push(
       h('h2', {}, 'What does this affect?'),
-      h('p', {}, `${about}, as of ${formatInstant(i.asOf)}: ${i.nodes.length} downstream nodes (highlighted).`),
+      h('p', {}, `${about}, as of ${asOfText()}: ${i.nodes.length} downstream nodes (highlighted).`),
       h('h3', {}, 'Deployments by environment'),
       i.environments.length === 0
         ? h('p', {}, 'No deployment was made from it.')

@@ -67,6 +67,8 @@ describe('the lineage explorer in a browser', { skip: skip ? `skipped: ${skip}` 
     await settled();
     await page.keyboard.press('/');
     await page.keyboard.type('fraud-api production');
+    // The results of the whole query (a slow typist may see those of a prefix first).
+    await page.locator('#search-results[data-query="fraud-api production"]').waitFor({ state: 'attached' });
     const hit = page.locator(`#search-results li[data-label="${PRODUCTION}"]`);
     await hit.waitFor();
     await shot('1-search');

@@ -5,7 +5,8 @@ WORKDIR /app
 COPY package.json package-lock.json tsconfig.json ./
 RUN npm ci --no-audit --no-fund
 COPY src ./src
-RUN npx tsc -p tsconfig.json
+COPY explorer ./explorer
+RUN npm run build
 
 FROM node:20-bookworm-slim
 WORKDIR /app
@@ -13,6 +14,7 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/dist/explorer ./dist/explorer
 COPY migrations ./migrations
 COPY schema ./schema
 USER node

@@ -26,6 +26,9 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   { prefix: '/graphql', access: 'reader' },
   // OpenLineage ingestion writes; reading lineage through the same prefix only reads.
   { prefix: '/api/v1/lineage', access: (method) => (READ_METHODS.has(method) ? 'reader' : 'writer') },
+  // The explorer's page and its bundle hold no lineage data: the page asks /graphql for everything, with the key
+  // its user enters, so it must load before anyone has authenticated.
+  { prefix: '/explorer', access: 'public' },
   // Audit reports only read.
   { prefix: '/reports', access: 'reader' },
 ];

@@ -9,8 +9,10 @@ import type { Limits } from '../limits';
 import { requestLogger } from '../logger';
 import { withRequestContext } from '../observability/request-context';
 import type { Services } from '../services';
+import { EXPLORER_BUILD_DIR } from '../paths';
 import { registerAuditReportRoutes } from './audit-report.routes';
 import { registerAuthentication } from './auth.hook';
+import { registerExplorerRoutes } from './explorer.routes';
 import { registerGraphQLRoute } from './graphql.route';
 import { registerHealthRoutes } from './health.routes';
 import { frameworkErrorHandler, registerErrorHandling } from './http-errors';
@@ -74,6 +76,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerJsonGuard(app, deps.limits.http.jsonDepth);
 
   registerHealthRoutes(app, deps.readiness);
+  registerExplorerRoutes(app, EXPLORER_BUILD_DIR);
   await registerGraphQLRoute(app, { schema: deps.schema, services: deps.services, logger: deps.logger, limits: deps.limits });
   await registerOpenLineageRoutes(app, { services: deps.services, limits: deps.limits });
   registerAuditReportRoutes(app, deps.services);

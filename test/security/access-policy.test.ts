@@ -8,8 +8,8 @@ import { buildLineageSchema } from '../../src/graphql/schema';
 import { requiredAccess } from '../../src/graphql/operation-access';
 
 describe('route access', () => {
-  it('leaves only the probes and metrics open', () => {
-    for (const route of ['/healthz', '/readyz', '/metrics']) assert.equal(accessFor('GET', route), 'public');
+  it('leaves only the probes, metrics and the explorer page (which holds no data) open', () => {
+    for (const route of ['/healthz', '/readyz', '/metrics', '/explorer', '/explorer/*']) assert.equal(accessFor('GET', route), 'public');
     assert.equal(accessFor('POST', '/graphql'), 'reader');
     assert.equal(accessFor('GET', '/graphql'), 'reader');
     assert.equal(accessFor('GET', '/reports/audit/:subject'), 'reader');

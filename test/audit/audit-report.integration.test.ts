@@ -6,6 +6,7 @@ import { canonicalJson, sha256 } from '../../src/audit/audit-hash';
 import { DEMO_COMMITS } from '../../src/demo/demo-data';
 import { DEMO_CONTEXT, loadDemo } from '../../src/demo/demo-loader';
 import { PROJECT_ROOT } from '../../src/paths';
+import { chromiumMissing, launchBrowser, screenshotPath } from '../support/browser';
 import { dataOf } from '../support/graphql';
 import { startTestService, testNeo4jUri, type TestService } from '../support/service';
 
@@ -135,5 +136,29 @@ describe('audit reports', () => {
     assert.match(badInstant.text, /asOf.*ISO-8601/);
     const missing = await fetchReport('Deployment:AAAAAAAAAAAAAAAAAAAAAA.json');
     assert.equal(missing.status, 404);
+  });
+
+  it('reads and prints as a self-contained page in a real browser', { skip: chromiumMissing() }, async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      // Nothing but the report itself may be fetched: no script, style sheet, font or image from anywhere.
+      const fetched: string[] = [];
+      page.on('request', (request) => fetched.push(request.url()));
+      const url = `${service.url}/reports/audit/${production.id}.html?asOf=${AS_OF}`;
+      await page.goto(url);
+      assert.deepEqual(fetched, [url]);
+      assert.match(await page.title(), /^Audit report: fraud-api \(production\)/);
+      assert.deepEqual((await page.locator('caption').allTextContents()).slice(0, 4), ['Model version', 'Dataset versions', 'Runs', 'Commits']);
+      assert.ok((await page.locator('table').first().boundingBox())!.width > 1000, 'tables use the width of the page');
+      assert.equal(await page.locator('text=raw source').count(), 2, 'the two raw sources are marked');
+      await page.screenshot({ path: screenshotPath('report', 'audit'), fullPage: true });
+      await page.emulateMedia({ media: 'print' });
+      await page.screenshot({ path: screenshotPath('report-print', 'audit'), fullPage: true });
+      const pdf = await page.pdf({ format: 'A4' });
+      assert.ok(pdf.length > 10_000, 'it prints');
+    } finally {
+      await browser.close();
+    }
   });
 });

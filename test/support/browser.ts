@@ -8,7 +8,7 @@ import { PROJECT_ROOT } from '../../src/paths';
  * browser is downloaded. The flags keep Chromium from reaching for the network, which is closed here.
  */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const SCREENSHOT_DIR = path.join(PROJECT_ROOT, 'test-results', 'explorer');
+export const SCREENSHOT_ROOT = path.join(PROJECT_ROOT, 'test-results');
 
 export function chromiumMissing(): string | false {
   return fs.existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
@@ -31,7 +31,9 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-export function screenshotPath(name: string): string {
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  return path.join(SCREENSHOT_DIR, `${name}.png`);
+/** Where a test saves a screenshot: test-results/<folder>/<name>.png (git-ignored). */
+export function screenshotPath(name: string, folder = 'explorer'): string {
+  const dir = path.join(SCREENSHOT_ROOT, folder);
+  fs.mkdirSync(dir, { recursive: true });
+  return path.join(dir, `${name}.png`);
 }

@@ -34,6 +34,13 @@ const LINK_TOUCHED = NODE_KINDS.map(
        }`,
 ).join('\n       ');
 
+// Records touching any of the ids, grouped by label ($ids.<Label>), so that each is an index seek on that label.
+const RECORDS_TOUCHING = `CALL () {
+         ${NODE_KINDS.map((kind) => `UNWIND $ids.${kind} AS id MATCH (a:AuditRecord)-[:TOUCHED]->(:${kind} {id: id}) RETURN a`).join('\n         UNION\n         ')}
+       }
+       WITH DISTINCT a ORDER BY a.seq LIMIT toInteger($limit)
+       RETURN ${RECORD('a')} AS record`;
+
 export interface AuditFilter {
   entityId: string | null;
   actor: string | null;
@@ -120,15 +127,8 @@ export class AuditRepository {
 
   /** The records that touched any of the entities, oldest first, at most `limit` (one seek per id on its label). */
   async recordsTouching(tx: Tx, entityIds: readonly string[], limit: number): Promise<StoredAuditRecord[]> {
-    const byKind = Object.fromEntries(NODE_KINDS.map((kind) => [kind, entityIds.filter((id) => kindOfId(id) === kind)]));
-    const rows = await tx.rows<{ record: StoredAuditRecord }>(
-      `CALL () {
-         ${NODE_KINDS.map((kind) => `UNWIND $ids.${kind} AS id MATCH (a:AuditRecord)-[:TOUCHED]->(:${kind} {id: id}) RETURN a`).join('\n         UNION\n         ')}
-       }
-       WITH DISTINCT a ORDER BY a.seq LIMIT toInteger($limit)
-       RETURN ${RECORD('a')} AS record`,
-      { ids: byKind, limit },
-    );
+    const ids = Object.fromEntries(NODE_KINDS.map((kind) => [kind, entityIds.filter((id) => kindOfId(id) === kind)]));
+    const rows = await tx.rows<{ record: StoredAuditRecord }>(RECORDS_TOUCHING, { ids, limit });
     return rows.map((row) => row.record);
   }
 

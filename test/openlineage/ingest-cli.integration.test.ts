@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PROJECT_ROOT } from '../../src/paths';
 import { dataOf } from '../support/graphql';
-import { Isolation } from '../support/openlineage-isolation';
+import { Isolation, removeIsolated } from '../support/openlineage-isolation';
 import { readOwnEvent } from '../support/openlineage-fixtures';
 import { startTestService, testNeo4jUri, uniqueNamespace, type TestService } from '../support/service';
 
@@ -52,15 +52,7 @@ describe('the replay CLI', () => {
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'not an event file');
   });
   after(async () => {
-    await service?.db.write('cleanup', (tx) =>
-      tx.rows(
-        `MATCH (n) WHERE n.namespace STARTS WITH $prefix OR n.modelName STARTS WITH $prefix OR (n:Model AND n.name STARTS WITH $prefix)
-         OPTIONAL MATCH (r:Run)-[:RUN_OF]->(n)
-         OPTIONAL MATCH (e:LineageEvent)-[:ABOUT]->(x) WHERE x = n OR x = r
-         DETACH DELETE e, r, n`,
-        { prefix: copy.prefix },
-      ),
-    );
+    if (service) await removeIsolated(service.db, [copy.prefix]);
     await service?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { dataOf } from '../support/graphql';
 import { post } from '../support/openlineage-http';
-import { Isolation } from '../support/openlineage-isolation';
+import { Isolation, removeIsolated } from '../support/openlineage-isolation';
 import { readOwnEvent } from '../support/openlineage-fixtures';
 import { startTestService, uniqueNamespace, type TestService } from '../support/service';
 
@@ -35,16 +35,7 @@ describe('OpenLineage API', () => {
     service = await startTestService();
   });
   after(async () => {
-    await service?.db.write('cleanup', (tx) =>
-      tx.rows(
-        `UNWIND $prefixes AS prefix
-         MATCH (n) WHERE n.namespace STARTS WITH prefix OR n.modelName STARTS WITH prefix OR (n:Model AND n.name STARTS WITH prefix)
-         OPTIONAL MATCH (r:Run)-[:RUN_OF]->(n)
-         OPTIONAL MATCH (e:LineageEvent)-[:ABOUT]->(x) WHERE x = n OR x = r
-         DETACH DELETE e, r, n`,
-        { prefixes },
-      ),
-    );
+    if (service) await removeIsolated(service.db, prefixes);
     await service?.stop();
   });
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dataOf } from '../support/graphql';
 import { post, postEach } from '../support/openlineage-http';
-import { dumpGraph, Isolation } from '../support/openlineage-isolation';
+import { dumpGraph, Isolation, removeIsolated } from '../support/openlineage-isolation';
 import { sharedEvents, SKIP_WITHOUT_SHARED, type FixtureEvent } from '../support/openlineage-fixtures';
 import { startTestService, uniqueNamespace, type TestService } from '../support/service';
 import { AIRFLOW_SCENARIO_LINEAGE, AIRFLOW_SCENARIO_RUNS } from './airflow-scenario.lineage';
@@ -40,16 +40,7 @@ describe('OpenLineage ingestion of the shared fixtures', { skip: SKIP_WITHOUT_SH
     service = await startTestService();
   });
   after(async () => {
-    await service?.db.write('cleanup', (tx) =>
-      tx.rows(
-        `UNWIND $prefixes AS prefix
-         MATCH (n) WHERE n.namespace STARTS WITH prefix
-         OPTIONAL MATCH (r:Run)-[:RUN_OF]->(n)
-         OPTIONAL MATCH (e:LineageEvent)-[:ABOUT]->(x) WHERE x = n OR x = r
-         DETACH DELETE e, r, n`,
-        { prefixes },
-      ),
-    );
+    if (service) await removeIsolated(service.db, prefixes);
     await service?.stop();
   });
 

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { PROJECT_ROOT } from '../../src/paths';
 import { createTestKey } from '../support/auth';
 import { dataOf } from '../support/graphql';
+import { removeIsolated } from '../support/openlineage-isolation';
 import { startTestService, uniqueNamespace, type TestService } from '../support/service';
 
 const run = promisify(execFile);
@@ -69,16 +70,7 @@ describe(`openlineage-python ${CLIENT_VERSION} over HTTP`, () => {
     key = await createTestKey(service.services, 'writer', 'airflow');
   });
   after(async () => {
-    await service?.db.write('cleanup', (tx) =>
-      tx.rows(
-        `UNWIND $prefixes AS prefix
-         MATCH (n) WHERE n.namespace STARTS WITH prefix OR n.modelName STARTS WITH prefix OR (n:Model AND n.name STARTS WITH prefix)
-         OPTIONAL MATCH (r:Run)-[:RUN_OF]->(n)
-         OPTIONAL MATCH (e:LineageEvent)-[:ABOUT]->(x) WHERE x = n OR x = r
-         DETACH DELETE e, r, n`,
-        { prefixes },
-      ),
-    );
+    if (service) await removeIsolated(service.db, prefixes);
     await service?.stop();
   });
 

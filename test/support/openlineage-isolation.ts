@@ -44,6 +44,23 @@ export class Isolation {
   }
 }
 
+/**
+ * Removes what tests' events recorded under the given namespace prefixes: the nodes named with them (models
+ * and model versions by name), the runs of their jobs, and the raw events about either.
+ */
+export async function removeIsolated(db: Database, prefixes: readonly string[]): Promise<void> {
+  await db.write('test.removeIsolated', (tx) =>
+    tx.rows(
+      `UNWIND $prefixes AS prefix
+       MATCH (n) WHERE n.namespace STARTS WITH prefix OR n.modelName STARTS WITH prefix OR (n:Model AND n.name STARTS WITH prefix)
+       OPTIONAL MATCH (r:Run)-[:RUN_OF]->(n)
+       OPTIONAL MATCH (e:LineageEvent)-[:ABOUT]->(x) WHERE x = n OR x = r
+       DETACH DELETE e, r, n`,
+      { prefixes },
+    ),
+  );
+}
+
 /** Receipt details that differ between two deliveries of the same events, and ids derived from renamed keys. */
 const VOLATILE = new Set(['id', 'jobId', 'datasetId', 'modelId', 'recordedAt', 'receivedAt', 'receivedBy', 'requestId', 'source']);
 

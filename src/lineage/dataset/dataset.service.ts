@@ -1,5 +1,6 @@
 import type { AuditChange } from '../../audit/audit-record.type';
 import type { AuditService } from '../../audit/audit.service';
+import { fieldChanges } from '../../audit/field-changes';
 import type { Database, Tx } from '../../db/database';
 import { ids } from '../common/ids';
 import { toJsonProperty } from '../common/json-property';
@@ -83,12 +84,8 @@ export class DatasetService {
     const writes: DatasetVersionWrite[] = [...unique.values()].map((version) => {
       const fill = fillVersion(version, recorded.get(version.id) ?? null, version.values);
       // Write-once fields go from nothing to their value: those this write filled, or all of a new version's.
-      const set = recorded.has(version.id) ? fill : { createdAt: version.createdAt ?? defaultCreatedAt, ...version.values };
-      for (const [field, after] of Object.entries(set)) {
-        if (after === null || after === undefined) continue;
-        const json = field.endsWith('Json') && typeof after === 'string';
-        changes.push({ entityId: version.id, field: field.replace(/Json$/, ''), before: null, after: json ? JSON.parse(after) : after });
-      }
+      const set: Record<string, unknown> = recorded.has(version.id) ? fill : { createdAt: version.createdAt ?? defaultCreatedAt, ...version.values };
+      changes.push(...fieldChanges(version.id, null, set, Object.keys(set)));
       return {
         id: version.id,
         datasetId: version.datasetId,

@@ -18,7 +18,11 @@ import { DEFAULT_LIMITS } from '../src/limits';
 async function main(): Promise<void> {
   // The key lookup answers from memory here; in the service it is one index seek per key per AUTH_KEY_CACHE_MS.
   const db = { read: async () => ({ name: 'bench', role: 'writer' }) } as unknown as Database;
-  const authenticator = new Authenticator({ enabled: true, keyCacheMs: 30_000, jwt: undefined }, new ApiKeyService(db, new AuditService(db), 30_000), undefined);
+  const authenticator = new Authenticator(
+    { enabled: true, keyCacheMs: 30_000, jwt: undefined },
+    new ApiKeyService(db, new AuditService(db), 30_000),
+    undefined,
+  );
   const header = `Bearer lin_${'A'.repeat(43)}`;
   const schema = await buildLineageSchema();
   const query = `query Provenance($namespace: String!, $name: String!) {
@@ -27,10 +31,17 @@ async function main(): Promise<void> {
     }
   }`;
   const event = {
-    eventType: 'COMPLETE', eventTime: new Date().toISOString(), producer: 'https://example.com', schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json',
+    eventType: 'COMPLETE',
+    eventTime: new Date().toISOString(),
+    producer: 'https://example.com',
+    schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json',
     run: { runId: '0191c0c0-0000-7000-8000-000000000001', facets: { parent: { run: { runId: 'x' }, job: { namespace: 'n', name: 'p' } } } },
     job: { namespace: 'n', name: 'j', facets: { sourceCodeLocation: { type: 'git', url: 'u', version: 'v' } } },
-    inputs: Array.from({ length: 10 }, (_, i) => ({ namespace: 'n', name: `in${i}`, facets: { schema: { fields: Array.from({ length: 20 }, (_, k) => ({ name: `c${k}`, type: 'string' })) } } })),
+    inputs: Array.from({ length: 10 }, (_, i) => ({
+      namespace: 'n',
+      name: `in${i}`,
+      facets: { schema: { fields: Array.from({ length: 20 }, (_, k) => ({ name: `c${k}`, type: 'string' })) } },
+    })),
     outputs: [{ namespace: 'n', name: 'out' }],
   };
 

@@ -107,11 +107,15 @@ async function bareCypher(driver: Driver, question: Scenario['question'], id: st
   try {
     return await session.executeRead(async (tx) => {
       const maxNodes = BUDGET[question];
-      const traversal = await traverse(start, { directions: DIRECTIONS[question], maxDepth: depth, maxNodes, maxEdges: maxNodes * TRAVERSAL_LIMITS.EDGES_PER_NODE }, async (request) => {
-        const { start: first, ...walk } = request;
-        const result = await tx.run(TRAVERSAL_CYPHER.EXPAND, { walk: { ...walk, start: first?.id ?? null, startKind: first?.kind ?? null, asOf } });
-        return result.records.map((record) => record.toObject() as unknown as ExpansionRow);
-      });
+      const traversal = await traverse(
+        start,
+        { directions: DIRECTIONS[question], maxDepth: depth, maxNodes, maxEdges: maxNodes * TRAVERSAL_LIMITS.EDGES_PER_NODE },
+        async (request) => {
+          const { start: first, ...walk } = request;
+          const result = await tx.run(TRAVERSAL_CYPHER.EXPAND, { walk: { ...walk, start: first?.id ?? null, startKind: first?.kind ?? null, asOf } });
+          return result.records.map((record) => record.toObject() as unknown as ExpansionRow);
+        },
+      );
       const pending = pendingChecks(traversal);
       const nodes: Record<string, unknown[]> = {};
       for (const node of traversal.nodes.values()) (nodes[node.kind] ??= []).push({ id: node.id, ...pending.get(node.id)! });
@@ -232,15 +236,21 @@ async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LINEAGE_DEMO: 'off', LOG_LEVEL: 'warn', NEO4J_TX_TIMEOUT_MS: '120000' });
   const db = Database.connect({ ...config.neo4j, uri }, logger);
   // Native numbers, as a hand-written client would configure it (the service converts Neo4j integers itself).
-  const driver = neo4j.driver(uri, config.neo4j.password ? neo4j.auth.basic(config.neo4j.user, config.neo4j.password) : undefined, { disableLosslessIntegers: true });
+  const driver = neo4j.driver(uri, config.neo4j.password ? neo4j.auth.basic(config.neo4j.user, config.neo4j.password) : undefined, {
+    disableLosslessIntegers: true,
+  });
   let service: RunningService | undefined;
   try {
     await db.waitUntilReachable(60_000);
     await new Migrator(db, loadMigrationFiles(MIGRATIONS_DIR), logger).migrate();
     const count = async () =>
-      (await db.read('bench.count', (tx) => tx.rows<{ nodes: number; relationships: number; runs: number }>(
-        'CALL () { MATCH (n) RETURN count(n) AS nodes } CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships } CALL () { MATCH (r:Run) RETURN count(r) AS runs } RETURN nodes, relationships, runs',
-      )))[0]!;
+      (
+        await db.read('bench.count', (tx) =>
+          tx.rows<{ nodes: number; relationships: number; runs: number }>(
+            'CALL () { MATCH (n) RETURN count(n) AS nodes } CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships } CALL () { MATCH (r:Run) RETURN count(r) AS runs } RETURN nodes, relationships, runs',
+          ),
+        )
+      )[0]!;
     let generated: Record<string, unknown>;
     let counts = await count();
     if (opts.reuse && uri === process.env.BENCH_NEO4J_URI && counts.runs > 0) {
@@ -255,18 +265,32 @@ async function main(): Promise<void> {
       const seconds = Math.round((performance.now() - started) / 100) / 10;
       counts = await count();
       say(`generated ${counts.nodes} nodes and ${counts.relationships} relationships in ${seconds} s`);
-      if (counts.relationships !== result.relationships) throw new Error(`expected ${result.relationships} relationships, the graph has ${counts.relationships}`);
+      if (counts.relationships !== result.relationships)
+        throw new Error(`expected ${result.relationships} relationships, the graph has ${counts.relationships}`);
       generated = { ...result, generationSeconds: seconds };
     }
 
     service = await startService(config, uri, logger);
     const starts = await sampleStarts(db, opts.starts);
     const scenarios: Scenario[] = [
-      ...[5, 10, 20].map((depth) => ({ name: 'provenance of a live production deployment', question: 'provenance' as const, depth, starts: starts.deployments })),
+      ...[5, 10, 20].map((depth) => ({
+        name: 'provenance of a live production deployment',
+        question: 'provenance' as const,
+        depth,
+        starts: starts.deployments,
+      })),
       ...[5, 10, 20].map((depth) => ({ name: 'impact of a raw source version', question: 'impact' as const, depth, starts: starts.sources })),
-      ...[2, 4, 6].map((depth) => ({ name: 'explorer graph of a model version (both ways)', question: 'lineageGraph' as const, depth, starts: starts.modelVersions })),
+      ...[2, 4, 6].map((depth) => ({
+        name: 'explorer graph of a model version (both ways)',
+        question: 'lineageGraph' as const,
+        depth,
+        starts: starts.modelVersions,
+      })),
     ];
-    const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+    const load = os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
     say(`measuring: ${opts.warmup} warm-up + ${opts.iterations} requests per scenario and way, ${opts.starts} start nodes; load average ${load}`);
     const results: Measured[] = [];
     for (const scenario of scenarios) {
@@ -282,7 +306,16 @@ async function main(): Promise<void> {
     }
     const report = {
       when: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), loadBefore: load, loadAfter: os.loadavg().map((l) => l.toFixed(2)).join(' ') },
+      machine: {
+        cpus: os.cpus().length,
+        model: os.cpus()[0]?.model,
+        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+        loadBefore: load,
+        loadAfter: os
+          .loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' '),
+      },
       options: opts,
       graph: { ...generated, ...counts },
       results,

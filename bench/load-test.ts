@@ -95,7 +95,9 @@ async function main(): Promise<number> {
   const target = options.url ? { url: options.url, apiKey: options.apiKey!, stop: async () => undefined } : await startTarget(options.auth);
   try {
     const ingest = options.ingest === 'auto' ? await detectIngestion(target.url, target.apiKey) : options.ingest;
-    process.stdout.write(`driving ${target.url}${options.url ? '' : ` (authentication ${options.auth ? 'on' : 'off'})`} for ${options.warmupS} + ${options.durationS} s with ${options.clients} clients, ${Math.round(options.ingestShare * 100)}% ingestion through ${ingest}\n`);
+    process.stdout.write(
+      `driving ${target.url}${options.url ? '' : ` (authentication ${options.auth ? 'on' : 'off'})`} for ${options.warmupS} + ${options.durationS} s with ${options.clients} clients, ${Math.round(options.ingestShare * 100)}% ingestion through ${ingest}\n`,
+    );
     const acknowledged: Acknowledged = new Map();
     const samples: Sample[] = [];
     // One client alone first: Neo4j plans each statement once, instead of every client planning it at the same
@@ -250,7 +252,9 @@ async function verify(url: string, apiKey: string, acknowledged: Acknowledged): 
   const missing: string[] = [];
   for (let i = 0; i < runIds.length; i += 100) {
     const batch = runIds.slice(i, i + 100);
-    const answer = await graphql(target, 'query($ids: [ID!]!) { nodes(ids: $ids) { ... on Run { runId state } } }', { ids: batch.map((runId) => ids.run(runId)) });
+    const answer = await graphql(target, 'query($ids: [ID!]!) { nodes(ids: $ids) { ... on Run { runId state } } }', {
+      ids: batch.map((runId) => ids.run(runId)),
+    });
     const nodes = ((answer.data as any)?.nodes ?? []) as Array<{ runId: string; state: string } | null>;
     batch.forEach((runId, k) => {
       const node = nodes[k];
@@ -274,11 +278,17 @@ function report(samples: Sample[], elapsedS: number, acknowledged: Acknowledged,
     const f = (n: number) => (Number.isNaN(n) ? '-' : n.toFixed(1));
     return `| ${kind === 'ingest' ? `ingestion (${ingest})` : 'provenance query'} | ${of.length} | ${of.filter((s) => !s.ok).length} | ${(of.length / elapsedS).toFixed(1)} | ${f(percentile(ms, 50))} | ${f(percentile(ms, 90))} | ${f(percentile(ms, 99))} | ${f(ms.at(-1) ?? NaN)} |`;
   });
-  const failures = samples.filter((sample) => !sample.ok).slice(0, 5).map((sample) => `  ${sample.kind}: ${sample.detail}`);
+  const failures = samples
+    .filter((sample) => !sample.ok)
+    .slice(0, 5)
+    .map((sample) => `  ${sample.kind}: ${sample.detail}`);
   const completed = [...acknowledged.values()].filter((state) => state === 'COMPLETED').length;
   return [
     '',
-    `${options.clients} clients, ${elapsedS.toFixed(1)} s measured after ${options.warmupS} s of warm-up, ${measured.length} requests, ${(measured.length / elapsedS).toFixed(1)} requests/s; machine load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+    `${options.clients} clients, ${elapsedS.toFixed(1)} s measured after ${options.warmupS} s of warm-up, ${measured.length} requests, ${(measured.length / elapsedS).toFixed(1)} requests/s; machine load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
     '',
     '| requests | count | failed | per second | p50 ms | p90 ms | p99 ms | max ms |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -310,18 +320,32 @@ async function startTarget(auth: boolean): Promise<Target> {
     neo4j = await startLocalNeo4j({ home, boltPort: 0, heap: '1g', pageCache: '256m', startTimeoutMs: 180_000, logger });
     const db = Database.connect({ uri: neo4j.uri, user: 'neo4j', password: '', database: 'neo4j', transactionTimeoutMs: 15_000 }, logger);
     await new Migrator(db, loadMigrationFiles(MIGRATIONS_DIR), logger).migrate();
-    const { secret } = await createServices(db, packageVersion()).apiKeys.createKey({ actor: 'bench', source: 'cli' }, { name: `load-${Date.now()}`, role: 'writer' });
+    const { secret } = await createServices(db, packageVersion()).apiKeys.createKey(
+      { actor: 'bench', source: 'cli' },
+      { name: `load-${Date.now()}`, role: 'writer' },
+    );
     await db.close();
 
     const port = await freePort();
     child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'src', 'main.js')], {
-      env: { ...process.env, NEO4J_URI: neo4j.uri, PORT: String(port), HOST: '127.0.0.1', LINEAGE_AUTH: auth ? 'on' : 'off', LINEAGE_DEMO: 'off', LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        NEO4J_URI: neo4j.uri,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LINEAGE_AUTH: auth ? 'on' : 'off',
+        LINEAGE_DEMO: 'off',
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const url = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
+      const ready = await fetch(`${url}/readyz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ready) break;
       if (Date.now() > deadline || child.exitCode !== null) throw new Error('the service did not become ready within 60 s');
       await new Promise((resolve) => setTimeout(resolve, 250));

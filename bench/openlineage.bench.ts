@@ -208,8 +208,10 @@ function report(phases: Phase[], generator: DagRuns, loadBefore: number[]): void
   const lines = [
     `OpenLineage ingestion benchmark, ${new Date().toISOString()}`,
     `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
-    `load average (1, 5, 15 min) at the start: ${loadBefore.map((l) => l.toFixed(1)).join(' ')}, at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}` +
-      ' (other processes on the machine slow the figures down; CPU ms per event is what they do not distort)',
+    `load average (1, 5, 15 min) at the start: ${loadBefore.map((l) => l.toFixed(1)).join(' ')}, at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}` + ' (other processes on the machine slow the figures down; CPU ms per event is what they do not distort)',
     `events: Airflow scenario of ${SHARED_FIXTURES} replayed as ${generator.events / 32} DAG runs, ${generator.events} events, ${Math.round(generator.bytes / generator.events)} bytes per event on average`,
     '',
     '| phase | events | events/s | p50 ms | p95 ms | p99 ms (per request) | CPU ms/event: service + Neo4j | rejected |',
@@ -225,7 +227,10 @@ function report(phases: Phase[], generator: DagRuns, loadBefore: number[]): void
   process.stdout.write(`${lines.join('\n')}\n`);
   const results = path.join(PROJECT_ROOT, 'bench', 'results');
   fs.mkdirSync(results, { recursive: true });
-  fs.writeFileSync(path.join(results, `openlineage-${Date.now()}.json`), JSON.stringify({ rows, at: new Date().toISOString(), loadBefore, loadAfter: os.loadavg() }, null, 2));
+  fs.writeFileSync(
+    path.join(results, `openlineage-${Date.now()}.json`),
+    JSON.stringify({ rows, at: new Date().toISOString(), loadBefore, loadAfter: os.loadavg() }, null, 2),
+  );
 }
 
 async function waitReady(url: string, service: ChildProcess): Promise<void> {

@@ -150,14 +150,28 @@ export async function generate(db: Database, shape: Shape, log: (message: string
   for (let p = 0; p < pipelines; p++) {
     await node('Job', { id: ids.job(JOBS, `pipeline_${p}`), namespace: JOBS, name: `pipeline_${p}`, createdAt: at(0, 0) });
     for (let block = 0; block * 10 < days; block++) {
-      await node('Commit', { id: ids.commit(repository(p), commitSha(p, block)), repository: repository(p), sha: commitSha(p, block), branch: 'main', createdAt: at(block * 10, 0) });
+      await node('Commit', {
+        id: ids.commit(repository(p), commitSha(p, block)),
+        repository: repository(p),
+        sha: commitSha(p, block),
+        branch: 'main',
+        createdAt: at(block * 10, 0),
+      });
     }
   }
   await batches.flush();
 
   const run = async (runId: string, job: string, day: number, hour: number, commit: string | null, parent: string | null) => {
     const id = ids.run(runId);
-    await node('Run', { id, runId, jobId: ids.job(JOBS, job), state: 'COMPLETED', startedAt: at(day, hour), endedAt: at(day, hour + 0.8), parametersJson: '{"day":' + day + '}' });
+    await node('Run', {
+      id,
+      runId,
+      jobId: ids.job(JOBS, job),
+      state: 'COMPLETED',
+      startedAt: at(day, hour),
+      endedAt: at(day, hour + 0.8),
+      parametersJson: '{"day":' + day + '}',
+    });
     await link(REL.runOf, id, ids.job(JOBS, job));
     if (commit) await link(REL.ranCode, id, commit);
     if (parent) await link(REL.childOf, id, parent);
@@ -184,17 +198,40 @@ export async function generate(db: Database, shape: Shape, log: (message: string
     for (let p = 0; p < pipelines; p++) dagRuns.push(await run(`dag-${p}-d${day}`, `pipeline_${p}`, day, 0.5, commitOf(p), null));
     for (let j = 0; j < width; j++) {
       const id = version(0, j, day);
-      await node('DatasetVersion', { id, datasetId: ids.dataset(NAMESPACE, datasetName(0, j)), namespace: NAMESPACE, name: datasetName(0, j), version: `d${day}`, digest: `sha256:${j}-${day}`, uri: `${NAMESPACE}/${datasetName(0, j)}/d${day}`, rowCount: 1000 + j, createdAt: at(day, 0) });
+      await node('DatasetVersion', {
+        id,
+        datasetId: ids.dataset(NAMESPACE, datasetName(0, j)),
+        namespace: NAMESPACE,
+        name: datasetName(0, j),
+        version: `d${day}`,
+        digest: `sha256:${j}-${day}`,
+        uri: `${NAMESPACE}/${datasetName(0, j)}/d${day}`,
+        rowCount: 1000 + j,
+        createdAt: at(day, 0),
+      });
       await link(REL.versionOfDataset, id, ids.dataset(NAMESPACE, datasetName(0, j)));
     }
     for (let layer = 1; layer <= layers; layer++) {
       for (let j = 0; j < width; j++) {
         const p = pipelineOf(j);
         const runId = await run(`l${layer}-${j}-d${day}`, jobName(layer, j), day, layer, commitOf(p), dagRuns[p]!);
-        const inputs = new Set([version(layer - 1, j, day), version(layer - 1, (j + 1) % width, day), version(Math.max(layer - 2, 0), (7 * j + 3) % width, day)]);
+        const inputs = new Set([
+          version(layer - 1, j, day),
+          version(layer - 1, (j + 1) % width, day),
+          version(Math.max(layer - 2, 0), (7 * j + 3) % width, day),
+        ]);
         for (const input of inputs) await link(REL.read, runId, input);
         const output = version(layer, j, day);
-        await node('DatasetVersion', { id: output, datasetId: ids.dataset(NAMESPACE, datasetName(layer, j)), namespace: NAMESPACE, name: datasetName(layer, j), version: `d${day}`, uri: `${NAMESPACE}/${datasetName(layer, j)}/d${day}`, rowCount: 500 + j, createdAt: at(day, layer + 0.8) });
+        await node('DatasetVersion', {
+          id: output,
+          datasetId: ids.dataset(NAMESPACE, datasetName(layer, j)),
+          namespace: NAMESPACE,
+          name: datasetName(layer, j),
+          version: `d${day}`,
+          uri: `${NAMESPACE}/${datasetName(layer, j)}/d${day}`,
+          rowCount: 500 + j,
+          createdAt: at(day, layer + 0.8),
+        });
         await link(REL.versionOfDataset, output, ids.dataset(NAMESPACE, datasetName(layer, j)));
         await link(REL.wroteDataset, runId, output);
       }
@@ -205,11 +242,21 @@ export async function generate(db: Database, shape: Shape, log: (message: string
       const inputs = new Set([version(layers, (3 * m) % width, day), version(layers, (3 * m + 1) % width, day), version(layers, (5 * m + 2) % width, day)]);
       for (const input of inputs) await link(REL.read, runId, input);
       const mv = ids.modelVersion(modelName(m), `d${day}`);
-      await node('ModelVersion', { id: mv, modelId: ids.model(modelName(m)), modelName: modelName(m), version: `d${day}`, artifactUri: `s3://bench-models/${m}/d${day}`, createdAt: at(day, layers + 1.8) });
+      await node('ModelVersion', {
+        id: mv,
+        modelId: ids.model(modelName(m)),
+        modelName: modelName(m),
+        version: `d${day}`,
+        artifactUri: `s3://bench-models/${m}/d${day}`,
+        createdAt: at(day, layers + 1.8),
+      });
       await link(REL.versionOfModel, mv, ids.model(modelName(m)));
       await link(REL.wroteModel, runId, mv);
       if (day % 5 === 0) {
-        for (const [environment, hours] of [['staging', 12], ['production', 36]] as const) {
+        for (const [environment, hours] of [
+          ['staging', 12],
+          ['production', 36],
+        ] as const) {
           const deployed = await deploy(m, environment, day, hours);
           if (deployed.previous) retirements.push({ id: deployed.previous.id, at: deployed.deployedAt });
         }
@@ -220,7 +267,9 @@ export async function generate(db: Database, shape: Shape, log: (message: string
   await batches.flush();
   for (let i = 0; i < retirements.length; i += 5_000) {
     await db.write('bench.retire', (tx) =>
-      tx.rows(`UNWIND $rows AS r MATCH (d:Deployment {id: r.id}) SET d.retiredAt = datetime(r.at), d.retiredBy = 'bench'`, { rows: retirements.slice(i, i + 5_000) }),
+      tx.rows(`UNWIND $rows AS r MATCH (d:Deployment {id: r.id}) SET d.retiredAt = datetime(r.at), d.retiredBy = 'bench'`, {
+        rows: retirements.slice(i, i + 5_000),
+      }),
     );
   }
   return { shape, nodes, relationships };
@@ -231,9 +280,13 @@ export async function sampleStarts(db: Database, count: number): Promise<{ deplo
   return db.read('bench.sample', async (tx) => {
     const pick = async (query: string) => (await tx.rows<{ id: string }>(query, { count })).map((row) => row.id);
     return {
-      deployments: await pick(`MATCH (d:Deployment {environment: 'production'}) WHERE d.retiredAt IS NULL RETURN d.id AS id ORDER BY d.id LIMIT toInteger($count)`),
+      deployments: await pick(
+        `MATCH (d:Deployment {environment: 'production'}) WHERE d.retiredAt IS NULL RETURN d.id AS id ORDER BY d.id LIMIT toInteger($count)`,
+      ),
       // Mid-history partitions of raw sources: read by pipelines that ran after them.
-      sources: await pick(`MATCH (v:DatasetVersion) WHERE v.name STARTS WITH 'raw/' AND v.version = 'd30' RETURN v.id AS id ORDER BY v.id LIMIT toInteger($count)`),
+      sources: await pick(
+        `MATCH (v:DatasetVersion) WHERE v.name STARTS WITH 'raw/' AND v.version = 'd30' RETURN v.id AS id ORDER BY v.id LIMIT toInteger($count)`,
+      ),
       modelVersions: await pick(`MATCH (v:ModelVersion {version: 'd30'}) RETURN v.id AS id ORDER BY v.id LIMIT toInteger($count)`),
     };
   });

@@ -121,7 +121,10 @@ function authSettings(env: Env, mode: Config['mode']): AuthSettings {
   // Configuring a JWT issuer means authentication is wanted, even outside production.
   const enabled = oneOf(env, 'LINEAGE_AUTH', ['on', 'off'] as const, mode === 'production' || jwt ? 'on' : 'off') === 'on';
   if (!enabled && mode === 'production') {
-    throw new ConfigError('LINEAGE_AUTH', "production mode (LINEAGE_MODE or NODE_ENV=production) refuses to run without authentication; remove LINEAGE_AUTH=off, or set LINEAGE_MODE=development for a local, open service");
+    throw new ConfigError(
+      'LINEAGE_AUTH',
+      'production mode (LINEAGE_MODE or NODE_ENV=production) refuses to run without authentication; remove LINEAGE_AUTH=off, or set LINEAGE_MODE=development for a local, open service',
+    );
   }
   if (!enabled && jwt) {
     throw new ConfigError('LINEAGE_AUTH', 'is off, but JWT verification is configured (AUTH_JWKS_URL or AUTH_JWT_SECRET); remove one or the other');

@@ -24,7 +24,7 @@ export const ERROR_CATALOGUE = {
   },
   FORBIDDEN: {
     status: 403,
-    meaning: "The credentials are valid but their role does not allow the operation.",
+    meaning: 'The credentials are valid but their role does not allow the operation.',
   },
   LIMIT_EXCEEDED: {
     status: 400,

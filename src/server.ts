@@ -107,6 +107,8 @@ async function announceAuthentication(config: Config, services: Services, logger
   const keys = await services.apiKeys.listKeys(false);
   logger.info({ activeApiKeys: keys.length, jwt: config.auth.jwt ? (config.auth.jwt.jwksUrl ?? 'shared secret') : 'off' }, 'authentication is on');
   if (keys.length === 0 && !config.auth.jwt) {
-    logger.warn('authentication is on but no API key exists and no JWT issuer is configured: every request will be refused. Create one with: npm run keys -- create --name admin --role admin');
+    logger.warn(
+      'authentication is on but no API key exists and no JWT issuer is configured: every request will be refused. Create one with: npm run keys -- create --name admin --role admin',
+    );
   }
 }

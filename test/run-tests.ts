@@ -77,11 +77,10 @@ async function main(): Promise<number> {
 
   try {
     return await new Promise<number>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        ['--enable-source-maps', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
-        { stdio: 'inherit', env },
-      );
+      const child = spawn(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
+        stdio: 'inherit',
+        env,
+      });
       child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
     });
   } finally {

@@ -74,8 +74,16 @@ export function renderEntity(entity: Entity, goto: Goto): HTMLElement {
         relatedLinks(
           'Deployment history of the slot',
           [
-            entity.next && { id: entity.next.id, text: `next: version ${entity.next.modelVersion.version}`, note: `deployed ${formatInstant(entity.next.deployedAt)}` },
-            entity.previous && { id: entity.previous.id, text: `previous: version ${entity.previous.modelVersion.version}`, note: `deployed ${formatInstant(entity.previous.deployedAt)}` },
+            entity.next && {
+              id: entity.next.id,
+              text: `next: version ${entity.next.modelVersion.version}`,
+              note: `deployed ${formatInstant(entity.next.deployedAt)}`,
+            },
+            entity.previous && {
+              id: entity.previous.id,
+              text: `previous: version ${entity.previous.modelVersion.version}`,
+              note: `deployed ${formatInstant(entity.previous.deployedAt)}`,
+            },
           ].filter(Boolean),
         ),
       );
@@ -84,10 +92,17 @@ export function renderEntity(entity: Entity, goto: Goto): HTMLElement {
       add(
         properties(entity, ['modelName', 'version', 'framework', 'artifactUri', 'digest', 'createdAt']),
         keyValues('Metrics', entity.metrics),
-        relatedLinks('Trained by', entity.trainingRun ? [{ id: entity.trainingRun.id, text: runText(entity.trainingRun), note: entity.trainingRun.state ?? '' }] : []),
+        relatedLinks(
+          'Trained by',
+          entity.trainingRun ? [{ id: entity.trainingRun.id, text: runText(entity.trainingRun), note: entity.trainingRun.state ?? '' }] : [],
+        ),
         relatedLinks(
           'Deployments',
-          entity.deployments.map((d: any) => ({ id: d.id, text: `${d.name} (${d.environment})`, note: `${formatInstant(d.deployedAt)}${d.isLive ? ' · live' : ` → ${formatInstant(d.retiredAt)}`}` })),
+          entity.deployments.map((d: any) => ({
+            id: d.id,
+            text: `${d.name} (${d.environment})`,
+            note: `${formatInstant(d.deployedAt)}${d.isLive ? ' · live' : ` → ${formatInstant(d.retiredAt)}`}`,
+          })),
         ),
         relatedLinks('Model', [{ id: entity.model.id, text: entity.modelName }]),
       );
@@ -95,10 +110,16 @@ export function renderEntity(entity: Entity, goto: Goto): HTMLElement {
     case 'DatasetVersion':
       add(
         properties(entity, ['namespace', 'name', 'version', 'uri', 'digest', 'rowCount', 'createdAt']),
-        entity.schema?.length ? h('section', {}, h('h3', {}, 'Schema'), h('p', {}, entity.schema.map((f: any) => `${f.name}${f.type ? `: ${f.type}` : ''}`).join(', '))) : null,
+        entity.schema?.length
+          ? h('section', {}, h('h3', {}, 'Schema'), h('p', {}, entity.schema.map((f: any) => `${f.name}${f.type ? `: ${f.type}` : ''}`).join(', ')))
+          : null,
         relatedLinks('Produced by', entity.producedBy ? [{ id: entity.producedBy.id, text: runText(entity.producedBy) }] : []),
         entity.producedBy ? null : h('p', { class: 'note' }, 'A raw source: nothing recorded produced it.'),
-        relatedLinks('Read by', entity.consumedBy.nodes.map((r: any) => ({ id: r.id, text: runText(r), note: formatInstant(r.startedAt) })), entity.consumedBy.totalCount),
+        relatedLinks(
+          'Read by',
+          entity.consumedBy.nodes.map((r: any) => ({ id: r.id, text: runText(r), note: formatInstant(r.startedAt) })),
+          entity.consumedBy.totalCount,
+        ),
         relatedLinks('Dataset', [{ id: entity.dataset.id, text: entity.name }]),
       );
       break;
@@ -107,29 +128,52 @@ export function renderEntity(entity: Entity, goto: Goto): HTMLElement {
         properties(entity, ['runId', 'state', 'startedAt', 'endedAt', 'errorMessage']),
         relatedLinks('Job', entity.job ? [{ id: entity.job.id, text: `${entity.job.namespace} / ${entity.job.name}` }] : []),
         keyValues('Parameters', entity.parameters),
-        relatedLinks('Commit', entity.commit ? [{ id: entity.commit.id, text: String(entity.commit.sha).slice(0, 12), note: `${entity.commit.author ?? ''} — ${entity.commit.message ?? ''}` }] : []),
+        relatedLinks(
+          'Commit',
+          entity.commit
+            ? [{ id: entity.commit.id, text: String(entity.commit.sha).slice(0, 12), note: `${entity.commit.author ?? ''} — ${entity.commit.message ?? ''}` }]
+            : [],
+        ),
         relatedLinks('Parent run', entity.parent ? [{ id: entity.parent.id, text: runText(entity.parent) }] : []),
-        relatedLinks('Inputs', entity.inputs.map((d: any) => ({ id: d.id, text: `${d.name}@${d.version}` }))),
-        relatedLinks('Outputs', [...entity.outputs.map((d: any) => ({ id: d.id, text: `${d.name}@${d.version}` })), ...entity.modelVersions.map((m: any) => ({ id: m.id, text: `${m.modelName}@${m.version}` }))]),
+        relatedLinks(
+          'Inputs',
+          entity.inputs.map((d: any) => ({ id: d.id, text: `${d.name}@${d.version}` })),
+        ),
+        relatedLinks('Outputs', [
+          ...entity.outputs.map((d: any) => ({ id: d.id, text: `${d.name}@${d.version}` })),
+          ...entity.modelVersions.map((m: any) => ({ id: m.id, text: `${m.modelName}@${m.version}` })),
+        ]),
       );
       break;
     case 'Commit':
       add(
         properties(entity, ['repository', 'sha', 'branch', 'author', 'message', 'committedAt']),
-        relatedLinks('Runs of this commit', entity.runs.nodes.map((r: any) => ({ id: r.id, text: runText(r), note: formatInstant(r.startedAt) })), entity.runs.totalCount),
+        relatedLinks(
+          'Runs of this commit',
+          entity.runs.nodes.map((r: any) => ({ id: r.id, text: runText(r), note: formatInstant(r.startedAt) })),
+          entity.runs.totalCount,
+        ),
       );
       break;
     case 'Dataset':
     case 'Model':
       add(
         properties(entity, ['namespace', 'name', 'description', 'createdAt']),
-        relatedLinks('Versions, newest first', entity.versions.nodes.map((v: any) => ({ id: v.id, text: v.version, note: formatInstant(v.createdAt) })), entity.versions.totalCount),
+        relatedLinks(
+          'Versions, newest first',
+          entity.versions.nodes.map((v: any) => ({ id: v.id, text: v.version, note: formatInstant(v.createdAt) })),
+          entity.versions.totalCount,
+        ),
       );
       break;
     case 'Job':
       add(
         properties(entity, ['namespace', 'name', 'description', 'createdAt']),
-        relatedLinks('Runs, newest first', entity.runs.nodes.map((r: any) => ({ id: r.id, text: runText(r), note: `${r.state ?? ''} ${formatInstant(r.startedAt)}` })), entity.runs.totalCount),
+        relatedLinks(
+          'Runs, newest first',
+          entity.runs.nodes.map((r: any) => ({ id: r.id, text: runText(r), note: `${r.state ?? ''} ${formatInstant(r.startedAt)}` })),
+          entity.runs.totalCount,
+        ),
       );
       break;
     default:
@@ -140,8 +184,16 @@ export function renderEntity(entity: Entity, goto: Goto): HTMLElement {
       h(
         'section',
         {},
-        h('h3', {}, `Recorded by (audit trail, newest first${entity.history.totalCount > entity.history.nodes.length ? `, ${entity.history.nodes.length} of ${entity.history.totalCount}` : ''})`),
-        h('ul', { class: 'related' }, ...entity.history.nodes.map((r: any) => h('li', {}, `${formatInstant(r.at)} · ${r.actor} · ${r.operation} (${r.source})`))),
+        h(
+          'h3',
+          {},
+          `Recorded by (audit trail, newest first${entity.history.totalCount > entity.history.nodes.length ? `, ${entity.history.nodes.length} of ${entity.history.totalCount}` : ''})`,
+        ),
+        h(
+          'ul',
+          { class: 'related' },
+          ...entity.history.nodes.map((r: any) => h('li', {}, `${formatInstant(r.at)} · ${r.actor} · ${r.operation} (${r.source})`)),
+        ),
       ),
     );
   }

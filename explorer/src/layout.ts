@@ -84,7 +84,10 @@ export function layeredLayout(nodeIds: readonly string[], edges: readonly Layout
       };
       const scored = column.map((id) => ({ id, score: centre(id) }));
       scored.sort((a, b) => a.score - b.score || order(a.id, b.id));
-      columns.set(k, scored.map((s) => s.id));
+      columns.set(
+        k,
+        scored.map((s) => s.id),
+      );
       reindex(columns.get(k)!);
     }
   };

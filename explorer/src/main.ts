@@ -112,11 +112,25 @@ function focusNode(id: string, options: { keepQuestion?: boolean } = {}): void {
 async function resolveFocus(id: string, asOf: string | null): Promise<string> {
   if (!asOf || !id.startsWith('Deployment:')) return id;
   const { node } = await graphql<{ node: { name: string; environment: string; deployedAt: string } | null }>(
-    `query Slot($id: ID!) { node(id: $id) { ... on Deployment { name environment deployedAt } } }`,
+    `
+      query Slot($id: ID!) {
+        node(id: $id) {
+          ... on Deployment {
+            name
+            environment
+            deployedAt
+          }
+        }
+      }
+    `,
     { id },
   );
   if (!node || Date.parse(node.deployedAt) <= Date.parse(asOf)) return id;
-  const { liveDeployment } = await graphql<{ liveDeployment: { id: string } | null }>(LIVE_DEPLOYMENT, { name: node.name, environment: node.environment, asOf });
+  const { liveDeployment } = await graphql<{ liveDeployment: { id: string } | null }>(LIVE_DEPLOYMENT, {
+    name: node.name,
+    environment: node.environment,
+    asOf,
+  });
   if (!liveDeployment) throw new Error(`${node.name} (${node.environment}) had no live deployment at ${formatInstant(asOf)}`);
   status(`${node.name} (${node.environment}) as of ${formatInstant(asOf)}: showing the deployment live then.`);
   return liveDeployment.id;
@@ -251,7 +265,9 @@ async function ask(question: Question, about: string, mine = generation, withinL
     state.question = question;
     state.about = about;
     writeUrl(false);
-    status(`${question === 'provenance' ? 'Provenance' : 'Impact'} of ${result.start.label}: ${result.nodes.length} node${result.nodes.length === 1 ? '' : 's'} highlighted.`);
+    status(
+      `${question === 'provenance' ? 'Provenance' : 'Impact'} of ${result.start.label}: ${result.nodes.length} node${result.nodes.length === 1 ? '' : 's'} highlighted.`,
+    );
     if (!withinLoad) render(true);
   };
   if (mine !== generation) return;
@@ -458,7 +474,9 @@ async function showDetails(id: string): Promise<void> {
   await busy(async () => {
     const { node: entity } = await graphql<{ node: any }>(NODE_DETAILS, { id });
     if (mine !== detailsGeneration) return;
-    const now = state.asOf ? h('p', { class: 'note', id: 'details-now' }, `The graph is as of ${formatInstant(state.asOf)}; these details are as recorded now.`) : null;
+    const now = state.asOf
+      ? h('p', { class: 'note', id: 'details-now' }, `The graph is as of ${formatInstant(state.asOf)}; these details are as recorded now.`)
+      : null;
     panel.replaceChildren(actions(node), now ?? '', entity ? renderEntity(entity, (target) => select(target)) : h('p', {}, 'This node no longer exists.'));
   });
 }
@@ -476,7 +494,11 @@ function actions(node: LineageNode): HTMLElement {
     { class: 'node-header', 'data-node-id': node.id },
     h('span', { class: 'badge', style: `background:${style.colour}` }, style.name),
     h('h2', { id: 'details-title' }, node.label),
-    isLiveProduction(node) ? h('span', { class: 'live-badge' }, 'LIVE prod') : node.kind === 'DEPLOYMENT' ? h('span', { class: 'note' }, node.isLive ? `live in ${environmentOf(node)}` : 'retired') : null,
+    isLiveProduction(node)
+      ? h('span', { class: 'live-badge' }, 'LIVE prod')
+      : node.kind === 'DEPLOYMENT'
+        ? h('span', { class: 'note' }, node.isLive ? `live in ${environmentOf(node)}` : 'retired')
+        : null,
   );
   const buttons = h('div', { class: 'actions', role: 'group', 'aria-label': 'Actions on the selected node' });
   if (node.id !== state.node) buttons.append(actionButton('Focus here', 'Enter', () => focusNode(node.id), { id: 'focus-here' }));
@@ -486,7 +508,8 @@ function actions(node: LineageNode): HTMLElement {
   );
   if (hasExpansions(node.id)) buttons.append(actionButton('Collapse', 'c', () => collapse(node.id), { id: 'collapse' }));
   const questions = h('div', { class: 'actions questions', role: 'group', 'aria-label': 'Questions' });
-  if (PROVENANCE_KINDS.includes(node.kind)) questions.append(actionButton('What data produced this?', 'p', () => void ask('provenance', node.id), { id: 'ask-provenance' }));
+  if (PROVENANCE_KINDS.includes(node.kind))
+    questions.append(actionButton('What data produced this?', 'p', () => void ask('provenance', node.id), { id: 'ask-provenance' }));
   if (IMPACT_KINDS.includes(node.kind)) questions.append(actionButton('What does this affect?', 'i', () => void ask('impact', node.id), { id: 'ask-impact' }));
   const report = REPORT_KINDS.includes(node.kind)
     ? h('a', { id: 'audit-report', href: auditReportHref(node.id), target: '_blank', rel: 'noopener' }, 'Audit report (HTML)')
@@ -520,7 +543,9 @@ function neighbour(key: string): string | null {
 }
 
 function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.isContentEditable);
+  return (
+    target instanceof HTMLElement && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.isContentEditable)
+  );
 }
 
 document.addEventListener('keydown', (event) => {
@@ -716,7 +741,12 @@ byId('api-key-clear').addEventListener('click', () => {
 
 byId('legend').replaceChildren(
   ...(Object.keys(KIND_STYLES) as Kind[]).map((kind) =>
-    h('li', {}, h('span', { class: 'swatch', style: `background:${KIND_STYLES[kind].colour};clip-path:${KIND_STYLES[kind].clip}`, 'aria-hidden': 'true' }), KIND_STYLES[kind].name),
+    h(
+      'li',
+      {},
+      h('span', { class: 'swatch', style: `background:${KIND_STYLES[kind].colour};clip-path:${KIND_STYLES[kind].clip}`, 'aria-hidden': 'true' }),
+      KIND_STYLES[kind].name,
+    ),
   ),
   h('li', {}, h('span', { class: 'swatch live-prod-swatch', 'aria-hidden': 'true' }), 'Live in production'),
   h('li', {}, h('span', { class: 'swatch hl-swatch', 'aria-hidden': 'true' }), 'In the answer'),

@@ -22,8 +22,7 @@ export interface AuditRecordWrite extends Omit<StoredAuditRecord, 'at'> {
   at: string;
 }
 
-const RECORD = (v: string) =>
-  `${v} { .seq, .at, .actor, .source, .requestId, .operation, .entityIds, .changesJson, .detailsJson, .prevHash, .hash }`;
+const RECORD = (v: string) => `${v} { .seq, .at, .actor, .source, .requestId, .operation, .entityIds, .changesJson, .detailsJson, .prevHash, .hash }`;
 
 // One subquery per entity label (a closed list), so that each link is an index seek on that label's id.
 const LINK_TOUCHED = NODE_KINDS.map(
@@ -86,9 +85,12 @@ export class AuditRepository {
   }
 
   async head(tx: Tx): Promise<{ seq: number; hash: string }> {
-    const [head] = await tx.rows<{ seq: number; hash: string }>(`OPTIONAL MATCH (h:AuditHead {name: 'audit'}) RETURN coalesce(h.seq, 0) AS seq, coalesce(h.hash, $genesis) AS hash`, {
-      genesis: GENESIS_HASH,
-    });
+    const [head] = await tx.rows<{ seq: number; hash: string }>(
+      `OPTIONAL MATCH (h:AuditHead {name: 'audit'}) RETURN coalesce(h.seq, 0) AS seq, coalesce(h.hash, $genesis) AS hash`,
+      {
+        genesis: GENESIS_HASH,
+      },
+    );
     return head!;
   }
 
@@ -136,7 +138,12 @@ export class AuditRepository {
   historyPages(tx: Tx, kind: NodeKind, keys: readonly RelatedPageKey[]): Promise<Page<StoredAuditRecord>[]> {
     return keysetPagesByParent<StoredAuditRecord>(
       tx,
-      { parentLabel: kind, match: 'MATCH (n:AuditRecord)-[:TOUCHED]->(p) WHERE true', projection: RECORD('n'), sortKeys: [{ expression: 'n.seq', descending: true }] },
+      {
+        parentLabel: kind,
+        match: 'MATCH (n:AuditRecord)-[:TOUCHED]->(p) WHERE true',
+        projection: RECORD('n'),
+        sortKeys: [{ expression: 'n.seq', descending: true }],
+      },
       keys,
     );
   }

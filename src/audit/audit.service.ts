@@ -80,7 +80,13 @@ export class AuditService {
       }
     }
     if (head.hash !== expectedPrev) {
-      return { intact: false, count: head.seq, headHash: expectedPrev, firstBadSeq: head.seq, reason: `the chain head's hash does not match record ${head.seq}` };
+      return {
+        intact: false,
+        count: head.seq,
+        headHash: expectedPrev,
+        firstBadSeq: head.seq,
+        reason: `the chain head's hash does not match record ${head.seq}`,
+      };
     }
     return { intact: true, count: head.seq, headHash: head.hash, firstBadSeq: null, reason: null };
   }

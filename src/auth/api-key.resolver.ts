@@ -8,10 +8,7 @@ import { ApiKey, CreatedApiKey } from './api-key.type';
 export class ApiKeyResolver {
   @Extensions({ role: 'admin' })
   @Query(() => [ApiKey], { description: 'API keys by name (admin). Secrets are never shown again.' })
-  apiKeys(
-    @Ctx() { services }: GraphQLContext,
-    @Arg('includeRevoked', () => Boolean, { defaultValue: false }) includeRevoked: boolean,
-  ): Promise<ApiKey[]> {
+  apiKeys(@Ctx() { services }: GraphQLContext, @Arg('includeRevoked', () => Boolean, { defaultValue: false }) includeRevoked: boolean): Promise<ApiKey[]> {
     return services.apiKeys.listKeys(includeRevoked);
   }
 

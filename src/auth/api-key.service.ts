@@ -114,7 +114,10 @@ export class ApiKeyService {
 
 function keyName(field: string, value: unknown): string {
   if (typeof value !== 'string' || !NAME_PATTERN.test(value)) {
-    throw new BadInputError(field, `an API key name is 1 to 64 letters, digits, '.', '_', '-' or '@', starting with a letter or digit; got ${JSON.stringify(String(value).slice(0, 80))}`);
+    throw new BadInputError(
+      field,
+      `an API key name is 1 to 64 letters, digits, '.', '_', '-' or '@', starting with a letter or digit; got ${JSON.stringify(String(value).slice(0, 80))}`,
+    );
   }
   return value;
 }

@@ -66,7 +66,8 @@ export class JwtVerifier {
       return new ServiceUnavailableError('the keys to verify the JWT (AUTH_JWKS_URL) could not be fetched; retry later');
     }
     if (error instanceof errors.JWTExpired) return new UnauthenticatedError('the JWT has expired');
-    if (error instanceof errors.JWTClaimValidationFailed) return new UnauthenticatedError(`the JWT was refused: claim ${error.claim} ${error.reason === 'check_failed' ? 'does not match' : error.reason}`);
+    if (error instanceof errors.JWTClaimValidationFailed)
+      return new UnauthenticatedError(`the JWT was refused: claim ${error.claim} ${error.reason === 'check_failed' ? 'does not match' : error.reason}`);
     return new UnauthenticatedError(`the JWT was refused (${error.code})`);
   }
 }

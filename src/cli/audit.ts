@@ -64,7 +64,12 @@ function reportOptions(args: string[]): ReportOptions {
   if (parsed.positionals.length !== 1) throw new UsageError('report takes one Deployment or ModelVersion id');
   const out = parsed.values.out;
   const fromExtension = out && /\.(html|md|json)$/.exec(out)?.[1];
-  return { subject: parsed.positionals[0]!, asOf: parsed.values['as-of'], format: reportFormat('--format', parsed.values.format ?? fromExtension ?? 'html'), out };
+  return {
+    subject: parsed.positionals[0]!,
+    asOf: parsed.values['as-of'],
+    format: reportFormat('--format', parsed.values.format ?? fromExtension ?? 'html'),
+    out,
+  };
 }
 
 async function report(services: Services, options: ReportOptions): Promise<number> {
@@ -72,7 +77,9 @@ async function report(services: Services, options: ReportOptions): Promise<numbe
   const rendered = renderReport(produced, options.format);
   if (options.out) fs.writeFileSync(options.out, rendered.body);
   else process.stdout.write(rendered.body);
-  process.stderr.write(`report ${produced.subject.label} as of ${produced.asOf}: sha256 ${produced.reportSha256}${options.out ? `, written to ${options.out}` : ''}\n`);
+  process.stderr.write(
+    `report ${produced.subject.label} as of ${produced.asOf}: sha256 ${produced.reportSha256}${options.out ? `, written to ${options.out}` : ''}\n`,
+  );
   return 0;
 }
 

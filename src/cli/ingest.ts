@@ -53,7 +53,8 @@ async function main(argv: string[]): Promise<number> {
     const progress = new ProgressBar(totalBytes);
     const counts = { accepted: 0, duplicate: 0, rejected: 0 };
     const rejections: string[] = [];
-    const summary = () => `${(counts.accepted + counts.duplicate + counts.rejected).toLocaleString('en')} events: ${counts.accepted} accepted, ${counts.duplicate} duplicates, ${counts.rejected} rejected`;
+    const summary = () =>
+      `${(counts.accepted + counts.duplicate + counts.rejected).toLocaleString('en')} events: ${counts.accepted} accepted, ${counts.duplicate} duplicates, ${counts.rejected} rejected`;
     // Events from many small files go out together, so a directory of one-event files is still ingested in bulk.
     const pending: Array<{ item: EventItem; file: string }> = [];
     let bytesRead = 0;
@@ -61,7 +62,10 @@ async function main(argv: string[]): Promise<number> {
     let eventsDone = 0;
     const flush = async (count: number) => {
       const batch = pending.splice(0, count);
-      const outcomes = await openlineage.ingestBatch(context, batch.map(({ item }) => item));
+      const outcomes = await openlineage.ingestBatch(
+        context,
+        batch.map(({ item }) => item),
+      );
       tally(outcomes, batch, counts, rejections);
       eventsDone += batch.length;
       progress.update(bytesRead * (eventsDone / Math.max(eventsRead, 1)), summary());
@@ -86,7 +90,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function tally(outcomes: IngestOutcome[], batch: Array<{ item: EventItem; file: string }>, counts: Record<IngestOutcome['status'], number>, rejections: string[]): void {
+function tally(
+  outcomes: IngestOutcome[],
+  batch: Array<{ item: EventItem; file: string }>,
+  counts: Record<IngestOutcome['status'], number>,
+  rejections: string[],
+): void {
   outcomes.forEach((outcome, index) => {
     counts[outcome.status]++;
     if (outcome.status === 'rejected') {

@@ -66,7 +66,14 @@ async function run(services: Services, command: string, args: string[]): Promise
   if (args.some((arg) => arg !== '--all')) throw new UsageError(`list takes only --all, got ${args.join(' ')}`);
   const keys = await services.apiKeys.listKeys(all);
   if (keys.length === 0) return all ? 'no API keys\n' : 'no active API keys\n';
-  const rows = keys.map((key) => [key.name, key.role, `${key.prefix}…`, key.createdAt.toISOString(), key.createdBy, key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : 'active']);
+  const rows = keys.map((key) => [
+    key.name,
+    key.role,
+    `${key.prefix}…`,
+    key.createdAt.toISOString(),
+    key.createdBy,
+    key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : 'active',
+  ]);
   return table([['NAME', 'ROLE', 'PREFIX', 'CREATED', 'CREATED BY', 'STATE'], ...rows]);
 }
 
@@ -85,7 +92,16 @@ function parseOptions(args: string[], required: string[]): Record<string, string
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((row) =>
+        row
+          .map((cell, column) => cell.padEnd(widths[column]!))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 main(process.argv.slice(2)).then(

@@ -270,7 +270,11 @@ export class Database {
     if (error instanceof LineageError || error instanceof RehearsalRollback) return error;
     if (error instanceof Neo4jError) {
       const code = error.code ?? '';
-      if (code === neo4j.error.SERVICE_UNAVAILABLE || code === neo4j.error.SESSION_EXPIRED || code.startsWith('Neo.TransientError.General.DatabaseUnavailable')) {
+      if (
+        code === neo4j.error.SERVICE_UNAVAILABLE ||
+        code === neo4j.error.SESSION_EXPIRED ||
+        code.startsWith('Neo.TransientError.General.DatabaseUnavailable')
+      ) {
         this.logger.warn({ err: error, transaction }, 'Neo4j unavailable');
         this.setAvailable(false);
         return new ServiceUnavailableError();

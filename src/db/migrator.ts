@@ -40,7 +40,10 @@ const FILE_PATTERN = /^(\d{4})_([a-z0-9_]+)\.cypher$/;
 const LEASE_MS = 120_000;
 
 export function loadMigrationFiles(dir: string): MigrationFile[] {
-  const files = fs.readdirSync(dir).filter((file) => file.endsWith('.cypher')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((file) => file.endsWith('.cypher'))
+    .sort();
   const migrations = files.map((file) => {
     const match = FILE_PATTERN.exec(file);
     if (!match) {

@@ -100,7 +100,9 @@ export function measureOperation(
       const returned = getNamedType(field.type);
       if (!isCompositeType(returned)) continue;
       const count = isListType(getNullableType(field.type)) ? listSize(field, selection.arguments ?? [], variables, pageSize) : 1;
-      const childPageSize = field.args.some((arg) => arg.name === 'first') ? argument(field, selection.arguments ?? [], 'first', variables) ?? options.defaultPageSize : undefined;
+      const childPageSize = field.args.some((arg) => arg.name === 'first')
+        ? (argument(field, selection.arguments ?? [], 'first', variables) ?? options.defaultPageSize)
+        : undefined;
       const perObject = selection.selectionSet ? walk(selection.selectionSet, returned, fieldDepth, toCount(childPageSize), spreads) : 0;
       cost += count * (1 + perObject);
       measure.cost = Math.max(measure.cost, cost);
@@ -131,10 +133,16 @@ export function checkOperationLimits(
     throw new LimitExceededError('LIMIT_GRAPHQL_ALIASES', `the operation uses more than ${maxAliases} aliases`);
   }
   if (measure.truncated) {
-    throw new LimitExceededError('LIMIT_GRAPHQL_COST', `the operation is too large to estimate (more than ${MAX_VISITS} selections once its fragments are expanded)`);
+    throw new LimitExceededError(
+      'LIMIT_GRAPHQL_COST',
+      `the operation is too large to estimate (more than ${MAX_VISITS} selections once its fragments are expanded)`,
+    );
   }
   if (measure.cost > maxCost) {
-    throw new LimitExceededError('LIMIT_GRAPHQL_COST', `the operation may resolve about ${measure.cost} objects, more than ${maxCost}; ask for smaller pages or fewer nested lists`);
+    throw new LimitExceededError(
+      'LIMIT_GRAPHQL_COST',
+      `the operation may resolve about ${measure.cost} objects, more than ${maxCost}; ask for smaller pages or fewer nested lists`,
+    );
   }
   return measure;
 }

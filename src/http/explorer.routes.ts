@@ -33,7 +33,10 @@ export function registerExplorerRoutes(app: FastifyInstance, buildDir: string): 
     // Unknown paths are client-side routes of the single-page app: they get index.html.
     const asset = assets.get(wanted) ?? (wanted.startsWith('assets/') ? undefined : index);
     if (!asset) {
-      return reply.code(index ? 404 : 503).type('text/plain').send(index ? 'not found' : 'the explorer is not built: run `npm run build`');
+      return reply
+        .code(index ? 404 : 503)
+        .type('text/plain')
+        .send(index ? 'not found' : 'the explorer is not built: run `npm run build`');
     }
     return reply
       .header('cache-control', asset.immutable ? 'public, max-age=31536000, immutable' : 'no-cache')

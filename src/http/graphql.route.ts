@@ -39,12 +39,7 @@ export async function registerGraphQLRoute(app: FastifyInstance, options: GraphQ
     introspection: true,
     // Bounds the work of parsing before any other limit can be checked.
     parseOptions: { maxTokens: options.limits.graphql.maxTokens },
-    plugins: [
-      ApolloServerPluginLandingPageDisabled(),
-      operationGuardPlugin(),
-      httpStatusPlugin(),
-      bookmarkPlugin(),
-    ],
+    plugins: [ApolloServerPluginLandingPageDisabled(), operationGuardPlugin(), httpStatusPlugin(), bookmarkPlugin()],
     formatError: (formatted, error) => formatError(formatted, error, options.logger, options.limits),
   });
   await apollo.start();
@@ -78,7 +73,10 @@ function causalScopeOf(request: FastifyRequest): CausalScope {
   let scope = scopes.get(request);
   if (!scope) {
     const header = request.headers[BOOKMARK_HEADER];
-    const bookmarks = (Array.isArray(header) ? header : header ? [header] : []).flatMap((value) => value.split(',')).map((b) => b.trim()).filter(Boolean);
+    const bookmarks = (Array.isArray(header) ? header : header ? [header] : [])
+      .flatMap((value) => value.split(','))
+      .map((b) => b.trim())
+      .filter(Boolean);
     scope = new CausalScope(bookmarks);
     scopes.set(request, scope);
   }

@@ -56,7 +56,10 @@ function translate(error: unknown, request: FastifyRequest): { lineageError: Lin
       };
     }
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { lineageError: new BadInputError('content-type', `${JSON.stringify(request.headers['content-type'] ?? '')} is not supported; send application/json`), status: 415 };
+      return {
+        lineageError: new BadInputError('content-type', `${JSON.stringify(request.headers['content-type'] ?? '')} is not supported; send application/json`),
+        status: 415,
+      };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return { lineageError: new BadInputError('body', 'is empty; send a JSON document'), status: 400 };
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

@@ -46,7 +46,8 @@ export function checkJson(value: unknown, maxDepth: number): void {
     const frame = stack.pop()!;
     const node = frame.value;
     if (typeof node === 'string') {
-      if (!wellFormed(node)) throw new BadInputError(pathOf(frame) || 'body', 'contains a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape); send valid Unicode');
+      if (!wellFormed(node))
+        throw new BadInputError(pathOf(frame) || 'body', 'contains a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape); send valid Unicode');
       continue;
     }
     if (node === null || typeof node !== 'object') continue;

@@ -114,7 +114,11 @@ function waitUntilReady(child: ChildProcess, exited: Promise<number | null>, por
     let failure: string | undefined;
     const stderrTail: string[] = [];
     const timer = setTimeout(() => {
-      reject(new LocalNeo4jError(`local Neo4j did not become ready within ${options.startTimeoutMs} ms; see ${path.join(options.home, 'logs', 'debug.log')} (raise NEO4J_LOCAL_START_TIMEOUT_MS on a slow machine)`));
+      reject(
+        new LocalNeo4jError(
+          `local Neo4j did not become ready within ${options.startTimeoutMs} ms; see ${path.join(options.home, 'logs', 'debug.log')} (raise NEO4J_LOCAL_START_TIMEOUT_MS on a slow machine)`,
+        ),
+      );
     }, options.startTimeoutMs);
 
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {

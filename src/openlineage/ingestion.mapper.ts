@@ -42,7 +42,10 @@ export function changeOf(event: ValidEvent, plan: IngestPlan, receipt: EventRece
   const job = normalizeJob('job', { namespace: plan.job!.namespace, name: plan.job!.name });
   const jobFacets = facetsOrNull(plan.job!.facets);
   if (plan.kind === 'job') {
-    const datasets = [...plan.inputs.map((input, index) => mention(childPath('inputs', index), input)), ...outputsOf(event, plan).map(({ path, dataset }) => mention(path, dataset))];
+    const datasets = [
+      ...plan.inputs.map((input, index) => mention(childPath('inputs', index), input)),
+      ...outputsOf(event, plan).map(({ path, dataset }) => mention(path, dataset)),
+    ];
     return { kind: 'job', at, job, jobFacets, datasets, receipt };
   }
   const run = plan.run!;
@@ -58,7 +61,12 @@ export function changeOf(event: ValidEvent, plan: IngestPlan, receipt: EventRece
     job,
     jobFacets,
     commit: commitOf(plan.commit),
-    parameters: optionalJsonObject(Object.hasOwn((event as RunEvent).run.facets ?? {}, FACET.lineageParameters) ? 'run.facets.lineage_parameters.parameters' : 'run.facets.executionParameters.parameters', run.parameters),
+    parameters: optionalJsonObject(
+      Object.hasOwn((event as RunEvent).run.facets ?? {}, FACET.lineageParameters)
+        ? 'run.facets.lineage_parameters.parameters'
+        : 'run.facets.executionParameters.parameters',
+      run.parameters,
+    ),
     errorMessage: run.errorMessage === null ? null : cut(run.errorMessage, INPUT_LIMITS.text),
     parent: run.parent ? { runId: run.parent.runId, job: normalizeJob('run.facets.parent.job', run.parent.job) } : null,
     runFacets: facetsOrNull(run.facets),
@@ -138,7 +146,9 @@ function versionOf(
 /** The JSON path of each schema field, in the order the mapper flattens them (each parent before its children). */
 function schemaFieldPaths(facets: Record<string, unknown>, base: string): string[] {
   const walk = (fields: unknown, at: string): string[] =>
-    Array.isArray(fields) ? fields.flatMap((field, index) => [childPath(at, index), ...(isObject(field) ? walk(field.fields, childPath(childPath(at, index), 'fields')) : [])]) : [];
+    Array.isArray(fields)
+      ? fields.flatMap((field, index) => [childPath(at, index), ...(isObject(field) ? walk(field.fields, childPath(childPath(at, index), 'fields')) : [])])
+      : [];
   const schema = facets.schema;
   return isObject(schema) ? walk(schema.fields, `${base}.fields`) : [];
 }
@@ -150,7 +160,9 @@ function outputsOf(event: ValidEvent, plan: IngestPlan): Array<{ path: string; d
 }
 
 function modelPaths(event: ValidEvent): string[] {
-  return ((event as RunEvent).outputs ?? []).flatMap((output, index) => (isModel(output) ? [childPath(childPath(childPath('outputs', index), 'facets'), FACET.modelVersion)] : []));
+  return ((event as RunEvent).outputs ?? []).flatMap((output, index) =>
+    isModel(output) ? [childPath(childPath(childPath('outputs', index), 'facets'), FACET.modelVersion)] : [],
+  );
 }
 
 function isModel(output: RawOutputDataset): boolean {

@@ -17,9 +17,7 @@ import { planIngestion } from './openlineage.mapper';
 import { validateEvent } from './openlineage.validator';
 
 /** What became of one event: recorded (or already recorded: a duplicate changes nothing), or refused and why. */
-export type IngestOutcome =
-  | { status: 'accepted' | 'duplicate'; eventId: string }
-  | { status: 'rejected'; eventId: string | null; error: LineageError };
+export type IngestOutcome = { status: 'accepted' | 'duplicate'; eventId: string } | { status: 'rejected'; eventId: string | null; error: LineageError };
 
 /**
  * OpenLineage ingestion, behind every front door that takes events (the HTTP route, the replay CLI): validate
@@ -70,7 +68,9 @@ export class IngestionService {
   /** Raw events about each run, job or dataset, in event-time order. */
   eventPages(subject: EventSubject, keys: ReadonlyArray<{ parentId: string; first?: number | null; after?: string | null }>): Promise<Page<LineageEvent>[]> {
     const requests = keys.map((key) => ({ parentId: key.parentId, request: pageRequest(key.first, key.after) }));
-    return this.db.read(`lineageEvents.${subject}`, async (tx) => (await this.events.pagesAbout(tx, subject, requests)).map((page) => mapPage(page, toLineageEvent)));
+    return this.db.read(`lineageEvents.${subject}`, async (tx) =>
+      (await this.events.pagesAbout(tx, subject, requests)).map((page) => mapPage(page, toLineageEvent)),
+    );
   }
 }
 

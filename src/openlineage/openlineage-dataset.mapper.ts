@@ -1,15 +1,6 @@
 import { isObject } from './openlineage.checks';
 import { countOf, facetOf, FACET, keptFacets, textOf } from './openlineage.facets';
-import type {
-  DatasetPlan,
-  Facets,
-  ModelVersionPlan,
-  RawDataset,
-  RawInputDataset,
-  RawOutputDataset,
-  SchemaFieldPlan,
-  VersionSource,
-} from './openlineage.types';
+import type { DatasetPlan, Facets, ModelVersionPlan, RawDataset, RawInputDataset, RawOutputDataset, SchemaFieldPlan, VersionSource } from './openlineage.types';
 
 export function planInput(dataset: RawInputDataset): DatasetPlan {
   const io = dataset.inputFacets;

@@ -31,7 +31,12 @@ describe('audit reports', () => {
 
   const fetchReport = async (file: string, query = `asOf=${AS_OF}`) => {
     const response = await fetch(`${service.url}/reports/audit/${file}?${query}`);
-    return { status: response.status, type: response.headers.get('content-type'), digest: response.headers.get('x-report-sha256'), text: await response.text() };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      digest: response.headers.get('x-report-sha256'),
+      text: await response.text(),
+    };
   };
 
   it('shows what production served, what it was made from, who recorded and deployed each step, and the history', async () => {
@@ -54,7 +59,10 @@ describe('audit reports', () => {
       assert.match(version.digest, /^sha256:[0-9a-f]{64}$/);
       assert.equal(version.recorded?.actor, DEMO_CONTEXT.actor, `${version.name}@${version.version} has who recorded it`);
     }
-    assert.deepEqual(report.provenance.commits.map((c: any) => c.sha), [DEMO_COMMITS.merchantRisk.sha]);
+    assert.deepEqual(
+      report.provenance.commits.map((c: any) => c.sha),
+      [DEMO_COMMITS.merchantRisk.sha],
+    );
     assert.equal(report.provenance.commits[0].author, 'deniz@acme.io');
     const training = report.provenance.runs.find((r: any) => r.runId === report.served.modelVersion.trainingRunId);
     assert.ok(training?.parameters, 'the training run with its parameters');
@@ -109,7 +117,10 @@ describe('audit reports', () => {
       'version 2 was trained on the bad February partition',
     );
     assert.equal(report.served.deployment.liveAsOf, true, 'live on 15 March (rolled back on the 20th)');
-    assert.deepEqual(report.deploymentHistory.map((d: any) => d.modelVersion), ['fraud-detector@1', 'fraud-detector@2']);
+    assert.deepEqual(
+      report.deploymentHistory.map((d: any) => d.modelVersion),
+      ['fraud-detector@1', 'fraud-detector@2'],
+    );
 
     const future = await fetchReport(`${production.id}.json`, `asOf=${march}`);
     assert.equal(future.status, 404, 'the April deployment did not exist in March');

@@ -30,13 +30,22 @@ describe('audit trail', () => {
   it('every GraphQL write leaves exactly one record, chained to the one before it', async () => {
     const writes: Array<[string, string]> = [
       ['registerDataset', `mutation { registerDataset(input: { namespace: "${ns}", name: "raw", description: "v1" }) { id } }`],
-      ['registerDatasetVersion', `mutation { registerDatasetVersion(input: { namespace: "${ns}", name: "raw", version: "1", createdAt: "2025-01-01T00:00:00Z" }) { id } }`],
-      ['runEvent.START', `mutation { startRun(input: { runId: "${ns}-r1", job: { namespace: "${ns}", name: "train" }, at: "2025-01-02T00:00:00Z", inputs: [{ namespace: "${ns}", name: "raw", version: "1" }] }) { id } }`],
+      [
+        'registerDatasetVersion',
+        `mutation { registerDatasetVersion(input: { namespace: "${ns}", name: "raw", version: "1", createdAt: "2025-01-01T00:00:00Z" }) { id } }`,
+      ],
+      [
+        'runEvent.START',
+        `mutation { startRun(input: { runId: "${ns}-r1", job: { namespace: "${ns}", name: "train" }, at: "2025-01-02T00:00:00Z", inputs: [{ namespace: "${ns}", name: "raw", version: "1" }] }) { id } }`,
+      ],
       ['runEvent.COMPLETE', `mutation { completeRun(input: { runId: "${ns}-r1", at: "2025-01-02T01:00:00Z" }) { id } }`],
       ['runEvent.FAIL', `mutation { failRun(input: { runId: "${ns}-r2", job: { namespace: "${ns}", name: "train" }, errorMessage: "boom" }) { id } }`],
       ['registerModel', `mutation { registerModel(input: { name: "${ns}-model" }) { id } }`],
       ['registerModelVersion', `mutation { registerModelVersion(input: { model: "${ns}-model", version: "1", trainingRunId: "${ns}-r1" }) { id } }`],
-      ['deployModel', `mutation { deployModel(input: { name: "${ns}-slot", environment: "prod", model: "${ns}-model", version: "1", deployedAt: "2025-01-03T00:00:00Z" }) { id } }`],
+      [
+        'deployModel',
+        `mutation { deployModel(input: { name: "${ns}-slot", environment: "prod", model: "${ns}-model", version: "1", deployedAt: "2025-01-03T00:00:00Z" }) { id } }`,
+      ],
       ['retireDeployment', `mutation { retireDeployment(input: { name: "${ns}-slot", environment: "prod", retiredAt: "2025-01-04T00:00:00Z" }) { id } }`],
     ];
     for (const [operation, mutation] of writes) {
@@ -48,7 +57,9 @@ describe('audit trail', () => {
       assert.equal(record.actor, 'anonymous');
       assert.equal(record.source, 'graphql');
       assert.match(record.hash, /^[0-9a-f]{64}$/);
-      const [previous] = await service.db.read('test', (tx) => tx.rows<{ hash: string }>('MATCH (a:AuditRecord {seq: $seq}) RETURN a.hash AS hash', { seq: record.seq - 1 }));
+      const [previous] = await service.db.read('test', (tx) =>
+        tx.rows<{ hash: string }>('MATCH (a:AuditRecord {seq: $seq}) RETURN a.hash AS hash', { seq: record.seq - 1 }),
+      );
       assert.equal(record.prevHash, previous?.hash ?? '0'.repeat(64), `${operation}'s record links to record ${record.seq - 1}`);
     }
   });
@@ -59,7 +70,9 @@ describe('audit trail', () => {
     assert.deepEqual(renamed.records[0].entityIds, [datasetId]);
     assert.deepEqual(renamed.records[0].changes, [{ entityId: datasetId, field: 'description', before: 'v1', after: 'v2' }]);
 
-    const completed = await recordsOf(`mutation { completeRun(input: { runId: "${ns}-r3", job: { namespace: "${ns}", name: "train" }, at: "2025-02-01T00:00:00Z", parameters: { lr: 0.1 } }) { id job { id } } }`);
+    const completed = await recordsOf(
+      `mutation { completeRun(input: { runId: "${ns}-r3", job: { namespace: "${ns}", name: "train" }, at: "2025-02-01T00:00:00Z", parameters: { lr: 0.1 } }) { id job { id } } }`,
+    );
     const run = dataOf<any>(completed.body).completeRun;
     assert.ok(completed.records[0].entityIds.includes(run.id) && completed.records[0].entityIds.includes(run.job.id));
     const fields = Object.fromEntries(completed.records[0].changes.map((c: any) => [c.field, [c.before, c.after]]));
@@ -75,13 +88,18 @@ describe('audit trail', () => {
   });
 
   it('each entity exposes its own history, newest first', async () => {
-    const data = dataOf<any>(await service.graphql(`{ dataset(namespace: "${ns}", name: "raw") { history { totalCount nodes { operation changes { field after } } } } }`));
+    const data = dataOf<any>(
+      await service.graphql(`{ dataset(namespace: "${ns}", name: "raw") { history { totalCount nodes { operation changes { field after } } } } }`),
+    );
     assert.deepEqual(
       data.dataset.history.nodes.map((r: any) => r.operation),
       ['registerDataset', 'runEvent.START', 'registerDatasetVersion', 'registerDataset'],
     );
     const deployment = dataOf<any>(await service.graphql(`{ deployments(name: "${ns}-slot") { nodes { history { nodes { operation } } } } }`));
-    assert.deepEqual(deployment.deployments.nodes[0].history.nodes.map((r: any) => r.operation), ['retireDeployment', 'deployModel']);
+    assert.deepEqual(
+      deployment.deployments.nodes[0].history.nodes.map((r: any) => r.operation),
+      ['retireDeployment', 'deployModel'],
+    );
   });
 
   it('verification passes on the intact trail and names exactly the record that was altered', async () => {
@@ -90,7 +108,9 @@ describe('audit trail', () => {
     assert.ok(intact.count > 0);
     assert.match(intact.headHash, /^[0-9a-f]{64}$/);
 
-    const [victim] = dataOf<any>(await service.graphql(`{ auditTrail(actor: "anonymous", entity: null, first: 1, newestFirst: false) { nodes { seq actor } } }`)).auditTrail.nodes;
+    const [victim] = dataOf<any>(
+      await service.graphql(`{ auditTrail(actor: "anonymous", entity: null, first: 1, newestFirst: false) { nodes { seq actor } } }`),
+    ).auditTrail.nodes;
     const { body } = await recordsOf(`mutation { registerDataset(input: { namespace: "${ns}", name: "after-victim" }) { id } }`);
     dataOf(body);
     // Someone with database access rewrites history behind the service's back.
@@ -107,6 +127,9 @@ describe('audit trail', () => {
   it('nothing in the API can edit or delete an audit record', async () => {
     const schema = dataOf<any>(await service.graphql('{ __schema { mutationType { fields { name } } } }'));
     const mutations = schema.__schema.mutationType.fields.map((f: any) => f.name as string);
-    assert.deepEqual(mutations.filter((name: string) => /audit/i.test(name)), []);
+    assert.deepEqual(
+      mutations.filter((name: string) => /audit/i.test(name)),
+      [],
+    );
   });
 });

@@ -43,13 +43,19 @@ describe('audit trail of every write path', () => {
   });
 
   async function recordsOf(requestId: string): Promise<any[]> {
-    const answer = await service.graphql(`query($r: String) { auditTrail(requestId: $r, first: 100, newestFirst: false) { nodes { ${RECORD} } } }`, { r: requestId }, admin.header);
+    const answer = await service.graphql(
+      `query($r: String) { auditTrail(requestId: $r, first: 100, newestFirst: false) { nodes { ${RECORD} } } }`,
+      { r: requestId },
+      admin.header,
+    );
     return dataOf<any>(answer).auditTrail.nodes;
   }
 
   async function assertChained(records: readonly any[]): Promise<void> {
     for (const record of records) {
-      const [previous] = await service.db.read('test', (tx) => tx.rows<{ hash: string }>('MATCH (a:AuditRecord {seq: $seq}) RETURN a.hash AS hash', { seq: record.seq - 1 }));
+      const [previous] = await service.db.read('test', (tx) =>
+        tx.rows<{ hash: string }>('MATCH (a:AuditRecord {seq: $seq}) RETURN a.hash AS hash', { seq: record.seq - 1 }),
+      );
       assert.equal(record.prevHash, previous?.hash ?? '0'.repeat(64), `record ${record.seq} links to record ${record.seq - 1}`);
     }
   }
@@ -82,7 +88,10 @@ describe('audit trail of every write path', () => {
     const completed = runEvent({ namespace: ns, runId, eventType: 'COMPLETE', input: 'raw', output: 'features' });
     assert.equal((await post(service, '/api/v1/lineage', completed, { ...writer.header, 'x-request-id': complete })).status, 201);
     const [end] = await recordsOf(complete);
-    assert.ok(end.entityIds.includes(ids.datasetVersion(ns, 'features', completed.outputs[0].facets.version.datasetVersion)), 'the version it wrote on completion');
+    assert.ok(
+      end.entityIds.includes(ids.datasetVersion(ns, 'features', completed.outputs[0].facets.version.datasetVersion)),
+      'the version it wrote on completion',
+    );
     const changed = Object.fromEntries(end.changes.filter((c: any) => c.entityId === runGlobalId).map((c: any) => [c.field, [c.before, c.after]]));
     assert.deepEqual(changed.state, ['RUNNING', 'COMPLETED']);
     assert.deepEqual(changed.endedAt, [null, completed.eventTime]);
@@ -94,7 +103,11 @@ describe('audit trail of every write path', () => {
     const bad = { ...runEvent({ namespace: ns }), eventTime: 'yesterday' };
     const answer = await post(service, '/api/v1/lineage/batch', [good[0], bad, good[1]], { ...writer.header, 'x-request-id': requestId });
     assert.ok(answer.status < 300, JSON.stringify(answer.body));
-    assert.deepEqual(answer.body.results?.map((r: any) => r.status) ?? answer.body.map?.((r: any) => r.status), ['accepted', 'rejected', 'accepted'], JSON.stringify(answer.body));
+    assert.deepEqual(
+      answer.body.results?.map((r: any) => r.status) ?? answer.body.map?.((r: any) => r.status),
+      ['accepted', 'rejected', 'accepted'],
+      JSON.stringify(answer.body),
+    );
     const records = await recordsOf(requestId);
     assert.deepEqual(
       records.map((r) => [r.operation, r.details.runId]),
@@ -110,7 +123,10 @@ describe('audit trail of every write path', () => {
   it('creating and revoking an API key is recorded, without its secret', async () => {
     const name = uniqueNamespace('audited-key');
     const created = randomUUID();
-    const answer = await service.graphql(`mutation { createApiKey(input: { name: "${name}", role: reader }) { secret } }`, undefined, { ...admin.header, 'x-request-id': created });
+    const answer = await service.graphql(`mutation { createApiKey(input: { name: "${name}", role: reader }) { secret } }`, undefined, {
+      ...admin.header,
+      'x-request-id': created,
+    });
     const { secret } = dataOf<any>(answer).createApiKey;
     const [record] = await recordsOf(created);
     assert.equal(record.operation, 'createApiKey');
@@ -121,7 +137,10 @@ describe('audit trail of every write path', () => {
 
     const revoked = randomUUID();
     dataOf(await service.graphql(`mutation { revokeApiKey(name: "${name}") { name } }`, undefined, { ...admin.header, 'x-request-id': revoked }));
-    assert.deepEqual((await recordsOf(revoked)).map((r) => r.operation), ['revokeApiKey']);
+    assert.deepEqual(
+      (await recordsOf(revoked)).map((r) => r.operation),
+      ['revokeApiKey'],
+    );
     const twice = randomUUID();
     dataOf(await service.graphql(`mutation { revokeApiKey(name: "${name}") { name } }`, undefined, { ...admin.header, 'x-request-id': twice }));
     assert.deepEqual(await recordsOf(twice), [], 'revoking a revoked key changes nothing');
@@ -145,7 +164,9 @@ describe('audit trail of every write path', () => {
           { e: ids.run(event.run.runId) },
           admin.header,
         );
-        assert.deepEqual(dataOf<any>(trail).auditTrail.nodes, [{ operation: `openlineage.RunEvent.${event.eventType}`, actor: `cli:${os.userInfo().username}`, source: 'cli' }]);
+        assert.deepEqual(dataOf<any>(trail).auditTrail.nodes, [
+          { operation: `openlineage.RunEvent.${event.eventType}`, actor: `cli:${os.userInfo().username}`, source: 'cli' },
+        ]);
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

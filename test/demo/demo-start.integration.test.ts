@@ -29,7 +29,9 @@ describe('the demo at start-up', () => {
 
   it('LINEAGE_DEMO decides: on always, auto only with the local Neo4j, off never', () => {
     assert.deepEqual(
-      (['on', 'auto', 'off'] as const).flatMap((setting) => [true, false].map((local) => `${setting}/${local ? 'local' : 'own'}: ${wantsDemo(setting, local)}`)),
+      (['on', 'auto', 'off'] as const).flatMap((setting) =>
+        [true, false].map((local) => `${setting}/${local ? 'local' : 'own'}: ${wantsDemo(setting, local)}`),
+      ),
       ['on/local: true', 'on/own: true', 'auto/local: true', 'auto/own: false', 'off/local: false', 'off/own: false'],
     );
   });

@@ -102,7 +102,12 @@ describe('the lineage explorer in a browser', { skip: skip ? `skipped: ${skip}` 
     await shot('3-expanded');
     const expanded = await shown();
     const added = expanded.filter((label) => !before.includes(label)).sort();
-    assert.deepEqual(added, ['acme/fraud-detection@8b17e5a', 'features/customer_profiles@v2', 'features/transaction_features@v3', 'fraud_pipeline run d6b1357e']);
+    assert.deepEqual(added, [
+      'acme/fraud-detection@8b17e5a',
+      'features/customer_profiles@v2',
+      'features/transaction_features@v3',
+      'fraud_pipeline run d6b1357e',
+    ]);
 
     await page.keyboard.press('c');
     await page.locator(node('acme/fraud-detection@8b17e5a')).waitFor({ state: 'detached' });
@@ -117,7 +122,14 @@ describe('the lineage explorer in a browser', { skip: skip ? `skipped: ${skip}` 
     await settled();
     await shot('4-provenance');
     const answer = await highlighted();
-    for (const expected of ['raw/transactions@2025-03-31', 'raw/customers@2025-03-31', 'acme/fraud-detection@8b17e5a', 'features/transaction_features@v3', 'fraud-detector@3', PRODUCTION]) {
+    for (const expected of [
+      'raw/transactions@2025-03-31',
+      'raw/customers@2025-03-31',
+      'acme/fraud-detection@8b17e5a',
+      'features/transaction_features@v3',
+      'fraud-detector@3',
+      PRODUCTION,
+    ]) {
       assert.ok(answer.includes(expected), `${expected} is highlighted: ${answer.join(', ')}`);
     }
     assert.ok(!answer.includes('raw/transactions@2025-02-28'), 'the bad February partition did not produce version 3');

@@ -61,7 +61,10 @@ describe('a Neo4j of its own', () => {
 
   describe('migrations', () => {
     const dir = tempDir('lineage-migrations-');
-    fs.writeFileSync(path.join(dir, '0001_counter_constraint.cypher'), 'CREATE CONSTRAINT counter_name IF NOT EXISTS FOR (c:Counter) REQUIRE c.name IS UNIQUE;\n');
+    fs.writeFileSync(
+      path.join(dir, '0001_counter_constraint.cypher'),
+      'CREATE CONSTRAINT counter_name IF NOT EXISTS FOR (c:Counter) REQUIRE c.name IS UNIQUE;\n',
+    );
     // Each application of 0002 increments the counter: a count above 1 would mean it ran twice.
     fs.writeFileSync(
       path.join(dir, '0002_count_runs.cypher'),
@@ -75,10 +78,15 @@ describe('a Neo4j of its own', () => {
       const [first, second] = await Promise.all([new Migrator(db, files, logger).migrate(), new Migrator(db, files, logger).migrate()]);
       assert.deepEqual([...first, ...second].sort(), [1, 2, 3], 'each migration is applied by exactly one of the two instances');
 
-      const [counter] = await db.read('test', (tx) => tx.rows<{ n: number; order: string[] }>("MATCH (c:Counter {name: 'runs'}) RETURN c.n AS n, c.order AS order"));
+      const [counter] = await db.read('test', (tx) =>
+        tx.rows<{ n: number; order: string[] }>("MATCH (c:Counter {name: 'runs'}) RETURN c.n AS n, c.order AS order"),
+      );
       assert.deepEqual(counter, { n: 1, order: ['0002', '0003'] });
       const recorded = await db.read('test', (tx) => tx.rows<{ version: number }>('MATCH (m:Migration) RETURN m.version AS version ORDER BY version'));
-      assert.deepEqual(recorded.map((r) => r.version), [1, 2, 3]);
+      assert.deepEqual(
+        recorded.map((r) => r.version),
+        [1, 2, 3],
+      );
 
       assert.deepEqual(await new Migrator(db, files, logger).migrate(), [], 'a later start applies nothing');
     });
@@ -128,7 +136,11 @@ describe('a Neo4j of its own', () => {
     try {
       await assert.rejects(
         startLocalNeo4j({ home: tempDir('lineage-port-'), boltPort: taken, ...small }),
-        (error: unknown) => error instanceof LocalNeo4jError && error.message.includes(`127.0.0.1:${taken}`) && /in use/.test(error.message) && /NEO4J_LOCAL_BOLT_PORT/.test(error.message),
+        (error: unknown) =>
+          error instanceof LocalNeo4jError &&
+          error.message.includes(`127.0.0.1:${taken}`) &&
+          /in use/.test(error.message) &&
+          /NEO4J_LOCAL_BOLT_PORT/.test(error.message),
       );
     } finally {
       blocker.close();

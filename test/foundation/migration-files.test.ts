@@ -29,7 +29,10 @@ RETURN 1`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrations-'));
     fs.writeFileSync(path.join(dir, '0001_first.cypher'), 'RETURN 1;');
     fs.writeFileSync(path.join(dir, '0003_third.cypher'), 'RETURN 1;');
-    assert.throws(() => loadMigrationFiles(dir), (error: unknown) => error instanceof MigrationError && /0003_third.cypher is number 2/.test(error.message));
+    assert.throws(
+      () => loadMigrationFiles(dir),
+      (error: unknown) => error instanceof MigrationError && /0003_third.cypher is number 2/.test(error.message),
+    );
     fs.writeFileSync(path.join(dir, '2_bad.cypher'), 'RETURN 1;');
     assert.throws(() => loadMigrationFiles(dir), /2_bad.cypher is not named NNNN_description.cypher/);
     fs.rmSync(dir, { recursive: true });

@@ -30,10 +30,22 @@ it('answers each catalogue error with its status and code, the issues of an inva
     issues: [{ path: 'run.runId', message: 'run.runId is required' }],
   });
   assert.deepEqual((await answer('bad')).error, { code: 'BAD_USER_INPUT', message: 'outputs[0].name: must not be empty', field: 'outputs[0].name' });
-  assert.deepEqual(await answer('conflict'), { status: 409, error: { code: 'CONFLICT', message: 'run r already ended FAILED; it cannot become COMPLETED', ref: 'r' }, retryAfter: undefined });
-  assert.deepEqual(await answer('down'), { status: 503, error: { code: 'SERVICE_UNAVAILABLE', message: 'the graph database is unavailable; retry later' }, retryAfter: '1' });
+  assert.deepEqual(await answer('conflict'), {
+    status: 409,
+    error: { code: 'CONFLICT', message: 'run r already ended FAILED; it cannot become COMPLETED', ref: 'r' },
+    retryAfter: undefined,
+  });
+  assert.deepEqual(await answer('down'), {
+    status: 503,
+    error: { code: 'SERVICE_UNAVAILABLE', message: 'the graph database is unavailable; retry later' },
+    retryAfter: '1',
+  });
   assert.equal((await answer('limit')).error.limit, 'LIMIT_BATCH_EVENTS');
   assert.deepEqual((await answer('bug')).status, 500);
-  assert.deepEqual(errorPayload(new ConflictError('x', { ref: 'r' })), { code: 'CONFLICT', message: 'x', ref: 'r' }, 'what a batch answers for a refused event');
+  assert.deepEqual(
+    errorPayload(new ConflictError('x', { ref: 'r' })),
+    { code: 'CONFLICT', message: 'x', ref: 'r' },
+    'what a batch answers for a refused event',
+  );
   await app.close();
 });

@@ -23,7 +23,9 @@ describe('datasets and dataset versions', () => {
     const again = dataOf<any>(await service.graphql(REGISTER_DATASET, { input: { namespace: ns, name: 'raw/customers', description: 'CRM export' } }));
     assert.deepEqual(again, first);
     assert.match(first.registerDataset.id, /^Dataset:[A-Za-z0-9_-]{22}$/);
-    const renamed = dataOf<any>(await service.graphql(REGISTER_DATASET, { input: { namespace: ns, name: 'raw/customers', description: 'CRM nightly export' } }));
+    const renamed = dataOf<any>(
+      await service.graphql(REGISTER_DATASET, { input: { namespace: ns, name: 'raw/customers', description: 'CRM nightly export' } }),
+    );
     assert.equal(renamed.registerDataset.id, first.registerDataset.id);
     assert.equal(renamed.registerDataset.description, 'CRM nightly export');
     const kept = dataOf<any>(await service.graphql(REGISTER_DATASET, { input: { namespace: ns, name: 'raw/customers' } }));
@@ -36,23 +38,35 @@ describe('datasets and dataset versions', () => {
       name: 'raw/transactions',
       version: '2024-05-01',
       uri: 's3://lake/raw/transactions/2024-05-01/',
-      schema: [{ name: 'amount', type: 'decimal(12,2)', description: 'in EUR' }, { name: 'customer_id', type: 'string' }],
+      schema: [
+        { name: 'amount', type: 'decimal(12,2)', description: 'in EUR' },
+        { name: 'customer_id', type: 'string' },
+      ],
       createdAt: '2024-05-01T06:00:00+02:00',
     };
     const first = dataOf<any>(await service.graphql(REGISTER_VERSION, { input })).registerDatasetVersion;
     assert.equal(first.createdAt, '2024-05-01T04:00:00.000Z', 'instants are rendered in UTC');
-    assert.deepEqual(first.schema, [{ name: 'amount', type: 'decimal(12,2)', description: 'in EUR' }, { name: 'customer_id', type: 'string', description: null }]);
+    assert.deepEqual(first.schema, [
+      { name: 'amount', type: 'decimal(12,2)', description: 'in EUR' },
+      { name: 'customer_id', type: 'string', description: null },
+    ]);
     assert.equal(first.digest, null);
     const again = dataOf<any>(await service.graphql(REGISTER_VERSION, { input })).registerDatasetVersion;
     assert.deepEqual(again, first);
 
-    const filled = dataOf<any>(await service.graphql(REGISTER_VERSION, { input: { namespace: ns, name: 'raw/transactions', version: '2024-05-01', digest: 'sha256:aa', rowCount: 1200 } }));
+    const filled = dataOf<any>(
+      await service.graphql(REGISTER_VERSION, {
+        input: { namespace: ns, name: 'raw/transactions', version: '2024-05-01', digest: 'sha256:aa', rowCount: 1200 },
+      }),
+    );
     assert.equal(filled.registerDatasetVersion.digest, 'sha256:aa', 'an unknown value may be filled');
     assert.equal(filled.registerDatasetVersion.rowCount, 1200);
     assert.equal(filled.registerDatasetVersion.uri, input.uri, 'what is not given stays');
 
     const conflict = errorOf(
-      await service.graphql(REGISTER_VERSION, { input: { namespace: ns, name: 'raw/transactions', version: '2024-05-01', digest: 'sha256:bb', rowCount: 1200 } }),
+      await service.graphql(REGISTER_VERSION, {
+        input: { namespace: ns, name: 'raw/transactions', version: '2024-05-01', digest: 'sha256:bb', rowCount: 1200 },
+      }),
       'CONFLICT',
     );
     assert.match(conflict.message, /raw\/transactions@2024-05-01 is immutable: digest: recorded 'sha256:aa', given 'sha256:bb'/);
@@ -61,23 +75,38 @@ describe('datasets and dataset versions', () => {
   });
 
   it('navigates dataset → versions (newest first, paginated) → dataset, and latestVersion', async () => {
-    for (const [version, day] of [['a', '01'], ['b', '02'], ['c', '03']]) {
+    for (const [version, day] of [
+      ['a', '01'],
+      ['b', '02'],
+      ['c', '03'],
+    ]) {
       dataOf(await service.graphql(REGISTER_VERSION, { input: { namespace: ns, name: 'paged', version, createdAt: `2024-06-${day}T00:00:00Z` } }));
     }
     const page1 = dataOf<any>(
-      await service.graphql(`{ dataset(namespace: "${ns}", name: "paged") { latestVersion { version } versions(first: 2) { totalCount pageInfo { hasNextPage endCursor } nodes { version dataset { name } } } } }`),
+      await service.graphql(
+        `{ dataset(namespace: "${ns}", name: "paged") { latestVersion { version } versions(first: 2) { totalCount pageInfo { hasNextPage endCursor } nodes { version dataset { name } } } } }`,
+      ),
     ).dataset;
     assert.equal(page1.latestVersion.version, 'c');
     assert.equal(page1.versions.totalCount, 3);
-    assert.deepEqual(page1.versions.nodes.map((n: any) => n.version), ['c', 'b']);
+    assert.deepEqual(
+      page1.versions.nodes.map((n: any) => n.version),
+      ['c', 'b'],
+    );
     assert.equal(page1.versions.nodes[0].dataset.name, 'paged');
     assert.equal(page1.versions.pageInfo.hasNextPage, true);
     const page2 = dataOf<any>(
-      await service.graphql(`query($after: String) { dataset(namespace: "${ns}", name: "paged") { versions(first: 2, after: $after) { pageInfo { hasNextPage } nodes { version } } } }`, {
-        after: page1.versions.pageInfo.endCursor,
-      }),
+      await service.graphql(
+        `query($after: String) { dataset(namespace: "${ns}", name: "paged") { versions(first: 2, after: $after) { pageInfo { hasNextPage } nodes { version } } } }`,
+        {
+          after: page1.versions.pageInfo.endCursor,
+        },
+      ),
     ).dataset;
-    assert.deepEqual(page2.versions.nodes.map((n: any) => n.version), ['a']);
+    assert.deepEqual(
+      page2.versions.nodes.map((n: any) => n.version),
+      ['a'],
+    );
     assert.equal(page2.versions.pageInfo.hasNextPage, false);
   });
 
@@ -89,7 +118,10 @@ describe('datasets and dataset versions', () => {
     let after: string | null = null;
     for (;;) {
       const page: any = dataOf<any>(
-        await service.graphql(`query($ns: String, $after: String) { datasets(namespace: $ns, namePrefix: "features/", first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { name } } } }`, { ns, after }),
+        await service.graphql(
+          `query($ns: String, $after: String) { datasets(namespace: $ns, namePrefix: "features/", first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { name } } } }`,
+          { ns, after },
+        ),
       ).datasets;
       assert.equal(page.totalCount, 3);
       seen.push(...page.edges.map((e: any) => e.node.name));
@@ -123,7 +155,9 @@ describe('datasets and dataset versions', () => {
     const wrongType = await service.graphql(REGISTER_VERSION, { input: { namespace: ns, name: 'x', version: '1', rowCount: 'many' } });
     assert.equal(wrongType.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
     assert.match(wrongType.errors![0]!.message, /rowCount/);
-    const untouched = dataOf<any>(await service.graphql(`{ a: dataset(namespace: "${ns}", name: "bad-schema") { id } b: dataset(namespace: "${ns}", name: "bad-count") { id } }`));
+    const untouched = dataOf<any>(
+      await service.graphql(`{ a: dataset(namespace: "${ns}", name: "bad-schema") { id } b: dataset(namespace: "${ns}", name: "bad-count") { id } }`),
+    );
     assert.deepEqual(untouched, { a: null, b: null });
   });
 });

@@ -59,25 +59,36 @@ describe('models, model versions and deployments', () => {
                               run(runId: "${ns}-train-1") { modelVersions { modelName version } } }`),
     );
     assert.equal(nav.model.latestVersion.version, '2');
-    assert.deepEqual(nav.model.versions.nodes.map((v: any) => v.version), ['2', '1']);
+    assert.deepEqual(
+      nav.model.versions.nodes.map((v: any) => v.version),
+      ['2', '1'],
+    );
     assert.deepEqual(nav.run.modelVersions, [{ modelName: model, version: '1' }]);
   });
 
   it('deployModel retires the live deployment of the slot at the same instant', async () => {
     const first = dataOf<any>(
-      await service.graphql(DEPLOY, { input: { name: slot, environment: 'production', model, version: '1', deployedAt: '2024-07-03T09:00:00Z', endpoint: 'https://fraud/v1' } }),
+      await service.graphql(DEPLOY, {
+        input: { name: slot, environment: 'production', model, version: '1', deployedAt: '2024-07-03T09:00:00Z', endpoint: 'https://fraud/v1' },
+      }),
     ).deployModel;
     assert.equal(first.isLive, true);
     assert.equal(first.deployedBy, 'anonymous', 'defaults to the authenticated principal');
     assert.equal(first.previous, null);
 
-    const again = dataOf<any>(await service.graphql(DEPLOY, { input: { name: slot, environment: 'production', model, version: '1', deployedAt: '2024-07-03T09:00:00Z', endpoint: 'https://fraud/v1' } }));
+    const again = dataOf<any>(
+      await service.graphql(DEPLOY, {
+        input: { name: slot, environment: 'production', model, version: '1', deployedAt: '2024-07-03T09:00:00Z', endpoint: 'https://fraud/v1' },
+      }),
+    );
     assert.equal(again.deployModel.id, first.id, 'replaying a deployment returns it');
     const alreadyLive = dataOf<any>(await service.graphql(DEPLOY, { input: { name: slot, environment: 'production', model, version: '1' } }));
     assert.equal(alreadyLive.deployModel.id, first.id, 'deploying what is live changes nothing');
 
     const second = dataOf<any>(
-      await service.graphql(DEPLOY, { input: { name: slot, environment: 'production', model, version: '2', deployedAt: '2024-07-04T09:00:00Z', deployedBy: 'release-bot' } }),
+      await service.graphql(DEPLOY, {
+        input: { name: slot, environment: 'production', model, version: '2', deployedAt: '2024-07-04T09:00:00Z', deployedBy: 'release-bot' },
+      }),
     ).deployModel;
     assert.equal(second.deployedBy, 'release-bot');
     assert.deepEqual(second.previous, { id: first.id, retiredAt: '2024-07-04T09:00:00.000Z', retiredBy: 'release-bot' });
@@ -96,14 +107,19 @@ describe('models, model versions and deployments', () => {
     assert.deepEqual(history.live.nodes, [{ id: second.id }]);
     assert.deepEqual(history.modelVersion.deployments, [{ id: first.id, isLive: false }]);
 
-    const outOfOrder = errorOf(await service.graphql(DEPLOY, { input: { name: slot, environment: 'production', model, version: '1', deployedAt: '2024-07-03T12:00:00Z' } }), 'CONFLICT');
+    const outOfOrder = errorOf(
+      await service.graphql(DEPLOY, { input: { name: slot, environment: 'production', model, version: '1', deployedAt: '2024-07-03T12:00:00Z' } }),
+      'CONFLICT',
+    );
     assert.match(outOfOrder.message, /precedes the latest deployment/);
     const unknownVersion = errorOf(await service.graphql(DEPLOY, { input: { name: slot, environment: 'production', model, version: '404' } }), 'NOT_FOUND');
     assert.match(unknownVersion.message, new RegExp(`${model}@404`));
   });
 
   it('retireDeployment by slot or id; retiring again changes nothing', async () => {
-    const retired = dataOf<any>(await service.graphql(RETIRE, { input: { name: slot, environment: 'production', retiredAt: '2024-07-05T00:00:00Z' } })).retireDeployment;
+    const retired = dataOf<any>(
+      await service.graphql(RETIRE, { input: { name: slot, environment: 'production', retiredAt: '2024-07-05T00:00:00Z' } }),
+    ).retireDeployment;
     assert.equal(retired.isLive, false);
     assert.equal(retired.retiredBy, 'anonymous');
     const again = dataOf<any>(await service.graphql(RETIRE, { input: { id: retired.id } })).retireDeployment;

@@ -49,12 +49,19 @@ describe('query count of nested relationship fields', () => {
         }),
       );
       dataOf(await service.graphql(`mutation { registerModelVersion(input: { model: "${ns}-model", version: "${i}", trainingRunId: "${runId}" }) { id } }`));
-      dataOf(await service.graphql(`mutation { deployModel(input: { name: "${ns}-slot-${i}", environment: "${environment}", model: "${ns}-model", version: "${i}" }) { id } }`));
+      dataOf(
+        await service.graphql(
+          `mutation { deployModel(input: { name: "${ns}-slot-${i}", environment: "${environment}", model: "${ns}-model", version: "${i}" }) { id } }`,
+        ),
+      );
     }
   });
   after(async () => {
     await service?.db.write('cleanup', (tx) =>
-      tx.rows('MATCH (n) WHERE n.namespace = $ns OR n.environment = $environment OR n.modelName STARTS WITH $ns OR n.name STARTS WITH $ns OR n.runId STARTS WITH $ns DETACH DELETE n', { ns, environment }),
+      tx.rows(
+        'MATCH (n) WHERE n.namespace = $ns OR n.environment = $environment OR n.modelName STARTS WITH $ns OR n.name STARTS WITH $ns OR n.runId STARTS WITH $ns DETACH DELETE n',
+        { ns, environment },
+      ),
     );
     await service?.stop();
   });

@@ -96,7 +96,13 @@ describe('runs', () => {
 
   it('is order-tolerant: COMPLETE before START ends in the same run as START before COMPLETE', async () => {
     const events = (id: string) => ({
-      start: { runId: id, job: job(), at: '2024-03-01T10:00:00Z', inputs: [{ namespace: ns, name: 'raw/transactions', version: 'v1' }], outputs: [{ namespace: ns, name: `out-${id}` }] },
+      start: {
+        runId: id,
+        job: job(),
+        at: '2024-03-01T10:00:00Z',
+        inputs: [{ namespace: ns, name: 'raw/transactions', version: 'v1' }],
+        outputs: [{ namespace: ns, name: `out-${id}` }],
+      },
       complete: { runId: id, job: job(), at: '2024-03-01T10:30:00Z', outputs: [{ namespace: ns, name: `out-${id}`, rowCount: 42 }], parameters: { k: 'v' } },
     });
     const inOrder = runId();
@@ -105,7 +111,12 @@ describe('runs', () => {
     const a = dataOf<any>(await service.graphql(COMPLETE, { input: events(inOrder).complete })).completeRun;
     dataOf(await service.graphql(COMPLETE, { input: events(reversed).complete }));
     const b = dataOf<any>(await service.graphql(START, { input: events(reversed).start })).startRun;
-    const strip = (run: any) => ({ ...run, id: undefined, runId: undefined, outputs: run.outputs.map((o: any) => ({ ...o, name: undefined, version: undefined })) });
+    const strip = (run: any) => ({
+      ...run,
+      id: undefined,
+      runId: undefined,
+      outputs: run.outputs.map((o: any) => ({ ...o, name: undefined, version: undefined })),
+    });
     assert.deepEqual(strip(b), strip(a));
     assert.equal(b.state, 'COMPLETED');
     assert.equal(b.startedAt, '2024-03-01T10:00:00.000Z');
@@ -124,8 +135,12 @@ describe('runs', () => {
   it('an input without a version reads the version current when the run started', async () => {
     await registerSource('customers', 'c1', '2024-04-01T00:00:00Z');
     await registerSource('customers', 'c2', '2024-04-10T00:00:00Z');
-    const early = dataOf<any>(await service.graphql(START, { input: { runId: runId(), job: job(), at: '2024-04-05T00:00:00Z', inputs: [{ namespace: ns, name: 'customers' }] } }));
-    const late = dataOf<any>(await service.graphql(START, { input: { runId: runId(), job: job(), at: '2024-04-11T00:00:00Z', inputs: [{ namespace: ns, name: 'customers' }] } }));
+    const early = dataOf<any>(
+      await service.graphql(START, { input: { runId: runId(), job: job(), at: '2024-04-05T00:00:00Z', inputs: [{ namespace: ns, name: 'customers' }] } }),
+    );
+    const late = dataOf<any>(
+      await service.graphql(START, { input: { runId: runId(), job: job(), at: '2024-04-11T00:00:00Z', inputs: [{ namespace: ns, name: 'customers' }] } }),
+    );
     assert.equal(early.startRun.inputs[0].version, 'c1');
     assert.equal(late.startRun.inputs[0].version, 'c2');
     const error = errorOf(
@@ -160,9 +175,15 @@ describe('runs', () => {
     const added = dataOf<any>(await service.graphql(COMPLETE, { input: { runId: withParams, parameters: { epochs: 3 } } }));
     assert.deepEqual(added.completeRun.parameters, { lr: 0.1, epochs: 3 });
 
-    dataOf(await service.graphql(START, { input: { runId: runId(), job: job(), commit: { repository: 'https://github.com/acme/fraud', sha: SHA_2, author: 'ada' } } }));
+    dataOf(
+      await service.graphql(START, {
+        input: { runId: runId(), job: job(), commit: { repository: 'https://github.com/acme/fraud', sha: SHA_2, author: 'ada' } },
+      }),
+    );
     const rewritten = errorOf(
-      await service.graphql(START, { input: { runId: runId(), job: job(), commit: { repository: 'https://github.com/acme/fraud', sha: SHA_2, author: 'eve' } } }),
+      await service.graphql(START, {
+        input: { runId: runId(), job: job(), commit: { repository: 'https://github.com/acme/fraud', sha: SHA_2, author: 'eve' } },
+      }),
       'CONFLICT',
     );
     assert.match(rewritten.message, /author: recorded 'ada', given 'eve'/);
@@ -173,7 +194,17 @@ describe('runs', () => {
       [{ runId: runId() }, 'job'],
       [{ runId: '', job: job() }, 'runId'],
       [{ runId: runId(), job: { namespace: '', name: 'x' } }, 'job.namespace'],
-      [{ runId: runId(), job: job(), outputs: [{ namespace: ns, name: 'ok' }, { namespace: ns, name: 'bad\u0000name' }] }, 'outputs[1].name'],
+      [
+        {
+          runId: runId(),
+          job: job(),
+          outputs: [
+            { namespace: ns, name: 'ok' },
+            { namespace: ns, name: 'bad\u0000name' },
+          ],
+        },
+        'outputs[1].name',
+      ],
       [{ runId: runId(), job: job(), commit: { repository: 'https://github.com/acme/x', sha: 'not-a-sha' } }, 'commit.sha'],
       [{ runId: runId(), job: job(), outputs: [{ namespace: ns, name: 'neg', rowCount: -1 }] }, 'outputs[0].rowCount'],
     ];

@@ -54,13 +54,43 @@ export const AIRFLOW_SCENARIO_LINEAGE: readonly ExpectedLineageEdge[] = [
   edge('BQ.copy', { namespace: BQ, name: 'mock-project.test.upload' }, RUN.upload, { namespace: BQ, name: 'mock-project.test.upload_cp' }, RUN.copy),
   edge('BQ.download', { namespace: BQ, name: 'mock-project.test.upload_cp' }, RUN.copy, { namespace: GCS, name: 'result.csv' }, RUN.download),
   edge('gcs_hook.upload_from_file', { namespace: FILE, name: '/files/temp/data.txt' }, null, { namespace: GCS, name: 'uploaded_file.txt' }, RUN.uploadFromFile),
-  edge('gcs_hook.rewrite_task', { namespace: GCS, name: 'uploaded_file.txt' }, RUN.uploadFromFile, { namespace: GCS, name: 'copy_of_uploaded_file.txt' }, RUN.rewrite),
-  edge('gcs_hook.copy_task', { namespace: GCS, name: 'uploaded_data.txt' }, RUN.uploadFromData, { namespace: GCS, name: 'copy_of_uploaded_data.txt' }, RUN.copyTask),
-  edge('gcs_hook.download_to_file', { namespace: GCS, name: 'uploaded_file.txt' }, RUN.uploadFromFile, { namespace: FILE, name: '/files/temp/downloaded_file.txt' }, RUN.downloadToFile),
+  edge(
+    'gcs_hook.rewrite_task',
+    { namespace: GCS, name: 'uploaded_file.txt' },
+    RUN.uploadFromFile,
+    { namespace: GCS, name: 'copy_of_uploaded_file.txt' },
+    RUN.rewrite,
+  ),
+  edge(
+    'gcs_hook.copy_task',
+    { namespace: GCS, name: 'uploaded_data.txt' },
+    RUN.uploadFromData,
+    { namespace: GCS, name: 'copy_of_uploaded_data.txt' },
+    RUN.copyTask,
+  ),
+  edge(
+    'gcs_hook.download_to_file',
+    { namespace: GCS, name: 'uploaded_file.txt' },
+    RUN.uploadFromFile,
+    { namespace: FILE, name: '/files/temp/downloaded_file.txt' },
+    RUN.downloadToFile,
+  ),
   edge('gcs_hook.compose_task', { namespace: GCS, name: 'uploaded_file.txt' }, RUN.uploadFromFile, { namespace: GCS, name: 'compose_result.txt' }, RUN.compose),
   edge('gcs_hook.compose_task', { namespace: GCS, name: 'uploaded_data.txt' }, RUN.uploadFromData, { namespace: GCS, name: 'compose_result.txt' }, RUN.compose),
-  edge('gcs_hook.compose_task', { namespace: GCS, name: 'copy_of_uploaded_data.txt' }, RUN.copyTask, { namespace: GCS, name: 'compose_result.txt' }, RUN.compose),
-  edge('gcs_hook.compose_task', { namespace: GCS, name: 'copy_of_uploaded_file.txt' }, RUN.rewrite, { namespace: GCS, name: 'compose_result.txt' }, RUN.compose),
+  edge(
+    'gcs_hook.compose_task',
+    { namespace: GCS, name: 'copy_of_uploaded_data.txt' },
+    RUN.copyTask,
+    { namespace: GCS, name: 'compose_result.txt' },
+    RUN.compose,
+  ),
+  edge(
+    'gcs_hook.compose_task',
+    { namespace: GCS, name: 'copy_of_uploaded_file.txt' },
+    RUN.rewrite,
+    { namespace: GCS, name: 'compose_result.txt' },
+    RUN.compose,
+  ),
 ];
 
 export interface ExpectedRun {

@@ -20,8 +20,11 @@ interface CliRun {
 
 function ingest(...targets: string[]): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...targets], { env: { ...process.env, NEO4J_URI: testNeo4jUri(), LOG_LEVEL: 'silent' }, timeout: 120_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [CLI, ...targets],
+      { env: { ...process.env, NEO4J_URI: testNeo4jUri(), LOG_LEVEL: 'silent' }, timeout: 120_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -38,7 +41,8 @@ describe('the replay CLI', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lineage-ingest-'));
     const event = (name: string, change: (e: any) => void = () => {}) => {
       const copied = copy.event(readOwnEvent(name)) as any;
-      for (const output of copied.outputs ?? []) if (output.facets?.lineage_modelVersion) output.facets.lineage_modelVersion.name = `${copy.prefix}churn-classifier`;
+      for (const output of copied.outputs ?? [])
+        if (output.facets?.lineage_modelVersion) output.facets.lineage_modelVersion.name = `${copy.prefix}churn-classifier`;
       change(copied);
       return copied;
     };
@@ -65,7 +69,9 @@ describe('the replay CLI', () => {
     assert.match(first.stderr, /\[#+\] 100%/, 'a progress bar on stderr');
 
     const { a, b } = dataOf<any>(
-      await service.graphql(`{ a: run(runId: "${copy.runId(runIds[0]!)}") { state events { totalCount } } b: run(runId: "${copy.runId(runIds[1]!)}") { state errorMessage } }`),
+      await service.graphql(
+        `{ a: run(runId: "${copy.runId(runIds[0]!)}") { state events { totalCount } } b: run(runId: "${copy.runId(runIds[1]!)}") { state errorMessage } }`,
+      ),
     );
     assert.deepEqual(a, { state: 'COMPLETED', events: { totalCount: 2 } });
     assert.equal(b.state, 'FAILED');

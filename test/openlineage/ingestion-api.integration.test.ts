@@ -68,21 +68,31 @@ describe('OpenLineage API', () => {
     assert.equal(run.startedAt, '2024-05-01T10:00:00.000Z');
     assert.equal(run.endedAt, '2024-05-01T10:34:56.123Z', 'nanoseconds are truncated, the offset applied');
     assert.deepEqual(run.parameters, { max_depth: '6', seed: 7, learning_rate: 0.05, features: ['tenure', 'plan'] });
-    assert.deepEqual(Object.keys(run.facets).sort(), ['acme_costCenter', 'executionParameters', 'lineage_parameters', 'nominalTime', 'parent', 'processing_engine']);
+    assert.deepEqual(Object.keys(run.facets).sort(), [
+      'acme_costCenter',
+      'executionParameters',
+      'lineage_parameters',
+      'nominalTime',
+      'parent',
+      'processing_engine',
+    ]);
     assert.equal(run.facets.acme_costCenter.team, 'retention', 'custom facets are kept');
     assert.equal(run.job.name, 'churn.train');
     assert.equal(run.job.facets.sourceCodeLocation.version, SHA);
     assert.deepEqual(run.commit, { repository: 'https://github.com/acme/ml-pipelines', sha: SHA, branch: 'main' });
     assert.deepEqual(run.parent, { runId: copy.runId('0190f1d2-0000-7000-8000-00000000ab01'), state: null, job: { name: 'churn_weekly' } });
-    assert.deepEqual(
-      run.inputs.map((input: Json) => `${input.namespace.slice(copy.prefix.length)} ${input.name}@${input.version}`).sort(),
-      ['postgres://crm-db.internal:5432 crm.public.customers@snapshot-2024-05-01', 's3://ml-features churn/features.parquet@unversioned'],
-    );
+    assert.deepEqual(run.inputs.map((input: Json) => `${input.namespace.slice(copy.prefix.length)} ${input.name}@${input.version}`).sort(), [
+      'postgres://crm-db.internal:5432 crm.public.customers@snapshot-2024-05-01',
+      's3://ml-features churn/features.parquet@unversioned',
+    ]);
     const evaluation = run.outputs.find((output: Json) => output.name === 'churn/evaluation.parquet');
     assert.equal(evaluation.version, `run-${runId}`);
     assert.equal(evaluation.rowCount, 120000);
     assert.equal(evaluation.createdAt, run.endedAt, 'an output exists from the end of the run that wrote it');
-    assert.deepEqual(evaluation.schema.map((field: Json) => field.name), ['customer_id', 'prediction', 'prediction.label', 'prediction.score']);
+    assert.deepEqual(
+      evaluation.schema.map((field: Json) => field.name),
+      ['customer_id', 'prediction', 'prediction.label', 'prediction.score'],
+    );
     assert.ok(evaluation.facets.columnLineage.fields.customer_id, 'column lineage is kept on the version');
     assert.equal(run.outputs.find((output: Json) => output.name === 'crm.public.churn_scores').version, 'v42');
     assert.deepEqual(run.modelVersions, [
@@ -99,10 +109,13 @@ describe('OpenLineage API', () => {
     ]);
     assert.equal(run.modelVersions[0].facets.lineage_modelVersion.version, '7');
     assert.equal(run.events.totalCount, 2);
-    assert.deepEqual(run.events.nodes.map((event: Json) => [event.kind, event.eventType, event.receivedBy, event.source]), [
-      ['run', 'START', 'anonymous', 'openlineage'],
-      ['run', 'COMPLETE', 'anonymous', 'openlineage'],
-    ]);
+    assert.deepEqual(
+      run.events.nodes.map((event: Json) => [event.kind, event.eventType, event.receivedBy, event.source]),
+      [
+        ['run', 'START', 'anonymous', 'openlineage'],
+        ['run', 'COMPLETE', 'anonymous', 'openlineage'],
+      ],
+    );
     assert.deepEqual(run.events.nodes[1].body.customTopLevelProperty, { kept: true }, 'unknown properties are kept in the raw event');
   });
 
@@ -131,7 +144,10 @@ describe('OpenLineage API', () => {
         { hive: copy.namespace('hive://metastore.internal:9083'), ml: copy.namespace('ml-platform'), file: copy.namespace('file') },
       ),
     );
-    assert.deepEqual(body.dataset.facets.schema.fields.map((field: Json) => field.name), ['customer_id', 'tenure_months']);
+    assert.deepEqual(
+      body.dataset.facets.schema.fields.map((field: Json) => field.name),
+      ['customer_id', 'tenure_months'],
+    );
     assert.ok(body.dataset.facets.symlinks);
     assert.deepEqual(body.dataset.events.nodes, [{ kind: 'dataset' }]);
     assert.equal(body.job.facets.sourceCodeLocation.type, 'git');
@@ -155,14 +171,18 @@ describe('OpenLineage API', () => {
     const answers = await Promise.all(
       runs.flatMap((runId) =>
         ['run-start.json', 'run-complete.json'].map((name) =>
-          post(service, '/api/v1/lineage', fixture(copy, name, (e) => {
-            e.run.runId = copy.runId(runId);
-            // One written version per run: a version has one writer.
-            for (const output of e.outputs) {
-              if (output.facets?.lineage_modelVersion) output.facets.lineage_modelVersion.version = runId;
-              if (output.facets?.version) output.facets.version.datasetVersion = runId;
-            }
-          })),
+          post(
+            service,
+            '/api/v1/lineage',
+            fixture(copy, name, (e) => {
+              e.run.runId = copy.runId(runId);
+              // One written version per run: a version has one writer.
+              for (const output of e.outputs) {
+                if (output.facets?.lineage_modelVersion) output.facets.lineage_modelVersion.version = runId;
+                if (output.facets?.version) output.facets.version.datasetVersion = runId;
+              }
+            }),
+          ),
         ),
       ),
     );
@@ -188,7 +208,9 @@ describe('OpenLineage API', () => {
     assert.equal(answer.body.error.code, 'CONFLICT');
     assert.match(answer.body.error.message, /belongs to another job; it cannot move to .*churn\.other/);
     const { run, job } = dataOf<any>(
-      await service.graphql(`{ run(runId: "${copy.runId(RUN_ID)}") { state events { totalCount } } job(namespace: "${copy.namespace('ml-platform')}", name: "churn.other") { id } }`),
+      await service.graphql(
+        `{ run(runId: "${copy.runId(RUN_ID)}") { state events { totalCount } } job(namespace: "${copy.namespace('ml-platform')}", name: "churn.other") { id } }`,
+      ),
     );
     assert.deepEqual(run, { state: 'RUNNING', events: { totalCount: 1 } });
     assert.equal(job, null);
@@ -208,7 +230,10 @@ describe('OpenLineage API', () => {
       const answer = await post(service, '/api/v1/lineage', fixture(copy, 'run-complete.json', change));
       assert.equal(answer.status, 400, `${paths.join(', ')}: ${JSON.stringify(answer.body)}`);
       assert.equal(answer.body.error.code, 'BAD_USER_INPUT');
-      assert.deepEqual(answer.body.error.issues.map((issue: Json) => issue.path), paths);
+      assert.deepEqual(
+        answer.body.error.issues.map((issue: Json) => issue.path),
+        paths,
+      );
     }
   });
 
@@ -243,7 +268,14 @@ describe('OpenLineage API', () => {
     const start = fixture(copy, 'run-start.json');
     const conflicting = fixture(copy, 'run-complete.json', (e) => (e.job.name = 'elsewhere'));
     const invalid = fixture(copy, 'run-fail.json', (e) => delete e.producer);
-    const lines = [JSON.stringify(start), '{"not json', JSON.stringify(invalid), JSON.stringify(conflicting), JSON.stringify(fixture(copy, 'dataset-event.json')), JSON.stringify(start)];
+    const lines = [
+      JSON.stringify(start),
+      '{"not json',
+      JSON.stringify(invalid),
+      JSON.stringify(conflicting),
+      JSON.stringify(fixture(copy, 'dataset-event.json')),
+      JSON.stringify(start),
+    ];
     const answer = await post(service, '/api/v1/lineage/batch', null, { 'content-type': 'application/x-ndjson' }, `${lines.join('\n')}\n`);
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     assert.deepEqual(
@@ -258,8 +290,14 @@ describe('OpenLineage API', () => {
       ],
     );
     assert.match(answer.body.results[1].error.message, /^line 2: is not valid JSON/);
-    assert.deepEqual(answer.body.results[2].error.issues.map((issue: Json) => issue.path), ['producer']);
-    assert.deepEqual({ accepted: answer.body.accepted, duplicates: answer.body.duplicates, rejected: answer.body.rejected }, { accepted: 2, duplicates: 1, rejected: 3 });
+    assert.deepEqual(
+      answer.body.results[2].error.issues.map((issue: Json) => issue.path),
+      ['producer'],
+    );
+    assert.deepEqual(
+      { accepted: answer.body.accepted, duplicates: answer.body.duplicates, rejected: answer.body.rejected },
+      { accepted: 2, duplicates: 1, rejected: 3 },
+    );
     assert.equal(answer.body.results[5].eventId, answer.body.results[0].eventId);
   });
 });

@@ -24,8 +24,9 @@ const REFUSED: Record<string, string[]> = {
 
 const AIRFLOW = path.join('scenarios', 'airflow', 'events') + path.sep;
 const airflowEvents = (): FixtureEvent[] => sharedEvents().filter(({ name }) => name.startsWith(AIRFLOW));
-const originalRunIds = (events: readonly FixtureEvent[]) =>
-  [...new Set(events.flatMap(({ event }) => JSON.stringify(event).match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi) ?? []))];
+const originalRunIds = (events: readonly FixtureEvent[]) => [
+  ...new Set(events.flatMap(({ event }) => JSON.stringify(event).match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi) ?? [])),
+];
 
 describe('OpenLineage ingestion of the shared fixtures', { skip: SKIP_WITHOUT_SHARED }, () => {
   let service: TestService;
@@ -48,7 +49,10 @@ describe('OpenLineage ingestion of the shared fixtures', { skip: SKIP_WITHOUT_SH
     const copy = isolation();
     const fixtures = sharedEvents();
     assert.equal(fixtures.length, 47);
-    const answers = await postEach(service, fixtures.map(({ event }) => copy.event(event)));
+    const answers = await postEach(
+      service,
+      fixtures.map(({ event }) => copy.event(event)),
+    );
     const refused = new Map<string, string[]>();
     fixtures.forEach(({ name }, index) => {
       const { status, body } = answers[index]!;
@@ -58,7 +62,10 @@ describe('OpenLineage ingestion of the shared fixtures', { skip: SKIP_WITHOUT_SH
       } else {
         assert.equal(status, 400, `${name}: ${JSON.stringify(body)}`);
         assert.equal(body.error.code, 'BAD_USER_INPUT');
-        refused.set(name.split(path.sep).join('/'), body.error.issues.map((issue: { path: string }) => issue.path));
+        refused.set(
+          name.split(path.sep).join('/'),
+          body.error.issues.map((issue: { path: string }) => issue.path),
+        );
       }
     });
     assert.deepEqual(Object.fromEntries(refused), REFUSED);
@@ -66,7 +73,10 @@ describe('OpenLineage ingestion of the shared fixtures', { skip: SKIP_WITHOUT_SH
 
   it('gives, after the Airflow scenario, the dataset-to-dataset lineage it describes through GraphQL', async () => {
     const copy = isolation();
-    const answers = await postEach(service, airflowEvents().map(({ event }) => copy.event(event)));
+    const answers = await postEach(
+      service,
+      airflowEvents().map(({ event }) => copy.event(event)),
+    );
     assert.deepEqual(new Set(answers.map((answer) => answer.status)), new Set([201]));
 
     const { jobs } = dataOf<any>(
@@ -116,7 +126,10 @@ describe('OpenLineage ingestion of the shared fixtures', { skip: SKIP_WITHOUT_SH
     const again = await postEach(service, copies);
     assert.deepEqual(new Set(again.map((answer) => `${answer.status} ${answer.body.status}`)), new Set(['201 duplicate']));
     const batch = await post(service, '/api/v1/lineage/batch', copies);
-    assert.deepEqual({ accepted: batch.body.accepted, duplicates: batch.body.duplicates, rejected: batch.body.rejected }, { accepted: 0, duplicates: 32, rejected: 0 });
+    assert.deepEqual(
+      { accepted: batch.body.accepted, duplicates: batch.body.duplicates, rejected: batch.body.rejected },
+      { accepted: 0, duplicates: 32, rejected: 0 },
+    );
     assertSameGraph(await dumpGraph(service.db, copy, originalRunIds(events)), once);
     assert.equal(once.split('\n').filter((line) => line.startsWith('LineageEvent ')).length, 32, 'one raw event per distinct event');
   });
@@ -125,7 +138,10 @@ describe('OpenLineage ingestion of the shared fixtures', { skip: SKIP_WITHOUT_SH
     const events = airflowEvents();
     const inOrder = isolation();
     const swapped = isolation();
-    await postEach(service, events.map(({ event }) => inOrder.event(event)));
+    await postEach(
+      service,
+      events.map(({ event }) => inOrder.event(event)),
+    );
     // Swap each run's START and COMPLETE in the stream, leaving every other event where it was.
     const positions = new Map<string, number[]>();
     events.forEach(({ event }, index) => {
@@ -135,7 +151,10 @@ describe('OpenLineage ingestion of the shared fixtures', { skip: SKIP_WITHOUT_SH
     const reordered = [...events];
     for (const [first, second] of positions.values()) [reordered[first!], reordered[second!]] = [events[second!]!, events[first!]!];
     assert.notDeepEqual(reordered, events);
-    const answers = await postEach(service, reordered.map(({ event }) => swapped.event(event)));
+    const answers = await postEach(
+      service,
+      reordered.map(({ event }) => swapped.event(event)),
+    );
     assert.deepEqual(new Set(answers.map((answer) => answer.status)), new Set([201]));
     const runIds = originalRunIds(events);
     assertSameGraph(await dumpGraph(service.db, swapped, runIds), await dumpGraph(service.db, inOrder, runIds));
@@ -145,10 +164,20 @@ describe('OpenLineage ingestion of the shared fixtures', { skip: SKIP_WITHOUT_SH
     const events = airflowEvents();
     const single = isolation();
     const batched = isolation();
-    await postEach(service, events.map(({ event }) => single.event(event)));
-    const answer = await post(service, '/api/v1/lineage/batch', events.map(({ event }) => batched.event(event)));
+    await postEach(
+      service,
+      events.map(({ event }) => single.event(event)),
+    );
+    const answer = await post(
+      service,
+      '/api/v1/lineage/batch',
+      events.map(({ event }) => batched.event(event)),
+    );
     assert.equal(answer.status, 200);
-    assert.deepEqual({ accepted: answer.body.accepted, duplicates: answer.body.duplicates, rejected: answer.body.rejected }, { accepted: 32, duplicates: 0, rejected: 0 });
+    assert.deepEqual(
+      { accepted: answer.body.accepted, duplicates: answer.body.duplicates, rejected: answer.body.rejected },
+      { accepted: 32, duplicates: 0, rejected: 0 },
+    );
     const runIds = originalRunIds(events);
     assertSameGraph(await dumpGraph(service.db, batched, runIds), await dumpGraph(service.db, single, runIds));
   });

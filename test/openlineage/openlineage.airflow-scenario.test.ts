@@ -8,8 +8,7 @@ import { SHARED_FIXTURES, SKIP_WITHOUT_SHARED, sharedEvents } from '../support/o
 import { AIRFLOW_SCENARIO_LINEAGE, AIRFLOW_SCENARIO_RUNS, type DatasetRef, type ExpectedLineageEdge } from './airflow-scenario.lineage';
 
 const key = (dataset: DatasetRef) => `${dataset.namespace} | ${dataset.name}`;
-const byEdge = (a: ExpectedLineageEdge, b: ExpectedLineageEdge) =>
-  `${a.job} ${key(a.from)} ${key(a.to)}`.localeCompare(`${b.job} ${key(b.from)} ${key(b.to)}`);
+const byEdge = (a: ExpectedLineageEdge, b: ExpectedLineageEdge) => `${a.job} ${key(a.from)} ${key(a.to)}`.localeCompare(`${b.job} ${key(b.from)} ${key(b.to)}`);
 
 function scenarioPlans(): IngestPlan[] {
   const prefix = path.join('scenarios', 'airflow', 'events') + path.sep;
@@ -75,19 +74,17 @@ describe('the Airflow scenario, mapped', { skip: SKIP_WITHOUT_SHARED }, () => {
   });
 
   it('links copied.csv to result.csv through BigQuery, and data.txt to the composed and downloaded files', () => {
-    assert.deepEqual(
-      [...downstreamOf({ namespace: 'gs://mock-bucket', name: 'copied.csv' }, AIRFLOW_SCENARIO_LINEAGE)].sort(),
-      ['bigquery | mock-project.test.upload', 'bigquery | mock-project.test.upload_cp', 'gs://mock-bucket | result.csv'],
-    );
-    assert.deepEqual(
-      [...downstreamOf({ namespace: 'file', name: '/files/temp/data.txt' }, AIRFLOW_SCENARIO_LINEAGE)].sort(),
-      [
-        'file | /files/temp/downloaded_file.txt',
-        'gs://mock-bucket | compose_result.txt',
-        'gs://mock-bucket | copy_of_uploaded_file.txt',
-        'gs://mock-bucket | uploaded_file.txt',
-      ],
-    );
+    assert.deepEqual([...downstreamOf({ namespace: 'gs://mock-bucket', name: 'copied.csv' }, AIRFLOW_SCENARIO_LINEAGE)].sort(), [
+      'bigquery | mock-project.test.upload',
+      'bigquery | mock-project.test.upload_cp',
+      'gs://mock-bucket | result.csv',
+    ]);
+    assert.deepEqual([...downstreamOf({ namespace: 'file', name: '/files/temp/data.txt' }, AIRFLOW_SCENARIO_LINEAGE)].sort(), [
+      'file | /files/temp/downloaded_file.txt',
+      'gs://mock-bucket | compose_result.txt',
+      'gs://mock-bucket | copy_of_uploaded_file.txt',
+      'gs://mock-bucket | uploaded_file.txt',
+    ]);
   });
 
   it('has one START and one COMPLETE per run, each task run under its DAG run', () => {

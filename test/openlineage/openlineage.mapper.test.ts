@@ -204,24 +204,24 @@ describe('planIngestion: model versions', () => {
     );
     assert.equal(complete.modelVersions.length, 1);
     const [model] = complete.modelVersions;
-    assert.deepEqual({ ...model, facets: Object.keys(model.facets) }, {
-      name: 'churn-classifier',
-      version: '7',
-      artifactUri: 's3://ml-models/churn/7/model.pkl',
-      framework: 'scikit-learn 1.5.2',
-      metrics: { auc: 0.91, f1: 0.84 },
-      dataset: { namespace: 's3://ml-models', name: 'churn/7' },
-      facets: ['lineage_modelVersion'],
-      ioFacets: {},
-    });
+    assert.deepEqual(
+      { ...model, facets: Object.keys(model.facets) },
+      {
+        name: 'churn-classifier',
+        version: '7',
+        artifactUri: 's3://ml-models/churn/7/model.pkl',
+        framework: 'scikit-learn 1.5.2',
+        metrics: { auc: 0.91, f1: 0.84 },
+        dataset: { namespace: 's3://ml-models', name: 'churn/7' },
+        facets: ['lineage_modelVersion'],
+        ioFacets: {},
+      },
+    );
   });
 
   it('leaves optional model fields null', () => {
     const plan = planOwn('run-complete.json', (e) => (e.outputs[2].facets.lineage_modelVersion = { name: 'm', version: '1' }));
-    assert.deepEqual(
-      [plan.modelVersions[0].artifactUri, plan.modelVersions[0].framework, plan.modelVersions[0].metrics],
-      [null, null, null],
-    );
+    assert.deepEqual([plan.modelVersions[0].artifactUri, plan.modelVersions[0].framework, plan.modelVersions[0].metrics], [null, null, null]);
   });
 
   it('ignores the facet on inputs, where it is kept as any facet', () => {
@@ -277,19 +277,22 @@ describe('planIngestion: jobs and commits', () => {
 describe('planIngestion: DatasetEvent', () => {
   it('plans the dataset alone, its URI from a storage symlink', () => {
     const plan = planOwn('dataset-event.json');
-    assert.deepEqual({ ...plan, dataset: null }, {
-      kind: 'dataset',
-      eventType: null,
-      eventTime: '2024-05-01T09:00:00.000Z',
-      producer: 'https://github.com/acme/catalog-sync/tree/v1.0.0',
-      job: null,
-      run: null,
-      commit: null,
-      inputs: [],
-      outputs: [],
-      modelVersions: [],
-      dataset: null,
-    });
+    assert.deepEqual(
+      { ...plan, dataset: null },
+      {
+        kind: 'dataset',
+        eventType: null,
+        eventTime: '2024-05-01T09:00:00.000Z',
+        producer: 'https://github.com/acme/catalog-sync/tree/v1.0.0',
+        job: null,
+        run: null,
+        commit: null,
+        inputs: [],
+        outputs: [],
+        modelVersions: [],
+        dataset: null,
+      },
+    );
     assert.equal(plan.dataset?.namespace, 'hive://metastore.internal:9083');
     assert.equal(plan.dataset?.uri, 's3://ml-features/churn/features.parquet');
     assert.equal(plan.dataset?.version, null);

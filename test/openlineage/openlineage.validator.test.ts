@@ -110,7 +110,10 @@ describe('validateEvent on our own fixtures', () => {
     ],
     'invalid/bad-model-facet.json': [
       { path: 'outputs[0].facets.lineage_modelVersion.version', message: 'outputs[0].facets.lineage_modelVersion.version is required' },
-      { path: 'outputs[0].facets.lineage_modelVersion.metrics.auc', message: 'outputs[0].facets.lineage_modelVersion.metrics.auc must be a finite number, got a string' },
+      {
+        path: 'outputs[0].facets.lineage_modelVersion.metrics.auc',
+        message: 'outputs[0].facets.lineage_modelVersion.metrics.auc must be a finite number, got a string',
+      },
     ],
     'invalid/bad-parent-facet.json': [
       { path: 'run.facets.parent.run.runId', message: "run.facets.parent.run.runId 'manual__2024-05-01T10:00:00' is not a UUID" },
@@ -172,7 +175,11 @@ describe('validateEvent: kinds of event', () => {
       assert.equal(issuesOf(input)[0].path, '');
       assert.match(issuesOf(input)[0].message, /^an OpenLineage event must be a JSON object, got /);
     }
-    assertOnlyIssue(withChange((e) => (e.run = null)), 'run', 'run must be an object, got null');
+    assertOnlyIssue(
+      withChange((e) => (e.run = null)),
+      'run',
+      'run must be an object, got null',
+    );
   });
 });
 
@@ -353,18 +360,62 @@ describe('validateEvent: facets', () => {
 
   it('checks the fields we read from the facets we interpret', () => {
     const cases: Array<[(e: Json) => void, string, string]> = [
-      [(e) => (e.run.facets = { parent: { run: { runId: 'x' }, job: { namespace: 'a', name: 'b' } } }), 'run.facets.parent.run.runId', "run.facets.parent.run.runId 'x' is not a UUID"],
+      [
+        (e) => (e.run.facets = { parent: { run: { runId: 'x' }, job: { namespace: 'a', name: 'b' } } }),
+        'run.facets.parent.run.runId',
+        "run.facets.parent.run.runId 'x' is not a UUID",
+      ],
       [(e) => (e.run.facets = { parent: { job: { namespace: 'a', name: 'b' } } }), 'run.facets.parent.run', 'run.facets.parent.run is required'],
-      [(e) => (e.run.facets = { errorMessage: { programmingLanguage: 'JAVA' } }), 'run.facets.errorMessage.message', 'run.facets.errorMessage.message is required'],
-      [(e) => (e.run.facets = { executionParameters: { parameters: [{ value: '1' }] } }), 'run.facets.executionParameters.parameters[0].key', 'run.facets.executionParameters.parameters[0].key is required'],
-      [(e) => (e.run.facets = { lineage_parameters: { parameters: [1, 2] } }), 'run.facets.lineage_parameters.parameters', 'run.facets.lineage_parameters.parameters must be an object, got an array'],
-      [(e) => (e.job.facets = { sourceCodeLocation: { type: 'git', version: 42 } }), 'job.facets.sourceCodeLocation.version', 'job.facets.sourceCodeLocation.version must be a string, got a number'],
-      [(e) => (e.outputs[0].facets = { version: { datasetVersion: '' } }), 'outputs[0].facets.version.datasetVersion', 'outputs[0].facets.version.datasetVersion must not be empty'],
-      [(e) => (e.outputs[0].facets = { schema: { fields: [{ name: 'a', fields: [{ type: 'INT' }] }] } }), 'outputs[0].facets.schema.fields[0].fields[0].name', 'outputs[0].facets.schema.fields[0].fields[0].name is required'],
-      [(e) => (e.outputs[0].outputFacets = { outputStatistics: { rowCount: 1.5 } }), 'outputs[0].outputFacets.outputStatistics.rowCount', 'outputs[0].outputFacets.outputStatistics.rowCount must be a whole number, got 1.5'],
-      [(e) => (e.inputs[0].inputFacets = { inputStatistics: { size: '10' } }), 'inputs[0].inputFacets.inputStatistics.size', 'inputs[0].inputFacets.inputStatistics.size must be a whole number, got a string'],
-      [(e) => (e.outputs[0].facets = { lineage_modelVersion: { name: 'm', version: '1', metrics: { auc: Number.NaN } } }), 'outputs[0].facets.lineage_modelVersion.metrics.auc', 'outputs[0].facets.lineage_modelVersion.metrics.auc must be a finite number, got NaN'],
-      [(e) => (e.outputs[0].facets = { lineage_modelVersion: { name: '', version: '1' } }), 'outputs[0].facets.lineage_modelVersion.name', 'outputs[0].facets.lineage_modelVersion.name must not be empty'],
+      [
+        (e) => (e.run.facets = { errorMessage: { programmingLanguage: 'JAVA' } }),
+        'run.facets.errorMessage.message',
+        'run.facets.errorMessage.message is required',
+      ],
+      [
+        (e) => (e.run.facets = { executionParameters: { parameters: [{ value: '1' }] } }),
+        'run.facets.executionParameters.parameters[0].key',
+        'run.facets.executionParameters.parameters[0].key is required',
+      ],
+      [
+        (e) => (e.run.facets = { lineage_parameters: { parameters: [1, 2] } }),
+        'run.facets.lineage_parameters.parameters',
+        'run.facets.lineage_parameters.parameters must be an object, got an array',
+      ],
+      [
+        (e) => (e.job.facets = { sourceCodeLocation: { type: 'git', version: 42 } }),
+        'job.facets.sourceCodeLocation.version',
+        'job.facets.sourceCodeLocation.version must be a string, got a number',
+      ],
+      [
+        (e) => (e.outputs[0].facets = { version: { datasetVersion: '' } }),
+        'outputs[0].facets.version.datasetVersion',
+        'outputs[0].facets.version.datasetVersion must not be empty',
+      ],
+      [
+        (e) => (e.outputs[0].facets = { schema: { fields: [{ name: 'a', fields: [{ type: 'INT' }] }] } }),
+        'outputs[0].facets.schema.fields[0].fields[0].name',
+        'outputs[0].facets.schema.fields[0].fields[0].name is required',
+      ],
+      [
+        (e) => (e.outputs[0].outputFacets = { outputStatistics: { rowCount: 1.5 } }),
+        'outputs[0].outputFacets.outputStatistics.rowCount',
+        'outputs[0].outputFacets.outputStatistics.rowCount must be a whole number, got 1.5',
+      ],
+      [
+        (e) => (e.inputs[0].inputFacets = { inputStatistics: { size: '10' } }),
+        'inputs[0].inputFacets.inputStatistics.size',
+        'inputs[0].inputFacets.inputStatistics.size must be a whole number, got a string',
+      ],
+      [
+        (e) => (e.outputs[0].facets = { lineage_modelVersion: { name: 'm', version: '1', metrics: { auc: Number.NaN } } }),
+        'outputs[0].facets.lineage_modelVersion.metrics.auc',
+        'outputs[0].facets.lineage_modelVersion.metrics.auc must be a finite number, got NaN',
+      ],
+      [
+        (e) => (e.outputs[0].facets = { lineage_modelVersion: { name: '', version: '1' } }),
+        'outputs[0].facets.lineage_modelVersion.name',
+        'outputs[0].facets.lineage_modelVersion.name must not be empty',
+      ],
     ];
     for (const [change, path, message] of cases) assertOnlyIssue(withChange(change), path, message);
   });

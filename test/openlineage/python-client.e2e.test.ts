@@ -29,7 +29,10 @@ const SCRIPT = path.join(PROJECT_ROOT, 'test', 'openlineage', 'python', 'emit_ev
 const SHA = '9f2c1e7b4a5d6c8e0f1a2b3c4d5e6f708192a3b4';
 
 async function ensureClient(): Promise<void> {
-  const installed = await run(PYTHON, ['-c', `import openlineage.client, importlib.metadata as m; assert m.version('openlineage-python') == '${CLIENT_VERSION}'`]).then(
+  const installed = await run(PYTHON, [
+    '-c',
+    `import openlineage.client, importlib.metadata as m; assert m.version('openlineage-python') == '${CLIENT_VERSION}'`,
+  ]).then(
     () => true,
     () => false,
   );
@@ -37,7 +40,9 @@ async function ensureClient(): Promise<void> {
   fs.rmSync(VENV, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(VENV), { recursive: true });
   await run('python3', ['-m', 'venv', VENV]);
-  await run(path.join(VENV, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `openlineage-python==${CLIENT_VERSION}`], { timeout: 600_000 });
+  await run(path.join(VENV, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `openlineage-python==${CLIENT_VERSION}`], {
+    timeout: 600_000,
+  });
 }
 
 /** A pass-through proxy in front of the service that records the Authorization header of every request. */
@@ -124,16 +129,30 @@ describe(`openlineage-python ${CLIENT_VERSION} over HTTP`, () => {
       assert.equal(task.job.facets.documentation.description, 'Trains the churn classifier.');
       assert.deepEqual(task.commit, { repository: 'https://github.com/acme/ml-pipelines', sha: SHA, branch: 'main' });
       assert.deepEqual(task.parent, { runId: dagRunId, state: 'COMPLETED', job: { name: 'churn_weekly' } });
-      assert.deepEqual(
-        task.inputs.map((input: any) => `${input.name}@${input.version}`).sort(),
-        ['churn/features.parquet@2024-06-01', 'crm.public.customers@unversioned'],
-      );
-      assert.deepEqual(task.outputs, [{ name: 'churn/evaluation.parquet', version: `run-${taskRunId}`, rowCount: 120000, schema: [{ name: 'customer_id', type: 'BIGINT' }, { name: 'score', type: 'DOUBLE' }] }]);
+      assert.deepEqual(task.inputs.map((input: any) => `${input.name}@${input.version}`).sort(), [
+        'churn/features.parquet@2024-06-01',
+        'crm.public.customers@unversioned',
+      ]);
+      assert.deepEqual(task.outputs, [
+        {
+          name: 'churn/evaluation.parquet',
+          version: `run-${taskRunId}`,
+          rowCount: 120000,
+          schema: [
+            { name: 'customer_id', type: 'BIGINT' },
+            { name: 'score', type: 'DOUBLE' },
+          ],
+        },
+      ]);
       assert.deepEqual(task.modelVersions, [{ version: '7', framework: 'scikit-learn 1.5.2', metrics: { auc: 0.91 }, trainingRun: { runId: taskRunId } }]);
-      assert.deepEqual(task.events.nodes, [
-        { eventType: 'START', receivedBy: `key:${key.name}`, source: 'openlineage' },
-        { eventType: 'COMPLETE', receivedBy: `key:${key.name}`, source: 'openlineage' },
-      ], 'the key is the actor of the writes');
+      assert.deepEqual(
+        task.events.nodes,
+        [
+          { eventType: 'START', receivedBy: `key:${key.name}`, source: 'openlineage' },
+          { eventType: 'COMPLETE', receivedBy: `key:${key.name}`, source: 'openlineage' },
+        ],
+        'the key is the actor of the writes',
+      );
       assert.deepEqual(body.dag, { state: 'COMPLETED', children: { nodes: [{ runId: taskRunId }] } });
       assert.equal(body.report.events.totalCount, 1, 'the DatasetEvent');
       assert.equal(body.job.events.totalCount, 1, 'the JobEvent');

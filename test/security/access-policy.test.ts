@@ -36,7 +36,10 @@ describe('roles', () => {
     assert.ok(hasRole({ name: 'a', role: 'admin' }, 'writer'));
     assert.ok(hasRole({ name: 'w', role: 'writer' }, 'reader'));
     assert.ok(!hasRole({ name: 'r', role: 'reader' }, 'writer'));
-    assert.throws(() => requireRole({ name: 'key:r', role: 'reader' }, 'writer', 'mutation x'), (error: unknown) => error instanceof ForbiddenError && /mutation x needs the writer role; key:r has reader/.test(error.message));
+    assert.throws(
+      () => requireRole({ name: 'key:r', role: 'reader' }, 'writer', 'mutation x'),
+      (error: unknown) => error instanceof ForbiddenError && /mutation x needs the writer role; key:r has reader/.test(error.message),
+    );
   });
 });
 

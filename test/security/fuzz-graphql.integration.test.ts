@@ -33,9 +33,11 @@ describe('fuzzing /graphql', () => {
     await service?.stop();
   });
 
-  const post = (raw: string, contentType = 'application/json') => httpCall(service.url, 'POST', '/graphql', { raw, headers: { ...writer, 'content-type': contentType } });
+  const post = (raw: string, contentType = 'application/json') =>
+    httpCall(service.url, 'POST', '/graphql', { raw, headers: { ...writer, 'content-type': contentType } });
   const ask = (query: string, variables?: Record<string, unknown>) => graphqlCall(service.url, query, variables, writer);
-  const count = async (cypher: string, params: Record<string, unknown>) => (await service.db.read('fuzz-check', (tx) => tx.rows<{ n: number }>(cypher, params)))[0]!.n;
+  const count = async (cypher: string, params: Record<string, unknown>) =>
+    (await service.db.read('fuzz-check', (tx) => tx.rows<{ n: number }>(cypher, params)))[0]!.n;
 
   it('malformed JSON gets 400', async () => {
     await fc.assert(
@@ -53,7 +55,14 @@ describe('fuzzing /graphql', () => {
       fc.jsonValue({ maxDepth: 4 }),
       fc.record({ query: wrongValue, variables: fc.option(wrongValue), operationName: fc.option(wrongValue) }, { requiredKeys: ['query'] }),
     );
-    const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/graphql', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded');
+    const contentType = fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-8',
+      'text/plain',
+      'application/graphql',
+      'multipart/form-data; boundary=x',
+      'application/x-www-form-urlencoded',
+    );
     await fc.assert(
       fc.asyncProperty(body, contentType, async (value, type) => {
         assertNoServerError(await post(JSON.stringify(value), type), `${type} ${JSON.stringify(value).slice(0, 200)}`);
@@ -64,9 +73,47 @@ describe('fuzzing /graphql', () => {
 
   it('token soup in place of a document never causes a server error', async () => {
     const token = fc.constantFrom(
-      '{', '}', '(', ')', '[', ']', ':', '...', '!', '=', '@include(if: true)', '$x', 'query', 'mutation', 'subscription', 'fragment', 'on', 'Query',
-      'datasets', 'first: 100', 'first: -1', 'first: 99999999999', 'after: "zzz"', 'nodes', 'edges', 'node', 'id', 'name', 'versions', 'run(runId: "r")', 'parent',
-      'registerDataset(input: {namespace: "n", name: "m"})', '__schema', '__typename', '"str"', '"""block"""', '#comment\n', '12', '1.5e308', 'null', 'true',
+      '{',
+      '}',
+      '(',
+      ')',
+      '[',
+      ']',
+      ':',
+      '...',
+      '!',
+      '=',
+      '@include(if: true)',
+      '$x',
+      'query',
+      'mutation',
+      'subscription',
+      'fragment',
+      'on',
+      'Query',
+      'datasets',
+      'first: 100',
+      'first: -1',
+      'first: 99999999999',
+      'after: "zzz"',
+      'nodes',
+      'edges',
+      'node',
+      'id',
+      'name',
+      'versions',
+      'run(runId: "r")',
+      'parent',
+      'registerDataset(input: {namespace: "n", name: "m"})',
+      '__schema',
+      '__typename',
+      '"str"',
+      '"""block"""',
+      '#comment\n',
+      '12',
+      '1.5e308',
+      'null',
+      'true',
     );
     await fc.assert(
       fc.asyncProperty(fc.array(token, { maxLength: 60 }), async (tokens) => {
@@ -78,7 +125,8 @@ describe('fuzzing /graphql', () => {
   });
 
   it('unicode and injection-looking names are stored exactly or refused, never interpreted', async () => {
-    const mutation = 'mutation($ns: String!, $name: String!, $description: String) { registerDataset(input: {namespace: $ns, name: $name, description: $description}) { name description } }';
+    const mutation =
+      'mutation($ns: String!, $name: String!, $description: String) { registerDataset(input: {namespace: $ns, name: $name, description: $description}) { name description } }';
     await fc.assert(
       fc.asyncProperty(hostileName, fc.option(hostileName), async (name, description) => {
         const answer = await ask(mutation, { ns: namespace, name, description });
@@ -113,7 +161,22 @@ describe('fuzzing /graphql', () => {
       commit: { repository: 'https://github.com/acme/fuzz', sha: '3f2a9c1d5e7b8a6f4c2d1e0f9a8b7c6d5e4f3a2b' },
       parameters: { a: 1 },
     });
-    const field = fc.constantFrom('runId', 'job', 'job.name', 'job.namespace', 'at', 'inputs', 'inputs.0', 'inputs.0.version', 'outputs.0.rowCount', 'outputs.0.name', 'commit.sha', 'commit', 'parameters', 'parentRunId');
+    const field = fc.constantFrom(
+      'runId',
+      'job',
+      'job.name',
+      'job.namespace',
+      'at',
+      'inputs',
+      'inputs.0',
+      'inputs.0.version',
+      'outputs.0.rowCount',
+      'outputs.0.name',
+      'commit.sha',
+      'commit',
+      'parameters',
+      'parentRunId',
+    );
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(field, wrongValue), { minLength: 1, maxLength: 3 }), async (changes) => {
         const input: Record<string, any> = valid();
@@ -143,12 +206,33 @@ describe('fuzzing /graphql', () => {
       ['100k nested arrays as the body', deeplyNested(100_000, 'array')],
       ['100k nested objects as the body', deeplyNested(100_000, 'object')],
       ['100k nested objects as variables', `{"query": "query($p: JSONObject) { __typename }", "variables": {"p": ${deeplyNested(100_000, 'object')}}}`],
-      ['a 900 kB name', JSON.stringify({ query: 'mutation($n: String!) { registerDataset(input: {namespace: "x", name: $n}) { id } }', variables: { n: 'n'.repeat(900_000) } })],
+      [
+        'a 900 kB name',
+        JSON.stringify({ query: 'mutation($n: String!) { registerDataset(input: {namespace: "x", name: $n}) { id } }', variables: { n: 'n'.repeat(900_000) } }),
+      ],
       ['a body over LIMIT_BODY_BYTES', JSON.stringify({ query: '{ __typename }', variables: { pad: 'p'.repeat(1024 * 1024) } })],
-      ['20k inputs in one run', JSON.stringify({ query: 'mutation($i: RunInput!) { completeRun(input: $i) { runId } }', variables: { i: { runId: randomUUID(), job: { namespace, name: 'j' }, inputs: Array.from({ length: 20_000 }, (_, k) => ({ namespace, name: `d${k}`, version: '1' })) } } })],
+      [
+        '20k inputs in one run',
+        JSON.stringify({
+          query: 'mutation($i: RunInput!) { completeRun(input: $i) { runId } }',
+          variables: {
+            i: {
+              runId: randomUUID(),
+              job: { namespace, name: 'j' },
+              inputs: Array.from({ length: 20_000 }, (_, k) => ({ namespace, name: `d${k}`, version: '1' })),
+            },
+          },
+        }),
+      ],
       ['a 50k-level deep query', JSON.stringify({ query: '{'.repeat(50_000) + '}'.repeat(50_000) })],
-      ['parameters nested 5k deep', `{"query": "mutation($i: RunInput!) { completeRun(input: $i) { runId } }", "variables": {"i": {"runId": "${randomUUID()}", "job": {"namespace": "${namespace}", "name": "j"}, "parameters": ${deeplyNested(5_000, 'object')}}}}`],
-      ['a lone surrogate in a name', `{"query": "mutation($n: String!) { registerDataset(input: {namespace: \\"${namespace}\\", name: $n}) { id } }", "variables": {"n": "a\\ud800b"}}`],
+      [
+        'parameters nested 5k deep',
+        `{"query": "mutation($i: RunInput!) { completeRun(input: $i) { runId } }", "variables": {"i": {"runId": "${randomUUID()}", "job": {"namespace": "${namespace}", "name": "j"}, "parameters": ${deeplyNested(5_000, 'object')}}}}`,
+      ],
+      [
+        'a lone surrogate in a name',
+        `{"query": "mutation($n: String!) { registerDataset(input: {namespace: \\"${namespace}\\", name: $n}) { id } }", "variables": {"n": "a\\ud800b"}}`,
+      ],
     ];
     for (const [what, body] of cases) {
       const answer = await post(body);

@@ -38,7 +38,11 @@ describe('fuzzing the OpenLineage endpoints', async () => {
 
   const post = (path: string, raw: string) => httpCall(service.url, 'POST', path, { raw, headers: { ...writer, 'content-type': 'application/json' } });
   const inGraph = async (namespace: string) =>
-    (await service.db.read('fuzz-check', (tx) => tx.rows<{ n: number }>('MATCH (n) WHERE (n:Job OR n:Dataset) AND n.namespace = $namespace RETURN count(n) AS n', { namespace })))[0]!.n;
+    (
+      await service.db.read('fuzz-check', (tx) =>
+        tx.rows<{ n: number }>('MATCH (n) WHERE (n:Job OR n:Dataset) AND n.namespace = $namespace RETURN count(n) AS n', { namespace }),
+      )
+    )[0]!.n;
 
   it('malformed JSON gets 400 on both routes', { skip }, async () => {
     await fc.assert(
@@ -63,9 +67,30 @@ describe('fuzzing the OpenLineage endpoints', async () => {
   });
 
   const eventPaths = [
-    'eventType', 'eventTime', 'producer', 'schemaURL', 'run', 'run.runId', 'run.facets', 'run.facets.lineage_parameters', 'run.facets.lineage_parameters.parameters',
-    'job', 'job.namespace', 'job.name', 'job.facets', 'job.facets.sourceCodeLocation', 'job.facets.sourceCodeLocation.version', 'job.facets.sourceCodeLocation.url',
-    'inputs', 'inputs.0', 'inputs.0.name', 'inputs.0.namespace', 'outputs', 'outputs.0', 'outputs.0.name', 'outputs.0.facets.version.datasetVersion',
+    'eventType',
+    'eventTime',
+    'producer',
+    'schemaURL',
+    'run',
+    'run.runId',
+    'run.facets',
+    'run.facets.lineage_parameters',
+    'run.facets.lineage_parameters.parameters',
+    'job',
+    'job.namespace',
+    'job.name',
+    'job.facets',
+    'job.facets.sourceCodeLocation',
+    'job.facets.sourceCodeLocation.version',
+    'job.facets.sourceCodeLocation.url',
+    'inputs',
+    'inputs.0',
+    'inputs.0.name',
+    'inputs.0.namespace',
+    'outputs',
+    'outputs.0',
+    'outputs.0.name',
+    'outputs.0.facets.version.datasetVersion',
   ];
   const change = fc.oneof(
     fc.tuple(fc.constantFrom(...eventPaths), fc.constant<'delete'>('delete')),
@@ -86,7 +111,12 @@ describe('fuzzing the OpenLineage endpoints', async () => {
         if (answer.status >= 400) {
           assert.equal(await inGraph(namespace), 0, `a refused event left nodes behind: ${what}`);
         } else if (typeof event.job?.name === 'string' && event.job?.namespace === namespace) {
-          const job = await graphqlCall(service.url, 'query($ns: String!, $name: String!) { job(namespace: $ns, name: $name) { name } }', { ns: namespace, name: event.job.name }, writer);
+          const job = await graphqlCall(
+            service.url,
+            'query($ns: String!, $name: String!) { job(namespace: $ns, name: $name) { name } }',
+            { ns: namespace, name: event.job.name },
+            writer,
+          );
           assert.deepEqual(job.body.data?.job, { name: event.job.name }, `an accepted event's job is stored exactly: ${what}`);
         }
       }),
@@ -118,7 +148,11 @@ describe('fuzzing the OpenLineage endpoints', async () => {
     const cases: Array<[string, string, string]> = [
       ['/api/v1/lineage', '100k nested arrays', deeplyNested(100_000, 'array')],
       ['/api/v1/lineage', '100k nested objects', deeplyNested(100_000, 'object')],
-      ['/api/v1/lineage', 'a facet nested 1000 deep', JSON.stringify(runEvent({ namespace })).replace('"facets":{', `"facets":{"deep":${deeplyNested(1000, 'object')},`)],
+      [
+        '/api/v1/lineage',
+        'a facet nested 1000 deep',
+        JSON.stringify(runEvent({ namespace })).replace('"facets":{', `"facets":{"deep":${deeplyNested(1000, 'object')},`),
+      ],
       ['/api/v1/lineage', '20k inputs', JSON.stringify(huge)],
       ['/api/v1/lineage', 'a lone surrogate in a job name', JSON.stringify(runEvent({ namespace, job: 'JOB' })).replace('"JOB"', '"a\\ud800"')],
       ['/api/v1/lineage/batch', 'more events than LIMIT_BATCH_EVENTS', JSON.stringify(Array.from({ length: 6 }, () => runEvent({ namespace })))],

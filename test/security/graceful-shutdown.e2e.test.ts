@@ -26,7 +26,16 @@ interface Service {
 async function startProcess(env: Record<string, string>): Promise<Service> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'src', 'main.js')], {
-    env: { ...process.env, NEO4J_URI: testNeo4jUri(), PORT: String(port), HOST: '127.0.0.1', LINEAGE_DEMO: 'off', LOG_LEVEL: 'info', LINEAGE_MODE: 'development', ...env },
+    env: {
+      ...process.env,
+      NEO4J_URI: testNeo4jUri(),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LINEAGE_DEMO: 'off',
+      LOG_LEVEL: 'info',
+      LINEAGE_MODE: 'development',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines: Array<Record<string, any>> = [];
@@ -71,7 +80,9 @@ function partialRequest(port: number, body: string, sentBytes: number) {
     socket.on('close', () => resolve(received));
     socket.on('error', reject);
   });
-  socket.write(`POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-request-id: in-flight-1\r\n\r\n`);
+  socket.write(
+    `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-request-id: in-flight-1\r\n\r\n`,
+  );
   socket.write(body.slice(0, sentBytes));
   return { answer, finish: () => socket.write(body.slice(sentBytes)) };
 }

@@ -100,10 +100,9 @@ describe('limits', () => {
   });
 
   it('LIMIT_TRAVERSAL_DEPTH and LIMIT_TRAVERSAL_NODES cap every traversal, and its defaults', async () => {
-    const registered = await ask(
-      'mutation($input: DatasetVersionInput!) { registerDatasetVersion(input: $input) { id } }',
-      { input: { namespace, name: 'traversal', version: 'v1' } },
-    );
+    const registered = await ask('mutation($input: DatasetVersionInput!) { registerDatasetVersion(input: $input) { id } }', {
+      input: { namespace, name: 'traversal', version: 'v1' },
+    });
     const from = registered.body.data?.registerDatasetVersion?.id;
     assert.ok(from, registered.text);
     const impact = 'query($from: ID!, $maxDepth: Int, $maxNodes: Int) { impact(from: $from, maxDepth: $maxDepth, maxNodes: $maxNodes) { maxDepth maxNodes } }';

@@ -72,7 +72,12 @@ describe('Neo4j stops and returns under traffic', () => {
         try {
           const answer =
             kind === 'write'
-              ? await graphqlCall(service.url, 'mutation($ns: String!, $n: String!) { registerDataset(input: {namespace: $ns, name: $n}) { name } }', { ns: namespace, n: name }, writer.header)
+              ? await graphqlCall(
+                  service.url,
+                  'mutation($ns: String!, $n: String!) { registerDataset(input: {namespace: $ns, name: $n}) { name } }',
+                  { ns: namespace, n: name },
+                  writer.header,
+                )
               : await graphqlCall(service.url, 'query($ns: String!) { datasets(namespace: $ns, first: 5) { totalCount } }', { ns: namespace }, writer.header);
           outcomes.push({
             phase: started === phase ? phase : 'down',
@@ -116,21 +121,36 @@ describe('Neo4j stops and returns under traffic', () => {
     assert.equal((await httpCall(service.url, 'GET', '/readyz')).status, 200);
     assert.equal(service.db.available, true);
 
-    t.diagnostic(`answers: ${['before', 'down', 'after'].map((p) => `${p}: ${count((o) => o.phase === p && o.status === 200)} ok, ${count((o) => o.phase === p && o.status !== 200)} refused`).join('; ')}`);
+    t.diagnostic(
+      `answers: ${['before', 'down', 'after'].map((p) => `${p}: ${count((o) => o.phase === p && o.status === 200)} ok, ${count((o) => o.phase === p && o.status !== 200)} refused`).join('; ')}`,
+    );
     // Nothing but successes and 503s, and every 503 says so and when to retry.
-    const unexpected = outcomes.filter((o) => !(o.status === 200 && o.code === undefined) && !(o.status === 503 && o.code === 'SERVICE_UNAVAILABLE' && o.retryAfter === '1'));
+    const unexpected = outcomes.filter(
+      (o) => !(o.status === 200 && o.code === undefined) && !(o.status === 503 && o.code === 'SERVICE_UNAVAILABLE' && o.retryAfter === '1'),
+    );
     assert.deepEqual(unexpected, [], 'only successes and SERVICE_UNAVAILABLE');
-    assert.equal(count((o) => o.phase === 'before' && o.status !== 200), 0, 'no failure before the outage');
+    assert.equal(
+      count((o) => o.phase === 'before' && o.status !== 200),
+      0,
+      'no failure before the outage',
+    );
 
     // Every acknowledged write survived the restart.
     const acknowledged = outcomes.filter((o) => o.name).map((o) => o.name!);
-    const stored = await service.db.read('test', (tx) => tx.rows<{ name: string }>('MATCH (d:Dataset {namespace: $namespace}) RETURN d.name AS name', { namespace }));
+    const stored = await service.db.read('test', (tx) =>
+      tx.rows<{ name: string }>('MATCH (d:Dataset {namespace: $namespace}) RETURN d.name AS name', { namespace }),
+    );
     const storedNames = new Set(stored.map((row) => row.name));
-    assert.deepEqual(acknowledged.filter((name) => !storedNames.has(name)), [], 'acknowledged writes missing from the graph');
+    assert.deepEqual(
+      acknowledged.filter((name) => !storedNames.has(name)),
+      [],
+      'acknowledged writes missing from the graph',
+    );
 
     // What the service logged about the outage names the request it happened in.
     const outageLines = logs.lines().filter((line) => line.msg === 'Neo4j unavailable');
     assert.ok(outageLines.length > 0, 'the outage is logged');
-    for (const line of outageLines) assert.match(String(line.reqId), /^[0-9a-f-]{36}$/, `a log line without its request id: ${JSON.stringify(line).slice(0, 300)}`);
+    for (const line of outageLines)
+      assert.match(String(line.reqId), /^[0-9a-f-]{36}$/, `a log line without its request id: ${JSON.stringify(line).slice(0, 300)}`);
   });
 });

@@ -29,7 +29,10 @@ describe('logs', () => {
     const [inside, outside] = capture.lines();
     assert.equal(inside!.reqId, 'req-42');
     assert.equal(outside!.reqId, undefined);
-    assert.ok(capture.raw().every((line) => (line.match(/"reqId"/g) ?? []).length <= 1), 'never twice on a line');
+    assert.ok(
+      capture.raw().every((line) => (line.match(/"reqId"/g) ?? []).length <= 1),
+      'never twice on a line',
+    );
   });
 
   it('never contain the Authorization header', async () => {
@@ -86,7 +89,14 @@ describe('metrics', () => {
     assert.ok(value('lineage_errors_total{code="FORBIDDEN"}') >= 1);
     assert.ok(value('lineage_errors_total{code="UNAUTHENTICATED"}') >= 1);
     assert.ok(value('lineage_graphql_operations_total{type="query"}') >= 2);
-    assert.ok([...metrics.keys()].some((key) => key.startsWith('lineage_neo4j_transaction_duration_seconds_count{transaction="listDatasets"') || key.startsWith('lineage_neo4j_transaction_duration_seconds_count{')), 'Neo4j transactions are timed');
+    assert.ok(
+      [...metrics.keys()].some(
+        (key) =>
+          key.startsWith('lineage_neo4j_transaction_duration_seconds_count{transaction="listDatasets"') ||
+          key.startsWith('lineage_neo4j_transaction_duration_seconds_count{'),
+      ),
+      'Neo4j transactions are timed',
+    );
     assert.equal(value('lineage_neo4j_available'), 1);
     assert.equal(value('lineage_openlineage_events_total{event_type="COMPLETE"}'), 3);
     assert.equal(value('lineage_openlineage_events_total{event_type="OTHER"}'), 1, 'unknown event types share one label value');

@@ -20,7 +20,8 @@ describe('GraphQL operation limits', async () => {
     const { document, operation } = operationOf(source);
     return checkOperationLimits(schema, document, operation, variables, { page: DEFAULT_LIMITS.page, graphql: { ...DEFAULT_LIMITS.graphql, ...limits } });
   };
-  const refusedFor = (limit: string) => (error: unknown) => error instanceof LimitExceededError && error.extensions.limit === limit && error.message.includes(`(limit: ${limit})`);
+  const refusedFor = (limit: string) => (error: unknown) =>
+    error instanceof LimitExceededError && error.extensions.limit === limit && error.message.includes(`(limit: ${limit})`);
 
   it('measure depth through fragments and inline fragments, ignoring introspection', () => {
     assert.equal(measure('{ serviceInfo { version } }').depth, 2);

@@ -47,7 +47,8 @@ describe('roles on every endpoint (API keys)', () => {
   });
   after(async () => service?.stop());
 
-  const call = (caller: keyof typeof callers, query: string, variables?: Record<string, unknown>) => graphqlCall(service.url, query, variables, callers[caller]);
+  const call = (caller: keyof typeof callers, query: string, variables?: Record<string, unknown>) =>
+    graphqlCall(service.url, query, variables, callers[caller]);
 
   it('probes and metrics answer without credentials', async () => {
     for (const route of ['/healthz', '/readyz', '/metrics']) {
@@ -63,15 +64,22 @@ describe('roles on every endpoint (API keys)', () => {
       assert.deepEqual(answer.body, { data: { viewer: { name: `key:${names[role]}`, role } } });
     }
     // Queries over GET too (Apollo asks GET callers for a header against CSRF).
-    const get = await httpCall(service.url, 'GET', `/graphql?query=${encodeURIComponent('{ viewer { role } }')}`, { headers: { ...callers.reader, 'apollo-require-preflight': '1' } });
+    const get = await httpCall(service.url, 'GET', `/graphql?query=${encodeURIComponent('{ viewer { role } }')}`, {
+      headers: { ...callers.reader, 'apollo-require-preflight': '1' },
+    });
     assert.deepEqual(get.body, { data: { viewer: { role: 'reader' } } });
-    expectDenied(await httpCall(service.url, 'GET', `/graphql?query=${encodeURIComponent('{ viewer { role } }')}`, { headers: { 'apollo-require-preflight': '1' } }), 401, true);
+    expectDenied(
+      await httpCall(service.url, 'GET', `/graphql?query=${encodeURIComponent('{ viewer { role } }')}`, { headers: { 'apollo-require-preflight': '1' } }),
+      401,
+      true,
+    );
   });
 
   it('audit reports need any valid credentials', async () => {
     // A subject that does not exist: the role is checked before the report is looked for.
     const route = '/reports/audit/Deployment:AAAAAAAAAAAAAAAAAAAAAA.json';
-    for (const caller of ['none', 'garbage', 'unknownKey'] as const) expectDenied(await httpCall(service.url, 'GET', route, { headers: callers[caller] }), 401, false);
+    for (const caller of ['none', 'garbage', 'unknownKey'] as const)
+      expectDenied(await httpCall(service.url, 'GET', route, { headers: callers[caller] }), 401, false);
     for (const role of ['reader', 'writer', 'admin'] as const) {
       assert.equal((await httpCall(service.url, 'GET', route, { headers: callers[role] })).status, 404, role);
     }
@@ -82,7 +90,9 @@ describe('roles on every endpoint (API keys)', () => {
     const mutation = 'mutation($ns: String!) { registerDataset(input: {namespace: $ns, name: "d"}) { namespace } }';
     expectDenied(await call('none', mutation, { ns: namespace }), 401, true);
     expectDenied(await call('reader', mutation, { ns: namespace }), 403, true);
-    const [count] = await service.db.read('test', (tx) => tx.rows<{ n: number }>('MATCH (d:Dataset {namespace: $namespace}) RETURN count(d) AS n', { namespace }));
+    const [count] = await service.db.read('test', (tx) =>
+      tx.rows<{ n: number }>('MATCH (d:Dataset {namespace: $namespace}) RETURN count(d) AS n', { namespace }),
+    );
     assert.equal(count!.n, 0);
     for (const role of ['writer', 'admin'] as const) {
       const answer = await call(role, mutation, { ns: `${namespace}-${role}` });
@@ -130,14 +140,19 @@ describe('roles on every endpoint (API keys)', () => {
       expectDenied(await httpCall(service.url, 'POST', route, { body, headers: callers.garbage }), 401, false);
       expectDenied(await httpCall(service.url, 'POST', route, { body, headers: callers.reader }), 403, false);
       for (const role of ['writer', 'admin'] as const) {
-        const answer = await httpCall(service.url, 'POST', route, { body: route.endsWith('batch') ? [runEvent({ namespace: `${namespace}-${role}` })] : runEvent({ namespace: `${namespace}-${role}` }), headers: callers[role] });
+        const answer = await httpCall(service.url, 'POST', route, {
+          body: route.endsWith('batch') ? [runEvent({ namespace: `${namespace}-${role}` })] : runEvent({ namespace: `${namespace}-${role}` }),
+          headers: callers[role],
+        });
         assert.ok(![401, 403].includes(answer.status), `${role} may ingest on ${route}: ${answer.status} ${answer.text}`);
         // Until the OpenLineage routes exist the answer is 404; afterwards it must be a success.
         if (answer.status !== 404) assert.ok(answer.status >= 200 && answer.status < 300, `${role} on ${route}: ${answer.status} ${answer.text}`);
       }
     }
     await service.db.write('test', (tx) =>
-      tx.rows('MATCH (n) WHERE (n:Job OR n:Dataset) AND n.namespace IN $namespaces OPTIONAL MATCH (n)<-[:RUN_OF|VERSION_OF]-(m) DETACH DELETE n, m', { namespaces }),
+      tx.rows('MATCH (n) WHERE (n:Job OR n:Dataset) AND n.namespace IN $namespaces OPTIONAL MATCH (n)<-[:RUN_OF|VERSION_OF]-(m) DETACH DELETE n, m', {
+        namespaces,
+      }),
     );
   });
 
@@ -160,7 +175,10 @@ describe('roles on every endpoint (API keys)', () => {
     );
     assert.equal(answer.body.data?.deployModel.deployedBy, `key:${names.writer}`, answer.text);
     await service.db.write('test', (tx) =>
-      tx.rows('MATCH (n) WHERE (n:Model AND n.name = $model) OR (n:ModelVersion AND n.modelName = $model) OR (n:Deployment AND n.name = $model) DETACH DELETE n', { model }),
+      tx.rows(
+        'MATCH (n) WHERE (n:Model AND n.name = $model) OR (n:ModelVersion AND n.modelName = $model) OR (n:Deployment AND n.name = $model) DETACH DELETE n',
+        { model },
+      ),
     );
   });
 });
@@ -188,7 +206,11 @@ describe('JWT bearer tokens', () => {
     const expired = await ask(await token({ role: 'reader' }, Math.floor(Date.now() / 1000) - 3600));
     expectDenied(expired, 401, true);
     assert.match(expired.body.errors[0].message, /expired/);
-    expectDenied(await ask(await hsJwt('another-secret-that-is-32-bytes-long!!', { iss: 'https://idp.test', aud: 'lineage', sub: 'mallory', role: 'admin' })), 401, true);
+    expectDenied(
+      await ask(await hsJwt('another-secret-that-is-32-bytes-long!!', { iss: 'https://idp.test', aud: 'lineage', sub: 'mallory', role: 'admin' })),
+      401,
+      true,
+    );
     expectDenied(await ask(await token({ role: 'reader', aud: 'someone-else' })), 401, true);
     expectDenied(await ask(await token({ role: 'reader', iss: 'https://evil.test' })), 401, true);
     expectDenied(await ask(await token({ role: 'reader', sub: undefined })), 401, true);
@@ -202,7 +224,11 @@ describe('JWT bearer tokens', () => {
   });
 
   it('a reader token cannot mutate', async () => {
-    expectDenied(await graphqlCall(service.url, 'mutation { registerModel(input: {name: "m"}) { name } }', undefined, bearer(await token({ role: 'reader' }))), 403, true);
+    expectDenied(
+      await graphqlCall(service.url, 'mutation { registerModel(input: {name: "m"}) { name } }', undefined, bearer(await token({ role: 'reader' }))),
+      403,
+      true,
+    );
   });
 });
 
@@ -219,17 +245,29 @@ describe('JWT keys from a JWKS URL', () => {
   });
 
   it('verify tokens signed by the identity provider, with a default role', async () => {
-    const writer = await graphqlCall(service.url, '{ viewer { name role } }', undefined, bearer(await issuer.sign({ sub: 'svc-airflow', lineage_role: 'writer' })));
+    const writer = await graphqlCall(
+      service.url,
+      '{ viewer { name role } }',
+      undefined,
+      bearer(await issuer.sign({ sub: 'svc-airflow', lineage_role: 'writer' })),
+    );
     assert.deepEqual(writer.body, { data: { viewer: { name: 'jwt:svc-airflow', role: 'writer' } } });
     const plain = await graphqlCall(service.url, '{ viewer { role } }', undefined, bearer(await issuer.sign({ sub: 'bob' })));
     assert.deepEqual(plain.body, { data: { viewer: { role: 'reader' } } });
     // An HMAC token cannot pass for one of the provider's.
-    expectDenied(await graphqlCall(service.url, '{ viewer { role } }', undefined, bearer(await hsJwt(JWT_SECRET, { sub: 'x', lineage_role: 'admin' }))), 401, true);
+    expectDenied(
+      await graphqlCall(service.url, '{ viewer { role } }', undefined, bearer(await hsJwt(JWT_SECRET, { sub: 'x', lineage_role: 'admin' }))),
+      401,
+      true,
+    );
   });
 
   it('refuse a token signed with a key the provider does not publish', async () => {
     const { privateKey } = await generateKeyPair('RS256');
-    const forged = await new SignJWT({ sub: 'mallory', lineage_role: 'admin' }).setProtectedHeader({ alg: 'RS256', kid: 'test-key' }).setExpirationTime('5m').sign(privateKey);
+    const forged = await new SignJWT({ sub: 'mallory', lineage_role: 'admin' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
+      .setExpirationTime('5m')
+      .sign(privateKey);
     expectDenied(await graphqlCall(service.url, '{ viewer { role } }', undefined, bearer(forged)), 401, true);
     const unknownKid = await new SignJWT({ sub: 'mallory' }).setProtectedHeader({ alg: 'RS256', kid: 'rotated-key' }).setExpirationTime('5m').sign(privateKey);
     expectDenied(await graphqlCall(service.url, '{ viewer { role } }', undefined, bearer(unknownKid)), 401, true);
@@ -256,7 +294,8 @@ describe('JWT keys from an identity provider that cannot be reached', () => {
 
 describe('npm run keys', () => {
   const cli = path.join(PROJECT_ROOT, 'dist', 'src', 'cli', 'keys.js');
-  const run = (...args: string[]) => promisify(execFile)(process.execPath, [cli, ...args], { env: { ...process.env, NEO4J_URI: testNeo4jUri(), LOG_LEVEL: 'warn' } });
+  const run = (...args: string[]) =>
+    promisify(execFile)(process.execPath, [cli, ...args], { env: { ...process.env, NEO4J_URI: testNeo4jUri(), LOG_LEVEL: 'warn' } });
   let service: TestService;
   before(async () => {
     // No key cache: a revocation by the CLI (another process) takes effect at the next request.
@@ -285,8 +324,17 @@ describe('npm run keys', () => {
   });
 
   it('says what is wrong with a bad command line', async () => {
-    await assert.rejects(run('create', '--name', 'x'), (error: { code: number; stderr: string }) => error.code === 2 && /--role is required/.test(error.stderr));
-    await assert.rejects(run('create', '--name', 'bad name', '--role', 'reader'), (error: { code: number; stderr: string }) => error.code === 1 && /an API key name is/.test(error.stderr));
-    await assert.rejects(run('revoke', uniqueNamespace('nobody')), (error: { code: number; stderr: string }) => error.code === 1 && /API key .* does not exist/.test(error.stderr));
+    await assert.rejects(
+      run('create', '--name', 'x'),
+      (error: { code: number; stderr: string }) => error.code === 2 && /--role is required/.test(error.stderr),
+    );
+    await assert.rejects(
+      run('create', '--name', 'bad name', '--role', 'reader'),
+      (error: { code: number; stderr: string }) => error.code === 1 && /an API key name is/.test(error.stderr),
+    );
+    await assert.rejects(
+      run('revoke', uniqueNamespace('nobody')),
+      (error: { code: number; stderr: string }) => error.code === 1 && /API key .* does not exist/.test(error.stderr),
+    );
   });
 });

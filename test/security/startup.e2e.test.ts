@@ -17,11 +17,14 @@ describe('starting the real process', () => {
       { LINEAGE_MODE: 'production', LINEAGE_AUTH: 'off' },
     ];
     for (const env of cases) {
-      await assert.rejects(promisify(execFile)(process.execPath, [main], { env: environment(env), timeout: 60_000 }), (error: { code: number; stderr: string }) => {
-        assert.equal(error.code, 2);
-        assert.match(error.stderr, /Invalid setting LINEAGE_AUTH: production mode .* refuses to run without authentication/);
-        return true;
-      });
+      await assert.rejects(
+        promisify(execFile)(process.execPath, [main], { env: environment(env), timeout: 60_000 }),
+        (error: { code: number; stderr: string }) => {
+          assert.equal(error.code, 2);
+          assert.match(error.stderr, /Invalid setting LINEAGE_AUTH: production mode .* refuses to run without authentication/);
+          return true;
+        },
+      );
     }
   });
 

@@ -6,7 +6,11 @@ import type { Services } from '../../src/services';
 import { uniqueNamespace } from './service';
 
 /** Creates an API key with a unique name through the service (as the CLI does); returns its name and secret. */
-export async function createTestKey(services: Services, role: Role, prefix: string = role): Promise<{ name: string; secret: string; header: Record<string, string> }> {
+export async function createTestKey(
+  services: Services,
+  role: Role,
+  prefix: string = role,
+): Promise<{ name: string; secret: string; header: Record<string, string> }> {
   const name = uniqueNamespace(`test-${prefix}`);
   const { secret } = await services.apiKeys.createKey({ actor: 'test', source: 'cli' }, { name, role });
   return { name, secret, header: { authorization: `Bearer ${secret}` } };

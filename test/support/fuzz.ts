@@ -57,8 +57,23 @@ export const wrongValue: fc.Arbitrary<unknown> = fc.oneof(
 
 /** JSON text that does not parse: truncations, stray characters, single quotes, comments, NaN. */
 export const malformedJson: fc.Arbitrary<string> = fc.oneof(
-  fc.jsonValue().map((value) => JSON.stringify(value)).filter((text) => text.length > 1).map((text) => text.slice(0, Math.max(1, text.length - 1)) + (text.endsWith('}') ? '' : '{')),
-  fc.constantFrom('{', '}', '{"query": }', "{'query': '{ __typename }'}", '{"query": "{ __typename }" // c\n}', '{"a": NaN}', '[1,]', '{"query": "\\x"}', '\u0000', 'null null'),
+  fc
+    .jsonValue()
+    .map((value) => JSON.stringify(value))
+    .filter((text) => text.length > 1)
+    .map((text) => text.slice(0, Math.max(1, text.length - 1)) + (text.endsWith('}') ? '' : '{')),
+  fc.constantFrom(
+    '{',
+    '}',
+    '{"query": }',
+    "{'query': '{ __typename }'}",
+    '{"query": "{ __typename }" // c\n}',
+    '{"a": NaN}',
+    '[1,]',
+    '{"query": "\\x"}',
+    '\u0000',
+    'null null',
+  ),
   fc.string({ maxLength: 50 }).filter((text) => {
     try {
       JSON.parse(text);

@@ -73,7 +73,13 @@ export class LineageFixture {
   async modelVersion(version: string, trainingRun: string | null, extra: Record<string, unknown> = {}): Promise<void> {
     dataOf(
       await this.service.graphql(`mutation($input: RegisterModelVersionInput!) { registerModelVersion(input: $input) { id } }`, {
-        input: { model: `${this.ns}-model`, version, trainingRunId: trainingRun ? this.runId(trainingRun) : null, artifactUri: `s3://${this.ns}/model/${version}`, ...extra },
+        input: {
+          model: `${this.ns}-model`,
+          version,
+          trainingRunId: trainingRun ? this.runId(trainingRun) : null,
+          artifactUri: `s3://${this.ns}/model/${version}`,
+          ...extra,
+        },
       }),
     );
   }

@@ -6,7 +6,14 @@ import { createLogger } from '../../src/logger';
  * be killed. Usage: node local-neo4j-child.js <home>
  */
 async function main(): Promise<void> {
-  const neo4j = await startLocalNeo4j({ home: process.argv[2]!, boltPort: 0, heap: '256m', pageCache: '32m', startTimeoutMs: 120_000, logger: createLogger('warn') });
+  const neo4j = await startLocalNeo4j({
+    home: process.argv[2]!,
+    boltPort: 0,
+    heap: '256m',
+    pageCache: '32m',
+    startTimeoutMs: 120_000,
+    logger: createLogger('warn'),
+  });
   process.stdout.write(`JVM_PID ${neo4j.pid}\n`);
   setInterval(() => undefined, 60_000);
 }

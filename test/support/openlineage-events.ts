@@ -4,7 +4,15 @@ import { randomUUID } from 'node:crypto';
  * A valid OpenLineage RunEvent (spec 2-0-2) as the python client sends it, with a run reading one dataset version
  * and writing another; used by the role, fuzz and load tests against POST /api/v1/lineage.
  */
-export function runEvent(options: { namespace: string; job?: string; runId?: string; eventType?: string; eventTime?: string; input?: string; output?: string }): Record<string, any> {
+export function runEvent(options: {
+  namespace: string;
+  job?: string;
+  runId?: string;
+  eventType?: string;
+  eventTime?: string;
+  input?: string;
+  output?: string;
+}): Record<string, any> {
   const producer = 'https://github.com/OpenLineage/OpenLineage/tree/1.24.2/client/python';
   return {
     eventType: options.eventType ?? 'COMPLETE',

@@ -121,11 +121,9 @@ export function loadOfficialSchema(): OfficialSchema {
   const main = readJson(path.join(SHARED_FIXTURES, 'spec', 'OpenLineage.json'));
   ajv.addSchema(main);
   const facetDir = path.join(SHARED_FIXTURES, 'spec', 'facets');
-  const facetFiles = [
-    ...jsonFiles(facetDir),
-    path.join(DOCS, 'LineageModelVersionDatasetFacet.json'),
-    path.join(DOCS, 'LineageParametersRunFacet.json'),
-  ].map(readJson);
+  const facetFiles = [...jsonFiles(facetDir), path.join(DOCS, 'LineageModelVersionDatasetFacet.json'), path.join(DOCS, 'LineageParametersRunFacet.json')].map(
+    readJson,
+  );
   for (const schema of facetFiles) ajv.addSchema(schema);
 
   const facetChecks = new Map<FacetLocation, Array<{ name: string; validate: ValidateFunction }>>();
@@ -159,7 +157,9 @@ function readJson(file: string): SchemaFile {
 
 function describeErrors(validate: ValidateFunction, prefix: string): string[] {
   // oneOf/allOf/not only repeat that a branch failed; the branch errors say why.
-  return (validate.errors ?? []).filter((error) => !['oneOf', 'allOf', 'anyOf', 'not'].includes(error.keyword)).map((error) => `${prefix}${error.instancePath} ${error.message}`);
+  return (validate.errors ?? [])
+    .filter((error) => !['oneOf', 'allOf', 'anyOf', 'not'].includes(error.keyword))
+    .map((error) => `${prefix}${error.instancePath} ${error.message}`);
 }
 
 /** The base facets (RunFacet, ...) a facet schema's property extends: first of allOf, every branch of anyOf/oneOf. */

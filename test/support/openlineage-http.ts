@@ -6,7 +6,13 @@ export interface HttpAnswer {
 }
 
 /** POSTs to the service; a JSON body unless `raw` is given (then sent as is, with the content type given). */
-export async function post(service: TestService, path: string, body: unknown, headers: Record<string, string> = {}, raw?: string | Buffer): Promise<HttpAnswer> {
+export async function post(
+  service: TestService,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  raw?: string | Buffer,
+): Promise<HttpAnswer> {
   const response = await fetch(`${service.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

@@ -70,7 +70,10 @@ const VOLATILE = new Set(['id', 'jobId', 'datasetId', 'modelId', 'recordedAt', '
  */
 export async function dumpGraph(db: Database, isolation: Isolation, originalRunIds: readonly string[]): Promise<string> {
   const rows = await db.read('test.dumpGraph', (tx) =>
-    tx.rows<{ nodes: Array<{ labels: string[]; props: Record<string, unknown>; key: string }>; edges: Array<{ type: string; props: Record<string, unknown>; from: string; to: string }> }>(
+    tx.rows<{
+      nodes: Array<{ labels: string[]; props: Record<string, unknown>; key: string }>;
+      edges: Array<{ type: string; props: Record<string, unknown>; from: string; to: string }>;
+    }>(
       `MATCH (n) WHERE n.namespace STARTS WITH $prefix
        WITH collect(n) AS named
        CALL (named) {
@@ -105,11 +108,7 @@ export async function dumpGraph(db: Database, isolation: Isolation, originalRunI
     ...nodes.map((node) => `${node.labels.sort().join(':')} ${JSON.stringify(clean(node.props))}`),
     ...edges.map((edge) => `${keyOf.get(edge.from)} -[${edge.type} ${JSON.stringify(clean(edge.props))}]-> ${keyOf.get(edge.to)}`),
   ];
-  return isolation
-    .restore(lines.join('\n'), originalRunIds)
-    .split('\n')
-    .sort()
-    .join('\n');
+  return isolation.restore(lines.join('\n'), originalRunIds).split('\n').sort().join('\n');
 }
 
 function naturalKey(labels: string[], props: Record<string, unknown>): string {

@@ -10,7 +10,10 @@ export async function buildTwoMonthPipeline(f: LineageFixture): Promise<{ produc
   await f.source('raw', '1', '2025-01-01T00:00:00Z');
   await f.source('raw', '2', '2025-02-01T00:00:00Z');
   await f.source('ref', '1', '2025-01-01T00:00:00Z');
-  for (const [month, raw, commit] of [['01', '1', 'c1'], ['02', '2', 'c2']] as const) {
+  for (const [month, raw, commit] of [
+    ['01', '1', 'c1'],
+    ['02', '2', 'c2'],
+  ] as const) {
     const m = Number(month);
     await f.run({ name: `dag${m}`, job: 'pipeline', start: `2025-${month}-02T00:00:00Z`, commit, outcome: 'RUNNING' });
     await f.run({
@@ -18,7 +21,10 @@ export async function buildTwoMonthPipeline(f: LineageFixture): Promise<{ produc
       job: 'build',
       start: `2025-${month}-02T01:00:00Z`,
       end: `2025-${month}-02T02:00:00Z`,
-      inputs: [['raw', raw], ['ref', '1']],
+      inputs: [
+        ['raw', raw],
+        ['ref', '1'],
+      ],
       outputs: [['feat', String(m)]],
       commit,
       parent: `dag${m}`,

@@ -19,7 +19,9 @@ export function renderHtml(report: AuditReport): string {
   add(`<header><h1>Audit report</h1><p class="subject">${esc(report.subject.label)}</p><dl>`);
   add(`<dt>Subject</dt><dd>${esc(report.subject.kind)} <code>${esc(report.subject.id)}</code></dd>`);
   add(`<dt>As of</dt><dd>${esc(report.asOf)}</dd>`);
-  add(`<dt>Audit chain</dt><dd>${report.auditChain ? `record #${report.auditChain.seq}, hash <code>${esc(report.auditChain.hash)}</code>` : 'no records about these entities'}</dd>`);
+  add(
+    `<dt>Audit chain</dt><dd>${report.auditChain ? `record #${report.auditChain.seq}, hash <code>${esc(report.auditChain.hash)}</code>` : 'no records about these entities'}</dd>`,
+  );
   add(`<dt>Report SHA-256</dt><dd><code>${esc(report.reportSha256)}</code></dd></dl></header>`);
 
   add('<section><h2>What is served</h2>');
@@ -57,7 +59,18 @@ export function renderHtml(report: AuditReport): string {
   table(
     'Runs',
     ['Run', 'Job', 'State', 'Started', 'Ended', 'Parameters', 'Commit', 'Read', 'Wrote', 'Recorded'],
-    provenance.runs.map((r) => [code(r.runId), r.job ?? '', r.state ?? '', r.startedAt ?? '', r.endedAt ?? '', json(r.parameters), code(r.commitSha), list(r.read), list(r.wrote), recorded(r.recorded)]),
+    provenance.runs.map((r) => [
+      code(r.runId),
+      r.job ?? '',
+      r.state ?? '',
+      r.startedAt ?? '',
+      r.endedAt ?? '',
+      json(r.parameters),
+      code(r.commitSha),
+      list(r.read),
+      list(r.wrote),
+      recorded(r.recorded),
+    ]),
   );
   table(
     'Commits',
@@ -70,12 +83,22 @@ export function renderHtml(report: AuditReport): string {
   table(
     'Deployments, in the order they happened',
     ['Deployed', 'Slot', 'Model version', 'Deployed by', 'Retired', 'Retired by', 'Live as of report', 'Recorded'],
-    report.deploymentHistory.map((d) => [d.deployedAt, `${d.name} (${d.environment})`, d.modelVersion, d.deployedBy, d.retiredAt ?? '', d.retiredBy ?? '', d.liveAsOf ? 'yes' : 'no', recorded(d.recorded)]),
+    report.deploymentHistory.map((d) => [
+      d.deployedAt,
+      `${d.name} (${d.environment})`,
+      d.modelVersion,
+      d.deployedBy,
+      d.retiredAt ?? '',
+      d.retiredBy ?? '',
+      d.liveAsOf ? 'yes' : 'no',
+      recorded(d.recorded),
+    ]),
   );
   add('</section>');
 
   add('<section><h2>Audit records</h2>');
-  if (report.auditRecordsTruncated) add('<p class="warning">More records touch these entities than a report lists; query <code>auditTrail</code> for the rest.</p>');
+  if (report.auditRecordsTruncated)
+    add('<p class="warning">More records touch these entities than a report lists; query <code>auditTrail</code> for the rest.</p>');
   table(
     'Records about the entities above, oldest first',
     ['#', 'At', 'Actor', 'Source', 'Operation', 'Changes', 'Hash'],
@@ -96,7 +119,9 @@ export function renderHtml(report: AuditReport): string {
     `<li><code>npm run audit -- verify</code> (or the <code>verifyAuditTrail</code> query) must report an intact chain of at least ${report.auditChain?.seq ?? 0} records, ` +
       `and record #${report.auditChain?.seq ?? 0} must still have the hash above.</li>`,
   );
-  add('<li>The JSON form of this report, without <code>reportSha256</code>, in canonical JSON (keys sorted), must hash to the report SHA-256 above.</li></ol></section>');
+  add(
+    '<li>The JSON form of this report, without <code>reportSha256</code>, in canonical JSON (keys sorted), must hash to the report SHA-256 above.</li></ol></section>',
+  );
 
   return `<!doctype html>
 <html lang="en">

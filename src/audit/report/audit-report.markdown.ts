@@ -29,7 +29,17 @@ export function renderMarkdown(report: AuditReport): string {
   const mv = served.modelVersion;
   table(
     ['Model version', 'Artifact', 'Digest', 'Framework', 'Metrics', 'Trained by run', 'Recorded'],
-    [[`${mv.model}@${mv.version}`, mv.artifactUri ?? '', mv.digest ?? '', mv.framework ?? '', json(mv.metrics), mv.trainingRunId ?? '', recordedText(mv.recorded)]],
+    [
+      [
+        `${mv.model}@${mv.version}`,
+        mv.artifactUri ?? '',
+        mv.digest ?? '',
+        mv.framework ?? '',
+        json(mv.metrics),
+        mv.trainingRunId ?? '',
+        recordedText(mv.recorded),
+      ],
+    ],
   );
 
   out('## Provenance', '');
@@ -50,7 +60,18 @@ export function renderMarkdown(report: AuditReport): string {
   out('### Runs', '');
   table(
     ['Run', 'Job', 'State', 'Started', 'Ended', 'Parameters', 'Commit', 'Read', 'Wrote', 'Recorded'],
-    provenance.runs.map((r) => [r.runId, r.job ?? '', r.state ?? '', r.startedAt ?? '', r.endedAt ?? '', json(r.parameters), r.commitSha ?? '', r.read.join(', '), r.wrote.join(', '), recordedText(r.recorded)]),
+    provenance.runs.map((r) => [
+      r.runId,
+      r.job ?? '',
+      r.state ?? '',
+      r.startedAt ?? '',
+      r.endedAt ?? '',
+      json(r.parameters),
+      r.commitSha ?? '',
+      r.read.join(', '),
+      r.wrote.join(', '),
+      recordedText(r.recorded),
+    ]),
   );
   out('### Commits', '');
   table(
@@ -61,14 +82,31 @@ export function renderMarkdown(report: AuditReport): string {
   out('## Deployment history', '');
   table(
     ['Deployed', 'Slot', 'Model version', 'Deployed by', 'Retired', 'Retired by', 'Live as of report', 'Recorded'],
-    report.deploymentHistory.map((d) => [d.deployedAt, `${d.name} (${d.environment})`, d.modelVersion, d.deployedBy, d.retiredAt ?? '', d.retiredBy ?? '', d.liveAsOf ? 'yes' : 'no', recordedText(d.recorded)]),
+    report.deploymentHistory.map((d) => [
+      d.deployedAt,
+      `${d.name} (${d.environment})`,
+      d.modelVersion,
+      d.deployedBy,
+      d.retiredAt ?? '',
+      d.retiredBy ?? '',
+      d.liveAsOf ? 'yes' : 'no',
+      recordedText(d.recorded),
+    ]),
   );
 
   out('## Audit records', '');
   if (report.auditRecordsTruncated) out('> More records touch these entities than a report lists; query `auditTrail` for the rest.', '');
   table(
     ['#', 'At', 'Actor', 'Source', 'Operation', 'Changes', 'Hash'],
-    report.auditRecords.map((r) => [String(r.seq), r.at, r.actor, r.source, r.operation, r.changes.map((c) => `${c.field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`).join('; '), r.hash]),
+    report.auditRecords.map((r) => [
+      String(r.seq),
+      r.at,
+      r.actor,
+      r.source,
+      r.operation,
+      r.changes.map((c) => `${c.field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`).join('; '),
+      r.hash,
+    ]),
   );
 
   out('## How to verify', '');

@@ -45,7 +45,10 @@ export class AuditReportService {
     const { deployments, models, provenance, runs, datasets, commits, jobs, audit } = this.sources;
     const kind = kindOfId(subjectId);
     if (kind !== 'Deployment' && kind !== 'ModelVersion') {
-      throw new BadInputError('subject', `an audit report is about a Deployment or a ModelVersion; ${subjectId.slice(0, 80)} is ${kind ? `a ${kind}` : 'not a global id'}`);
+      throw new BadInputError(
+        'subject',
+        `an audit report is about a Deployment or a ModelVersion; ${subjectId.slice(0, 80)} is ${kind ? `a ${kind}` : 'not a global id'}`,
+      );
     }
     const asOf = instant('asOf', asOfArgument, new Date());
 
@@ -55,7 +58,8 @@ export class AuditReportService {
     }
     const modelVersionId = deployment ? deployment.modelVersionId : subjectId;
     const [modelVersion] = await models.findVersionsByIds([modelVersionId]);
-    if (!modelVersion || modelVersion.createdAt.toISOString() > asOf) throw new NotFoundError('ModelVersion', modelVersion ? `${modelVersionId} as of ${asOf}` : modelVersionId);
+    if (!modelVersion || modelVersion.createdAt.toISOString() > asOf)
+      throw new NotFoundError('ModelVersion', modelVersion ? `${modelVersionId} as of ${asOf}` : modelVersionId);
     const [trainingRunId] = await models.trainingRunIdsOf([modelVersionId]);
 
     const upstream = await provenance.traceProvenance({ from: subjectId, asOf, maxNodes: PROVENANCE_NODES });
@@ -107,14 +111,19 @@ export class AuditReportService {
       };
     };
     const label = (v: { namespace: string; name: string; version: string }) => `${v.namespace}/${v.name}@${v.version}`;
-    const byText = <T>(key: (item: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+    const byText =
+      <T>(key: (item: T) => string) =>
+      (a: T, b: T) =>
+        key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
     const withoutDigest: Omit<AuditReport, 'reportSha256'> = {
       format: 'lineage-audit-report/1',
       subject: {
         id: subjectId,
         kind,
-        label: deployment ? `${deployment.name} (${deployment.environment}) deployed ${deployment.deployedAt.toISOString()}` : `${modelVersion.modelName}@${modelVersion.version}`,
+        label: deployment
+          ? `${deployment.name} (${deployment.environment}) deployed ${deployment.deployedAt.toISOString()}`
+          : `${modelVersion.modelName}@${modelVersion.version}`,
       },
       asOf,
       served: {
@@ -232,7 +241,8 @@ function firstRecords(records: readonly AuditRecord[]): Map<string, RecordedBy> 
   const first = new Map<string, RecordedBy>();
   for (const record of records) {
     for (const id of record.entityIds) {
-      if (!first.has(id)) first.set(id, { seq: record.seq, at: record.at.toISOString(), actor: record.actor, source: record.source, operation: record.operation });
+      if (!first.has(id))
+        first.set(id, { seq: record.seq, at: record.at.toISOString(), actor: record.actor, source: record.source, operation: record.operation });
     }
   }
   return first;

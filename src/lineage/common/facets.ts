@@ -65,4 +65,3 @@ export function fromFacetsProperty(value: unknown): StoredFacets | null {
 export function facetValuesOf(property: unknown): Record<string, unknown> | null {
   return facetValues(fromFacetsProperty(property));
 }
-

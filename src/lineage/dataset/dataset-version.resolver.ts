@@ -34,7 +34,10 @@ export class DatasetVersionResolver {
     return toConnection(await loaders.consumerPagesOfVersion.load({ parentId: version.id, first, after }));
   }
 
-  @FieldResolver(() => JSONObjectScalar, { nullable: true, description: 'OpenLineage dataset facets reported for this version (schema, columnLineage, ...), by name.' })
+  @FieldResolver(() => JSONObjectScalar, {
+    nullable: true,
+    description: 'OpenLineage dataset facets reported for this version (schema, columnLineage, ...), by name.',
+  })
   facets(@Root() version: DatasetVersion): Record<string, unknown> | null {
     return facetValuesOf(version.facetsJson);
   }

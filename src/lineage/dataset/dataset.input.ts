@@ -49,6 +49,9 @@ export class DatasetVersionInput {
   @Field(() => SafeIntResolver, { nullable: true })
   rowCount?: number | null;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When the version came into existence; defaults to now (or, for run outputs, to the run event time).' })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'When the version came into existence; defaults to now (or, for run outputs, to the run event time).',
+  })
   createdAt?: Date | null;
 }

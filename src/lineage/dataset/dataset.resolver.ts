@@ -45,7 +45,10 @@ export class DatasetResolver {
     return loaders.latestDatasetVersion.load(dataset.id);
   }
 
-  @FieldResolver(() => JSONObjectScalar, { nullable: true, description: 'OpenLineage dataset facets reported without a version (DatasetEvents, inputs read without naming a version), by name.' })
+  @FieldResolver(() => JSONObjectScalar, {
+    nullable: true,
+    description: 'OpenLineage dataset facets reported without a version (DatasetEvents, inputs read without naming a version), by name.',
+  })
   facets(@Root() dataset: Dataset): Record<string, unknown> | null {
     return facetValuesOf(dataset.facetsJson);
   }

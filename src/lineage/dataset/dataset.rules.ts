@@ -49,7 +49,10 @@ export function dedupeVersions<T extends VersionKey & { values: VersionValues; c
     }
     const merge = mergeWriteOnce(seen.values, version.values);
     if (merge.conflicts.length > 0) {
-      throw new BadInputError(`${version.namespace}/${version.name}@${version.version}`, `is given twice with different values (${describeConflicts(merge.conflicts)})`);
+      throw new BadInputError(
+        `${version.namespace}/${version.name}@${version.version}`,
+        `is given twice with different values (${describeConflicts(merge.conflicts)})`,
+      );
     }
     unique.set(version.id, { ...seen, values: { ...seen.values, ...merge.fill }, createdAt: seen.createdAt ?? version.createdAt });
   }

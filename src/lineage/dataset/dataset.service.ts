@@ -58,7 +58,10 @@ export class DatasetService {
     const id = ids.dataset(namespace, name);
     return this.db.write('registerDataset', async (tx) => {
       const before = (await this.datasets.upsert(tx, [{ id, namespace, name, description, at: new Date().toISOString() }])).get(id)!;
-      const changes = description !== null && description !== before.previousDescription ? [{ entityId: id, field: 'description', before: before.previousDescription, after: description }] : [];
+      const changes =
+        description !== null && description !== before.previousDescription
+          ? [{ entityId: id, field: 'description', before: before.previousDescription, after: description }]
+          : [];
       await this.audit.append(tx, context, [{ operation: 'registerDataset', entityIds: [id], changes, details: { created: before.created } }]);
       return (await this.datasets.findByIds(tx, [id])).get(id)!;
     });
@@ -69,7 +72,12 @@ export class DatasetService {
     return this.db.write('registerDatasetVersion', async (tx) => {
       const recorded = await this.recordVersions(tx, [version], new Date().toISOString());
       await this.audit.append(tx, context, [
-        { operation: 'registerDatasetVersion', entityIds: [version.datasetId, version.id], changes: recorded.changes, details: { created: recorded.created.has(version.id) } },
+        {
+          operation: 'registerDatasetVersion',
+          entityIds: [version.datasetId, version.id],
+          changes: recorded.changes,
+          details: { created: recorded.created.has(version.id) },
+        },
       ]);
       return recorded.versions[0]!;
     });
@@ -97,7 +105,10 @@ export class DatasetService {
       };
     });
     await this.datasets.writeVersions(tx, writes);
-    const after = await this.datasets.findVersionsByIds(tx, versions.map((v) => v.id));
+    const after = await this.datasets.findVersionsByIds(
+      tx,
+      versions.map((v) => v.id),
+    );
     return {
       versions: versions.map((v) => toDatasetVersion(after.get(v.id)!)),
       created: new Set([...unique.keys()].filter((id) => !recorded.has(id))),
@@ -140,9 +151,7 @@ export class DatasetService {
 
   versionPages(keys: ReadonlyArray<{ datasetId: string; first?: number | null; after?: string | null }>): Promise<Page<DatasetVersion>[]> {
     const requests = keys.map((key) => ({ parentId: key.datasetId, request: pageRequest(key.first, key.after) }));
-    return this.db.read('datasetVersionPages', async (tx) =>
-      (await this.datasets.versionPages(tx, requests)).map((page) => mapPage(page, toDatasetVersion)),
-    );
+    return this.db.read('datasetVersionPages', async (tx) => (await this.datasets.versionPages(tx, requests)).map((page) => mapPage(page, toDatasetVersion)));
   }
 
   list(filter: { namespace?: string | null; namePrefix?: string | null }, first?: number | null, after?: string | null): Promise<Page<Dataset>> {

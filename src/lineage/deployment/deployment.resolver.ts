@@ -8,7 +8,10 @@ import { Deployment, DeploymentConnection } from './deployment.type';
 
 @Resolver(() => Deployment)
 export class DeploymentResolver {
-  @Query(() => Deployment, { nullable: true, description: 'The live deployment of a slot (name + environment), if any; with `asOf`, the one live at that instant.' })
+  @Query(() => Deployment, {
+    nullable: true,
+    description: 'The live deployment of a slot (name + environment), if any; with `asOf`, the one live at that instant.',
+  })
   liveDeployment(
     @Arg('name') name: string,
     @Arg('environment') environment: string,

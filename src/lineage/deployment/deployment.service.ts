@@ -172,10 +172,16 @@ export class DeploymentService {
   }
 
   neighboursOf(deploymentIds: readonly string[], direction: 'previous' | 'next'): Promise<Array<Deployment | null>> {
-    return this.db.read(`deploymentNeighbours.${direction}`, async (tx) => inKeyOrder(deploymentIds, await this.deployments.neighboursOf(tx, deploymentIds, direction)));
+    return this.db.read(`deploymentNeighbours.${direction}`, async (tx) =>
+      inKeyOrder(deploymentIds, await this.deployments.neighboursOf(tx, deploymentIds, direction)),
+    );
   }
 
-  list(filter: { environment?: string | null; name?: string | null; live?: boolean | null }, first?: number | null, after?: string | null): Promise<Page<Deployment>> {
+  list(
+    filter: { environment?: string | null; name?: string | null; live?: boolean | null },
+    first?: number | null,
+    after?: string | null,
+  ): Promise<Page<Deployment>> {
     const normalized = { environment: optionalName('environment', filter.environment), name: optionalName('name', filter.name), live: filter.live ?? null };
     const request = pageRequest(first, after);
     return this.db.read('listDeployments', (tx) => this.deployments.list(tx, normalized, request));

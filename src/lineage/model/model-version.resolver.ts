@@ -36,7 +36,10 @@ export class ModelVersionResolver {
     return loaders.deploymentsOfModelVersion.load(version.id);
   }
 
-  @FieldResolver(() => JSONObjectScalar, { nullable: true, description: 'Dataset facets of the OpenLineage output that declared this version (lineage_modelVersion included), by name.' })
+  @FieldResolver(() => JSONObjectScalar, {
+    nullable: true,
+    description: 'Dataset facets of the OpenLineage output that declared this version (lineage_modelVersion included), by name.',
+  })
   facets(@Root() version: ModelVersion): Record<string, unknown> | null {
     return facetValuesOf(version.facetsJson);
   }

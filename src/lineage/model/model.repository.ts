@@ -47,7 +47,10 @@ export class ModelRepository {
   }
 
   /** Creates the model if missing; replaces its description when given. Returns the description before. */
-  async upsert(tx: Tx, model: { id: string; name: string; description: string | null; at: string }): Promise<{ created: boolean; previousDescription: string | null }> {
+  async upsert(
+    tx: Tx,
+    model: { id: string; name: string; description: string | null; at: string },
+  ): Promise<{ created: boolean; previousDescription: string | null }> {
     const [row] = await tx.rows<{ created: boolean; previousDescription: string | null }>(
       // Merge the model on its id; the description is the one mutable property.
       `OPTIONAL MATCH (existing:Model {id: $model.id})

@@ -13,7 +13,8 @@ export type ModelVersionValues = {
 /** Metrics are compared across versions, so they must be numbers. `field` is the path of the metrics object. */
 export function checkMetrics(field: string, metrics: Record<string, unknown> | null): void {
   for (const [key, value] of Object.entries(metrics ?? {})) {
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new BadInputError(`${field}.${key}`, `must be a finite number, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      throw new BadInputError(`${field}.${key}`, `must be a finite number, got ${JSON.stringify(value)}`);
   }
 }
 
@@ -36,6 +37,8 @@ export function fillModelVersion(
 /** A model version has one training run. */
 export function checkTrainingRun(version: { id: string; modelName: string; version: string }, producerId: string | null, runId: string | null): void {
   if (producerId && producerId !== runId) {
-    throw new ConflictError(`model version ${version.modelName}@${version.version} was produced by another run; a version has one training run`, { ref: version.id });
+    throw new ConflictError(`model version ${version.modelName}@${version.version} was produced by another run; a version has one training run`, {
+      ref: version.id,
+    });
   }
 }

@@ -39,7 +39,10 @@ export class ModelService {
     const id = ids.model(name);
     return this.db.write('registerModel', async (tx) => {
       const before = await this.models.upsert(tx, { id, name, description, at: new Date().toISOString() });
-      const changes = description !== null && description !== before.previousDescription ? [{ entityId: id, field: 'description', before: before.previousDescription, after: description }] : [];
+      const changes =
+        description !== null && description !== before.previousDescription
+          ? [{ entityId: id, field: 'description', before: before.previousDescription, after: description }]
+          : [];
       await this.audit.append(tx, context, [{ operation: 'registerModel', entityIds: [id], changes, details: { created: before.created } }]);
       return (await this.models.findByIds(tx, [id])).get(id)!;
     });

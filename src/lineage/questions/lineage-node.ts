@@ -104,7 +104,10 @@ function shortRunId(runId: string): string {
 
 /** `https://github.com/acme/fraud` → `acme/fraud`. */
 function repositoryName(repository: string): string {
-  const parts = repository.replace(/^[a-z+]+:\/\/[^/]+\//i, '').split('/').filter(Boolean);
+  const parts = repository
+    .replace(/^[a-z+]+:\/\/[^/]+\//i, '')
+    .split('/')
+    .filter(Boolean);
   return parts.slice(-2).join('/') || repository;
 }
 

@@ -3,8 +3,7 @@ import { LineageNode } from './lineage.type';
 import { TraversalResult } from './traversal-result.type';
 
 @ObjectType({
-  description:
-    'Everything a node was made from: the dataset versions, runs and commits upstream of it, transitively to the raw sources, as of an instant.',
+  description: 'Everything a node was made from: the dataset versions, runs and commits upstream of it, transitively to the raw sources, as of an instant.',
 })
 export class Provenance extends TraversalResult {
   @Field(() => [LineageNode], { description: 'Upstream nodes (the start excluded), nearest first; only the kinds asked for.' })

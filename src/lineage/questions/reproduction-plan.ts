@@ -29,8 +29,16 @@ export function planRecipe(input: RecipeInput): RecipePlan {
   const byId = new Map(input.nodes.map((node) => [node.id, node]));
   const related = (type: LineageEdge['type']) => input.edges.filter((edge) => edge.type === type);
   const producerOf = new Map(related('WROTE').map((edge) => [edge.target, edge.source]));
-  const inputsOf = groupBy(related('READ'), (edge) => edge.source, (edge) => edge.target);
-  const outputsOf = groupBy(related('WROTE'), (edge) => edge.source, (edge) => edge.target);
+  const inputsOf = groupBy(
+    related('READ'),
+    (edge) => edge.source,
+    (edge) => edge.target,
+  );
+  const outputsOf = groupBy(
+    related('WROTE'),
+    (edge) => edge.source,
+    (edge) => edge.target,
+  );
   const commitOf = new Map(related('RAN_CODE').map((edge) => [edge.source, edge.target]));
   const parentOf = new Map(related('CHILD_OF').map((edge) => [edge.source, edge.target]));
 
@@ -79,7 +87,10 @@ export function planRecipe(input: RecipeInput): RecipePlan {
     };
   });
 
-  const sources = input.nodes.filter((node) => node.isSource).map((node) => artifact(node.id)).sort(byLabel);
+  const sources = input.nodes
+    .filter((node) => node.isSource)
+    .map((node) => artifact(node.id))
+    .sort(byLabel);
   const gaps = findGaps(input, steps, sources, producerOf.has(input.start.id), cyclic);
   return { modelVersion: artifact(input.start.id), steps, sources, commits: [...commits.values()], complete: gaps.length === 0, gaps };
 }
@@ -89,7 +100,10 @@ export function planRecipe(input: RecipeInput): RecipePlan {
  * order is the one the pipelines actually ran in whenever that was a valid one. Runs caught in a cycle (which
  * recorded lineage can contain) follow in time order.
  */
-export function topologicalOrder(runs: readonly LineageNode[], dependencies: ReadonlyMap<string, ReadonlySet<string>>): { order: LineageNode[]; cyclic: LineageNode[] } {
+export function topologicalOrder(
+  runs: readonly LineageNode[],
+  dependencies: ReadonlyMap<string, ReadonlySet<string>>,
+): { order: LineageNode[]; cyclic: LineageNode[] } {
   const earliest = (a: LineageNode, b: LineageNode) =>
     (a.time?.getTime() ?? 0) - (b.time?.getTime() ?? 0) || compare(String(a.properties.runId), String(b.properties.runId)) || compare(a.id, b.id);
   const waiting = new Map(runs.map((run) => [run.id, new Set(dependencies.get(run.id) ?? [])]));
@@ -109,7 +123,13 @@ export function topologicalOrder(runs: readonly LineageNode[], dependencies: Rea
   return { order: [...order, ...cyclic], cyclic };
 }
 
-function findGaps(input: RecipeInput, steps: readonly ReproductionStep[], sources: readonly RecipeArtifact[], hasTrainingRun: boolean, cyclic: readonly LineageNode[]): ReproductionGap[] {
+function findGaps(
+  input: RecipeInput,
+  steps: readonly ReproductionStep[],
+  sources: readonly RecipeArtifact[],
+  hasTrainingRun: boolean,
+  cyclic: readonly LineageNode[],
+): ReproductionGap[] {
   const gaps: ReproductionGap[] = [];
   if (!hasTrainingRun) gaps.push({ nodeId: input.start.id, label: input.start.label, problem: 'no training run is recorded for this model version' });
   for (const source of sources) {
@@ -121,9 +141,14 @@ function findGaps(input: RecipeInput, steps: readonly ReproductionStep[], source
     if (!step.commit) gaps.push({ nodeId: step.id, label, problem: 'no commit is recorded for this run' });
     if (step.state !== 'COMPLETED') gaps.push({ nodeId: step.id, label, problem: `the run is ${step.state ?? 'known only as a parent'}, not COMPLETED` });
   }
-  for (const run of cyclic) gaps.push({ nodeId: run.id, label: run.label, problem: 'the run is part of a dependency cycle; its place in the order is by time only' });
+  for (const run of cyclic)
+    gaps.push({ nodeId: run.id, label: run.label, problem: 'the run is part of a dependency cycle; its place in the order is by time only' });
   if (input.truncatedReason) {
-    gaps.push({ nodeId: null, label: null, problem: `the upstream traversal was cut (${input.truncatedReason}); raise maxDepth or maxNodes for the full recipe` });
+    gaps.push({
+      nodeId: null,
+      label: null,
+      problem: `the upstream traversal was cut (${input.truncatedReason}); raise maxDepth or maxNodes for the full recipe`,
+    });
   }
   return gaps;
 }
@@ -146,7 +171,12 @@ function toArtifact(node: LineageNode, producedByStep: number | null): RecipeArt
 }
 
 function toCommit(node: LineageNode): RecipeCommit {
-  return { id: node.id, repository: String(node.properties.repository), sha: String(node.properties.sha), branch: (node.properties.branch as string | undefined) ?? null };
+  return {
+    id: node.id,
+    repository: String(node.properties.repository),
+    sha: String(node.properties.sha),
+    branch: (node.properties.branch as string | undefined) ?? null,
+  };
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string, value: (item: T) => string): Map<string, string[]> {

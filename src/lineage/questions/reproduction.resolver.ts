@@ -7,7 +7,8 @@ import { ReproductionArgs } from './traversal.input';
 @Resolver(() => ReproductionRecipe)
 export class ReproductionResolver {
   @Query(() => ReproductionRecipe, {
-    description: 'What exactly is needed to rebuild a model version: source dataset versions with digests, commits, and the runs to replay in order with their parameters.',
+    description:
+      'What exactly is needed to rebuild a model version: source dataset versions with digests, commits, and the runs to replay in order with their parameters.',
   })
   reproductionRecipe(@Args() args: ReproductionArgs, @Ctx() { services }: GraphQLContext): Promise<ReproductionRecipe> {
     return services.reproduction.recipeFor(args);

@@ -12,7 +12,8 @@ export class SearchResolver {
   search(
     @Arg('query') query: string,
     @Ctx() { services }: GraphQLContext,
-    @Arg('kinds', () => [LineageNodeKind], { nullable: true, description: 'Only these kinds (of DATASET, JOB, MODEL, DEPLOYMENT, COMMIT).' }) kinds?: LineageNodeKind[] | null,
+    @Arg('kinds', () => [LineageNodeKind], { nullable: true, description: 'Only these kinds (of DATASET, JOB, MODEL, DEPLOYMENT, COMMIT).' })
+    kinds?: LineageNodeKind[] | null,
     @Arg('first', () => Int, { nullable: true, description: 'How many hits (default 20, at most 100).' }) first?: number | null,
   ): Promise<SearchHit[]> {
     return services.search.search({ query, kinds, first });

@@ -17,7 +17,10 @@ export class TraversalArgs extends QuestionArgs {
   @Field(() => Int, { nullable: true, description: 'Hops from the start (default 20, at most LIMIT_TRAVERSAL_DEPTH: 100 unless configured).' })
   maxDepth?: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Node budget: nodes in the answer, the start included (default 1000, at most LIMIT_TRAVERSAL_NODES: 10000 unless configured).' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Node budget: nodes in the answer, the start included (default 1000, at most LIMIT_TRAVERSAL_NODES: 10000 unless configured).',
+  })
   maxNodes?: number | null;
 }
 

@@ -53,7 +53,12 @@ function operationOf(change: LineageChange): string {
 function linkedVersions(before: RunSnapshot | null, after: RunSnapshot): string[] {
   const added = (now: ReadonlyMap<string, unknown>, then: ReadonlyMap<string, unknown> | undefined) => [...now.keys()].filter((id) => !then?.has(id));
   const reads = added(after.reads, before?.reads);
-  return [...reads, ...reads.map((id) => after.reads.get(id)!.datasetId), ...added(after.writes, before?.writes), ...added(after.modelWrites, before?.modelWrites)];
+  return [
+    ...reads,
+    ...reads.map((id) => after.reads.get(id)!.datasetId),
+    ...added(after.writes, before?.writes),
+    ...added(after.modelWrites, before?.modelWrites),
+  ];
 }
 
 function facetsOf(snapshot: TouchedEntity['after']): StoredFacets | null {

@@ -78,7 +78,10 @@ export class LineageRecorder {
       if (error instanceof ServiceUnavailableError) throw error;
       if (changes.length === 1) return [{ status: 'rejected', error: error instanceof LineageError ? error : new InternalError() }];
       const half = Math.ceil(changes.length / 2);
-      return [...(await this.recordChunk(transaction, context, changes.slice(0, half))), ...(await this.recordChunk(transaction, context, changes.slice(half)))];
+      return [
+        ...(await this.recordChunk(transaction, context, changes.slice(0, half))),
+        ...(await this.recordChunk(transaction, context, changes.slice(half))),
+      ];
     }
   }
 
@@ -105,7 +108,14 @@ export class LineageRecorder {
       runs: runs.map((run) => {
         const before = loaded.get('run', run.id) ?? null;
         const link = (now: string | null, then: string | null | undefined) => (now !== null && now !== then ? now : null);
-        return { run, links: { jobId: link(run.jobId, before?.jobId), commitId: link(run.commitId, before?.commitId), parentId: link(run.parent?.id ?? null, before?.parent?.id) } };
+        return {
+          run,
+          links: {
+            jobId: link(run.jobId, before?.jobId),
+            commitId: link(run.commitId, before?.commitId),
+            parentId: link(run.parent?.id ?? null, before?.parent?.id),
+          },
+        };
       }),
       edges: edgeWrites(runs, loaded),
       receipts: receiptWrites(state),

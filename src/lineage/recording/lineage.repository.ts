@@ -144,7 +144,10 @@ export class LineageRepository {
     for (const id of found.receipts) loaded.set('receipt', id, true);
     for (const { datasetId, runId, at, versions } of found.guesses) {
       for (const version of versions) if (!loaded.has('version', version.id)) loaded.set('version', version.id, toVersionSnapshot(version));
-      loaded.candidates.set(candidateKey({ datasetId, at: at.toISOString(), runId, limit: FIRST_CANDIDATES }), versions.map((version) => version.id));
+      loaded.candidates.set(
+        candidateKey({ datasetId, at: at.toISOString(), runId, limit: FIRST_CANDIDATES }),
+        versions.map((version) => version.id),
+      );
     }
   }
 
@@ -169,7 +172,10 @@ export class LineageRepository {
       for (const key of batch) loaded.candidates.set(key.key, []);
       for (const row of rows) {
         for (const version of row.versions) if (!loaded.has('version', version.id)) loaded.set('version', version.id, toVersionSnapshot(version));
-        loaded.candidates.set(row.key, row.versions.map((version) => version.id));
+        loaded.candidates.set(
+          row.key,
+          row.versions.map((version) => version.id),
+        );
       }
     }
   }
@@ -498,7 +504,10 @@ function toRunSnapshot(run: StoredRun): RunSnapshot {
     commitId: run.commitId,
     parent: run.parent,
     reads: new Map(
-      run.reads.map((e): [string, ReadEdge] => [e.versionId, { datasetId: e.datasetId, implicit: e.implicit === true, ioFacets: fromFacetsProperty(e.ioFacetsJson) }]),
+      run.reads.map((e): [string, ReadEdge] => [
+        e.versionId,
+        { datasetId: e.datasetId, implicit: e.implicit === true, ioFacets: fromFacetsProperty(e.ioFacetsJson) },
+      ]),
     ),
     writes: new Map(run.writes.map((e) => [e.versionId, { ioFacets: fromFacetsProperty(e.ioFacetsJson) as StoredFacets | null }])),
     modelWrites: new Map(run.modelWrites.map((e) => [e.versionId, { ioFacets: fromFacetsProperty(e.ioFacetsJson) as StoredFacets | null }])),

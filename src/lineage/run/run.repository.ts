@@ -80,22 +80,38 @@ export class RunRepository {
 
   /** Runs of each job, newest first. */
   runPagesOfJobs(tx: Tx, keys: readonly RelatedPageKey[]): Promise<Page<StoredRun>[]> {
-    return keysetPagesByParent<StoredRun>(tx, { parentLabel: 'Job', match: 'MATCH (n:Run)-[:RUN_OF]->(p) WHERE true', projection: RUN('n'), sortKeys: RUN_ORDER }, keys);
+    return keysetPagesByParent<StoredRun>(
+      tx,
+      { parentLabel: 'Job', match: 'MATCH (n:Run)-[:RUN_OF]->(p) WHERE true', projection: RUN('n'), sortKeys: RUN_ORDER },
+      keys,
+    );
   }
 
   /** Runs that executed each commit, newest first. */
   runPagesOfCommits(tx: Tx, keys: readonly RelatedPageKey[]): Promise<Page<StoredRun>[]> {
-    return keysetPagesByParent<StoredRun>(tx, { parentLabel: 'Commit', match: 'MATCH (n:Run)-[:RAN_CODE]->(p) WHERE true', projection: RUN('n'), sortKeys: RUN_ORDER }, keys);
+    return keysetPagesByParent<StoredRun>(
+      tx,
+      { parentLabel: 'Commit', match: 'MATCH (n:Run)-[:RAN_CODE]->(p) WHERE true', projection: RUN('n'), sortKeys: RUN_ORDER },
+      keys,
+    );
   }
 
   /** Runs that read each dataset version, newest first. */
   consumerPages(tx: Tx, keys: readonly RelatedPageKey[]): Promise<Page<StoredRun>[]> {
-    return keysetPagesByParent<StoredRun>(tx, { parentLabel: 'DatasetVersion', match: 'MATCH (n:Run)-[:READ]->(p) WHERE true', projection: RUN('n'), sortKeys: RUN_ORDER }, keys);
+    return keysetPagesByParent<StoredRun>(
+      tx,
+      { parentLabel: 'DatasetVersion', match: 'MATCH (n:Run)-[:READ]->(p) WHERE true', projection: RUN('n'), sortKeys: RUN_ORDER },
+      keys,
+    );
   }
 
   /** Runs started by each run, newest first. */
   childPages(tx: Tx, keys: readonly RelatedPageKey[]): Promise<Page<StoredRun>[]> {
-    return keysetPagesByParent<StoredRun>(tx, { parentLabel: 'Run', match: 'MATCH (n:Run)-[:CHILD_OF]->(p) WHERE true', projection: RUN('n'), sortKeys: RUN_ORDER }, keys);
+    return keysetPagesByParent<StoredRun>(
+      tx,
+      { parentLabel: 'Run', match: 'MATCH (n:Run)-[:CHILD_OF]->(p) WHERE true', projection: RUN('n'), sortKeys: RUN_ORDER },
+      keys,
+    );
   }
 
   /** Runs, optionally of one job and in one state; newest first. */

@@ -38,7 +38,11 @@ export function nextState(runId: string, current: RunState | null, event: RunEve
 }
 
 /** Parameters arrive over several events; keys add up, but a key never changes value. */
-export function mergeParameters(runId: string, recorded: Record<string, unknown> | null, given: Record<string, unknown> | null): Record<string, unknown> | null {
+export function mergeParameters(
+  runId: string,
+  recorded: Record<string, unknown> | null,
+  given: Record<string, unknown> | null,
+): Record<string, unknown> | null {
   if (!given) return recorded;
   const before = recorded ?? {};
   const changed = Object.keys(given).filter((key) => Object.hasOwn(before, key) && JSON.stringify(before[key]) !== JSON.stringify(given[key]));

@@ -88,7 +88,9 @@ export class RunService {
   }
 
   producersOf(versionIds: readonly string[]): Promise<Array<Run | null>> {
-    return this.db.read('versionProducers', async (tx) => inKeyOrder(versionIds, await this.runs.producersOf(tx, versionIds)).map((r) => (r ? toRun(r) : null)));
+    return this.db.read('versionProducers', async (tx) =>
+      inKeyOrder(versionIds, await this.runs.producersOf(tx, versionIds)).map((r) => (r ? toRun(r) : null)),
+    );
   }
 
   commitIdsOf(runIds: readonly string[]): Promise<Array<string | null>> {
@@ -109,7 +111,11 @@ export class RunService {
     return this.db.read('runChildPages', async (tx) => (await this.runs.childPages(tx, requests)).map((page) => mapPage(page, toRun)));
   }
 
-  list(filter: { jobNamespace?: string | null; jobName?: string | null; state?: RunState | null }, first?: number | null, after?: string | null): Promise<Page<Run>> {
+  list(
+    filter: { jobNamespace?: string | null; jobName?: string | null; state?: RunState | null },
+    first?: number | null,
+    after?: string | null,
+  ): Promise<Page<Run>> {
     const hasJob = filter.jobNamespace != null || filter.jobName != null;
     const jobId = hasJob ? normalizeJob('job', { namespace: filter.jobNamespace ?? '', name: filter.jobName ?? '' }).id : null;
     const request = pageRequest(first, after);

@@ -39,14 +39,10 @@ describe('impact', () => {
 
   it('finds everything made from a dataset version, down to the deployments, live ones by environment', async () => {
     const answer = await impact({ from: f.version('raw', '2') });
-    assert.deepEqual(answer.nodes.map((n: any) => f.sig(n)), [
-      '1 run b2',
-      '2 feat@2',
-      '3 run t2',
-      '4 NS-model@2',
-      '5 NS-api (production, 2025-02-05 00:00)',
-      '5 NS-api (staging, 2025-02-04 00:00)',
-    ]);
+    assert.deepEqual(
+      answer.nodes.map((n: any) => f.sig(n)),
+      ['1 run b2', '2 feat@2', '3 run t2', '4 NS-model@2', '5 NS-api (production, 2025-02-05 00:00)', '5 NS-api (staging, 2025-02-04 00:00)'],
+    );
     assert.deepEqual(environments(answer), [
       { environment: 'production', live: ['NS-api (production, 2025-02-05 00:00)'], retired: [] },
       { environment: 'staging', live: [], retired: ['NS-api (staging, 2025-02-04 00:00)'] },
@@ -56,7 +52,10 @@ describe('impact', () => {
 
   it('is version-correct: raw@1 reaches only January’s features, model and deployment', async () => {
     const answer = await impact({ from: f.version('raw', '1') });
-    assert.deepEqual(answer.nodes.map((n: any) => f.sig(n)), ['1 run b1', '2 feat@1', '3 run t1', '4 NS-model@1', '5 NS-api (production, 2025-01-05 00:00)']);
+    assert.deepEqual(
+      answer.nodes.map((n: any) => f.sig(n)),
+      ['1 run b1', '2 feat@1', '3 run t1', '4 NS-model@1', '5 NS-api (production, 2025-01-05 00:00)'],
+    );
     assert.deepEqual(environments(answer), [{ environment: 'production', live: [], retired: ['NS-api (production, 2025-01-05 00:00)'] }]);
   });
 
@@ -72,7 +71,10 @@ describe('impact', () => {
 
     // While the feature build ran: its output did not exist yet, nor anything after it.
     const during = await impact({ from: f.version('raw', '2'), asOf: '2025-02-02T01:30:00Z' });
-    assert.deepEqual(during.nodes.map((n: any) => f.sig(n)), ['1 run b2']);
+    assert.deepEqual(
+      during.nodes.map((n: any) => f.sig(n)),
+      ['1 run b2'],
+    );
     assert.equal(during.nodes[0].hasMoreDownstream, false);
     assert.deepEqual(during.environments, []);
   });
@@ -80,19 +82,28 @@ describe('impact', () => {
   it('from a dataset, starts from all its versions', async () => {
     const answer = await impact({ from: f.dataset('ref'), kinds: ['DATASET_VERSION', 'MODEL_VERSION'] });
     assert.equal(f.sig(answer.start), '0 ref');
-    assert.deepEqual(answer.nodes.map((n: any) => f.sig(n)), ['1 ref@1 (source)', '3 feat@1', '3 feat@2', '5 NS-model@1', '5 NS-model@2']);
+    assert.deepEqual(
+      answer.nodes.map((n: any) => f.sig(n)),
+      ['1 ref@1 (source)', '3 feat@1', '3 feat@2', '5 NS-model@1', '5 NS-model@2'],
+    );
     assert.equal(answer.edges.filter((e: any) => e.type === 'VERSION_OF').length, 1);
   });
 
   it('from a commit, reaches the runs that ran it and what they made, children included', async () => {
     const answer = await impact({ from: f.commit('c1'), kinds: ['RUN', 'MODEL_VERSION', 'DEPLOYMENT'] });
-    assert.deepEqual(answer.nodes.map((n: any) => f.sig(n)), ['1 run b1', '1 run dag1', '1 run t1', '2 NS-model@1', '3 NS-api (production, 2025-01-05 00:00)']);
+    assert.deepEqual(
+      answer.nodes.map((n: any) => f.sig(n)),
+      ['1 run b1', '1 run dag1', '1 run t1', '2 NS-model@1', '3 NS-api (production, 2025-01-05 00:00)'],
+    );
   });
 
   it('cuts at the depth limit and says so', async () => {
     const answer = await impact({ from: f.version('raw', '2'), maxDepth: 3 });
     assert.equal(answer.truncatedReason, 'DEPTH');
-    assert.deepEqual(answer.nodes.map((n: any) => `${f.sig(n)} down:${n.hasMoreDownstream}`), ['1 run b2 down:false', '2 feat@2 down:false', '3 run t2 down:true']);
+    assert.deepEqual(
+      answer.nodes.map((n: any) => `${f.sig(n)} down:${n.hasMoreDownstream}`),
+      ['1 run b2 down:false', '2 feat@2 down:false', '3 run t2 down:true'],
+    );
   });
 
   it('refuses to start from a model version', async () => {

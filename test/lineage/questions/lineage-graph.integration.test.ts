@@ -37,8 +37,13 @@ describe('lineage graph', () => {
     assert.equal(answer.direction, 'BOTH');
     assert.deepEqual(flags(answer), ['0 feat@1 up:false down:false', '1 run b1 up:true down:false', '1 run t1 up:true down:true']);
     assert.deepEqual(
-      answer.edges.map((e: any) => [e.type, e.upstream === f.version('feat', '1') ? 'feat' : e.downstream === f.version('feat', '1') ? 'run>feat' : '?']).sort(),
-      [['READ', 'feat'], ['WROTE', 'run>feat']],
+      answer.edges
+        .map((e: any) => [e.type, e.upstream === f.version('feat', '1') ? 'feat' : e.downstream === f.version('feat', '1') ? 'run>feat' : '?'])
+        .sort(),
+      [
+        ['READ', 'feat'],
+        ['WROTE', 'run>feat'],
+      ],
     );
     assert.equal(answer.truncated, true);
     assert.equal(answer.truncatedReason, 'DEPTH');
@@ -58,10 +63,19 @@ describe('lineage graph', () => {
 
   it('enters a job through its runs, a dataset through its versions', async () => {
     const job = await graph({ from: f.job('build'), direction: 'DOWNSTREAM', depth: 1 });
-    assert.deepEqual(job.nodes.map((n: any) => f.sig(n)), ['0 build', '1 run b1', '1 run b2']);
-    assert.deepEqual(job.edges.map((e: any) => e.type), ['RUN_OF', 'RUN_OF']);
+    assert.deepEqual(
+      job.nodes.map((n: any) => f.sig(n)),
+      ['0 build', '1 run b1', '1 run b2'],
+    );
+    assert.deepEqual(
+      job.edges.map((e: any) => e.type),
+      ['RUN_OF', 'RUN_OF'],
+    );
     const dataset = await graph({ from: f.dataset('raw'), depth: 2, direction: 'DOWNSTREAM' });
-    assert.deepEqual(dataset.nodes.map((n: any) => f.sig(n)), ['0 raw', '1 raw@1 (source)', '1 raw@2 (source)', '2 run b1', '2 run b2']);
+    assert.deepEqual(
+      dataset.nodes.map((n: any) => f.sig(n)),
+      ['0 raw', '1 raw@1 (source)', '1 raw@2 (source)', '2 run b1', '2 run b2'],
+    );
   });
 
   it('shows deployments live as of the instant asked', async () => {
@@ -69,7 +83,11 @@ describe('lineage graph', () => {
     const then = await graph({ from: f.model('1'), direction: 'DOWNSTREAM', depth: 1, asOf: '2025-01-10T00:00:00Z' });
     assert.deepEqual([now.nodes[1].isLive, then.nodes[1].isLive], [false, true]);
     const before = await graph({ from: f.model('1'), direction: 'DOWNSTREAM', depth: 1, asOf: '2025-01-03T00:00:00Z' });
-    assert.deepEqual(before.nodes.map((n: any) => f.sig(n)), ['0 NS-model@1'], 'not deployed yet');
+    assert.deepEqual(
+      before.nodes.map((n: any) => f.sig(n)),
+      ['0 NS-model@1'],
+      'not deployed yet',
+    );
   });
 
   it('keeps within the node budget and says so', async () => {
@@ -82,15 +100,31 @@ describe('lineage graph', () => {
     await f.source('loop', '1', '2025-03-01T00:00:00Z');
     await f.run({ name: 'p', job: 'cyclic', start: '2025-03-02T00:00:00Z', outcome: 'RUNNING' });
     await f.run({ name: 'q', job: 'cyclic', start: '2025-03-02T00:10:00Z', parent: 'p', outcome: 'RUNNING' });
-    await f.run({ name: 'p', job: 'cyclic', end: '2025-03-02T01:00:00Z', parent: 'q', inputs: [['loop', '1']], outputs: [['loop', '1'], ['out', '1']] });
+    await f.run({
+      name: 'p',
+      job: 'cyclic',
+      end: '2025-03-02T01:00:00Z',
+      parent: 'q',
+      inputs: [['loop', '1']],
+      outputs: [
+        ['loop', '1'],
+        ['out', '1'],
+      ],
+    });
 
     const loop = await graph({ from: f.version('loop', '1'), depth: 10 });
-    assert.deepEqual(loop.nodes.map((n: any) => f.sig(n)), ['0 loop@1', '1 run p', '2 run q', '2 out@1']);
+    assert.deepEqual(
+      loop.nodes.map((n: any) => f.sig(n)),
+      ['0 loop@1', '1 run p', '2 run q', '2 out@1'],
+    );
     assert.deepEqual(loop.edges.map((e: any) => e.type).sort(), ['CHILD_OF', 'CHILD_OF', 'READ', 'WROTE', 'WROTE']);
     assert.equal(loop.truncated, false);
 
     const provenance = dataOf<any>(await service.graphql(PROVENANCE, { from: f.version('out', '1') })).provenance;
-    assert.deepEqual(provenance.nodes.map((n: any) => f.sig(n)), ['1 run p', '2 run q', '2 loop@1']);
+    assert.deepEqual(
+      provenance.nodes.map((n: any) => f.sig(n)),
+      ['1 run p', '2 run q', '2 loop@1'],
+    );
     assert.equal(provenance.truncated, false);
   });
 

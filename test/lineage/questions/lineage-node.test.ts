@@ -12,7 +12,10 @@ describe('lineage node presentation', () => {
     assert.equal(label('Run', { runId: '7f6c1f0e-0b1a-4c55-9a53-3c1f4b1f0001', job: { namespace: 'airflow', name: 'train' } }), 'train run 7f6c1f0e');
     assert.equal(label('Run', { runId: 'manual-42', job: null }), 'run run manual-42');
     assert.equal(label('Commit', { repository: 'https://github.com/acme/fraud', sha: '4f9d2c81e6b7a3059c1d8e2f7a6b5c4d3e2f1a09' }), 'acme/fraud@4f9d2c8');
-    assert.equal(label('Deployment', { name: 'fraud-api', environment: 'production', deployedAt: new Date('2025-03-10T09:00:00Z') }), 'fraud-api (production, 2025-03-10 09:00)');
+    assert.equal(
+      label('Deployment', { name: 'fraud-api', environment: 'production', deployedAt: new Date('2025-03-10T09:00:00Z') }),
+      'fraud-api (production, 2025-03-10 09:00)',
+    );
     assert.equal(label('Dataset', { name: 'raw/transactions' }), 'raw/transactions');
   });
 

@@ -15,17 +15,20 @@ describe('lineage steps', () => {
     for (const step of LINEAGE_STEPS) {
       assert.ok(!['Dataset', 'Model', 'Job'].includes(step.to), `${step.from} -${step.type}-> ${step.to}`);
     }
-    assert.deepEqual(stepsFrom('Dataset', 'DOWN').map((s) => s.to), ['DatasetVersion']);
+    assert.deepEqual(
+      stepsFrom('Dataset', 'DOWN').map((s) => s.to),
+      ['DatasetVersion'],
+    );
   });
 
   it('generates Cypher that names only lineage relationship types, typed and directed', () => {
     const types = new Set([...TRAVERSAL_CYPHER.EXPAND.matchAll(/\[r:([A-Z_|]+)\]/g)].flatMap((m) => m[1]!.split('|')));
     assert.deepEqual([...types].sort(), ['CHILD_OF', 'RAN_CODE', 'READ', 'RUN_OF', 'SERVES', 'VERSION_OF', 'WROTE']);
     for (const pattern of [
-      "$walk.up MATCH (f)-[r:SERVES|READ|RAN_CODE|CHILD_OF]->(n)",
-      "$walk.up MATCH (f)<-[r:WROTE|VERSION_OF|RUN_OF]-(n)",
-      "$walk.down MATCH (f)-[r:WROTE]->(n)",
-      "$walk.down MATCH (f)<-[r:SERVES|READ|RAN_CODE|CHILD_OF|VERSION_OF|RUN_OF]-(n)",
+      '$walk.up MATCH (f)-[r:SERVES|READ|RAN_CODE|CHILD_OF]->(n)',
+      '$walk.up MATCH (f)<-[r:WROTE|VERSION_OF|RUN_OF]-(n)',
+      '$walk.down MATCH (f)-[r:WROTE]->(n)',
+      '$walk.down MATCH (f)<-[r:SERVES|READ|RAN_CODE|CHILD_OF|VERSION_OF|RUN_OF]-(n)',
     ]) {
       assert.ok(TRAVERSAL_CYPHER.EXPAND.includes(pattern), pattern);
     }

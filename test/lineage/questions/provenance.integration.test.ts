@@ -36,16 +36,14 @@ describe('provenance', () => {
   it('traces a model version to its run, data, code and parent, transitively to the raw sources', async () => {
     const answer = await provenance({ from: f.model('2') });
     assert.equal(f.sig(answer.start), '0 NS-model@2');
-    assert.deepEqual(answer.nodes.map((n: any) => f.sig(n)), [
-      '1 run t2',
-      '2 run dag2',
-      '2 feat@2',
-      `2 NS/repo@${f.sha('c2').slice(0, 7)}`,
-      '3 run b2',
-      '4 raw@2 (source)',
-      '4 ref@1 (source)',
-    ]);
-    assert.deepEqual(answer.sources.map((n: any) => f.sig(n)), ['4 raw@2 (source)', '4 ref@1 (source)']);
+    assert.deepEqual(
+      answer.nodes.map((n: any) => f.sig(n)),
+      ['1 run t2', '2 run dag2', '2 feat@2', `2 NS/repo@${f.sha('c2').slice(0, 7)}`, '3 run b2', '4 raw@2 (source)', '4 ref@1 (source)'],
+    );
+    assert.deepEqual(
+      answer.sources.map((n: any) => f.sig(n)),
+      ['4 raw@2 (source)', '4 ref@1 (source)'],
+    );
     assert.equal(answer.truncated, false);
     assert.equal(answer.truncatedReason, null);
     assert.deepEqual([answer.maxDepth, answer.maxNodes], [20, 1000]);
@@ -53,7 +51,13 @@ describe('provenance', () => {
     // ref@1, RAN_CODE c2, CHILD_OF dag2.
     assert.equal(answer.edges.length, 10);
     const wrote = answer.edges.find((e: any) => e.type === 'WROTE' && e.target === f.version('feat', '2'));
-    assert.deepEqual(wrote, { type: 'WROTE', source: f.runNode('b2'), target: f.version('feat', '2'), upstream: f.runNode('b2'), downstream: f.version('feat', '2') });
+    assert.deepEqual(wrote, {
+      type: 'WROTE',
+      source: f.runNode('b2'),
+      target: f.version('feat', '2'),
+      upstream: f.runNode('b2'),
+      downstream: f.version('feat', '2'),
+    });
     const read = answer.edges.find((e: any) => e.type === 'READ' && e.target === f.version('raw', '2'));
     assert.deepEqual([read.upstream, read.downstream], [f.version('raw', '2'), f.runNode('b2')]);
   });
@@ -63,7 +67,10 @@ describe('provenance', () => {
     const one = await provenance({ from: f.model('1') });
     const labels = (answer: any) => answer.nodes.map((n: any) => f.sig({ ...n, depth: null }));
     assert.ok(!labels(two).some((label: string) => label.includes('raw@1') || label.includes('feat@1') || label === 'run b1'));
-    assert.deepEqual(one.sources.map((n: any) => n.label), ['raw@1', 'ref@1']);
+    assert.deepEqual(
+      one.sources.map((n: any) => n.label),
+      ['raw@1', 'ref@1'],
+    );
     assert.deepEqual(labels(one), ['run t1', 'run dag1', 'feat@1', `NS/repo@${f.sha('c1').slice(0, 7)}`, 'run b1', 'raw@1 (source)', 'ref@1 (source)']);
   });
 
@@ -79,14 +86,20 @@ describe('provenance', () => {
         `NS-api (production, 2025-02-05 00:00) > NS-model@2 > run t2 > feat@2 > run b2 > NS/repo@${f.sha('c2').slice(0, 7)}`,
       ],
     );
-    assert.deepEqual(commit.paths[0].edges.map((e: any) => e.type), ['SERVES', 'WROTE', 'RAN_CODE']);
+    assert.deepEqual(
+      commit.paths[0].edges.map((e: any) => e.type),
+      ['SERVES', 'WROTE', 'RAN_CODE'],
+    );
   });
 
   it('answers as of an instant: a deployment traces to what its model was trained on', async () => {
     const january = await provenance({ from: deployments.production1, asOf: '2025-01-10T00:00:00Z' });
     assert.equal(january.asOf, '2025-01-10T00:00:00.000Z');
     assert.equal(january.start.isLive, true, 'live on 10 January');
-    assert.deepEqual(january.sources.map((n: any) => n.label), ['raw@1', 'ref@1']);
+    assert.deepEqual(
+      january.sources.map((n: any) => n.label),
+      ['raw@1', 'ref@1'],
+    );
     const now = await provenance({ from: deployments.production1 });
     assert.equal(now.start.isLive, false, 'retired when version 2 was deployed');
   });
@@ -103,7 +116,10 @@ describe('provenance', () => {
 
   it('lists only the kinds asked for, still walking through the others', async () => {
     const answer = await provenance({ from: deployments.production2, kinds: ['DATASET_VERSION'] });
-    assert.deepEqual(answer.nodes.map((n: any) => f.sig(n)), ['3 feat@2', '5 raw@2 (source)', '5 ref@1 (source)']);
+    assert.deepEqual(
+      answer.nodes.map((n: any) => f.sig(n)),
+      ['3 feat@2', '5 raw@2 (source)', '5 ref@1 (source)'],
+    );
     assert.equal(answer.edges.length, 11, 'edges still describe the whole walk');
   });
 
@@ -122,7 +138,10 @@ describe('provenance', () => {
   it('keeps the nearest nodes within the node budget and says so', async () => {
     const answer = await provenance({ from: f.model('2'), maxNodes: 3 });
     assert.equal(answer.truncatedReason, 'NODE_BUDGET');
-    assert.deepEqual(answer.nodes.map((n: any) => f.sig(n)), ['1 run t2', '2 run dag2']);
+    assert.deepEqual(
+      answer.nodes.map((n: any) => f.sig(n)),
+      ['1 run t2', '2 run dag2'],
+    );
     assert.equal(answer.nodes[0].hasMoreUpstream, true, 'the run lost neighbours to the budget');
   });
 

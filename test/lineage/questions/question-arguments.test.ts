@@ -12,16 +12,34 @@ describe('question arguments', () => {
     assert.deepEqual(traversalBounds(100, 10_000), { maxDepth: 100, maxNodes: 10_000 });
     assert.throws(
       () => traversalBounds(101, null),
-      (error: unknown) => error instanceof LimitExceededError && error.extensions.limit === 'LIMIT_TRAVERSAL_DEPTH' && /maxDepth must be at most 100, got 101/.test(error.message),
+      (error: unknown) =>
+        error instanceof LimitExceededError &&
+        error.extensions.limit === 'LIMIT_TRAVERSAL_DEPTH' &&
+        /maxDepth must be at most 100, got 101/.test(error.message),
     );
-    assert.throws(() => traversalBounds(null, 10_001), (error: unknown) => error instanceof LimitExceededError && error.extensions.limit === 'LIMIT_TRAVERSAL_NODES');
-    assert.throws(() => graphBounds(21, null), (error: unknown) => error instanceof LimitExceededError && error.extensions.limit === 'MAX_GRAPH_DEPTH');
-    assert.throws(() => graphBounds(null, TRAVERSAL_LIMITS.MAX_GRAPH_NODES + 1), (error: unknown) => error instanceof LimitExceededError && error.extensions.limit === 'MAX_GRAPH_NODES');
+    assert.throws(
+      () => traversalBounds(null, 10_001),
+      (error: unknown) => error instanceof LimitExceededError && error.extensions.limit === 'LIMIT_TRAVERSAL_NODES',
+    );
+    assert.throws(
+      () => graphBounds(21, null),
+      (error: unknown) => error instanceof LimitExceededError && error.extensions.limit === 'MAX_GRAPH_DEPTH',
+    );
+    assert.throws(
+      () => graphBounds(null, TRAVERSAL_LIMITS.MAX_GRAPH_NODES + 1),
+      (error: unknown) => error instanceof LimitExceededError && error.extensions.limit === 'MAX_GRAPH_NODES',
+    );
   });
 
   it('refuse bounds below one as bad input naming the argument', () => {
-    assert.throws(() => traversalBounds(0, null), (error: unknown) => error instanceof BadInputError && error.extensions.field === 'maxDepth');
-    assert.throws(() => graphBounds(null, -5), (error: unknown) => error instanceof BadInputError && error.extensions.field === 'maxNodes');
+    assert.throws(
+      () => traversalBounds(0, null),
+      (error: unknown) => error instanceof BadInputError && error.extensions.field === 'maxDepth',
+    );
+    assert.throws(
+      () => graphBounds(null, -5),
+      (error: unknown) => error instanceof BadInputError && error.extensions.field === 'maxNodes',
+    );
   });
 
   it('check the kind of the start node', () => {
@@ -29,14 +47,23 @@ describe('question arguments', () => {
     assert.deepEqual(startOf('from', version, ['DatasetVersion'], 'impact'), { id: version, kind: 'DatasetVersion' });
     assert.throws(
       () => startOf('from', ids.job('ns', 'j'), ['Deployment', 'ModelVersion', 'DatasetVersion'], 'provenance'),
-      (error: unknown) => error instanceof BadInputError && error.extensions.field === 'from' && /provenance starts from a Deployment, ModelVersion or DatasetVersion; Job:\S+ is a Job/.test(error.message),
+      (error: unknown) =>
+        error instanceof BadInputError &&
+        error.extensions.field === 'from' &&
+        /provenance starts from a Deployment, ModelVersion or DatasetVersion; Job:\S+ is a Job/.test(error.message),
     );
-    assert.throws(() => startOf('from', 'raw/transactions', ['DatasetVersion'], 'impact'), (error: unknown) => error instanceof BadInputError && /is not a global id/.test(error.message));
+    assert.throws(
+      () => startOf('from', 'raw/transactions', ['DatasetVersion'], 'impact'),
+      (error: unknown) => error instanceof BadInputError && /is not a global id/.test(error.message),
+    );
   });
 
   it('answer as of now unless asked otherwise', () => {
     assert.equal(asOfArgument(null, new Date('2025-05-01T00:00:00Z')), '2025-05-01T00:00:00.000Z');
     assert.equal(asOfArgument(new Date('2025-03-15T00:00:00Z')), '2025-03-15T00:00:00.000Z');
-    assert.throws(() => asOfArgument('yesterday'), (error: unknown) => error instanceof BadInputError && error.extensions.field === 'asOf');
+    assert.throws(
+      () => asOfArgument('yesterday'),
+      (error: unknown) => error instanceof BadInputError && error.extensions.field === 'asOf',
+    );
   });
 });

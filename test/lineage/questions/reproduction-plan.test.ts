@@ -45,22 +45,37 @@ describe('reproduction plan', () => {
 
   it('orders runs so that producers and parents come first, earliest first among the ready ones', () => {
     const plan = planRecipe({ start: model, nodes, edges, truncatedReason: null, parameters: new Map([['train', { eta: 0.1 }]]) });
-    assert.deepEqual(plan.steps.map((step) => [step.order, step.runId, step.dependsOn]), [
-      [1, 'dag', []],
-      [2, 'profiles', [1]],
-      [3, 'features', [1]],
-      [4, 'train', [1, 2, 3]],
-    ]);
+    assert.deepEqual(
+      plan.steps.map((step) => [step.order, step.runId, step.dependsOn]),
+      [
+        [1, 'dag', []],
+        [2, 'profiles', [1]],
+        [3, 'features', [1]],
+        [4, 'train', [1, 2, 3]],
+      ],
+    );
     const train = plan.steps[3]!;
-    assert.deepEqual(train.inputs.map((input) => [input.label, input.producedByStep, input.isSource]), [
-      ['fv', 3, false],
-      ['pv', 2, false],
-    ]);
-    assert.deepEqual(train.outputs.map((output) => [output.label, output.uri]), [['m', 's3://models/3']]);
+    assert.deepEqual(
+      train.inputs.map((input) => [input.label, input.producedByStep, input.isSource]),
+      [
+        ['fv', 3, false],
+        ['pv', 2, false],
+      ],
+    );
+    assert.deepEqual(
+      train.outputs.map((output) => [output.label, output.uri]),
+      [['m', 's3://models/3']],
+    );
     assert.deepEqual(train.parameters, { eta: 0.1 });
     assert.equal(train.parentRunId, 'dag');
-    assert.deepEqual(plan.sources.map((source) => [source.label, source.uri, source.digest, source.producedByStep]), [['raw', 's3://raw', 'sha256:raw', null]]);
-    assert.deepEqual(plan.commits.map((c) => c.sha), ['abc1234']);
+    assert.deepEqual(
+      plan.sources.map((source) => [source.label, source.uri, source.digest, source.producedByStep]),
+      [['raw', 's3://raw', 'sha256:raw', null]],
+    );
+    assert.deepEqual(
+      plan.commits.map((c) => c.sha),
+      ['abc1234'],
+    );
     assert.equal(plan.complete, true);
     assert.deepEqual(plan.gaps, []);
   });
@@ -69,14 +84,23 @@ describe('reproduction plan', () => {
     const incomplete = nodes.map((n) =>
       n.id === 'raw' ? version('raw', { digest: undefined }, true) : n.id === 'features' ? run('features', '2025-04-01T02:50:00Z', { state: 'FAILED' }) : n,
     );
-    const plan = planRecipe({ start: model, nodes: incomplete, edges: edges.filter((e) => !(e.source === 'profiles' && e.type === 'RAN_CODE')), truncatedReason: 'DEPTH', parameters: new Map() });
+    const plan = planRecipe({
+      start: model,
+      nodes: incomplete,
+      edges: edges.filter((e) => !(e.source === 'profiles' && e.type === 'RAN_CODE')),
+      truncatedReason: 'DEPTH',
+      parameters: new Map(),
+    });
     assert.equal(plan.complete, false);
-    assert.deepEqual(plan.gaps.map((gap) => `${gap.label}: ${gap.problem}`), [
-      'raw: source has no digest: the bytes read cannot be verified',
-      'profiles: no commit is recorded for this run',
-      'features: the run is FAILED, not COMPLETED',
-      'null: the upstream traversal was cut (DEPTH); raise maxDepth or maxNodes for the full recipe',
-    ]);
+    assert.deepEqual(
+      plan.gaps.map((gap) => `${gap.label}: ${gap.problem}`),
+      [
+        'raw: source has no digest: the bytes read cannot be verified',
+        'profiles: no commit is recorded for this run',
+        'features: the run is FAILED, not COMPLETED',
+        'null: the upstream traversal was cut (DEPTH); raise maxDepth or maxNodes for the full recipe',
+      ],
+    );
   });
 
   it('still orders runs caught in a cycle, by time, and says so', () => {
@@ -85,20 +109,37 @@ describe('reproduction plan', () => {
     const plan = planRecipe({
       start: model,
       nodes: [model, a, b, version('x'), version('y')],
-      edges: [edge('a', 'WROTE', 'm'), edge('a', 'READ', 'x'), edge('b', 'WROTE', 'x'), edge('b', 'READ', 'y'), edge('a', 'WROTE', 'y'), edge('a', 'RAN_CODE', 'c'), edge('b', 'RAN_CODE', 'c')],
+      edges: [
+        edge('a', 'WROTE', 'm'),
+        edge('a', 'READ', 'x'),
+        edge('b', 'WROTE', 'x'),
+        edge('b', 'READ', 'y'),
+        edge('a', 'WROTE', 'y'),
+        edge('a', 'RAN_CODE', 'c'),
+        edge('b', 'RAN_CODE', 'c'),
+      ],
       truncatedReason: null,
       parameters: new Map(),
     });
-    assert.deepEqual(plan.steps.map((step) => step.runId), ['b', 'a']);
-    assert.deepEqual(plan.gaps.map((gap) => `${gap.label}: ${gap.problem}`).filter((g) => g.includes('cycle')), [
-      'b: the run is part of a dependency cycle; its place in the order is by time only',
-      'a: the run is part of a dependency cycle; its place in the order is by time only',
-    ]);
+    assert.deepEqual(
+      plan.steps.map((step) => step.runId),
+      ['b', 'a'],
+    );
+    assert.deepEqual(
+      plan.gaps.map((gap) => `${gap.label}: ${gap.problem}`).filter((g) => g.includes('cycle')),
+      [
+        'b: the run is part of a dependency cycle; its place in the order is by time only',
+        'a: the run is part of a dependency cycle; its place in the order is by time only',
+      ],
+    );
   });
 
   it('says when no training run is recorded', () => {
     const plan = planRecipe({ start: model, nodes: [model], edges: [], truncatedReason: null, parameters: new Map() });
     assert.deepEqual(plan.steps, []);
-    assert.deepEqual(plan.gaps.map((gap) => gap.problem), ['no training run is recorded for this model version']);
+    assert.deepEqual(
+      plan.gaps.map((gap) => gap.problem),
+      ['no training run is recorded for this model version'],
+    );
   });
 });

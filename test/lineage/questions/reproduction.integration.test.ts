@@ -49,9 +49,26 @@ describe('reproduction recipe', () => {
     ]);
     assert.deepEqual(answer.commits, [{ repository: f.repository, sha: f.sha('c2') }]);
     assert.deepEqual(
-      answer.steps.map((step: any) => ({ ...step, runId: step.runId.replace(`${f.ns}-`, ''), parentRunId: step.parentRunId?.replace(`${f.ns}-`, '') ?? null, run: step.run.job.name })),
+      answer.steps.map((step: any) => ({
+        ...step,
+        runId: step.runId.replace(`${f.ns}-`, ''),
+        parentRunId: step.parentRunId?.replace(`${f.ns}-`, '') ?? null,
+        run: step.run.job.name,
+      })),
       [
-        { order: 1, runId: 'dag2', jobName: 'pipeline', state: 'COMPLETED', parameters: null, parentRunId: null, dependsOn: [], commit: { sha: f.sha('c2') }, inputs: [], outputs: [], run: 'pipeline' },
+        {
+          order: 1,
+          runId: 'dag2',
+          jobName: 'pipeline',
+          state: 'COMPLETED',
+          parameters: null,
+          parentRunId: null,
+          dependsOn: [],
+          commit: { sha: f.sha('c2') },
+          inputs: [],
+          outputs: [],
+          run: 'pipeline',
+        },
         {
           order: 2,
           runId: 'b2',
@@ -92,14 +109,20 @@ describe('reproduction recipe', () => {
     await f.modelVersion('orphan', null);
     const three = await recipe({ modelVersion: f.model('3') });
     assert.equal(three.complete, false);
-    assert.deepEqual(three.gaps.map((gap: any) => `${gap.label.replace(f.ns, 'NS')}: ${gap.problem}`), [
-      'extra@1: source has no digest: the bytes read cannot be verified',
-      `train run NS-t3: no commit is recorded for this run`.replace('NS-t3', f.runId('t3').slice(0, 8)),
-      `train run NS-t3: the run is FAILED, not COMPLETED`.replace('NS-t3', f.runId('t3').slice(0, 8)),
-    ]);
+    assert.deepEqual(
+      three.gaps.map((gap: any) => `${gap.label.replace(f.ns, 'NS')}: ${gap.problem}`),
+      [
+        'extra@1: source has no digest: the bytes read cannot be verified',
+        `train run NS-t3: no commit is recorded for this run`.replace('NS-t3', f.runId('t3').slice(0, 8)),
+        `train run NS-t3: the run is FAILED, not COMPLETED`.replace('NS-t3', f.runId('t3').slice(0, 8)),
+      ],
+    );
     const orphan = await recipe({ modelVersion: f.model('orphan') });
     assert.deepEqual(orphan.steps, []);
-    assert.deepEqual(orphan.gaps.map((gap: any) => gap.problem), ['no training run is recorded for this model version']);
+    assert.deepEqual(
+      orphan.gaps.map((gap: any) => gap.problem),
+      ['no training run is recorded for this model version'],
+    );
   });
 
   it('refuses anything but a model version', async () => {

@@ -12,13 +12,19 @@ describe('search query', () => {
   });
 
   it('splits names where the index does and keeps _ and . inside words', () => {
-    assert.equal(toSearchQuery('s3://lake/raw-data').lucene, '(s3^4 OR s3*^2 OR *s3*) AND (lake^4 OR lake*^2 OR *lake*) AND (raw^4 OR raw*^2 OR *raw*) AND (data^4 OR data*^2 OR *data*)');
+    assert.equal(
+      toSearchQuery('s3://lake/raw-data').lucene,
+      '(s3^4 OR s3*^2 OR *s3*) AND (lake^4 OR lake*^2 OR *lake*) AND (raw^4 OR raw*^2 OR *raw*) AND (data^4 OR data*^2 OR *data*)',
+    );
     assert.equal(toSearchQuery('fraud_features.build').lucene, '(fraud_features.build^4 OR fraud_features.build*^2 OR *fraud_features.build*)');
   });
 
   it('never passes Lucene syntax through', () => {
     const { lucene } = toSearchQuery('a* OR name:"x" (b~2)^9 \\');
-    assert.equal(lucene, '(a^4 OR a*^2 OR *a*) AND (or^4 OR or*^2 OR *or*) AND (name^4 OR name*^2 OR *name*) AND (x^4 OR x*^2 OR *x*) AND (b^4 OR b*^2 OR *b*) AND (2^4 OR 2*^2 OR *2*) AND (9^4 OR 9*^2 OR *9*)');
+    assert.equal(
+      lucene,
+      '(a^4 OR a*^2 OR *a*) AND (or^4 OR or*^2 OR *or*) AND (name^4 OR name*^2 OR *name*) AND (x^4 OR x*^2 OR *x*) AND (b^4 OR b*^2 OR *b*) AND (2^4 OR 2*^2 OR *2*) AND (9^4 OR 9*^2 OR *9*)',
+    );
   });
 
   it('refuses empty, symbol-only and overlong queries', () => {

@@ -22,14 +22,26 @@ describe('search', () => {
     await f.source(`${word}_orders`, '1', '2025-01-01T00:00:00Z');
     await f.run({ name: 'r1', job: `${word}_orders.build`, end: '2025-01-02T00:00:00Z', inputs: [[`${word}_orders`, '1']], outputs: [[`daily_${word}`, '1']] });
     await service.graphql(`mutation($input: RunInput!) { completeRun(input: $input) { id } }`, {
-      input: { runId: f.runId('r2'), job: { namespace: f.ns, name: 'other' }, at: '2025-01-03T00:00:00Z', commit: { repository: f.repository, sha: commitSha } },
+      input: {
+        runId: f.runId('r2'),
+        job: { namespace: f.ns, name: 'other' },
+        at: '2025-01-03T00:00:00Z',
+        commit: { repository: f.repository, sha: commitSha },
+      },
     });
     dataOf(await service.graphql(`mutation { registerModelVersion(input: { model: "${f.ns}-model", version: "1" }) { id } }`));
     dataOf(await service.graphql(`mutation { registerModel(input: { name: "${word}" }) { id } }`));
     dataOf(await service.graphql(`mutation { registerModelVersion(input: { model: "${word}", version: "1" }) { id } }`));
     dataOf(await service.graphql(`mutation { registerModelVersion(input: { model: "${word}", version: "2" }) { id } }`));
-    for (const [version, at] of [['1', '2025-01-05T00:00:00Z'], ['2', '2025-01-06T00:00:00Z']]) {
-      dataOf(await service.graphql(`mutation { deployModel(input: { name: "${word}-api", environment: "production", model: "${word}", version: "${version}", deployedAt: "${at}" }) { id } }`));
+    for (const [version, at] of [
+      ['1', '2025-01-05T00:00:00Z'],
+      ['2', '2025-01-06T00:00:00Z'],
+    ]) {
+      dataOf(
+        await service.graphql(
+          `mutation { deployModel(input: { name: "${word}-api", environment: "production", model: "${word}", version: "${version}", deployedAt: "${at}" }) { id } }`,
+        ),
+      );
     }
   });
   after(async () => {
@@ -44,7 +56,10 @@ describe('search', () => {
   it('ranks an exact name first, then names starting with the words, then names containing them', async () => {
     const answer = await search({ query: word });
     assert.deepEqual(hits(answer).slice(0, 1), ['MODEL W']);
-    assert.deepEqual(hits(answer).slice(1).sort(), ['DATASET W_orders', 'DATASET daily_W', 'DEPLOYMENT W-api (production, 2025-01-06 00:00)', 'JOB W_orders.build'].sort());
+    assert.deepEqual(
+      hits(answer).slice(1).sort(),
+      ['DATASET W_orders', 'DATASET daily_W', 'DEPLOYMENT W-api (production, 2025-01-06 00:00)', 'JOB W_orders.build'].sort(),
+    );
     assert.equal(hits(answer).at(-1), 'DATASET daily_W', 'a name that only contains the word comes last');
     for (let i = 1; i < answer.length; i++) assert.ok(answer[i].score <= answer[i - 1].score || i === 4, 'by score within a rank');
   });

@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NodeKind } from '../../../src/lineage/common/ids';
 import { stepsFrom, type Direction } from '../../../src/lineage/questions/lineage-steps';
-import { pendingChecks, settle, traverse, type ExpansionRequest, type ExpansionRow, type NeighbourCheck, type TraversalOptions } from '../../../src/lineage/questions/traversal';
+import {
+  pendingChecks,
+  settle,
+  traverse,
+  type ExpansionRequest,
+  type ExpansionRow,
+  type NeighbourCheck,
+  type TraversalOptions,
+} from '../../../src/lineage/questions/traversal';
 
 /**
  * The walk against an in-memory graph that follows the same step table as the Cypher: ids are `Kind:name`, edges
@@ -55,7 +63,13 @@ function memoryGraph(edges: Edge[]) {
   return { expand, check, calls, kindOf };
 }
 
-const options = (overrides: Partial<TraversalOptions> = {}): TraversalOptions => ({ directions: ['UP'], maxDepth: 20, maxNodes: 100, maxEdges: 1000, ...overrides });
+const options = (overrides: Partial<TraversalOptions> = {}): TraversalOptions => ({
+  directions: ['UP'],
+  maxDepth: 20,
+  maxNodes: 100,
+  maxEdges: 1000,
+  ...overrides,
+});
 
 // raw -> features (run f) -> model (run t) <- deployment d
 const PIPELINE: Edge[] = [
@@ -83,7 +97,11 @@ describe('traverse', () => {
       'DatasetVersion:raw': 5,
       'Commit:c1': 5,
     });
-    assert.deepEqual(graph.calls.map((call) => call.levels), [5, 5], 'levels 1-5, then 6 finds nothing more');
+    assert.deepEqual(
+      graph.calls.map((call) => call.levels),
+      [5, 5],
+      'levels 1-5, then 6 finds nothing more',
+    );
     assert.deepEqual(graph.calls[0]!.start, { id: 'Deployment:d', kind: 'Deployment' });
     assert.deepEqual(graph.calls[1]!.frontier, ['element:DatasetVersion:raw', 'element:Commit:c1']);
     assert.equal(traversal.truncatedReason, null);
@@ -120,10 +138,7 @@ describe('traverse', () => {
     const traversal = await traverse({ id: 'ModelVersion:m', kind: 'ModelVersion' }, options(), graph.expand);
     assert.equal(traversal.nodes.get('DatasetVersion:raw')!.depth, 2);
     const paths = traversal.paths('DatasetVersion:raw', 10).map((path) => path.map((edge) => `${edge.type}>${edge.to}`).join(' '));
-    assert.deepEqual(paths, [
-      'WROTE>Run:t READ>DatasetVersion:raw',
-      'WROTE>Run:t READ>DatasetVersion:features WROTE>Run:f READ>DatasetVersion:raw',
-    ]);
+    assert.deepEqual(paths, ['WROTE>Run:t READ>DatasetVersion:raw', 'WROTE>Run:t READ>DatasetVersion:features WROTE>Run:f READ>DatasetVersion:raw']);
     assert.equal(traversal.paths('DatasetVersion:raw', 1).length, 1);
     assert.deepEqual(traversal.paths('ModelVersion:m', 3), [[]], 'the start is reached by the empty path');
   });
@@ -170,11 +185,20 @@ describe('traverse', () => {
 
   it('in both directions, reaches siblings through their shared run', async () => {
     const graph = memoryGraph(PIPELINE);
-    const traversal = await traverse({ id: 'DatasetVersion:features', kind: 'DatasetVersion' }, options({ directions: ['UP', 'DOWN'], maxDepth: 2 }), graph.expand);
-    assert.deepEqual(
-      [...traversal.nodes.values()].map((node) => `${node.id}@${node.depth}`).sort(),
-      ['Commit:c1@2', 'DatasetVersion:features@0', 'DatasetVersion:raw@2', 'ModelVersion:m@2', 'Run:dag@2', 'Run:f@1', 'Run:t@1'],
+    const traversal = await traverse(
+      { id: 'DatasetVersion:features', kind: 'DatasetVersion' },
+      options({ directions: ['UP', 'DOWN'], maxDepth: 2 }),
+      graph.expand,
     );
+    assert.deepEqual([...traversal.nodes.values()].map((node) => `${node.id}@${node.depth}`).sort(), [
+      'Commit:c1@2',
+      'DatasetVersion:features@0',
+      'DatasetVersion:raw@2',
+      'ModelVersion:m@2',
+      'Run:dag@2',
+      'Run:f@1',
+      'Run:t@1',
+    ]);
   });
 
   it('marks dataset versions without a producer as sources', async () => {

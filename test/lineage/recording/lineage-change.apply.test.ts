@@ -60,15 +60,29 @@ function runChange(event: RunEventType, at: string, extra: Partial<RunChange> = 
   };
 }
 
-const input = { dataset: { id: ids.dataset('ns', 'table'), namespace: 'ns', name: 'table' }, version: null, values: { digest: null, uri: null, schemaJson: null, rowCount: null }, facets: null, ioFacets: null };
-const output = { ...normalizeDatasetVersion('outputs[0]', { namespace: 'ns', name: 'table', version: `run-${RUN}` }), facets: { schema: { fields: [] } }, ioFacets: null };
+const input = {
+  dataset: { id: ids.dataset('ns', 'table'), namespace: 'ns', name: 'table' },
+  version: null,
+  values: { digest: null, uri: null, schemaJson: null, rowCount: null },
+  facets: null,
+  ioFacets: null,
+};
+const output = {
+  ...normalizeDatasetVersion('outputs[0]', { namespace: 'ns', name: 'table', version: `run-${RUN}` }),
+  facets: { schema: { fields: [] } },
+  ioFacets: null,
+};
 const start = runChange('START', '2024-01-01T10:00:00.000Z', { inputs: [input], runFacets: { nominalTime: { start: 'a' } } });
 const complete = runChange('COMPLETE', '2024-01-01T11:00:00.000Z', { inputs: [input], outputs: [output], runFacets: { nominalTime: { start: 'b' } } });
 
 /** Everything the changes left in the state, comparable. */
 function snapshot(state: LineageState): unknown {
   const plain = (value: unknown): unknown =>
-    value instanceof Map ? Object.fromEntries([...value].map(([k, v]) => [k, plain(v)])) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)])) : value;
+    value instanceof Map
+      ? Object.fromEntries([...value].map(([k, v]) => [k, plain(v)]))
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]))
+        : value;
   return Object.fromEntries(KINDS.map((kind) => [kind, plain(state.changedOf(kind).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))))]));
 }
 
@@ -93,16 +107,40 @@ describe('the recorder rules, in memory', () => {
   });
 
   it('refuses a change that contradicts the state and keeps nothing of it', () => {
-    const fail = runChange('FAIL', '2024-01-01T12:00:00.000Z', { outputs: [{ ...output, name: 'other', id: ids.datasetVersion('ns', 'other', 'x'), datasetId: ids.dataset('ns', 'other'), version: 'x' }] });
+    const fail = runChange('FAIL', '2024-01-01T12:00:00.000Z', {
+      outputs: [{ ...output, name: 'other', id: ids.datasetVersion('ns', 'other', 'x'), datasetId: ids.dataset('ns', 'other'), version: 'x' }],
+    });
     const { state, outcomes } = applyAll([start, complete, fail]);
     assert.deepEqual(outcomes, ['recorded', 'recorded', new ConflictError('').code]);
     assert.equal(state.get('run', ids.run(RUN))!.state, 'COMPLETED');
-    assert.equal(state.changedOf('version').some((version) => version.name === 'other'), false);
+    assert.equal(
+      state.changedOf('version').some((version) => version.name === 'other'),
+      false,
+    );
   });
 
   it('records a redelivered raw event once', () => {
-    const receipt = { id: 'a'.repeat(64), kind: 'run' as const, eventType: 'START', runId: RUN, eventTime: start.at, producer: 'p:x', schemaURL: 's:x', body: '{}', receivedAt: start.at, receivedBy: 'anonymous', source: 'openlineage', requestId: null };
-    assert.deepEqual(applyAll([{ ...start, receipt }, { ...start, receipt }]).outcomes, ['recorded', 'duplicate']);
+    const receipt = {
+      id: 'a'.repeat(64),
+      kind: 'run' as const,
+      eventType: 'START',
+      runId: RUN,
+      eventTime: start.at,
+      producer: 'p:x',
+      schemaURL: 's:x',
+      body: '{}',
+      receivedAt: start.at,
+      receivedBy: 'anonymous',
+      source: 'openlineage',
+      requestId: null,
+    };
+    assert.deepEqual(
+      applyAll([
+        { ...start, receipt },
+        { ...start, receipt },
+      ]).outcomes,
+      ['recorded', 'duplicate'],
+    );
   });
 });
 
@@ -114,9 +152,16 @@ describe('facets', () => {
       ['2024-01-02T00:00:00.000Z', { a: { v: 3 }, c: { v: 1 } }],
       ['2023-12-31T00:00:00.000Z', { b: { v: 0 }, c: { v: 0 } }],
     ];
-    const merge = (order: number[]) => order.reduce((facets, index) => mergeFacets(facets, reports[index]![1], reports[index]![0]), null as ReturnType<typeof mergeFacets>);
+    const merge = (order: number[]) =>
+      order.reduce((facets, index) => mergeFacets(facets, reports[index]![1], reports[index]![0]), null as ReturnType<typeof mergeFacets>);
     const expected = merge([0, 1, 2, 3]);
-    for (const order of [[3, 2, 1, 0], [1, 3, 0, 2], [2, 0, 3, 1], [0, 1, 2, 3, 2, 1]]) assert.deepEqual(merge(order), expected);
+    for (const order of [
+      [3, 2, 1, 0],
+      [1, 3, 0, 2],
+      [2, 0, 3, 1],
+      [0, 1, 2, 3, 2, 1],
+    ])
+      assert.deepEqual(merge(order), expected);
     assert.deepEqual(expected, {
       a: { at: '2024-01-02T00:00:00.000Z', value: { v: 3 } },
       b: { at: '2024-01-01T00:00:00.000Z', value: { v: 1 } },

@@ -16,6 +16,9 @@ import { ProvenanceService } from './lineage/questions/provenance.service';
 import { ReproductionService } from './lineage/questions/reproduction.service';
 import { SearchService } from './lineage/questions/search.service';
 import type { ServiceInfo } from './system/service-info.type';
+import { QualityRecordingHook } from './lineage/quality/quality-recording.hook';
+import { QualityService } from './lineage/quality/quality.service';
+import { WebhookOutboxRepository } from './webhooks/webhook-outbox.repository';
 
 /** The services the front doors (GraphQL, OpenLineage route, CLI) may call; built once in the composition root. */
 export interface Services {
@@ -35,6 +38,7 @@ export interface Services {
   search: SearchService;
   audit: AuditService;
   auditReports: AuditReportService;
+  quality: QualityService;
 }
 
 export interface ServiceOptions {
@@ -47,7 +51,8 @@ export function createServices(db: Database, version: string, options: ServiceOp
   const datasets = new DatasetService(db, audit);
   const jobs = new JobService(db);
   const commits = new CommitService(db);
-  const recorder = new LineageRecorder(db, audit);
+  const notices = new WebhookOutboxRepository();
+  const recorder = new LineageRecorder(db, audit, undefined, undefined, [new QualityRecordingHook(notices)]);
   const runs = new RunService(db, recorder);
   const models = new ModelService(db, audit);
   const deployments = new DeploymentService(db, audit);
@@ -69,5 +74,6 @@ export function createServices(db: Database, version: string, options: ServiceOp
     search: new SearchService(db),
     audit,
     auditReports: new AuditReportService({ audit, provenance, datasets, runs, jobs, commits, models, deployments }),
+    quality: new QualityService(db, audit, notices),
   };
 }

@@ -12,6 +12,7 @@ import { applyChange } from './lineage-change.apply';
 import type { LineageChange } from './lineage-change.types';
 import { LineageState, LoadedState, MissingState, Wanted, type Kind, type RunSnapshot, type Snapshots } from './lineage-state';
 import { LineageRepository, type EdgeWrites, type ReceiptWrite } from './lineage.repository';
+import type { LineageWriteHook } from './lineage-write-hook';
 
 export type RecordOutcome = { status: 'recorded' | 'duplicate' } | { status: 'rejected'; error: LineageError };
 
@@ -34,6 +35,8 @@ export class LineageRecorder {
     private readonly repository = new LineageRepository(),
     /** Changes per transaction: large enough to amortise round trips, small enough for the transaction timeout. */
     private readonly chunkSize = 500,
+    /** Derived work that commits with each transaction (data quality reports and their notices: src/lineage/quality/). */
+    private readonly hooks: readonly LineageWriteHook[] = [],
   ) {}
 
   /**
@@ -50,6 +53,9 @@ export class LineageRecorder {
       const outcomes = changes.map((change) => applyOne(state, change, entries));
       if (state.wanted.empty) {
         await this.flush(tx, state);
+        // Hook: derived records and notices, in this transaction (see LineageWriteHook).
+        const recorded = outcomes.map((outcome) => outcome !== 'missing' && outcome.status === 'recorded');
+        for (const hook of this.hooks) await hook.afterWrite(tx, { context, changes, recorded, state });
         await this.audit.append(tx, context, entries);
         return { outcomes: outcomes as RecordOutcome[], state };
       }

@@ -18,7 +18,7 @@ import { assertionsOf, checkKey, DATASET_QUALITY_FACETS, failedRank, metricsOf, 
  * - an output's dataset facets (a writer measuring what it wrote): the version written;
  * - the run facet `test` (TestRunFacet), which names no dataset: every version the run read, since a test run
  *   (dbt test, a validation job) reads what it tests;
- * - a DatasetEvent or JobEvent naming a version: that version, with no run.
+ * - a DatasetEvent or JobEvent naming a version: that version, with no run (each event is a report of its own).
  * A version the event did not name is the one the recorder chose for the read (the version current at the run's
  * read time); the report follows the read if that choice is made again (a START arriving after its COMPLETE).
  */
@@ -125,10 +125,14 @@ export function implicitKey(datasetId: string): string {
   return `implicit:${datasetId}`;
 }
 
-/** Reports are not nodes of the lineage graph; their ids only need to be stable and distinct. */
-export function reportId(runId: string | null, readKey: string, placement: ReportPlacement, facet: string): string {
+/**
+ * Reports are not nodes of the lineage graph; their ids only need to be stable and distinct. A run's later events
+ * replace what its earlier ones reported (a run reports its final result); dataset events have no run, so each
+ * is a report of its own (checks made on different days are different results, all kept).
+ */
+export function reportId(runId: string | null, readKey: string, placement: ReportPlacement, facet: string, at: string): string {
   const digest = createHash('sha256')
-    .update([runId ?? '', readKey, placement, facet].join('\u0000'))
+    .update([runId ?? `event@${at}`, readKey, placement, facet].join('\u0000'))
     .digest('base64url');
   return `QualityReport:${digest.slice(0, 22)}`;
 }
@@ -149,7 +153,7 @@ function report(
   const metrics = assertions === null ? metricsOf(value) : null;
   const failed = (assertions ?? []).filter((a) => !a.success);
   return {
-    id: reportId(runId, readKey, placement, facet),
+    id: reportId(runId, readKey, placement, facet, at),
     at,
     valueJson: canonicalJson(value),
     properties: {

@@ -18,6 +18,7 @@ import { SearchService } from './lineage/questions/search.service';
 import type { ServiceInfo } from './system/service-info.type';
 import { QualityRecordingHook } from './lineage/quality/quality-recording.hook';
 import { QualityService } from './lineage/quality/quality.service';
+import { QualityAssessmentService } from './lineage/quality/quality-assessment.service';
 import { WebhookOutboxRepository } from './webhooks/webhook-outbox.repository';
 
 /** The services the front doors (GraphQL, OpenLineage route, CLI) may call; built once in the composition root. */
@@ -39,6 +40,7 @@ export interface Services {
   audit: AuditService;
   auditReports: AuditReportService;
   quality: QualityService;
+  qualityAssessment: QualityAssessmentService;
 }
 
 export interface ServiceOptions {
@@ -75,5 +77,6 @@ export function createServices(db: Database, version: string, options: ServiceOp
     audit,
     auditReports: new AuditReportService({ audit, provenance, datasets, runs, jobs, commits, models, deployments }),
     quality: new QualityService(db, audit, notices),
+    qualityAssessment: new QualityAssessmentService(db),
   };
 }

@@ -1,6 +1,16 @@
 import DataLoader from 'dataloader';
 import type { Services } from '../../services';
+import type { Severity } from './quality-facets';
+import type { Assessment, AssessmentSet } from './quality-assessment.service';
 import type { QualityKey } from './quality.service';
+
+export interface AssessmentKey {
+  id: string;
+  asOf: string;
+  minSeverity: Severity;
+  maxDepth: number | null;
+  maxNodes: number | null;
+}
 
 /**
  * Per-request loaders of the quality fields. Keys carry their instant; a field asked without `asOf` means the
@@ -13,5 +23,26 @@ export function createQualityLoaders(services: Services, now: Date = new Date())
       maxBatchSize: 1_000,
       cacheKeyFn: (key) => `${key.versionId}|${key.asOf}|${key.minSeverity}`,
     }),
+    /** Deployments and model versions asked with the same options share one walk. */
+    assessment: new DataLoader(
+      async (keys: readonly AssessmentKey[]) => {
+        const groups = new Map<string, AssessmentKey[]>();
+        for (const key of keys) {
+          const options = JSON.stringify([key.asOf, key.minSeverity, key.maxDepth, key.maxNodes]);
+          groups.set(options, [...(groups.get(options) ?? []), key]);
+        }
+        const answers = new Map<AssessmentKey, { set: AssessmentSet; assessment: Assessment | null }>();
+        for (const group of groups.values()) {
+          const { asOf, minSeverity, maxDepth, maxNodes } = group[0]!;
+          const { set, byId } = await services.qualityAssessment.assess(
+            group.map((key) => key.id),
+            { asOf, minSeverity, maxDepth, maxNodes },
+          );
+          for (const key of group) answers.set(key, { set, assessment: byId.get(key.id) ?? null });
+        }
+        return keys.map((key) => answers.get(key)!);
+      },
+      { maxBatchSize: 1_000, cacheKeyFn: (key) => JSON.stringify([key.id, key.asOf, key.minSeverity, key.maxDepth, key.maxNodes]) },
+    ),
   };
 }

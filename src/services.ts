@@ -19,6 +19,7 @@ import type { ServiceInfo } from './system/service-info.type';
 import { QualityRecordingHook } from './lineage/quality/quality-recording.hook';
 import { QualityService } from './lineage/quality/quality.service';
 import { QualityAssessmentService } from './lineage/quality/quality-assessment.service';
+import { StalenessService } from './lineage/quality/staleness.service';
 import { WebhookOutboxRepository } from './webhooks/webhook-outbox.repository';
 
 /** The services the front doors (GraphQL, OpenLineage route, CLI) may call; built once in the composition root. */
@@ -41,6 +42,7 @@ export interface Services {
   auditReports: AuditReportService;
   quality: QualityService;
   qualityAssessment: QualityAssessmentService;
+  staleness: StalenessService;
 }
 
 export interface ServiceOptions {
@@ -78,5 +80,6 @@ export function createServices(db: Database, version: string, options: ServiceOp
     auditReports: new AuditReportService({ audit, provenance, datasets, runs, jobs, commits, models, deployments }),
     quality: new QualityService(db, audit, notices),
     qualityAssessment: new QualityAssessmentService(db),
+    staleness: new StalenessService(db),
   };
 }

@@ -3,6 +3,13 @@ import type { Services } from '../../services';
 import type { Severity } from './quality-facets';
 import type { Assessment, AssessmentSet } from './quality-assessment.service';
 import type { QualityKey } from './quality.service';
+import type { Staleness } from './staleness.service';
+
+export interface StalenessKey {
+  /** A deployment or model version. */
+  id: string;
+  asOf: string;
+}
 
 export interface AssessmentKey {
   id: string;
@@ -23,6 +30,19 @@ export function createQualityLoaders(services: Services, now: Date = new Date())
       maxBatchSize: 1_000,
       cacheKeyFn: (key) => `${key.versionId}|${key.asOf}|${key.minSeverity}`,
     }),
+    staleness: new DataLoader(
+      async (keys: readonly StalenessKey[]) => {
+        const byInstant = new Map<string, string[]>();
+        for (const key of keys) byInstant.set(key.asOf, [...(byInstant.get(key.asOf) ?? []), key.id]);
+        const found = new Map<string, Staleness | null>();
+        for (const [asOf, ids] of byInstant) {
+          const answers = await services.staleness.of(ids, asOf);
+          ids.forEach((id, index) => found.set(`${id}|${asOf}`, answers[index]!));
+        }
+        return keys.map((key) => found.get(`${key.id}|${key.asOf}`) ?? null);
+      },
+      { maxBatchSize: 1_000, cacheKeyFn: (key) => `${key.id}|${key.asOf}` },
+    ),
     /** Deployments and model versions asked with the same options share one walk. */
     assessment: new DataLoader(
       async (keys: readonly AssessmentKey[]) => {

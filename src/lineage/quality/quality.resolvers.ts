@@ -1,4 +1,12 @@
 import { AtRiskDeploymentResolver, AtRiskResolver, DeploymentQualityResolver, ModelVersionQualityResolver } from './quality-assessment.resolver';
+import {
+  DeploymentStalenessFieldsResolver,
+  DeploymentStalenessResolver,
+  ModelVersionStalenessResolver,
+  SourceStalenessResolver,
+  StaleDeploymentsResolver,
+  StalenessFieldsResolver,
+} from './staleness.resolver';
 import { DatasetVersionQualityResolver, QualityCheckResolver, QualityFlagResolver, QualityMetricsResolver } from './quality.resolver';
 
 /** Every resolver of the data quality feature, for the schema (src/graphql/schema.ts). */
@@ -11,4 +19,10 @@ export const QUALITY_RESOLVERS = [
   DeploymentQualityResolver,
   ModelVersionQualityResolver,
   AtRiskDeploymentResolver,
+  StaleDeploymentsResolver,
+  DeploymentStalenessResolver,
+  ModelVersionStalenessResolver,
+  StalenessFieldsResolver,
+  SourceStalenessResolver,
+  DeploymentStalenessFieldsResolver,
 ] as const;

@@ -21,6 +21,7 @@ import { QualityService } from './lineage/quality/quality.service';
 import { QualityAssessmentService } from './lineage/quality/quality-assessment.service';
 import { StalenessService } from './lineage/quality/staleness.service';
 import { WebhookOutboxRepository } from './webhooks/webhook-outbox.repository';
+import { WebhookService } from './webhooks/webhook.service';
 
 /** The services the front doors (GraphQL, OpenLineage route, CLI) may call; built once in the composition root. */
 export interface Services {
@@ -43,9 +44,12 @@ export interface Services {
   quality: QualityService;
   qualityAssessment: QualityAssessmentService;
   staleness: StalenessService;
+  webhooks: WebhookService;
 }
 
 export interface ServiceOptions {
+  /** WEBHOOK_ALLOW_HTTP: webhook URLs may be plain http:// beyond loopback. */
+  webhookAllowHttp?: boolean;
   /** AUTH_KEY_CACHE_MS: how long a verified API key is trusted without a lookup. */
   keyCacheMs?: number;
 }
@@ -81,5 +85,6 @@ export function createServices(db: Database, version: string, options: ServiceOp
     quality: new QualityService(db, audit, notices),
     qualityAssessment: new QualityAssessmentService(db),
     staleness: new StalenessService(db),
+    webhooks: new WebhookService(db, audit, options.webhookAllowHttp ?? false),
   };
 }

@@ -20,6 +20,7 @@ import { ReproductionResolver, ReproductionStepResolver } from '../lineage/quest
 import { SearchResolver } from '../lineage/questions/search.resolver';
 import { RunResolver } from '../lineage/run/run.resolver';
 import { QUALITY_RESOLVERS } from '../lineage/quality/quality.resolvers';
+import { WebhookResolver } from '../webhooks/webhook.resolver';
 import { ServiceInfoResolver } from '../system/service-info.resolver';
 
 /** The GraphQL schema, built from the resolver classes; schema/schema.graphql is its committed print. */
@@ -48,6 +49,7 @@ export function buildLineageSchema(): Promise<GraphQLSchema> {
       LineageNodeResolver,
       SearchResolver,
       ...QUALITY_RESOLVERS,
+      WebhookResolver,
     ],
     // Input is validated by the services, which know the domain rules; class-validator is not used.
     validate: false,

@@ -65,6 +65,9 @@ export function createServices(db: Database, version: string, options: ServiceOp
   const models = new ModelService(db, audit);
   const deployments = new DeploymentService(db, audit);
   const provenance = new ProvenanceService(db);
+  const quality = new QualityService(db, audit, notices);
+  const qualityAssessment = new QualityAssessmentService(db);
+  const staleness = new StalenessService(db);
   return {
     serviceInfo: () => ({ version, database: db.databaseName }),
     datasets,
@@ -81,10 +84,10 @@ export function createServices(db: Database, version: string, options: ServiceOp
     lineageGraph: new LineageGraphService(db),
     search: new SearchService(db),
     audit,
-    auditReports: new AuditReportService({ audit, provenance, datasets, runs, jobs, commits, models, deployments }),
-    quality: new QualityService(db, audit, notices),
-    qualityAssessment: new QualityAssessmentService(db),
-    staleness: new StalenessService(db),
+    auditReports: new AuditReportService({ audit, provenance, datasets, runs, jobs, commits, models, deployments, quality, qualityAssessment, staleness }),
+    quality,
+    qualityAssessment,
+    staleness,
     webhooks: new WebhookService(db, audit, options.webhookAllowHttp ?? false),
   };
 }

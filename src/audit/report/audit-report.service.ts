@@ -14,6 +14,7 @@ import type { RunService } from '../../lineage/run/run.service';
 import type { AuditRecord } from '../audit-record.type';
 import type { AuditService } from '../audit.service';
 import { reportDigest } from './audit-report.digest';
+import { dataQualitySection, type QualitySources } from './audit-report.quality';
 import type { AuditReport, RecordedBy, ReportAuditRecord, ReportDeployment } from './audit-report.types';
 
 export interface AuditReportSources {
@@ -25,6 +26,9 @@ export interface AuditReportSources {
   commits: CommitService;
   models: ModelService;
   deployments: DeploymentService;
+  quality: QualitySources['quality'];
+  qualityAssessment: QualitySources['qualityAssessment'];
+  staleness: QualitySources['staleness'];
 }
 
 /** Enough for any real model's lineage; a larger one says it was cut (`provenance.truncated`). */
@@ -116,6 +120,14 @@ export class AuditReportService {
       (a: T, b: T) =>
         key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
+    const dataQuality = await dataQualitySection(
+      this.sources,
+      subjectId,
+      asOf,
+      versions.flatMap((v) => (v ? [{ id: v.id, label: label(v) }] : [])),
+      PROVENANCE_NODES,
+    );
+
     const withoutDigest: Omit<AuditReport, 'reportSha256'> = {
       format: 'lineage-audit-report/1',
       subject: {
@@ -205,6 +217,7 @@ export class AuditReportService {
           )
           .sort(byText((commit) => `${commit.committedAt ?? ''}\u0000${commit.sha}`)),
       },
+      dataQuality,
       deploymentHistory: history.map(toDeployment),
       auditRecords: records.map(toReportRecord),
       auditRecordsTruncated: touching.length > MAX_RECORDS,

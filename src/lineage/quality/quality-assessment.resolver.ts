@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
 import { DateTimeScalar } from '../../graphql/scalars';
 import { Deployment } from '../deployment/deployment.type';
@@ -36,33 +36,35 @@ export class AtRiskResolver {
 const QUALITY_DESCRIPTION =
   'Whether it stands on bad data as of an instant (default now): the offending dataset versions in its provenance, with the failed checks and the shortest path to each.';
 
+/** The arguments of `quality` on a deployment or a model version. */
+@ArgsType()
+export class AssessmentArgs {
+  @Field(() => DateTimeScalar, { nullable: true })
+  asOf?: Date | null;
+
+  @Field(() => QualitySeverity, { defaultValue: QualitySeverity.WARN })
+  minSeverity: QualitySeverity = QualitySeverity.WARN;
+
+  @Field(() => Int, { nullable: true })
+  maxDepth?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Nodes the walk may visit (default 1,000).' })
+  maxNodes?: number | null;
+}
+
 @Resolver(() => Deployment)
 export class DeploymentQualityResolver {
   @FieldResolver(() => DataQualityAssessment, { description: QUALITY_DESCRIPTION })
-  quality(
-    @Root() deployment: Deployment,
-    @Ctx() context: GraphQLContext,
-    @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date | null,
-    @Arg('minSeverity', () => QualitySeverity, { defaultValue: QualitySeverity.WARN }) minSeverity: QualitySeverity = QualitySeverity.WARN,
-    @Arg('maxDepth', () => Int, { nullable: true }) maxDepth?: number | null,
-    @Arg('maxNodes', () => Int, { nullable: true, description: 'Nodes the walk may visit (default 1,000).' }) maxNodes?: number | null,
-  ): Promise<DataQualityAssessment> {
-    return assessmentOf(context, deployment.id, { asOf, minSeverity, maxDepth, maxNodes });
+  quality(@Root() deployment: Deployment, @Ctx() context: GraphQLContext, @Args() args: AssessmentArgs): Promise<DataQualityAssessment> {
+    return assessmentOf(context, deployment.id, args);
   }
 }
 
 @Resolver(() => ModelVersion)
 export class ModelVersionQualityResolver {
   @FieldResolver(() => DataQualityAssessment, { description: QUALITY_DESCRIPTION })
-  quality(
-    @Root() version: ModelVersion,
-    @Ctx() context: GraphQLContext,
-    @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date | null,
-    @Arg('minSeverity', () => QualitySeverity, { defaultValue: QualitySeverity.WARN }) minSeverity: QualitySeverity = QualitySeverity.WARN,
-    @Arg('maxDepth', () => Int, { nullable: true }) maxDepth?: number | null,
-    @Arg('maxNodes', () => Int, { nullable: true, description: 'Nodes the walk may visit (default 1,000).' }) maxNodes?: number | null,
-  ): Promise<DataQualityAssessment> {
-    return assessmentOf(context, version.id, { asOf, minSeverity, maxDepth, maxNodes });
+  quality(@Root() version: ModelVersion, @Ctx() context: GraphQLContext, @Args() args: AssessmentArgs): Promise<DataQualityAssessment> {
+    return assessmentOf(context, version.id, args);
   }
 }
 

@@ -205,12 +205,15 @@ async function main(): Promise<void> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lineage-quality-bench-'));
   say(`starting a throwaway Neo4j (heap ${opts.heap}, page cache ${opts.pageCache}) in ${home}`);
   const local: LocalNeo4j = await startLocalNeo4j({ home, boltPort: 0, heap: opts.heap, pageCache: opts.pageCache, startTimeoutMs: 300_000, logger });
+  // Without authentication (its cost per request is measured by bench/guard-overhead.ts: microseconds).
   const config = loadConfig({
     ...process.env,
     PORT: '0',
     HOST: '127.0.0.1',
     LINEAGE_DEMO: 'off',
-    LOG_LEVEL: 'warn',
+    LINEAGE_MODE: 'development',
+    LINEAGE_AUTH: 'off',
+    LOG_LEVEL: 'error',
     NEO4J_TX_TIMEOUT_MS: '120000',
     WEBHOOK_DELIVERY: 'off',
   });

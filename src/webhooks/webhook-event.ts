@@ -1,3 +1,5 @@
+import type { Tx } from '../db/database';
+
 /**
  * What a webhook can be told about. Each notice is written to the outbox (webhook-outbox.repository.ts) in the
  * transaction of the write that caused it, so a notice exists exactly when its cause committed.
@@ -18,5 +20,5 @@ export interface WebhookEvent {
 
 /** Where writes put their notices: the outbox, in the writer's transaction. */
 export interface WebhookNotices {
-  enqueue(tx: import('../db/database').Tx, events: readonly WebhookEvent[]): Promise<number>;
+  enqueue(tx: Tx, events: readonly WebhookEvent[]): Promise<number>;
 }

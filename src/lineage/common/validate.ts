@@ -15,6 +15,7 @@ export const INPUT_LIMITS = {
 } as const;
 
 // Control characters have no business in names and would make keys ambiguous (ids join key parts with NUL).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function requiredName(field: string, value: unknown, max: number = INPUT_LIMITS.name): string {

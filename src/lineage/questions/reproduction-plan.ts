@@ -108,7 +108,7 @@ export function topologicalOrder(
     (a.time?.getTime() ?? 0) - (b.time?.getTime() ?? 0) || compare(String(a.properties.runId), String(b.properties.runId)) || compare(a.id, b.id);
   const waiting = new Map(runs.map((run) => [run.id, new Set(dependencies.get(run.id) ?? [])]));
   const order: LineageNode[] = [];
-  let ready = runs.filter((run) => waiting.get(run.id)!.size === 0);
+  const ready = runs.filter((run) => waiting.get(run.id)!.size === 0);
   while (ready.length > 0) {
     ready.sort(earliest);
     const next = ready.shift()!;

@@ -7,7 +7,7 @@ import { DatasetService } from './lineage/dataset/dataset.service';
 import { DeploymentService } from './lineage/deployment/deployment.service';
 import { JobService } from './lineage/job/job.service';
 import { ModelService } from './lineage/model/model.service';
-import { LineageRecorder } from './lineage/recording/lineage.recorder';
+import { LineageRecorder } from './core/recording/lineage.recorder';
 import { RunService } from './lineage/run/run.service';
 import { IngestionService } from './openlineage/ingestion.service';
 import { ImpactService } from './lineage/questions/impact.service';

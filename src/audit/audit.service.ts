@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Tx } from '../db/database';
-import { kindOfId, NODE_KINDS, type NodeKind } from '../lineage/common/ids';
-import { fromJsonProperty, toJsonProperty } from '../lineage/common/json-property';
-import { mapPage, pageRequest, type Page, type PageRequest } from '../lineage/common/page';
-import { optionalInstant, optionalName } from '../lineage/common/validate';
-import type { WriteContext } from '../lineage/common/write-context';
+import { kindOfId, NODE_KINDS, type NodeKind } from '../core/ids';
+import { fromJsonProperty, toJsonProperty } from '../core/json-property';
+import { mapPage, pageRequest, type Page, type PageRequest } from '../core/page';
+import { optionalInstant, optionalName } from '../core/validate';
+import type { WriteContext } from '../core/write-context';
 import { GENESIS_HASH, recordHash } from './audit-hash';
 import { AuditRepository, type AuditRecordWrite, type StoredAuditRecord } from './audit.repository';
 import type { AuditChange, AuditRecord, AuditVerification } from './audit-record.type';

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { AuditService } from '../audit/audit.service';
 import type { Database } from '../db/database';
 import { BadInputError, ConflictError, NotFoundError } from '../errors';
-import type { WriteContext } from '../lineage/common/write-context';
+import type { WriteContext } from '../core/write-context';
 import { ApiKeyRepository } from './api-key.repository';
 import type { ApiKey, CreatedApiKey } from './api-key.type';
 import type { Principal, Role } from './principal';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../config';
 import { loadMigrationFiles, MigrationError, Migrator } from '../db/migrator';
-import type { WriteContext } from '../lineage/common/write-context';
+import type { WriteContext } from '../core/write-context';
 import { LocalNeo4jError } from '../local-neo4j/local-neo4j';
 import { useLimits } from '../limits';
 import { createLogger } from '../logger';

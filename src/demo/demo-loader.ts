@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { WriteContext } from '../lineage/common/write-context';
+import type { WriteContext } from '../core/write-context';
 import type { RunEventType } from '../lineage/run/run.service';
 import type { Services } from '../services';
 import {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database';
-import type { WriteContext } from '../lineage/common/write-context';
+import type { WriteContext } from '../core/write-context';
 import type { RunEventType } from '../lineage/run/run.service';
 import type { Services } from '../services';
 

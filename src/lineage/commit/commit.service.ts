@@ -1,9 +1,9 @@
 import type { Database } from '../../db/database';
 import { BadInputError } from '../../errors';
-import { ids, normalizeRepository } from '../common/ids';
-import { inKeyOrder } from '../common/key-order';
-import { mapPage, pageRequest, type Page } from '../common/page';
-import { optionalInstant, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../common/validate';
+import { ids, normalizeRepository } from '../../core/ids';
+import { inKeyOrder } from '../../core/key-order';
+import { mapPage, pageRequest, type Page } from '../../core/page';
+import { optionalInstant, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../../core/validate';
 import { RunRepository, toRun } from '../run/run.repository';
 import type { Run } from '../run/run.type';
 import { CommitRepository } from './commit.repository';

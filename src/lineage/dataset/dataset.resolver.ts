@@ -3,7 +3,7 @@ import { PageArgs, toConnection } from '../../graphql/connection';
 import { writeContextOf, type GraphQLContext } from '../../graphql/context';
 import { JSONObjectScalar } from '../../graphql/scalars';
 import { LineageEventConnection } from '../../openlineage/lineage-event.type';
-import { facetValuesOf } from '../common/facets';
+import { facetValuesOf } from '../../core/facets';
 import { DatasetVersion, DatasetVersionConnection } from './dataset-version.type';
 import { DatasetVersionInput, RegisterDatasetInput } from './dataset.input';
 import { Dataset, DatasetConnection } from './dataset.type';

@@ -1,11 +1,11 @@
 import type { AuditService } from '../../audit/audit.service';
 import type { Database, Tx } from '../../db/database';
 import { BadInputError, ConflictError, NotFoundError } from '../../errors';
-import { ids, kindOfId } from '../common/ids';
-import { inKeyOrder } from '../common/key-order';
-import { pageRequest, type Page } from '../common/page';
-import { instant, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../common/validate';
-import type { WriteContext } from '../common/write-context';
+import { ids, kindOfId } from '../../core/ids';
+import { inKeyOrder } from '../../core/key-order';
+import { pageRequest, type Page } from '../../core/page';
+import { instant, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../../core/validate';
+import type { WriteContext } from '../../core/write-context';
 import { ModelRepository } from '../model/model.repository';
 import { DeploymentRepository } from './deployment.repository';
 import type { Deployment } from './deployment.type';

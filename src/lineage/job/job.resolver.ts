@@ -3,7 +3,7 @@ import { PageArgs, toConnection } from '../../graphql/connection';
 import type { GraphQLContext } from '../../graphql/context';
 import { JSONObjectScalar } from '../../graphql/scalars';
 import { LineageEventConnection } from '../../openlineage/lineage-event.type';
-import { facetValuesOf } from '../common/facets';
+import { facetValuesOf } from '../../core/facets';
 import { RunConnection } from '../run/run.type';
 import { Job, JobConnection } from './job.type';
 

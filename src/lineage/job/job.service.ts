@@ -1,8 +1,8 @@
 import type { Database } from '../../db/database';
-import { ids } from '../common/ids';
-import { inKeyOrder } from '../common/key-order';
-import { mapPage, pageRequest, type Page } from '../common/page';
-import { optionalName, optionalText, requiredName } from '../common/validate';
+import { ids } from '../../core/ids';
+import { inKeyOrder } from '../../core/key-order';
+import { mapPage, pageRequest, type Page } from '../../core/page';
+import { optionalName, optionalText, requiredName } from '../../core/validate';
 import { RunRepository, toRun } from '../run/run.repository';
 import type { Run } from '../run/run.type';
 import { JobRepository } from './job.repository';

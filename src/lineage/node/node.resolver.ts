@@ -3,7 +3,7 @@ import { LimitExceededError } from '../../errors';
 import type { GraphQLContext } from '../../graphql/context';
 import type { Loaders } from '../../graphql/loaders';
 import { limits } from '../../limits';
-import { kindOfId, type NodeKind } from '../common/ids';
+import { kindOfId, type NodeKind } from '../../core/ids';
 import { Node } from './node.type';
 
 /** Which loader fetches each kind of node, so that node(id:) and nodes(ids:) batch like any other field. */

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database';
-import type { NodeKind } from '../common/ids';
+import type { NodeKind } from '../../core/ids';
 import { walkLineage } from './lineage-answer';
 import type { LineageNode } from './lineage.type';
 import { asOfArgument, startOf } from './question-arguments';

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database';
-import { NODE_KINDS } from '../common/ids';
+import { NODE_KINDS } from '../../core/ids';
 import { walkLineage } from './lineage-answer';
 import { LineageDirection } from './lineage.type';
 import type { LineageGraph } from './lineage-graph.type';

@@ -1,4 +1,4 @@
-import type { NodeKind } from '../common/ids';
+import type { NodeKind } from '../../core/ids';
 import { upstreamEndIsSource, type EdgeType } from './lineage-steps';
 import type { LineageEdge } from './lineage.type';
 

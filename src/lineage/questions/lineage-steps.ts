@@ -1,4 +1,4 @@
-import type { NodeKind } from '../common/ids';
+import type { NodeKind } from '../../core/ids';
 
 /**
  * The lineage relation, as one table: which relationship leads from a node of one kind to a neighbour, upstream

@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar, JSONObjectScalar } from '../../graphql/scalars';
-import type { NodeKind } from '../common/ids';
+import type { NodeKind } from '../../core/ids';
 import type { EdgeType } from './lineage-steps';
 
 /** GraphQL names are UPPER_SNAKE; the values are the graph's labels, so resolvers pass kinds through unchanged. */

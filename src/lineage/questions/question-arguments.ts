@@ -1,6 +1,6 @@
 import { BadInputError } from '../../errors';
-import { kindOfId, type NodeKind } from '../common/ids';
-import { instant } from '../common/validate';
+import { kindOfId, type NodeKind } from '../../core/ids';
+import { instant } from '../../core/validate';
 import type { NodeRef } from './traversal';
 
 /** Checks shared by every lineage question: where it starts and the instant it is about. */

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database';
-import { fromJsonProperty } from '../common/json-property';
+import { fromJsonProperty } from '../../core/json-property';
 import { walkLineage } from './lineage-answer';
 import { asOfArgument, startOf } from './question-arguments';
 import { planRecipe } from './reproduction-plan';

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database';
-import type { NodeKind } from '../common/ids';
+import type { NodeKind } from '../../core/ids';
 import { BadInputError } from '../../errors';
 import { present } from './lineage-node';
 import type { LineageNode } from './lineage.type';

@@ -1,5 +1,5 @@
 import type { Tx } from '../../db/database';
-import { NODE_KINDS, type NodeKind } from '../common/ids';
+import { NODE_KINDS, type NodeKind } from '../../core/ids';
 import { DIRECTIONS, EXISTS_AT, LINEAGE_STEPS, stepsFrom, type Direction, type LineageStep } from './lineage-steps';
 import { LEVELS_PER_STATEMENT, type ExpansionRequest, type ExpansionRow } from './traversal';
 

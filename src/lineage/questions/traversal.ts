@@ -1,4 +1,4 @@
-import type { NodeKind } from '../common/ids';
+import type { NodeKind } from '../../core/ids';
 import { KIND_ORDER, LINEAGE_STEPS, type Direction, type EdgeType } from './lineage-steps';
 
 /**

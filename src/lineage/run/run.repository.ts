@@ -1,6 +1,6 @@
 import type { Tx } from '../../db/database';
-import { fromJsonProperty } from '../common/json-property';
-import { keysetPage, keysetPagesByParent, type Page, type PageRequest, type RelatedPageKey, type SortKey } from '../common/page';
+import { fromJsonProperty } from '../../core/json-property';
+import { keysetPage, keysetPagesByParent, type Page, type PageRequest, type RelatedPageKey, type SortKey } from '../../core/page';
 import type { StoredDatasetVersion } from '../dataset/dataset.repository';
 import type { Run, RunState } from './run.type';
 

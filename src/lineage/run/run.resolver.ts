@@ -4,12 +4,12 @@ import { writeContextOf, type GraphQLContext } from '../../graphql/context';
 import { JSONObjectScalar } from '../../graphql/scalars';
 import { LineageEventConnection } from '../../openlineage/lineage-event.type';
 import { Commit } from '../commit/commit.type';
-import { facetValuesOf } from '../common/facets';
+import { facetValuesOf } from '../../core/facets';
 import { DatasetVersion } from '../dataset/dataset-version.type';
 import { Job } from '../job/job.type';
 import { ModelVersion } from '../model/model-version.type';
 import { RunInput } from './run.input';
-import type { RunEventType } from './run.rules';
+import type { RunEventType } from '../../core/run/run.rules';
 import { Run, RunConnection, RunState } from './run.type';
 
 @Resolver(() => Run)

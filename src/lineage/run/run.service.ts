@@ -1,24 +1,24 @@
 import type { Database } from '../../db/database';
 import { BadInputError } from '../../errors';
-import { ids } from '../common/ids';
-import { inKeyOrder } from '../common/key-order';
-import { mapPage, pageRequest, type Page } from '../common/page';
-import { boundedList, instant, optionalJsonObject, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../common/validate';
-import type { WriteContext } from '../common/write-context';
+import { ids } from '../../core/ids';
+import { inKeyOrder } from '../../core/key-order';
+import { mapPage, pageRequest, type Page } from '../../core/page';
+import { boundedList, instant, optionalJsonObject, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../../core/validate';
+import type { WriteContext } from '../../core/write-context';
 import { normalizeCommit, type CommitFields } from '../commit/commit.service';
-import { UNVERSIONED } from '../dataset/dataset.rules';
+import { UNVERSIONED } from '../../core/dataset/dataset.rules';
 import { normalizeDatasetVersion, type DatasetVersionFields } from '../dataset/dataset.service';
 import { toDatasetVersion } from '../dataset/dataset.repository';
 import type { DatasetVersion } from '../dataset/dataset-version.type';
 import { normalizeJob, type JobFields } from '../job/job.service';
-import type { RunChange, RunInput } from '../recording/lineage-change.types';
-import type { LineageRecorder } from '../recording/lineage.recorder';
-import type { RunSnapshot } from '../recording/lineage-state';
-import type { RunEventType } from './run.rules';
+import type { RunChange, RunInput } from '../../core/recording/lineage-change.types';
+import type { LineageRecorder } from '../../core/recording/lineage.recorder';
+import type { RunSnapshot } from '../../core/recording/lineage-state';
+import type { RunEventType } from '../../core/run/run.rules';
 import { RunRepository, toRun } from './run.repository';
 import type { Run, RunState } from './run.type';
 
-export type { RunEventType } from './run.rules';
+export type { RunEventType } from '../../core/run/run.rules';
 
 export type RunDatasetFields = Omit<DatasetVersionFields, 'version' | 'createdAt'> & { version?: string | null };
 

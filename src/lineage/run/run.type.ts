@@ -19,7 +19,7 @@ registerEnumType(RunState, {
 export class Run implements Node {
   kind!: 'Run';
   jobId!: string | null;
-  /** Run facets as stored (see lineage/common/facets); the `facets` field shows their values. */
+  /** Run facets as stored (see core/facets); the `facets` field shows their values. */
   facetsJson?: string | null;
 
   @Field(() => ID)

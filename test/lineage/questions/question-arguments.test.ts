@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BadInputError, LimitExceededError } from '../../../src/errors';
-import { ids } from '../../../src/lineage/common/ids';
+import { ids } from '../../../src/core/ids';
 import { asOfArgument, startOf } from '../../../src/lineage/questions/question-arguments';
 import { graphBounds, traversalBounds, TRAVERSAL_LIMITS } from '../../../src/lineage/questions/traversal-limits';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { NodeKind } from '../../../src/lineage/common/ids';
+import type { NodeKind } from '../../../src/core/ids';
 import { toLineageEdge } from '../../../src/lineage/questions/lineage-node';
 import type { LineageNode } from '../../../src/lineage/questions/lineage.type';
 import { planRecipe } from '../../../src/lineage/questions/reproduction-plan';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { NodeKind } from '../../../src/lineage/common/ids';
+import type { NodeKind } from '../../../src/core/ids';
 import { stepsFrom, type Direction } from '../../../src/lineage/questions/lineage-steps';
 import {
   pendingChecks,

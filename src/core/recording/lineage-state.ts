@@ -1,8 +1,8 @@
-import type { StoredFacets } from '../common/facets';
+import type { StoredFacets } from '../facets';
 import type { CommitValues } from '../commit/commit.rules';
 import type { VersionValues } from '../dataset/dataset.rules';
 import type { ModelVersionValues } from '../model/model.rules';
-import type { RunState } from '../run/run.type';
+import type { RunState } from '../../lineage/run/run.type';
 import type { EventReceipt } from './lineage-change.types';
 
 /**

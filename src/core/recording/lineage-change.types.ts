@@ -1,7 +1,7 @@
-import type { NormalizedCommit } from '../commit/commit.service';
-import type { NormalizedDatasetVersion } from '../dataset/dataset.service';
+import type { NormalizedCommit } from '../../lineage/commit/commit.service';
+import type { NormalizedDatasetVersion } from '../../lineage/dataset/dataset.service';
 import type { VersionValues } from '../dataset/dataset.rules';
-import type { NormalizedJob } from '../job/job.service';
+import type { NormalizedJob } from '../../lineage/job/job.service';
 import type { ModelVersionValues } from '../model/model.rules';
 import type { RunEventType } from '../run/run.rules';
 

@@ -1,6 +1,6 @@
-import { BadInputError, LimitExceededError } from '../../errors';
-import type { Tx } from '../../db/database';
-import { limits } from '../../limits';
+import { BadInputError, LimitExceededError } from '../errors';
+import type { Tx } from '../db/database';
+import { limits } from '../limits';
 
 /**
  * Relay-style pagination with keyset cursors: a cursor holds the sort-key values of the last item seen, so pages

@@ -1,5 +1,5 @@
 import { ConflictError, BadInputError } from '../../errors';
-import { RunState } from './run.type';
+import { RunState } from '../../lineage/run/run.type';
 
 /**
  * The rules of a run's life, as pure functions over what is recorded and what an event says. Every front door

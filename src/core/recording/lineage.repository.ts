@@ -1,9 +1,9 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { Tx } from '../../db/database';
-import { fromFacetsProperty, toFacetsProperty, type StoredFacets } from '../common/facets';
-import { fromJsonProperty, toJsonProperty } from '../common/json-property';
-import type { RunState } from '../run/run.type';
+import { fromFacetsProperty, toFacetsProperty, type StoredFacets } from '../facets';
+import { fromJsonProperty, toJsonProperty } from '../json-property';
+import type { RunState } from '../../lineage/run/run.type';
 import {
   candidateKey,
   FIRST_CANDIDATES,

@@ -1,4 +1,4 @@
-import { BadInputError } from '../../errors';
+import { BadInputError } from '../errors';
 
 /**
  * Checks on values arriving at a front door, shared by every service. Each throws BadInputError naming the

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Tx } from '../db/database';
-import { kindOfId, NODE_KINDS, type NodeKind } from '../core/ids';
+import { kindOfId } from '../core/ids';
 import { fromJsonProperty, toJsonProperty } from '../core/json-property';
 import { mapPage, pageRequest, type Page, type PageRequest } from '../core/page';
 import { optionalInstant, optionalName } from '../core/validate';
@@ -8,6 +8,7 @@ import type { WriteContext } from '../core/write-context';
 import { GENESIS_HASH, recordHash } from './audit-hash';
 import { AuditRepository, type AuditRecordWrite, type StoredAuditRecord } from './audit.repository';
 import type { AuditChange, AuditRecord, AuditVerification } from './audit-record.type';
+import { NODE_KINDS, type NodeKind } from '../core/vocabulary';
 
 /** What a write service tells the audit trail about one write. */
 export interface AuditEntry {

@@ -2,9 +2,9 @@ import { BadInputError } from '../errors';
 import { ids } from '../core/ids';
 import { toJsonProperty } from '../core/json-property';
 import { instant, optionalJsonObject, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../core/validate';
-import { normalizeCommit, type NormalizedCommit } from '../lineage/commit/commit.service';
-import { normalizeDatasetVersion, type NormalizedDatasetVersion } from '../lineage/dataset/dataset.service';
-import { normalizeJob } from '../lineage/job/job.service';
+import { normalizeCommit, type NormalizedCommit } from '../core/commit/commit.normalize';
+import { normalizeDatasetVersion, type NormalizedDatasetVersion } from '../core/dataset/dataset.normalize';
+import { normalizeJob } from '../core/job/job.normalize';
 import { checkMetrics } from '../core/model/model.rules';
 import type {
   DatasetMention,
@@ -16,10 +16,10 @@ import type {
   RunInput,
   RunOutput,
 } from '../core/recording/lineage-change.types';
-import type { RunEventType } from '../core/run/run.rules';
 import { childPath, isObject } from './openlineage.checks';
 import { facetOf, FACET } from './openlineage.facets';
 import type { CommitPlan, DatasetPlan, Facets, IngestPlan, ModelVersionPlan, RawOutputDataset, RunEvent, ValidEvent } from './openlineage.types';
+import type { RunEventType } from '../core/vocabulary';
 
 /**
  * Turns a validated, planned OpenLineage event into the change the recorder applies, checking it against the

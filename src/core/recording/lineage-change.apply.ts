@@ -3,8 +3,8 @@ import { mergeFacets } from '../facets';
 import { ids } from '../ids';
 import { fillCommit } from '../commit/commit.rules';
 import { currentVersion, dedupeVersions, fillVersion, readableAt, UNVERSIONED, type VersionTimeline, type VersionValues } from '../dataset/dataset.rules';
-import type { NormalizedDatasetVersion } from '../../lineage/dataset/dataset.service';
-import type { NormalizedJob } from '../../lineage/job/job.service';
+import type { NormalizedDatasetVersion } from '../dataset/dataset.normalize';
+import type { NormalizedJob } from '../job/job.normalize';
 import { checkTrainingRun, fillModelVersion } from '../model/model.rules';
 import {
   checkCommit,

@@ -2,30 +2,11 @@ import type { Database } from '../../db/database';
 import { ids } from '../../core/ids';
 import { inKeyOrder } from '../../core/key-order';
 import { mapPage, pageRequest, type Page } from '../../core/page';
-import { optionalName, optionalText, requiredName } from '../../core/validate';
+import { optionalName, requiredName } from '../../core/validate';
 import { RunRepository, toRun } from '../run/run.repository';
 import type { Run } from '../run/run.type';
 import { JobRepository } from './job.repository';
 import type { Job } from './job.type';
-
-export interface JobFields {
-  namespace: string;
-  name: string;
-  description?: string | null;
-}
-
-export interface NormalizedJob {
-  id: string;
-  namespace: string;
-  name: string;
-  description: string | null;
-}
-
-export function normalizeJob(field: string, input: JobFields): NormalizedJob {
-  const namespace = requiredName(`${field}.namespace`, input.namespace);
-  const name = requiredName(`${field}.name`, input.name);
-  return { id: ids.job(namespace, name), namespace, name, description: optionalText(`${field}.description`, input.description) };
-}
 
 export class JobService {
   constructor(

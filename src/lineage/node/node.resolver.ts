@@ -3,8 +3,9 @@ import { LimitExceededError } from '../../errors';
 import type { GraphQLContext } from '../../graphql/context';
 import type { Loaders } from '../../graphql/loaders';
 import { limits } from '../../limits';
-import { kindOfId, type NodeKind } from '../../core/ids';
+import { kindOfId } from '../../core/ids';
 import { Node } from './node.type';
+import type { NodeKind } from '../../core/vocabulary';
 
 /** Which loader fetches each kind of node, so that node(id:) and nodes(ids:) batch like any other field. */
 const LOADER_OF: Record<NodeKind, keyof Loaders> = {

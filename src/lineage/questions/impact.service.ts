@@ -1,5 +1,4 @@
 import type { Database } from '../../db/database';
-import type { NodeKind } from '../../core/ids';
 import { walkLineage } from './lineage-answer';
 import type { LineageNode } from './lineage.type';
 import { asOfArgument, startOf } from './question-arguments';
@@ -7,6 +6,7 @@ import type { Impact, ImpactEnvironment } from './impact.type';
 import { traversalBounds } from './traversal-limits';
 import { TraversalRepository } from './traversal.repository';
 import { traversalResultFields } from './traversal-result.type';
+import type { NodeKind } from '../../core/vocabulary';
 
 export const IMPACT_STARTS: readonly NodeKind[] = ['Dataset', 'DatasetVersion', 'Commit'];
 

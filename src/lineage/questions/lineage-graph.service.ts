@@ -1,5 +1,4 @@
 import type { Database } from '../../db/database';
-import { NODE_KINDS } from '../../core/ids';
 import { walkLineage } from './lineage-answer';
 import { LineageDirection } from './lineage.type';
 import type { LineageGraph } from './lineage-graph.type';
@@ -9,6 +8,7 @@ import { asOfArgument, startOf } from './question-arguments';
 import { graphBounds } from './traversal-limits';
 import { TraversalRepository } from './traversal.repository';
 import { traversalResultFields } from './traversal-result.type';
+import { NODE_KINDS } from '../../core/vocabulary';
 
 const PREPARE_TIMEOUT_MS = 300_000;
 

@@ -1,11 +1,11 @@
 import type { Database } from '../../db/database';
-import type { NodeKind } from '../../core/ids';
 import { walkLineage } from './lineage-answer';
 import { asOfArgument, startOf } from './question-arguments';
 import type { Provenance } from './provenance.type';
 import { traversalBounds } from './traversal-limits';
 import { TraversalRepository } from './traversal.repository';
 import { traversalResultFields } from './traversal-result.type';
+import type { NodeKind } from '../../core/vocabulary';
 
 export const PROVENANCE_STARTS: readonly NodeKind[] = ['Deployment', 'ModelVersion', 'DatasetVersion'];
 

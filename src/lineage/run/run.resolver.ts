@@ -9,8 +9,9 @@ import { DatasetVersion } from '../dataset/dataset-version.type';
 import { Job } from '../job/job.type';
 import { ModelVersion } from '../model/model-version.type';
 import { RunInput } from './run.input';
-import type { RunEventType } from '../../core/run/run.rules';
-import { Run, RunConnection, RunState } from './run.type';
+import type { RunState } from '../../core/vocabulary';
+import { Run, RunConnection, RunStateEnum } from './run.type';
+import type { RunEventType } from '../../core/vocabulary';
 
 @Resolver(() => Run)
 export class RunResolver {
@@ -25,7 +26,7 @@ export class RunResolver {
     @Ctx() { services }: GraphQLContext,
     @Arg('jobNamespace', () => String, { nullable: true }) jobNamespace?: string | null,
     @Arg('jobName', () => String, { nullable: true }) jobName?: string | null,
-    @Arg('state', () => RunState, { nullable: true }) state?: RunState | null,
+    @Arg('state', () => RunStateEnum, { nullable: true }) state?: RunState | null,
   ): Promise<RunConnection> {
     return toConnection(await services.runs.list({ jobNamespace, jobName, state }, first, after));
   }

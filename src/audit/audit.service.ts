@@ -7,16 +7,9 @@ import { optionalInstant, optionalName } from '../core/validate';
 import type { WriteContext } from '../core/write-context';
 import { GENESIS_HASH, recordHash } from './audit-hash';
 import { AuditRepository, type AuditRecordWrite, type StoredAuditRecord } from './audit.repository';
-import type { AuditChange, AuditRecord, AuditVerification } from './audit-record.type';
+import type { AuditChange, AuditEntry, AuditLog } from '../core/audit-log';
+import type { AuditRecord, AuditVerification } from './audit-record.type';
 import { NODE_KINDS, type NodeKind } from '../core/vocabulary';
-
-/** What a write service tells the audit trail about one write. */
-export interface AuditEntry {
-  operation: string;
-  entityIds: readonly string[];
-  changes?: readonly AuditChange[];
-  details?: Record<string, unknown> | null;
-}
 
 const VERIFY_PAGE = 2_000;
 
@@ -25,7 +18,7 @@ const VERIFY_PAGE = 2_000;
  * hash-chained, so a committed change always has its record and a rolled-back one never does. There is no way
  * to edit or delete a record through the service; `verify` detects any change made behind its back.
  */
-export class AuditService {
+export class AuditService implements AuditLog {
   constructor(
     private readonly db: Database,
     private readonly audit = new AuditRepository(),

@@ -1,5 +1,4 @@
-import type { AuditChange } from '../../audit/audit-record.type';
-import type { AuditEntry } from '../../audit/audit.service';
+import type { AuditChange, AuditEntry } from '../audit-log';
 import { fieldChanges } from '../field-changes';
 import { sameData } from '../canonical-json';
 import type { StoredFacets } from '../facets';

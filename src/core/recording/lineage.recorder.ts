@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditService } from '../../audit/audit.service';
+import type { AuditEntry, AuditLog } from '../audit-log';
 import type { Database, Tx } from '../../db/database';
 import { InternalError, LineageError, ServiceUnavailableError } from '../../errors';
 import { sameData } from '../canonical-json';
@@ -30,7 +30,7 @@ const MAX_ROUNDS = 8;
 export class LineageRecorder {
   constructor(
     private readonly db: Database,
-    private readonly audit: AuditService,
+    private readonly audit: AuditLog,
     private readonly repository = new LineageRepository(),
     /** Changes per transaction: large enough to amortise round trips, small enough for the transaction timeout. */
     private readonly chunkSize = 500,

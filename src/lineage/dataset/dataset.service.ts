@@ -1,5 +1,4 @@
-import type { AuditChange } from '../../audit/audit-record.type';
-import type { AuditService } from '../../audit/audit.service';
+import type { AuditChange, AuditLog } from '../../core/audit-log';
 import { fieldChanges } from '../../core/field-changes';
 import type { Database, Tx } from '../../db/database';
 import { ids } from '../../core/ids';
@@ -25,7 +24,7 @@ export interface RecordedVersions {
 export class DatasetService {
   constructor(
     private readonly db: Database,
-    private readonly audit: AuditService,
+    private readonly audit: AuditLog,
     private readonly datasets = new DatasetRepository(),
   ) {}
 

@@ -1,4 +1,4 @@
-import type { AuditService } from '../../audit/audit.service';
+import type { AuditLog } from '../../core/audit-log';
 import type { Database, Tx } from '../../db/database';
 import { BadInputError, ConflictError, NotFoundError } from '../../errors';
 import { ids, kindOfId } from '../../core/ids';
@@ -30,7 +30,7 @@ export interface RetireFields {
 export class DeploymentService {
   constructor(
     private readonly db: Database,
-    private readonly audit: AuditService,
+    private readonly audit: AuditLog,
     private readonly deployments = new DeploymentRepository(),
     private readonly models = new ModelRepository(),
   ) {}

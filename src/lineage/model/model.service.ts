@@ -1,4 +1,4 @@
-import type { AuditService } from '../../audit/audit.service';
+import type { AuditLog } from '../../core/audit-log';
 import { fieldChanges } from '../../core/field-changes';
 import type { Database } from '../../db/database';
 import { NotFoundError } from '../../errors';
@@ -28,7 +28,7 @@ export interface ModelVersionFields {
 export class ModelService {
   constructor(
     private readonly db: Database,
-    private readonly audit: AuditService,
+    private readonly audit: AuditLog,
     private readonly models = new ModelRepository(),
     private readonly runs = new RunRepository(),
   ) {}

@@ -2,7 +2,6 @@ import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from '
 import { PageArgs, toConnection } from '../../graphql/connection';
 import { writeContextOf, type GraphQLContext } from '../../graphql/context';
 import { JSONObjectScalar } from '../../graphql/scalars';
-import { LineageEventConnection } from '../../openlineage/lineage-event.type';
 import { Commit } from '../commit/commit.type';
 import { facetValuesOf } from '../../core/facets';
 import { DatasetVersion } from '../dataset/dataset-version.type';
@@ -89,10 +88,5 @@ export class RunResolver {
   @FieldResolver(() => JSONObjectScalar, { nullable: true, description: 'OpenLineage run facets by name (the latest value of each), custom ones included.' })
   facets(@Root() run: Run): Record<string, unknown> | null {
     return facetValuesOf(run.facetsJson);
-  }
-
-  @FieldResolver(() => LineageEventConnection, { description: 'The raw OpenLineage events of this run, in event-time order (audit and replay).' })
-  async events(@Root() run: Run, @Args() { first, after }: PageArgs, @Ctx() { loaders }: GraphQLContext): Promise<LineageEventConnection> {
-    return toConnection(await loaders.eventPagesOfRun.load({ parentId: run.id, first, after }));
   }
 }

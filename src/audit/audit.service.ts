@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Tx } from '../db/database';
+import type { Limits } from '../limits';
 import { kindOfId } from '../core/ids';
 import { fromJsonProperty, toJsonProperty } from '../core/json-property';
 import { mapPage, pageRequest, type Page, type PageRequest } from '../core/page';
@@ -21,6 +22,7 @@ const VERIFY_PAGE = 2_000;
 export class AuditService implements AuditLog {
   constructor(
     private readonly db: Database,
+    private readonly limits: Limits,
     private readonly audit = new AuditRepository(),
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -132,7 +134,7 @@ export class AuditService implements AuditLog {
       until: optionalInstant('until', filter.until),
       descending: filter.newestFirst ?? false,
     };
-    const request = pageRequest(first, after);
+    const request = pageRequest(first, after, this.limits.page);
     return this.db.read('audit.trail', async (tx) => mapPage(await this.audit.list(tx, normalized, request), toAuditRecord));
   }
 
@@ -141,7 +143,7 @@ export class AuditService implements AuditLog {
     const byKind = new Map<NodeKind, Array<{ index: number; parentId: string; request: PageRequest }>>();
     keys.forEach((key, index) => {
       const kind = kindOfId(key.entityId) ?? NODE_KINDS[0];
-      byKind.set(kind, [...(byKind.get(kind) ?? []), { index, parentId: key.entityId, request: pageRequest(key.first, key.after) }]);
+      byKind.set(kind, [...(byKind.get(kind) ?? []), { index, parentId: key.entityId, request: pageRequest(key.first, key.after, this.limits.page) }]);
     });
     return this.db.read('audit.history', async (tx) => {
       const pages: Page<AuditRecord>[] = new Array(keys.length);

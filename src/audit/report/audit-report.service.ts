@@ -3,7 +3,7 @@ import type { CommitService } from '../../lineage/commit/commit.service';
 import type { DatasetService } from '../../lineage/dataset/dataset.service';
 import type { DeploymentService } from '../../lineage/deployment/deployment.service';
 import type { Deployment } from '../../lineage/deployment/deployment.type';
-import { limits } from '../../limits';
+import type { Limits } from '../../limits';
 import { kindOfId } from '../../core/ids';
 import type { Page } from '../../core/page';
 import { instant } from '../../core/validate';
@@ -39,7 +39,10 @@ const MAX_HISTORY = 1_000;
  * data (AuditReport); the formats only render it. It reads through the services, as any client would.
  */
 export class AuditReportService {
-  constructor(private readonly sources: AuditReportSources) {}
+  constructor(
+    private readonly sources: AuditReportSources,
+    private readonly limits: Limits,
+  ) {}
 
   async report(subjectId: string, asOfArgument?: Date | string | null): Promise<AuditReport> {
     const { deployments, models, provenance, runs, datasets, commits, jobs, audit } = this.sources;
@@ -222,7 +225,7 @@ export class AuditReportService {
       let after: string | null = null;
       // Page by page within the page size limit, up to MAX_HISTORY deployments.
       while (all.length < MAX_HISTORY) {
-        const page: Page<Deployment> = await deployments.list({ name: deployment.name, environment: deployment.environment }, limits().page.maxSize, after);
+        const page: Page<Deployment> = await deployments.list({ name: deployment.name, environment: deployment.environment }, this.limits.page.maxSize, after);
         all.push(...page.items.map((item) => item.node));
         if (!page.hasNextPage || page.items.length === 0) break;
         after = page.items.at(-1)!.cursor;

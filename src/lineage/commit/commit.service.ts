@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database';
+import type { Limits } from '../../limits';
 import { normalizeCommit } from '../../core/commit/commit.normalize';
 import { normalizeRepository } from '../../core/ids';
 import { inKeyOrder } from '../../core/key-order';
@@ -12,6 +13,7 @@ import type { Commit } from './commit.type';
 export class CommitService {
   constructor(
     private readonly db: Database,
+    private readonly limits: Limits,
     private readonly commits = new CommitRepository(),
     private readonly runs = new RunRepository(),
   ) {}
@@ -27,14 +29,14 @@ export class CommitService {
   }
 
   runPages(keys: ReadonlyArray<{ commitId: string; first?: number | null; after?: string | null }>): Promise<Page<Run>[]> {
-    const requests = keys.map((key) => ({ parentId: key.commitId, request: pageRequest(key.first, key.after) }));
+    const requests = keys.map((key) => ({ parentId: key.commitId, request: pageRequest(key.first, key.after, this.limits.page) }));
     return this.db.read('commitRunPages', async (tx) => (await this.runs.runPagesOfCommits(tx, requests)).map((page) => mapPage(page, toRun)));
   }
 
   list(filter: { repository?: string | null; shaPrefix?: string | null }, first?: number | null, after?: string | null): Promise<Page<Commit>> {
     const repository = optionalName('repository', filter.repository, INPUT_LIMITS.uri);
     const shaPrefix = optionalName('shaPrefix', filter.shaPrefix, 64);
-    const request = pageRequest(first, after);
+    const request = pageRequest(first, after, this.limits.page);
     return this.db.read('listCommits', (tx) =>
       this.commits.list(tx, { repository: repository === null ? null : normalizeRepository(repository), shaPrefix: shaPrefix?.toLowerCase() ?? null }, request),
     );

@@ -1,6 +1,7 @@
 import type { AuditChange, AuditLog } from '../../core/audit-log';
 import { fieldChanges } from '../../core/field-changes';
 import type { Database, Tx } from '../../db/database';
+import type { Limits } from '../../limits';
 import { ids } from '../../core/ids';
 import { mapPage, pageRequest, type Page } from '../../core/page';
 import { normalizeDatasetVersion, type DatasetVersionFields, type NormalizedDatasetVersion } from '../../core/dataset/dataset.normalize';
@@ -24,6 +25,7 @@ export interface RecordedVersions {
 export class DatasetService {
   constructor(
     private readonly db: Database,
+    private readonly limits: Limits,
     private readonly audit: AuditLog,
     private readonly datasets = new DatasetRepository(),
   ) {}
@@ -127,7 +129,7 @@ export class DatasetService {
   }
 
   versionPages(keys: ReadonlyArray<{ datasetId: string; first?: number | null; after?: string | null }>): Promise<Page<DatasetVersion>[]> {
-    const requests = keys.map((key) => ({ parentId: key.datasetId, request: pageRequest(key.first, key.after) }));
+    const requests = keys.map((key) => ({ parentId: key.datasetId, request: pageRequest(key.first, key.after, this.limits.page) }));
     return this.db.read('datasetVersionPages', async (tx) => (await this.datasets.versionPages(tx, requests)).map((page) => mapPage(page, toDatasetVersion)));
   }
 
@@ -136,7 +138,7 @@ export class DatasetService {
       namespace: optionalName('namespace', filter.namespace),
       namePrefix: optionalName('namePrefix', filter.namePrefix),
     };
-    const request = pageRequest(first, after);
+    const request = pageRequest(first, after, this.limits.page);
     return this.db.read('listDatasets', (tx) => this.datasets.list(tx, normalized, request));
   }
 }

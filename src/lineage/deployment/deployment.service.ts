@@ -1,5 +1,6 @@
 import type { AuditLog } from '../../core/audit-log';
 import type { Database, Tx } from '../../db/database';
+import type { Limits } from '../../limits';
 import { BadInputError, ConflictError, NotFoundError } from '../../errors';
 import { ids, kindOfId } from '../../core/ids';
 import { inKeyOrder } from '../../core/key-order';
@@ -30,6 +31,7 @@ export interface RetireFields {
 export class DeploymentService {
   constructor(
     private readonly db: Database,
+    private readonly limits: Limits,
     private readonly audit: AuditLog,
     private readonly deployments = new DeploymentRepository(),
     private readonly models = new ModelRepository(),
@@ -183,7 +185,7 @@ export class DeploymentService {
     after?: string | null,
   ): Promise<Page<Deployment>> {
     const normalized = { environment: optionalName('environment', filter.environment), name: optionalName('name', filter.name), live: filter.live ?? null };
-    const request = pageRequest(first, after);
+    const request = pageRequest(first, after, this.limits.page);
     return this.db.read('listDeployments', (tx) => this.deployments.list(tx, normalized, request));
   }
 }

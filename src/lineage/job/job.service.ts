@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database';
+import type { Limits } from '../../limits';
 import { ids } from '../../core/ids';
 import { inKeyOrder } from '../../core/key-order';
 import { mapPage, pageRequest, type Page } from '../../core/page';
@@ -11,6 +12,7 @@ import type { Job } from './job.type';
 export class JobService {
   constructor(
     private readonly db: Database,
+    private readonly limits: Limits,
     private readonly jobs = new JobRepository(),
     private readonly runs = new RunRepository(),
   ) {}
@@ -25,13 +27,13 @@ export class JobService {
   }
 
   runPages(keys: ReadonlyArray<{ jobId: string; first?: number | null; after?: string | null }>): Promise<Page<Run>[]> {
-    const requests = keys.map((key) => ({ parentId: key.jobId, request: pageRequest(key.first, key.after) }));
+    const requests = keys.map((key) => ({ parentId: key.jobId, request: pageRequest(key.first, key.after, this.limits.page) }));
     return this.db.read('jobRunPages', async (tx) => (await this.runs.runPagesOfJobs(tx, requests)).map((page) => mapPage(page, toRun)));
   }
 
   list(filter: { namespace?: string | null; namePrefix?: string | null }, first?: number | null, after?: string | null): Promise<Page<Job>> {
     const normalized = { namespace: optionalName('namespace', filter.namespace), namePrefix: optionalName('namePrefix', filter.namePrefix) };
-    const request = pageRequest(first, after);
+    const request = pageRequest(first, after, this.limits.page);
     return this.db.read('listJobs', (tx) => this.jobs.list(tx, normalized, request));
   }
 }

@@ -1,6 +1,7 @@
 import type { AuditLog } from '../../core/audit-log';
 import { fieldChanges } from '../../core/field-changes';
 import type { Database } from '../../db/database';
+import type { Limits } from '../../limits';
 import { NotFoundError } from '../../errors';
 import { ids } from '../../core/ids';
 import { toJsonProperty } from '../../core/json-property';
@@ -28,6 +29,7 @@ export interface ModelVersionFields {
 export class ModelService {
   constructor(
     private readonly db: Database,
+    private readonly limits: Limits,
     private readonly audit: AuditLog,
     private readonly models = new ModelRepository(),
     private readonly runs = new RunRepository(),
@@ -135,13 +137,13 @@ export class ModelService {
   }
 
   versionPages(keys: ReadonlyArray<{ modelId: string; first?: number | null; after?: string | null }>): Promise<Page<ModelVersion>[]> {
-    const requests = keys.map((key) => ({ parentId: key.modelId, request: pageRequest(key.first, key.after) }));
+    const requests = keys.map((key) => ({ parentId: key.modelId, request: pageRequest(key.first, key.after, this.limits.page) }));
     return this.db.read('modelVersionPages', async (tx) => (await this.models.versionPages(tx, requests)).map((page) => mapPage(page, toModelVersion)));
   }
 
   list(filter: { namePrefix?: string | null }, first?: number | null, after?: string | null): Promise<Page<Model>> {
     const namePrefix = optionalName('namePrefix', filter.namePrefix);
-    const request = pageRequest(first, after);
+    const request = pageRequest(first, after, this.limits.page);
     return this.db.read('listModels', (tx) => this.models.list(tx, { namePrefix }, request));
   }
 }

@@ -2,7 +2,6 @@ import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { LimitExceededError } from '../../errors';
 import type { GraphQLContext } from '../../graphql/context';
 import type { Loaders } from '../../graphql/loaders';
-import { limits } from '../../limits';
 import { kindOfId } from '../../core/ids';
 import { Node } from './node.type';
 import type { NodeKind } from '../../core/vocabulary';
@@ -27,9 +26,9 @@ export class NodeResolver {
   }
 
   @Query(() => [Node], { nullable: 'items', description: 'Entities by global id, in the order asked; null where there is none.' })
-  nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() { loaders }: GraphQLContext): Promise<Array<Node | null>> {
+  nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() { loaders, services }: GraphQLContext): Promise<Array<Node | null>> {
     // An id list is a page the client chose: the page size limit bounds it.
-    const max = limits().page.maxSize;
+    const max = services.limits.page.maxSize;
     if (ids.length > max) throw new LimitExceededError('LIMIT_PAGE_SIZE', `nodes takes at most ${max} ids per call, got ${ids.length}`);
     return Promise.all(ids.map((id) => loadNode(loaders, id)));
   }

@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database';
+import type { Limits } from '../../limits';
 import { ids } from '../../core/ids';
 import { normalizeJob } from '../../core/job/job.normalize';
 import { inKeyOrder } from '../../core/key-order';
@@ -18,6 +19,7 @@ import type { RunEventType } from '../../core/vocabulary';
 export class RunService {
   constructor(
     private readonly db: Database,
+    private readonly limits: Limits,
     private readonly recorder: LineageRecorder,
     private readonly runs = new RunRepository(),
   ) {}
@@ -69,12 +71,12 @@ export class RunService {
   }
 
   consumerPages(keys: ReadonlyArray<{ versionId: string; first?: number | null; after?: string | null }>): Promise<Page<Run>[]> {
-    const requests = keys.map((key) => ({ parentId: key.versionId, request: pageRequest(key.first, key.after) }));
+    const requests = keys.map((key) => ({ parentId: key.versionId, request: pageRequest(key.first, key.after, this.limits.page) }));
     return this.db.read('versionConsumerPages', async (tx) => (await this.runs.consumerPages(tx, requests)).map((page) => mapPage(page, toRun)));
   }
 
   childPages(keys: ReadonlyArray<{ runId: string; first?: number | null; after?: string | null }>): Promise<Page<Run>[]> {
-    const requests = keys.map((key) => ({ parentId: key.runId, request: pageRequest(key.first, key.after) }));
+    const requests = keys.map((key) => ({ parentId: key.runId, request: pageRequest(key.first, key.after, this.limits.page) }));
     return this.db.read('runChildPages', async (tx) => (await this.runs.childPages(tx, requests)).map((page) => mapPage(page, toRun)));
   }
 
@@ -85,7 +87,7 @@ export class RunService {
   ): Promise<Page<Run>> {
     const hasJob = filter.jobNamespace != null || filter.jobName != null;
     const jobId = hasJob ? normalizeJob('job', { namespace: filter.jobNamespace ?? '', name: filter.jobName ?? '' }).id : null;
-    const request = pageRequest(first, after);
+    const request = pageRequest(first, after, this.limits.page);
     return this.db.read('listRuns', async (tx) => mapPage(await this.runs.list(tx, { jobId, state: filter.state ?? null }, request), toRun));
   }
 }

@@ -1,12 +1,13 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { LimitExceededError } from '../../errors';
 import type { GraphQLContext } from '../../graphql/context';
-import type { Loaders } from '../../graphql/loaders';
 import { kindOfId } from '../../core/ids';
 import { Node } from './node.type';
 import type { NodeKind } from '../../core/vocabulary';
 
 /** Which loader fetches each kind of node, so that node(id:) and nodes(ids:) batch like any other field. */
+type Loaders = GraphQLContext['loaders'];
+
 const LOADER_OF: Record<NodeKind, keyof Loaders> = {
   Dataset: 'dataset',
   DatasetVersion: 'datasetVersion',

@@ -70,6 +70,9 @@ describe(`importing MLflow ${MLFLOW} and DVC ${DVC} history`, () => {
     if (unavailable) t.skip(unavailable);
     return unavailable !== null;
   };
+  /** What docs/import.md shows, from this run: rewritten with UPDATE_DOCS=1, checked otherwise. */
+  const transcript: string[] = [];
+  const show = (command: string, output: string) => transcript.push(`$ ${command}\n${output.trimEnd()}`);
   const auditCount = async () =>
     dataOf<any>(await service.graphql(`query($a: String) { auditTrail(actor: $a) { totalCount } }`, { a: actor })).auditTrail.totalCount as number;
 
@@ -184,6 +187,8 @@ describe(`importing MLflow ${MLFLOW} and DVC ${DVC} history`, () => {
     assert.match(fromMlflow.stderr, /\[#+\] 100%/, 'a progress bar on stderr');
     const fromDvc = await importDvc();
     assert.equal(fromDvc.code, 0, fromDvc.stdout + fromDvc.stderr);
+    show('npm run import -- --from-mlflow http://127.0.0.1:5000', fromMlflow.stdout);
+    show('npm run import -- --from-dvc ~/fraud --history', fromDvc.stdout);
     assert.match(fromDvc.stdout, /imported DVC project https:\/\/git\.example\/.*\/fraud \(history\): 4 runs, 0 models, 0 model versions/);
 
     const body = dataOf<any>(
@@ -213,8 +218,11 @@ describe(`importing MLflow ${MLFLOW} and DVC ${DVC} history`, () => {
     assert.equal(body.staging.modelVersion.version, '2');
     assert.equal(body.staging.deployedAt, new Date(Number(versions.get('2')!.last_updated_timestamp)).toISOString(), 'a stage is dated by its transition');
 
-    const sources = dataOf<any>(await service.graphql(`query($id: ID!) { provenance(from: $id) { sources { label properties } } }`, { id: production.id }))
-      .provenance.sources;
+    const headline = `{\n  provenance(from: "${production.id}") {\n    sources { label properties paths { nodes { label } } }\n  }\n}`;
+    const sources = dataOf<any>(
+      await service.graphql(`query($id: ID!) { provenance(from: $id) { sources { label properties paths { nodes { label } } } } }`, { id: production.id }),
+    ).provenance.sources;
+    transcript.push(`GRAPHQL\n${headline}\nJSON\n${JSON.stringify({ sources }, null, 2)}`);
     const prepare = md5(fs.readFileSync(path.join(SCRIPTS, 'prepare.py')));
     assert.deepEqual(
       sources.map((s: any) => [s.properties.name, s.properties.digest]).sort(),
@@ -282,8 +290,14 @@ describe(`importing MLflow ${MLFLOW} and DVC ${DVC} history`, () => {
 
   it('verify tells unchanged data from changed, per source of the recipe, DVC directory hashes included', async (t) => {
     if (skipIfUnavailable(t)) return;
+    const older = await cli(VERIFY, ['--model', `${model}@1`, '--data', repo]);
+    assert.equal(older.code, 1, older.stdout + older.stderr);
+    assert.match(older.stdout, /CHANGED +data\/raw\/transactions\.csv@/, 'version 1 was trained on the first export; the working copy holds the second');
+    assert.match(older.stdout, /MATCH +prepare\.py@/);
+    show('npm run verify -- --model fraud-detector@1 --data ~/fraud; echo "exit $?"', `${older.stdout}exit 1`);
     const same = await cli(VERIFY, ['--model', `${model}@2`, '--data', repo]);
     assert.equal(same.code, 0, same.stdout + same.stderr);
+    show('npm run verify -- --model fraud-detector@2 --data ~/fraud; echo "exit $?"', `${same.stdout}exit 0`);
     assert.match(same.stdout, /MATCH +data\/raw\/transactions\.csv@/);
     assert.match(same.stdout, /2 match, 0 changed, 0 missing, 0 unverifiable \(exit 0\)/);
 
@@ -307,8 +321,56 @@ describe(`importing MLflow ${MLFLOW} and DVC ${DVC} history`, () => {
     assert.equal(changed.code, 1, changed.stdout + changed.stderr);
     assert.match(changed.stdout, /CHANGED +data\/raw\/transactions\.csv@/);
     assert.match(changed.stdout, /MATCH +prepare\.py@/);
+    documentTranscript(transcript, {
+      prefix,
+      trackingUrl,
+      repo,
+      sources: [`data/raw/transactions.csv@${md5(RAW_V1)}`, `prepare.py@${md5(fs.readFileSync(path.join(SCRIPTS, 'prepare.py')))}`],
+    });
   });
 });
+
+const DOC = path.join(PROJECT_ROOT, 'docs', 'import.md');
+const BLOCK = /(<!-- import-transcript -->\n)[\s\S]*?(<!-- \/import-transcript -->)/;
+
+/**
+ * docs/import.md shows this test's run: with UPDATE_DOCS=1 the block is rewritten (names made readable: the
+ * test's prefix dropped, the port and directory those of the text); otherwise the block must name the same
+ * DVC-hashed source files, with the same hashes, that this run traced the production model to.
+ */
+function documentTranscript(parts: string[], run: { prefix: string; trackingUrl: string; repo: string; sources: string[] }): void {
+  const text = fs.readFileSync(DOC, 'utf8');
+  if (process.env.UPDATE_DOCS === '1') {
+    const readable = (value: string) =>
+      value
+        .split(`${run.prefix}-fraud-detector`)
+        .join('fraud-detector')
+        .split(`${run.prefix}-mlflow`)
+        .join('http://127.0.0.1:5000')
+        .split(`${run.prefix}-fraud`)
+        .join('fraud')
+        .split(`/${run.prefix}/`)
+        .join('/acme/')
+        .split(run.trackingUrl)
+        .join('http://127.0.0.1:5000')
+        .split(run.repo)
+        .join('~/fraud');
+    const body = parts
+      .map((part) => {
+        if (!part.startsWith('GRAPHQL\n')) return '```console\n' + readable(part) + '\n```\n';
+        const [, query, json] = /^GRAPHQL\n([\s\S]*)\nJSON\n([\s\S]*)$/.exec(part)!;
+        return '```graphql\n' + query + '\n```\n```json\n' + readable(json!) + '\n```\n';
+      })
+      .join('\n');
+    fs.writeFileSync(
+      DOC,
+      text.replace(BLOCK, (_, open, close) => `${open}${body}${close}`),
+    );
+    return;
+  }
+  const block = BLOCK.exec(text)?.[0] ?? '';
+  for (const source of run.sources) assert.ok(block.includes(source), `docs/import.md shows ${source} (UPDATE_DOCS=1 rewrites it)`);
+}
 
 async function mlflowVersions(trackingUrl: string, model: string): Promise<Map<string, { last_updated_timestamp: string }>> {
   const answer = (await (await fetch(`${trackingUrl}/api/2.0/mlflow/model-versions/search?filter=${encodeURIComponent(`name='${model}'`)}`)).json()) as {

@@ -116,7 +116,7 @@ describe('the MLflow mapping', () => {
         ['staging', '1', 'models:/fraud/Staging', '2026-12-03T07:40:39.700Z'],
       ],
     );
-    assert.deepEqual(plan.managedSlots, { deployedBy: 'mlflow', names: ['fraud'] });
+    assert.deepEqual(plan.managedSlots, { deployedBy: 'mlflow', names: ['fraud'], environments: null });
     assert.deepEqual(
       mapMlflow(snapshot(), { environments: ['Production'] }).deployments.map((d) => d.environment),
       ['production'],

@@ -13,8 +13,11 @@ export interface ImportPlan {
   modelVersions: PlannedModelVersion[];
   /** Slots whose live deployment the source states; `managedBy` slots absent from the list are retired. */
   deployments: PlannedDeployment[];
-  /** Deployments recorded by this importer (their deployedBy) in these slot names may be retired. */
-  managedSlots: { deployedBy: string; names: string[] } | null;
+  /**
+   * Deployments recorded by this importer (their deployedBy) in these slot names, and these environments (all
+   * when null), that the plan does not state live any more are retired.
+   */
+  managedSlots: { deployedBy: string; names: string[]; environments: string[] | null } | null;
   /** What the mapper could not map, for the summary (never silently dropped). */
   notes: string[];
 }

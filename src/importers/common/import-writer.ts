@@ -145,6 +145,8 @@ export class ImportWriter {
     for (const name of plan.managedSlots.names) {
       const live = await this.liveIn(name);
       for (const deployment of live) {
+        const environments = plan.managedSlots.environments;
+        if (environments && !environments.includes(deployment.environment.toLowerCase())) continue;
         if (deployment.deployedBy !== plan.managedSlots.deployedBy || stated.has(`${deployment.name}\u0000${deployment.environment}`)) continue;
         await this.attempt(tally, `retirement of ${deployment.name} (${deployment.environment})`, async () => {
           const retiredAt = deployment.deployedAt.toISOString() > observedAt ? deployment.deployedAt.toISOString() : observedAt;
@@ -261,7 +263,9 @@ function sameModelVersion(planned: PlannedModelVersion, recorded: ModelVersion |
 function deployedAtFor(deployment: PlannedDeployment, live: Deployment | null, observedAt: string): string {
   const floor = live ? live.deployedAt.toISOString() : null;
   if (deployment.deployedAt && (!floor || deployment.deployedAt > floor) && deployment.deployedAt <= observedAt) return deployment.deployedAt;
-  return floor && floor > observedAt ? floor : observedAt;
+  // A clock behind the slot's latest deployment: just after it, so the history stays in order (and the new
+  // deployment's id, derived from its time, is its own).
+  return floor && floor >= observedAt ? new Date(new Date(floor).getTime() + 1).toISOString() : observedAt;
 }
 
 function versionIdOf(version: PlannedVersion): string {

@@ -70,7 +70,11 @@ export function mapMlflow(snapshot: MlflowSnapshot, options: MlflowMapOptions = 
     });
   }
   plan.deployments = mapDeployments(snapshot, versions, wanted, plan.notes);
-  plan.managedSlots = { deployedBy: MLFLOW_DEPLOYER, names: snapshot.registeredModels.map((m) => m.name).sort(compare) };
+  plan.managedSlots = {
+    deployedBy: MLFLOW_DEPLOYER,
+    names: snapshot.registeredModels.map((m) => m.name).sort(compare),
+    environments: wanted ? [...wanted].sort(compare) : null,
+  };
   return plan;
 }
 

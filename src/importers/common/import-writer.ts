@@ -7,7 +7,7 @@ import type { DatasetVersion } from '../../lineage/dataset/dataset-version.type'
 import type { ModelVersion } from '../../lineage/model/model-version.type';
 import type { RunEventFields, RunEventType } from '../../lineage/run/run.service';
 import type { Run } from '../../lineage/run/run.type';
-import { ConflictError, LineageError } from '../../errors';
+import { ConflictError, LimitExceededError, LineageError } from '../../errors';
 import type { Services } from '../../services';
 import type { ImportPlan, PlannedDeployment, PlannedModelVersion, PlannedRun, PlannedVersion } from './import-plan';
 
@@ -170,12 +170,30 @@ export class ImportWriter {
 
   private async attempt(tally: ImportTally, what: string, write: () => Promise<boolean>): Promise<void> {
     try {
-      if (await write()) tally.recorded++;
+      if (await retried(write)) tally.recorded++;
       else tally.unchanged++;
     } catch (error) {
       if (!(error instanceof LineageError)) throw error;
       tally.rejected++;
       tally.rejections.push(`${what}: ${error.code} ${error.message}`);
+    }
+  }
+}
+
+/** Attempts at a write that timed out: a busy database (another writer holding the audit chain) is no reason to give up. */
+const TIMEOUT_ATTEMPTS = 3;
+
+/**
+ * A write that ran out of time rolled back whole and every call is idempotent, so it is simply made again, after
+ * a pause that grows; any other error is the answer.
+ */
+async function retried<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!(error instanceof LimitExceededError && error.message.includes('NEO4J_TX_TIMEOUT_MS')) || attempt >= TIMEOUT_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000 * attempt));
     }
   }
 }

@@ -7,7 +7,7 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import { loadConfig } from '../src/config';
 import { Database } from '../src/db/database';
 import { loadMigrationFiles, Migrator } from '../src/db/migrator';
-import { canonicalJson } from '../src/lineage/common/canonical-json';
+import { canonicalJson } from '../src/core/canonical-json';
 import { checkKey, failedRank, type AssertionRecord } from '../src/lineage/quality/quality-facets';
 import { reportId, type QualityReportWrite } from '../src/lineage/quality/quality-reports';
 import { QualityRepository } from '../src/lineage/quality/quality.repository';

@@ -21,6 +21,7 @@ import { SearchResolver } from '../lineage/questions/search.resolver';
 import { RunResolver } from '../lineage/run/run.resolver';
 import { QUALITY_RESOLVERS } from '../lineage/quality/quality.resolvers';
 import { WebhookResolver } from '../webhooks/webhook.resolver';
+import { LINEAGE_EVENT_RESOLVERS } from '../openlineage/lineage-event.resolver';
 import { ServiceInfoResolver } from '../system/service-info.resolver';
 
 /** The GraphQL schema, built from the resolver classes; schema/schema.graphql is its committed print. */
@@ -50,6 +51,7 @@ export function buildLineageSchema(): Promise<GraphQLSchema> {
       SearchResolver,
       ...QUALITY_RESOLVERS,
       WebhookResolver,
+      ...LINEAGE_EVENT_RESOLVERS,
     ],
     // Input is validated by the services, which know the domain rules; class-validator is not used.
     validate: false,

@@ -1,13 +1,13 @@
 import type { Tx } from '../db/database';
-import type { WebhookEvent } from './webhook-event';
+import type { Notice, NoticeOutbox } from '../core/notices';
 
 /**
  * The outbox: one WebhookDelivery per event and per active webhook that subscribes to its type, created in the
  * caller's transaction. Nothing is created when no webhook wants the event. The delivery worker
  * (webhook-delivery.worker.ts) sends them, from Neo4j, so a notice outlives the process that caused it.
  */
-export class WebhookOutboxRepository {
-  async enqueue(tx: Tx, events: readonly WebhookEvent[]): Promise<number> {
+export class WebhookOutboxRepository implements NoticeOutbox {
+  async enqueue(tx: Tx, events: readonly Notice[]): Promise<number> {
     if (events.length === 0) return 0;
     const [row] = await tx.rows<{ created: number }>(
       // Each event, for each active webhook subscribed to its type (and, for failed checks, at or above its severity).

@@ -1,6 +1,6 @@
 import type { Tx } from '../db/database';
-import { keysetPage, type Page, type PageRequest } from '../lineage/common/page';
-import type { WebhookEventType } from './webhook-event';
+import { keysetPage, type Page, type PageRequest } from '../core/page';
+import type { NoticeType } from '../core/notices';
 
 /**
  * Webhooks and their deliveries in the graph:
@@ -15,7 +15,7 @@ import type { WebhookEventType } from './webhook-event';
 export interface StoredWebhook {
   id: string;
   url: string;
-  events: WebhookEventType[];
+  events: NoticeType[];
   minSeverity: string;
   description: string | null;
   active: boolean;
@@ -27,7 +27,7 @@ export interface StoredWebhook {
 export interface StoredDelivery {
   id: string;
   webhookId: string;
-  type: WebhookEventType;
+  type: NoticeType;
   at: Date;
   datasetVersionId: string;
   state: DeliveryState;

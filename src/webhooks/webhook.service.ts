@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditService } from '../audit/audit.service';
+import type { AuditLog } from '../core/audit-log';
 import type { Database } from '../db/database';
 import { BadInputError, NotFoundError } from '../errors';
-import { mapPage, pageRequest, type Page } from '../lineage/common/page';
-import { optionalText, INPUT_LIMITS } from '../lineage/common/validate';
-import type { WriteContext } from '../lineage/common/write-context';
+import type { Limits } from '../limits';
+import { mapPage, pageRequest, type Page } from '../core/page';
+import { optionalText, INPUT_LIMITS } from '../core/validate';
+import type { WriteContext } from '../core/write-context';
 import { SEVERITIES, SEVERITY_RANK, type Severity } from '../lineage/quality/quality-facets';
-import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from './webhook-event';
+import { NOTICE_TYPES, type NoticeType } from '../core/notices';
 import { WebhookRepository, type DeliveryState, type StoredDelivery, type StoredWebhook } from './webhook.repository';
 
 export interface WebhookFields {
@@ -35,7 +36,8 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 export class WebhookService {
   constructor(
     private readonly db: Database,
-    private readonly audit: AuditService,
+    private readonly limits: Limits,
+    private readonly audit: AuditLog,
     private readonly allowHttp: boolean,
     private readonly webhooks = new WebhookRepository(),
   ) {}
@@ -110,7 +112,7 @@ export class WebhookService {
 
   deliveries(filter: { webhookId?: string | null; state?: DeliveryState | null }, first?: number | null, after?: string | null): Promise<Page<DeliveryView>> {
     if (filter.state && !DELIVERY_STATES.includes(filter.state)) throw new BadInputError('state', `must be one of ${DELIVERY_STATES.join(', ')}`);
-    const request = pageRequest(first, after);
+    const request = pageRequest(first, after, this.limits.page);
     return this.db.read('webhookDeliveries', async (tx) =>
       mapPage(await this.webhooks.deliveries(tx, { webhookId: filter.webhookId ?? null, state: filter.state ?? null }, request), toDeliveryView),
     );
@@ -160,13 +162,12 @@ function secretOf(value: string | null | undefined): string {
   return value;
 }
 
-function eventsOf(value: readonly string[] | null | undefined): WebhookEventType[] {
-  if (!value || value.length === 0) throw new BadInputError('events', `name at least one of ${WEBHOOK_EVENT_TYPES.join(', ')}`);
+function eventsOf(value: readonly string[] | null | undefined): NoticeType[] {
+  if (!value || value.length === 0) throw new BadInputError('events', `name at least one of ${NOTICE_TYPES.join(', ')}`);
   for (const event of value) {
-    if (!(WEBHOOK_EVENT_TYPES as readonly string[]).includes(event))
-      throw new BadInputError('events', `'${event}' is not one of ${WEBHOOK_EVENT_TYPES.join(', ')}`);
+    if (!(NOTICE_TYPES as readonly string[]).includes(event)) throw new BadInputError('events', `'${event}' is not one of ${NOTICE_TYPES.join(', ')}`);
   }
-  return [...new Set(value as WebhookEventType[])].sort();
+  return [...new Set(value as NoticeType[])].sort();
 }
 
 function severityOf(value: Severity | null | undefined): Severity {

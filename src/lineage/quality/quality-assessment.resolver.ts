@@ -3,7 +3,7 @@ import type { GraphQLContext } from '../../graphql/context';
 import { DateTimeScalar } from '../../graphql/scalars';
 import { Deployment } from '../deployment/deployment.type';
 import { ModelVersion } from '../model/model-version.type';
-import { TruncationReason } from '../questions/lineage.type';
+import type { TruncationReason } from '../../core/vocabulary';
 import { asOfArgument } from '../questions/question-arguments';
 import type { Assessment, AtRiskAnswer as AtRiskResult, OffendingVersion } from './quality-assessment.service';
 import { AtRiskAnswer, AtRiskDeployment, DataQualityAssessment, OffendingDatasetVersion } from './quality-assessment.type';

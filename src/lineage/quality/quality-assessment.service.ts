@@ -1,8 +1,9 @@
 import type { Database, Tx } from '../../db/database';
 import { BadInputError, LimitExceededError } from '../../errors';
-import { limits } from '../../limits';
-import { kindOfId, type NodeKind } from '../common/ids';
-import { optionalName } from '../common/validate';
+import type { Limits } from '../../limits';
+import { kindOfId } from '../../core/ids';
+import type { NodeKind } from '../../core/vocabulary';
+import { optionalName } from '../../core/validate';
 import { present, toLineageEdge } from '../questions/lineage-node';
 import type { LineageNode, LineagePath } from '../questions/lineage.type';
 import { asOfArgument } from '../questions/question-arguments';
@@ -70,13 +71,14 @@ export interface AtRiskAnswer extends AssessmentSet {
 export class QualityAssessmentService {
   constructor(
     private readonly db: Database,
+    private readonly limits: Limits,
     private readonly walks = new QualityWalkRepository(),
     private readonly quality = new QualityRepository(),
   ) {}
 
   /** Deployments live at `asOf` (in `environments`, if given) whose provenance holds an offending version. */
   atRisk(query: AtRiskQuery = {}): Promise<AtRiskAnswer> {
-    const options = normalize(query, 'atRisk');
+    const options = normalize(query, 'atRisk', this.limits.traversal);
     const environments = query.environments ? query.environments.map((environment, i) => optionalName(`environments[${i}]`, environment)!) : null;
     return this.db.read('atRisk', async (tx) => {
       const live = await this.walks.liveDeployments(tx, options.asOf, environments, options.bounds.maxNodes + 1);
@@ -103,9 +105,9 @@ export class QualityAssessmentService {
       if (kind !== 'Deployment' && kind !== 'ModelVersion')
         throw new BadInputError('id', `data quality is assessed for a Deployment or a ModelVersion; ${id} is not one`);
     }
-    const options = normalize(query, 'quality');
+    const options = normalize(query, 'quality', this.limits.traversal);
     const unique = [...new Set(ids)];
-    const budget = Math.min(options.bounds.maxNodes * unique.length, Math.max(limits().traversal.maxNodes, options.bounds.maxNodes));
+    const budget = Math.min(options.bounds.maxNodes * unique.length, Math.max(this.limits.traversal.maxNodes, options.bounds.maxNodes));
     return this.db.read('dataQuality', async (tx) => {
       const starts = await this.walks.starts(tx, unique, options.asOf);
       const set = await this.assessStarts(tx, starts, { ...options, walkNodes: budget }, new Set());
@@ -118,7 +120,7 @@ export class QualityAssessmentService {
    * (whether offending or not): what a webhook notice about those versions lists.
    */
   downstreamLive(versionIds: readonly string[], asOf: string, minSeverity: Severity): Promise<AtRiskAnswer> {
-    const options = normalize({ asOf, minSeverity }, 'atRisk');
+    const options = normalize({ asOf, minSeverity }, 'atRisk', this.limits.traversal);
     return this.db.read('qualityNotice', async (tx) => {
       const live = await this.walks.liveDeployments(tx, options.asOf, null, options.bounds.maxNodes + 1);
       const starts = live.slice(0, options.bounds.maxNodes);
@@ -205,14 +207,14 @@ interface Normalized {
  * from every live deployment, the whole budget the operator allows (LIMIT_TRAVERSAL_NODES) by default; for one
  * entity, the provenance default (1,000).
  */
-function normalize(query: AssessmentOptions, question: 'atRisk' | 'quality'): Normalized {
+function normalize(query: AssessmentOptions, question: 'atRisk' | 'quality', settings: Limits['traversal']): Normalized {
   const minSeverity = query.minSeverity ?? 'WARN';
   if (!SEVERITIES.includes(minSeverity)) throw new BadInputError('minSeverity', `must be one of ${SEVERITIES.join(', ')}, got ${String(minSeverity)}`);
-  const maxNodesSetting = limits().traversal.maxNodes;
+  const maxNodesSetting = settings.maxNodes;
   if (question === 'atRisk' && query.maxNodes != null && query.maxNodes > maxNodesSetting) {
     throw new LimitExceededError('LIMIT_TRAVERSAL_NODES', `maxNodes must be at most ${maxNodesSetting}, got ${query.maxNodes}`);
   }
-  const bounds = traversalBounds(query.maxDepth, question === 'atRisk' ? (query.maxNodes ?? maxNodesSetting) : query.maxNodes);
+  const bounds = traversalBounds(query.maxDepth, question === 'atRisk' ? (query.maxNodes ?? maxNodesSetting) : query.maxNodes, settings);
   return { asOf: asOfArgument(query.asOf), minSeverity, bounds };
 }
 

@@ -1,6 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../../graphql/scalars';
-import { LineageNode, LineagePath, TruncationReason } from '../questions/lineage.type';
+import type { TruncationReason } from '../../core/vocabulary';
+import { LineageNode, LineagePath, TruncationReasonEnum } from '../questions/lineage.type';
 import { DataQualityStatus, QualityCheck, QualityFlag, QualitySeverity } from './quality.type';
 
 @ObjectType({ description: 'A dataset version in the provenance of a deployment or model version that puts it at risk, and how it is reached.' })
@@ -44,7 +45,7 @@ export class DataQualityAssessment {
   @Field({ description: 'True when a limit cut the walk: versions beyond it were not looked at.' })
   truncated!: boolean;
 
-  @Field(() => TruncationReason, { nullable: true })
+  @Field(() => TruncationReasonEnum, { nullable: true })
   truncatedReason!: TruncationReason | null;
 
   @Field(() => Int)
@@ -88,7 +89,7 @@ export class AtRiskAnswer {
   @Field({ description: 'True when a limit cut the walk: some provenance was not looked at.' })
   truncated!: boolean;
 
-  @Field(() => TruncationReason, { nullable: true })
+  @Field(() => TruncationReasonEnum, { nullable: true })
   truncatedReason!: TruncationReason | null;
 
   @Field(() => Int)

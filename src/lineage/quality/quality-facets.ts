@@ -1,4 +1,4 @@
-import { canonicalJson } from '../common/canonical-json';
+import { canonicalJson } from '../../core/canonical-json';
 
 /**
  * What the data quality facets of OpenLineage say, as records the service keeps: checks with their results

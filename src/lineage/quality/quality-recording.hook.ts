@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/database';
-import type { WebhookEvent, WebhookNotices } from '../../webhooks/webhook-event';
-import type { LineageState } from '../recording/lineage-state';
-import type { LineageWriteHook, RecordedBatch } from '../recording/lineage-write-hook';
+import type { Notice, NoticeOutbox } from '../../core/notices';
+import type { LineageState } from '../../core/recording/lineage-state';
+import type { LineageWriteHook, RecordedBatch } from '../../core/recording/lineage-write-hook';
 import { checkKey, SEVERITY_RANK, type AssertionRecord } from './quality-facets';
 import { qualityReportsOf, type QualityReportWrite } from './quality-reports';
 import { QualityRepository, type AppliedReport } from './quality.repository';
@@ -13,7 +13,7 @@ import { QualityRepository, type AppliedReport } from './quality.repository';
  */
 export class QualityRecordingHook implements LineageWriteHook {
   constructor(
-    private readonly notices: WebhookNotices,
+    private readonly notices: NoticeOutbox,
     private readonly quality = new QualityRepository(),
   ) {}
 
@@ -26,7 +26,7 @@ export class QualityRecordingHook implements LineageWriteHook {
 }
 
 /** A notice per written report with a failed check that the report it replaced did not have failed. */
-function newlyFailed(reports: readonly QualityReportWrite[], applied: readonly AppliedReport[], state: LineageState): WebhookEvent[] {
+function newlyFailed(reports: readonly QualityReportWrite[], applied: readonly AppliedReport[], state: LineageState): Notice[] {
   const byId = new Map(reports.map((report) => [report.id, report]));
   return applied.flatMap(({ id, failedBefore }) => {
     const report = byId.get(id);

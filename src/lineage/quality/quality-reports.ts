@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../common/canonical-json';
-import type { StoredFacets } from '../common/facets';
-import type { FacetValues, LineageChange } from '../recording/lineage-change.types';
-import type { LineageState, RunSnapshot } from '../recording/lineage-state';
+import { canonicalJson } from '../../core/canonical-json';
+import type { StoredFacets } from '../../core/facets';
+import type { FacetValues, LineageChange } from '../../core/recording/lineage-change.types';
+import type { LineageState, RunSnapshot } from '../../core/recording/lineage-state';
 import { assertionsOf, checkKey, DATASET_QUALITY_FACETS, failedRank, metricsOf, QUALITY_FACETS, testsOf, type AssertionRecord } from './quality-facets';
 
 /**

@@ -1,5 +1,5 @@
 import type { Tx } from '../../db/database';
-import { NODE_KINDS, type NodeKind } from '../common/ids';
+import { NODE_KINDS, type NodeKind } from '../../core/vocabulary';
 import { EXISTS_AT, LINEAGE_STEPS, stepsFrom, type LineageStep } from '../questions/lineage-steps';
 import type { ExpansionRow } from './quality-walk';
 

@@ -1,5 +1,6 @@
-import type { NodeKind } from '../common/ids';
-import { KIND_ORDER, type EdgeType } from '../questions/lineage-steps';
+import type { NodeKind } from '../../core/vocabulary';
+import type { EdgeType } from '../../core/vocabulary';
+import { KIND_ORDER } from '../questions/lineage-steps';
 
 /**
  * The upstream walk behind the data quality questions (atRisk, Deployment.quality, ModelVersion.quality): a

@@ -1,9 +1,8 @@
 import DataLoader from 'dataloader';
-import type { Services } from '../../services';
 import type { Severity } from './quality-facets';
-import type { Assessment, AssessmentSet } from './quality-assessment.service';
-import type { QualityKey } from './quality.service';
-import type { Staleness } from './staleness.service';
+import type { Assessment, AssessmentSet, QualityAssessmentService } from './quality-assessment.service';
+import type { QualityKey, QualityService } from './quality.service';
+import type { Staleness, StalenessService } from './staleness.service';
 
 export interface StalenessKey {
   /** A deployment or model version. */
@@ -23,7 +22,14 @@ export interface AssessmentKey {
  * Per-request loaders of the quality fields. Keys carry their instant; a field asked without `asOf` means the
  * time of the request, one instant for the whole request, so that its fields batch together.
  */
-export function createQualityLoaders(services: Services, now: Date = new Date()) {
+/** The services the quality fields read (the composition root's Services has them). */
+export interface QualityReaders {
+  quality: QualityService;
+  staleness: StalenessService;
+  qualityAssessment: QualityAssessmentService;
+}
+
+export function createQualityLoaders(services: QualityReaders, now: Date = new Date()) {
   return {
     requestTime: now.toISOString(),
     versionQuality: new DataLoader((keys: readonly QualityKey[]) => services.quality.versionQuality(keys), {

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { AuditService } from '../../audit/audit.service';
+import type { AuditLog } from '../../core/audit-log';
 import type { Database } from '../../db/database';
 import { BadInputError, ConflictError, NotFoundError } from '../../errors';
-import type { WebhookNotices } from '../../webhooks/webhook-event';
-import { ids, kindOfId } from '../common/ids';
-import { instant, optionalName, requiredName, INPUT_LIMITS } from '../common/validate';
-import type { WriteContext } from '../common/write-context';
+import type { NoticeOutbox } from '../../core/notices';
+import { ids, kindOfId } from '../../core/ids';
+import { instant, optionalName, requiredName, INPUT_LIMITS } from '../../core/validate';
+import type { WriteContext } from '../../core/write-context';
 import { SEVERITY_RANK, type Severity } from './quality-facets';
 import { evaluateQuality, type VersionQuality } from './quality-status';
 import { QualityRepository, type StoredFlag, type StoredReport } from './quality.repository';
@@ -50,8 +50,8 @@ const FLAG_RANK = 3;
 export class QualityService {
   constructor(
     private readonly db: Database,
-    private readonly audit: AuditService,
-    private readonly notices: WebhookNotices,
+    private readonly audit: AuditLog,
+    private readonly notices: NoticeOutbox,
     private readonly quality = new QualityRepository(),
   ) {}
 

@@ -1,8 +1,8 @@
 import type { Database } from '../../db/database';
 import { BadInputError } from '../../errors';
-import { limits } from '../../limits';
-import { kindOfId } from '../common/ids';
-import { optionalName } from '../common/validate';
+import type { Limits } from '../../limits';
+import { kindOfId } from '../../core/ids';
+import { optionalName } from '../../core/validate';
 import { asOfArgument } from '../questions/question-arguments';
 import { StalenessRepository, type StoredInput, type StoredStaleness } from './staleness.repository';
 
@@ -59,6 +59,7 @@ export interface StaleDeployments {
 export class StalenessService {
   constructor(
     private readonly db: Database,
+    private readonly limits: Limits,
     private readonly staleness = new StalenessRepository(),
   ) {}
 
@@ -92,10 +93,10 @@ export class StalenessService {
   async staleDeployments(asOfValue?: Date | string | null, environments?: readonly string[] | null, first?: number | null): Promise<StaleDeployments> {
     const asOf = asOfArgument(asOfValue);
     const wanted = environments ? environments.map((environment, i) => optionalName(`environments[${i}]`, environment)!) : null;
-    const { maxSize } = limits().page;
+    const { maxSize } = this.limits.page;
     const count = first ?? maxSize;
     if (!Number.isInteger(count) || count < 1 || count > maxSize) throw new BadInputError('first', `must be a whole number from 1 to ${maxSize}, got ${first}`);
-    const budget = limits().traversal.maxNodes;
+    const budget = this.limits.traversal.maxNodes;
     return this.db.read('staleDeployments', async (tx) => {
       const live = await this.staleness.liveDeployments(tx, asOf, wanted, budget + 1);
       const kept = live.slice(0, budget);

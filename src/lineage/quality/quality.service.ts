@@ -1,29 +1,15 @@
-import { createHash } from 'node:crypto';
 import type { AuditLog } from '../../core/audit-log';
 import type { Database } from '../../db/database';
-import { BadInputError, ConflictError, NotFoundError } from '../../errors';
+import { NotFoundError } from '../../errors';
 import type { NoticeOutbox } from '../../core/notices';
-import { ids, kindOfId } from '../../core/ids';
-import { instant, optionalName, requiredName, INPUT_LIMITS } from '../../core/validate';
+import { normalizeFlag, type FlagFields } from '../../core/quality/flag.normalize';
+import { checkFlagInOrder, checkFlagReplay, type FlagSnapshot } from '../../core/quality/flag.rules';
 import type { WriteContext } from '../../core/write-context';
 import { SEVERITY_RANK, type Severity } from './quality-facets';
 import { evaluateQuality, type VersionQuality } from './quality-status';
 import { QualityRepository, type StoredFlag, type StoredReport } from './quality.repository';
 
-export type FlagStatus = StoredFlag['status'];
-export const FLAG_STATUSES: readonly FlagStatus[] = ['SUSPECT', 'BAD', 'CLEARED'];
-
-export interface FlagFields {
-  /** The version's global id, or its natural key. */
-  id?: string | null;
-  namespace?: string | null;
-  name?: string | null;
-  version?: string | null;
-  status: FlagStatus;
-  reason: string;
-  /** Defaults to now; flags of a version are recorded in order. */
-  flaggedAt?: Date | string | null;
-}
+export type { FlagFields, FlagStatus } from '../../core/quality/flag.normalize';
 
 export interface QualityKey {
   versionId: string;
@@ -61,52 +47,35 @@ export class QualityService {
    * reason) returns the recorded one; flags of a version may not be recorded out of order.
    */
   async flagDatasetVersion(context: WriteContext, input: FlagFields): Promise<StoredFlag> {
-    const versionId = versionIdOf(input);
-    if (!FLAG_STATUSES.includes(input.status)) throw new BadInputError('status', `must be one of ${FLAG_STATUSES.join(', ')}, got ${String(input.status)}`);
-    const reason = requiredName('reason', input.reason, INPUT_LIMITS.text);
-    const now = new Date();
-    const flaggedAt = instant('flaggedAt', input.flaggedAt, now);
-    if (new Date(flaggedAt) > now) throw new BadInputError('flaggedAt', `${flaggedAt} is in the future; a flag says what someone found, when they found it`);
-    const id = flagId(versionId, flaggedAt);
-
+    const flag = normalizeFlag(input, new Date());
+    const { id, versionId, status, reason, flaggedAt } = flag;
     return this.db.write('flagDatasetVersion', async (tx) => {
       const version = await this.quality.lockVersionFlags(tx, versionId);
       if (!version.exists) throw new NotFoundError('DatasetVersion', versionId);
       const replay = (await this.quality.findFlags(tx, [id])).get(id);
       if (replay) {
-        if (replay.status !== input.status || replay.reason !== reason) {
-          throw new ConflictError(`${versionId} was flagged ${replay.status} at ${flaggedAt} already, for another reason or status`, { ref: id });
-        }
+        checkFlagReplay(flag, snapshotOf(replay));
         await this.audit.append(tx, context, [{ operation: 'flagDatasetVersion', entityIds: [versionId], details: { unchanged: true, flagId: id } }]);
         return replay;
       }
-      if (version.createdAt && new Date(flaggedAt) < version.createdAt) {
-        throw new BadInputError('flaggedAt', `${flaggedAt} precedes the version itself (created ${version.createdAt.toISOString()})`);
-      }
       const latest = version.latest;
-      if (latest && new Date(flaggedAt) < latest.flaggedAt) {
-        throw new ConflictError(
-          `flaggedAt ${flaggedAt} precedes the version's latest flag (${latest.status} at ${latest.flaggedAt.toISOString()}); record flags in order`,
-          { ref: latest.id },
-        );
-      }
-      const flag = { id, versionId, status: input.status, reason, flaggedAt, flaggedBy: context.actor };
-      await this.quality.createFlag(tx, flag);
+      checkFlagInOrder(flag, version.createdAt?.toISOString() ?? null, latest ? snapshotOf(latest) : null);
+      await this.quality.createFlag(tx, { id, versionId, status, reason, flaggedAt, flaggedBy: context.actor });
       await this.audit.append(tx, context, [
         {
           operation: 'flagDatasetVersion',
           entityIds: [versionId],
-          changes: [{ entityId: versionId, field: 'qualityFlag', before: latest?.status ?? null, after: input.status }],
+          changes: [{ entityId: versionId, field: 'qualityFlag', before: latest?.status ?? null, after: status }],
           details: { flagId: id, reason, flaggedAt },
         },
       ]);
       await this.notices.enqueue(tx, [
         {
-          type: input.status === 'CLEARED' ? 'DATASET_VERSION_CLEARED' : 'DATASET_VERSION_FLAGGED',
+          type: status === 'CLEARED' ? 'DATASET_VERSION_CLEARED' : 'DATASET_VERSION_FLAGGED',
           at: flaggedAt,
           datasetVersionId: versionId,
           severityRank: FLAG_RANK,
-          details: { flag: { id, status: input.status, reason, flaggedAt, flaggedBy: context.actor, previousStatus: latest?.status ?? null } },
+          details: { flag: { id, status, reason, flaggedAt, flaggedBy: context.actor, previousStatus: latest?.status ?? null } },
         },
       ]);
       return (await this.quality.findFlags(tx, [id])).get(id)!;
@@ -141,19 +110,6 @@ export class QualityService {
   }
 }
 
-/** The version a flag is about: its global id, or namespace, name and version. */
-function versionIdOf(input: FlagFields): string {
-  if (input.id) {
-    if (kindOfId(input.id) !== 'DatasetVersion') throw new BadInputError('id', `'${input.id.slice(0, 80)}' is not a dataset version id`);
-    return input.id;
-  }
-  const namespace = optionalName('namespace', input.namespace);
-  const name = optionalName('name', input.name);
-  const version = optionalName('version', input.version, INPUT_LIMITS.version);
-  if (!namespace || !name || !version) throw new BadInputError('id', 'give the dataset version id, or its namespace, name and version');
-  return ids.datasetVersion(namespace, name, version);
-}
-
-function flagId(versionId: string, flaggedAt: string): string {
-  return `QualityFlag:${createHash('sha256').update(`${versionId}\u0000${flaggedAt}`).digest('base64url').slice(0, 22)}`;
+function snapshotOf(flag: StoredFlag): FlagSnapshot {
+  return { ...flag, flaggedAt: flag.flaggedAt.toISOString() };
 }

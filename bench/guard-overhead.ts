@@ -17,10 +17,12 @@ import { DEFAULT_LIMITS } from '../src/limits';
  */
 async function main(): Promise<void> {
   // The key lookup answers from memory here; in the service it is one index seek per key per AUTH_KEY_CACHE_MS.
-  const db = { read: async () => ({ name: 'bench', role: 'writer' }) } as unknown as Database;
+  const db = {
+    read: async (transaction: string) => (transaction === 'apiKeyRevocations' ? 0 : { revocations: 0, key: { name: 'bench', role: 'writer' } }),
+  } as unknown as Database;
   const authenticator = new Authenticator(
-    { enabled: true, keyCacheMs: 30_000, jwt: undefined },
-    new ApiKeyService(db, new AuditService(db), 30_000),
+    { enabled: true, keyCacheMs: 30_000, revocationCheckMs: 1_000, jwt: undefined },
+    new ApiKeyService(db, new AuditService(db), { cacheMs: 30_000, revocationCheckMs: 1_000 }),
     undefined,
   );
   const header = `Bearer lin_${'A'.repeat(43)}`;

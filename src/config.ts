@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Role } from './auth/principal';
+import { DEFAULT_POOL_SIZE, DEFAULT_REQUEST_CONNECTIONS, DEFAULT_TRAVERSAL_CONCURRENCY } from './db/database';
 import { DEFAULT_LIMITS as D, type Limits } from './limits';
 
 /**
@@ -17,6 +18,12 @@ export interface Neo4jSettings {
   transactionTimeoutMs: number;
   /** How long start-up waits for Neo4j to answer before giving up. */
   connectTimeoutMs: number;
+  /** Connections of the driver's pool. */
+  poolSize: number;
+  /** Connections one client request may hold at once: its fair share of the pool. */
+  requestConnections: number;
+  /** Traversals (the expensive questions) running at once; the others queue, round-robin by principal. */
+  traversalConcurrency: number;
 }
 
 export interface LocalNeo4jSettings {
@@ -38,13 +45,19 @@ export interface JwtSettings {
   roleClaim: string;
   /** Role of a valid token without a known role in its claim; null refuses such tokens (FORBIDDEN). */
   defaultRole: Role | null;
+  /** Whether a token must have an expiry (`exp`); a token without one would be valid for ever. */
+  requireExpiry: boolean;
+  /** Longest validity a token may claim (`exp` minus `iat`, or minus now without `iat`). */
+  maxLifetimeMs: number;
 }
 
 export interface AuthSettings {
   /** Whether requests must authenticate; off only outside production (the local quick start). */
   enabled: boolean;
-  /** How long a verified API key is trusted without looking it up again (also how long a revocation may take on other instances). */
+  /** How long a verified API key is trusted without looking it up again (while the revocation count cannot be read). */
   keyCacheMs: number;
+  /** How often an instance checks whether a key was revoked elsewhere: the bound of a revocation on other instances. */
+  revocationCheckMs: number;
   /** Undefined: API keys only. */
   jwt: JwtSettings | undefined;
 }
@@ -102,6 +115,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       database: databaseName(env),
       transactionTimeoutMs: integer(env, 'NEO4J_TX_TIMEOUT_MS', 15_000, 100, 3_600_000),
       connectTimeoutMs: integer(env, 'NEO4J_CONNECT_TIMEOUT_MS', 60_000, 1_000, 3_600_000),
+      ...poolSettings(env),
     },
     localNeo4j: {
       home: path.resolve(cwd, optional(env, 'NEO4J_LOCAL_HOME') ?? '.lineage/neo4j'),
@@ -116,6 +130,20 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
 const ROLES: readonly Role[] = ['reader', 'writer', 'admin'];
 
+function poolSettings(env: Env): Pick<Neo4jSettings, 'poolSize' | 'requestConnections' | 'traversalConcurrency'> {
+  const poolSize = integer(env, 'NEO4J_POOL_SIZE', DEFAULT_POOL_SIZE, 2, 1_000);
+  const requestConnections = integer(env, 'NEO4J_REQUEST_CONNECTIONS', Math.min(DEFAULT_REQUEST_CONNECTIONS, poolSize), 1, 1_000);
+  const traversalConcurrency = integer(env, 'NEO4J_TRAVERSAL_CONCURRENCY', Math.min(DEFAULT_TRAVERSAL_CONCURRENCY, poolSize), 1, 1_000);
+  // A share as large as the pool is no share: one request could again take every connection.
+  if (requestConnections >= poolSize) {
+    throw new ConfigError('NEO4J_REQUEST_CONNECTIONS', `${requestConnections} must be smaller than NEO4J_POOL_SIZE (${poolSize})`);
+  }
+  if (traversalConcurrency >= poolSize) {
+    throw new ConfigError('NEO4J_TRAVERSAL_CONCURRENCY', `${traversalConcurrency} must be smaller than NEO4J_POOL_SIZE (${poolSize})`);
+  }
+  return { poolSize, requestConnections, traversalConcurrency };
+}
+
 function authSettings(env: Env, mode: Config['mode']): AuthSettings {
   const jwt = jwtSettings(env);
   // Configuring a JWT issuer means authentication is wanted, even outside production.
@@ -129,7 +157,12 @@ function authSettings(env: Env, mode: Config['mode']): AuthSettings {
   if (!enabled && jwt) {
     throw new ConfigError('LINEAGE_AUTH', 'is off, but JWT verification is configured (AUTH_JWKS_URL or AUTH_JWT_SECRET); remove one or the other');
   }
-  return { enabled, keyCacheMs: integer(env, 'AUTH_KEY_CACHE_MS', 30_000, 0, 3_600_000), jwt };
+  return {
+    enabled,
+    keyCacheMs: integer(env, 'AUTH_KEY_CACHE_MS', 30_000, 0, 3_600_000),
+    revocationCheckMs: integer(env, 'AUTH_REVOCATION_CHECK_MS', 1_000, 0, 60_000),
+    jwt,
+  };
 }
 
 function jwtSettings(env: Env): JwtSettings | undefined {
@@ -152,6 +185,8 @@ function jwtSettings(env: Env): JwtSettings | undefined {
     audience: optional(env, 'AUTH_JWT_AUDIENCE'),
     roleClaim: optional(env, 'AUTH_JWT_ROLE_CLAIM') ?? 'role',
     defaultRole: defaultRole === 'none' ? null : defaultRole,
+    requireExpiry: oneOf(env, 'AUTH_JWT_REQUIRE_EXP', ['on', 'off'] as const, 'on') === 'on',
+    maxLifetimeMs: integer(env, 'AUTH_JWT_MAX_LIFETIME_MS', 24 * 3_600_000, 1_000, 366 * 24 * 3_600_000),
   };
 }
 

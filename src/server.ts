@@ -45,7 +45,9 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
     const applied = await migrator.migrate();
     logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'schema is up to date');
 
-    const services = createServices(db, packageVersion(), { keyCacheMs: config.auth.keyCacheMs });
+    const services = createServices(db, packageVersion(), {
+      keyCache: { cacheMs: config.auth.keyCacheMs, revocationCheckMs: config.auth.revocationCheckMs },
+    });
     const jwt = config.auth.jwt ? new JwtVerifier(config.auth.jwt, logger) : undefined;
     await announceAuthentication(config, services, logger);
     await warmUp(db, services, logger);

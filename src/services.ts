@@ -1,6 +1,6 @@
 import { AuditService } from './audit/audit.service';
 import { AuditReportService } from './audit/report/audit-report.service';
-import { ApiKeyService } from './auth/api-key.service';
+import { ApiKeyService, type ApiKeyCacheSettings } from './auth/api-key.service';
 import type { Database } from './db/database';
 import { CommitService } from './lineage/commit/commit.service';
 import { DatasetService } from './lineage/dataset/dataset.service';
@@ -38,8 +38,8 @@ export interface Services {
 }
 
 export interface ServiceOptions {
-  /** AUTH_KEY_CACHE_MS: how long a verified API key is trusted without a lookup. */
-  keyCacheMs?: number;
+  /** AUTH_KEY_CACHE_MS and AUTH_REVOCATION_CHECK_MS (see ApiKeyService). */
+  keyCache?: ApiKeyCacheSettings;
 }
 
 export function createServices(db: Database, version: string, options: ServiceOptions = {}): Services {
@@ -60,7 +60,7 @@ export function createServices(db: Database, version: string, options: ServiceOp
     runs,
     models,
     deployments,
-    apiKeys: new ApiKeyService(db, audit, options.keyCacheMs ?? 30_000),
+    apiKeys: new ApiKeyService(db, audit, options.keyCache ?? { cacheMs: 30_000, revocationCheckMs: 1_000 }),
     openlineage: new IngestionService(db, recorder),
     provenance,
     impact: new ImpactService(db),

@@ -5,6 +5,7 @@ import { fromJsonProperty, toJsonProperty } from '../lineage/common/json-propert
 import { mapPage, pageRequest, type Page, type PageRequest } from '../lineage/common/page';
 import { optionalInstant, optionalName } from '../lineage/common/validate';
 import type { WriteContext } from '../lineage/common/write-context';
+import { asStored } from '../text';
 import { GENESIS_HASH, recordHash } from './audit-hash';
 import { AuditRepository, type AuditRecordWrite, type StoredAuditRecord } from './audit.repository';
 import type { AuditChange, AuditRecord, AuditVerification } from './audit-record.type';
@@ -38,14 +39,16 @@ export class AuditService {
     const at = this.clock().toISOString();
     let prevHash = head.hash;
     const records: AuditRecordWrite[] = entries.map((entry, index) => {
+      // The strings stored as properties are hashed as Neo4j will store them (see src/text.ts); changes and details
+      // are stored as JSON text, whose escapes keep every string exactly.
       const content = {
         seq: head.seq + index + 1,
         at,
-        actor: context.actor,
+        actor: asStored(context.actor),
         source: context.source,
-        requestId: context.requestId ?? null,
-        operation: entry.operation,
-        entityIds: [...new Set(entry.entityIds)],
+        requestId: context.requestId === undefined ? null : asStored(context.requestId),
+        operation: asStored(entry.operation),
+        entityIds: [...new Set(entry.entityIds.map(asStored))],
         changes: (entry.changes ?? []).map((change) => ({ ...change, before: change.before ?? null, after: change.after ?? null })),
         details: entry.details ?? null,
         prevHash,

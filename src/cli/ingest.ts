@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../config';
 import { loadMigrationFiles, MigrationError, Migrator } from '../db/migrator';
@@ -8,6 +7,7 @@ import type { WriteContext } from '../lineage/common/write-context';
 import { LocalNeo4jError } from '../local-neo4j/local-neo4j';
 import { useLimits } from '../limits';
 import { createLogger } from '../logger';
+import { cliActor } from './cli-actor';
 import { openCliDatabase } from './cli-database';
 import { parseEventFile, type EventItem } from '../openlineage/event-stream';
 import type { IngestOutcome } from '../openlineage/ingestion.service';
@@ -46,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
     await new Migrator(db, loadMigrationFiles(MIGRATIONS_DIR), logger).migrate();
     useLimits(config.limits);
     const { openlineage } = createServices(db, packageVersion());
-    const context: WriteContext = { actor: `cli:${os.userInfo().username}`, source: 'cli' };
+    const context: WriteContext = { actor: cliActor(), source: 'cli' };
     const chunkSize = Math.min(CHUNK, config.limits.ingestion.maxBatchEvents);
 
     const totalBytes = files.reduce((sum, file) => sum + fs.statSync(file).size, 0);

@@ -1,7 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import neo4j, { type BookmarkManager, type Driver, type ManagedTransaction, Neo4jError } from 'neo4j-driver';
 import type { Logger } from 'pino';
-import { LimitExceededError, LineageError, ConflictError, InternalError, ServiceUnavailableError } from '../errors';
+import { BadInputError, LimitExceededError, LineageError, ConflictError, InternalError, ServiceUnavailableError } from '../errors';
+import { FairLane } from './fair-lane';
+import { abandonedError, currentRequestScope, type RequestScope } from './request-scope';
 import { toPlain } from './values';
 
 /**
@@ -19,6 +21,18 @@ export interface DatabaseSettings {
   transactionTimeoutMs: number;
   /** How long a failing transaction is retried on transient errors before the error reaches the caller. */
   maxRetryTimeMs?: number;
+  /** NEO4J_POOL_SIZE: connections the driver keeps at most (50 unless configured). */
+  poolSize?: number;
+  /** NEO4J_REQUEST_CONNECTIONS: connections one client request may hold at once (its fair share of the pool). */
+  requestConnections?: number;
+  /** NEO4J_TRAVERSAL_CONCURRENCY: expensive transactions (traversals) running at once, all requests together. */
+  traversalConcurrency?: number;
+}
+
+/** `heavy`: a traversal or another question whose work grows with its node budget; it takes the fair lane. */
+export interface ReadOptions {
+  timeoutMs?: number;
+  heavy?: boolean;
 }
 
 export type AccessMode = 'READ' | 'WRITE';
@@ -56,7 +70,11 @@ export interface Tx {
 export class CausalScope {
   readonly bookmarkManager: BookmarkManager;
 
-  constructor(initialBookmarks: string[] = []) {
+  /** `source` names where the bookmarks came from (a header), for the error when Neo4j refuses one. */
+  constructor(
+    initialBookmarks: string[] = [],
+    readonly source = 'bookmark',
+  ) {
     this.bookmarkManager = neo4j.bookmarkManager({ initialBookmarks });
   }
 
@@ -71,6 +89,15 @@ const causalScope = new AsyncLocalStorage<CausalScope>();
 class RehearsalRollback extends Error {}
 const rehearsal = new AsyncLocalStorage<true>();
 
+/**
+ * Set while a transaction function runs: a transaction opened inside another one (same async context) uses the
+ * request's connection and lane turn already held, so that nested work can never wait for itself.
+ */
+const holding = new AsyncLocalStorage<{ heavy: boolean }>();
+
+/** Expensive transactions waiting longer than this for their turn are refused (busy, retry later). */
+const MAX_LANE_QUEUE = 200;
+
 export function withCausalScope<T>(scope: CausalScope, work: () => T): T {
   return causalScope.run(scope, work);
 }
@@ -83,6 +110,12 @@ export function withCausalScope<T>(scope: CausalScope, work: () => T): T {
  */
 const PROBE_INTERVAL_MS = 1_000;
 
+export const DEFAULT_POOL_SIZE = 50;
+/** A GraphQL request batches its reads (DataLoaders): a handful of concurrent transactions is what it needs. */
+export const DEFAULT_REQUEST_CONNECTIONS = 4;
+/** Two cores' worth: traversals in flight never take all of Neo4j's CPU from cheap reads. */
+export const DEFAULT_TRAVERSAL_CONCURRENCY = 2;
+
 export class Database {
   private readonly listeners = new Set<(event: QueryEvent) => void>();
   private readonly transactionListeners = new Set<(event: TransactionEvent) => void>();
@@ -91,18 +124,29 @@ export class Database {
   private nextProbeAt = 0;
   /** Used outside requests (start-up, CLI) so that one process always reads its own writes. */
   private readonly processBookmarks = neo4j.bookmarkManager();
+  /** The lane of expensive transactions (see fair-lane.ts). */
+  readonly traversals: FairLane;
+  private readonly requestConnections: number;
 
   private constructor(
     private readonly driver: Driver,
     private readonly settings: DatabaseSettings,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    const pool = settings.poolSize ?? DEFAULT_POOL_SIZE;
+    this.requestConnections = Math.min(settings.requestConnections ?? DEFAULT_REQUEST_CONNECTIONS, pool);
+    this.traversals = new FairLane(
+      Math.min(settings.traversalConcurrency ?? DEFAULT_TRAVERSAL_CONCURRENCY, pool),
+      settings.transactionTimeoutMs,
+      MAX_LANE_QUEUE,
+    );
+  }
 
   static connect(settings: DatabaseSettings, logger: Logger): Database {
     const auth = settings.password ? neo4j.auth.basic(settings.user, settings.password) : undefined;
     const driver = neo4j.driver(settings.uri, auth, {
       userAgent: 'lineage-service',
-      maxConnectionPoolSize: 50,
+      maxConnectionPoolSize: settings.poolSize ?? DEFAULT_POOL_SIZE,
       // Fail fast when Neo4j is down, so callers get a 503 they can retry instead of a hanging request.
       connectionTimeout: 3_000,
       connectionAcquisitionTimeout: 5_000,
@@ -142,13 +186,16 @@ export class Database {
     return !this.unavailable;
   }
 
-  /** `timeoutMs` overrides NEO4J_TX_TIMEOUT_MS for work that is not a client's request (e.g. compiling plans at start-up). */
-  read<T>(transaction: string, work: (tx: Tx) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
-    return this.execute('READ', transaction, work, options.timeoutMs);
+  /**
+   * `timeoutMs` overrides NEO4J_TX_TIMEOUT_MS for work that is not a client's request (e.g. compiling plans at
+   * start-up); `heavy` sends the transaction through the fair lane of expensive questions.
+   */
+  read<T>(transaction: string, work: (tx: Tx) => Promise<T>, options: ReadOptions = {}): Promise<T> {
+    return this.execute('READ', transaction, work, options);
   }
 
   write<T>(transaction: string, work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.execute('WRITE', transaction, work);
+    return this.execute('WRITE', transaction, work, {});
   }
 
   /**
@@ -201,7 +248,7 @@ export class Database {
     await this.driver.close();
   }
 
-  private async execute<T>(mode: AccessMode, transaction: string, work: (tx: Tx) => Promise<T>, timeoutMs?: number): Promise<T> {
+  private async execute<T>(mode: AccessMode, transaction: string, work: (tx: Tx) => Promise<T>, options: ReadOptions): Promise<T> {
     const started = performance.now();
     let attempts = 0;
     const finished = (outcome: string) => {
@@ -217,21 +264,33 @@ export class Database {
       // This transaction is the probe; the others keep failing fast until it answers.
       this.nextProbeAt = now + PROBE_INTERVAL_MS;
     }
+    const request = currentRequestScope();
+    const held = holding.getStore();
+    let release: () => void = () => undefined;
+    try {
+      release = await this.takeTurn(request, held, options.heavy ?? false);
+    } catch (error) {
+      finished((error as LineageError).code ?? 'INTERNAL_SERVER_ERROR');
+      throw error;
+    }
     const scope = causalScope.getStore();
     const session = this.driver.session({
       database: this.settings.database,
       defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
       bookmarkManager: scope?.bookmarkManager ?? this.processBookmarks,
     });
-    const config = { timeout: timeoutMs ?? this.settings.transactionTimeoutMs, metadata: { app: 'lineage', tx: transaction } };
+    const config = { timeout: options.timeoutMs ?? this.settings.transactionTimeoutMs, metadata: { app: 'lineage', tx: transaction } };
     const unitOfWork = async (managed: ManagedTransaction) => {
+      // Also before a retry: a client that left while the driver backed off gets nothing more done for it.
+      if (request?.abandoned) throw abandonedError();
       attempts += 1;
       const result = await work(this.wrap(managed, mode, transaction));
       if (mode === 'WRITE' && rehearsal.getStore()) throw new RehearsalRollback(transaction);
       return result;
     };
     try {
-      const result = mode === 'READ' ? await session.executeRead(unitOfWork, config) : await session.executeWrite(unitOfWork, config);
+      const run = () => (mode === 'READ' ? session.executeRead(unitOfWork, config) : session.executeWrite(unitOfWork, config));
+      const result = await holding.run({ heavy: (held?.heavy ?? false) || (options.heavy ?? false) }, run);
       this.setAvailable(true);
       finished('ok');
       return result;
@@ -241,6 +300,37 @@ export class Database {
       throw mapped;
     } finally {
       await session.close().catch(() => undefined);
+      release();
+    }
+  }
+
+  /**
+   * Waits for this transaction's share: one of the request's NEO4J_REQUEST_CONNECTIONS connections, and for an
+   * expensive one a turn in the fair lane. A transaction nested in another (same async context) holds both
+   * already. Resolves with the function that gives them back.
+   */
+  private async takeTurn(request: RequestScope | undefined, held: { heavy: boolean } | undefined, heavy: boolean): Promise<() => void> {
+    if (request?.abandoned) throw abandonedError();
+    let releaseSlot = () => undefined as void;
+    if (request && !held) {
+      await request.takeConnection(this.requestConnections);
+      let given = false;
+      releaseSlot = () => {
+        if (given) return;
+        given = true;
+        request.giveBackConnection();
+      };
+    }
+    if (!heavy || held?.heavy) return releaseSlot;
+    try {
+      const releaseLane = await this.traversals.acquire(request?.who ?? 'system', request?.signal);
+      return () => {
+        releaseLane();
+        releaseSlot();
+      };
+    } catch (error) {
+      releaseSlot();
+      throw error;
     }
   }
 
@@ -270,6 +360,13 @@ export class Database {
     if (error instanceof LineageError || error instanceof RehearsalRollback) return error;
     if (error instanceof Neo4jError) {
       const code = error.code ?? '';
+      // A bookmark a client sent back that Neo4j cannot read: the client's input, named where it came from.
+      if (code === 'Neo.ClientError.Transaction.InvalidBookmark' || code === 'Neo.ClientError.Transaction.InvalidBookmarkMixture') {
+        return new BadInputError(
+          causalScope.getStore()?.source ?? 'bookmark',
+          'is not a bookmark this service returned; send back the value of a response header as it came',
+        );
+      }
       if (
         code === neo4j.error.SERVICE_UNAVAILABLE ||
         code === neo4j.error.SESSION_EXPIRED ||

@@ -33,7 +33,16 @@ describe('authentication settings', () => {
   it('configuring a JWT issuer turns authentication on, and contradictions are refused', () => {
     const config = loadConfig({ AUTH_JWT_SECRET: SECRET });
     assert.equal(config.auth.enabled, true);
-    assert.deepEqual(config.auth.jwt, { jwksUrl: undefined, secret: SECRET, issuer: undefined, audience: undefined, roleClaim: 'role', defaultRole: null });
+    assert.deepEqual(config.auth.jwt, {
+      jwksUrl: undefined,
+      secret: SECRET,
+      issuer: undefined,
+      audience: undefined,
+      roleClaim: 'role',
+      defaultRole: null,
+      requireExpiry: true,
+      maxLifetimeMs: 86_400_000,
+    });
     refuses({ AUTH_JWT_SECRET: SECRET, LINEAGE_AUTH: 'off' }, 'LINEAGE_AUTH', /JWT verification is configured/);
     refuses({ AUTH_JWT_SECRET: SECRET, AUTH_JWKS_URL: 'https://idp.example.com/jwks' }, 'AUTH_JWT_SECRET', /not both/);
   });

@@ -33,6 +33,10 @@ export interface LocalNeo4jSettings {
   heap: string;
   pageCache: string;
   startTimeoutMs: number;
+  /** Wait before restarting a local Neo4j that died, doubled after each failed restart (at most 30 s). */
+  restartBackoffMs: number;
+  /** Failed restarts in a row after which liveness (/healthz) fails. */
+  restartAttempts: number;
 }
 
 /** JWT verification: exactly one of `jwksUrl` (asymmetric keys of an identity provider) or `secret` (HMAC). */
@@ -123,6 +127,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       heap: size(env, 'NEO4J_LOCAL_HEAP', '512m'),
       pageCache: size(env, 'NEO4J_LOCAL_PAGECACHE', '128m'),
       startTimeoutMs: integer(env, 'NEO4J_LOCAL_START_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
+      restartBackoffMs: integer(env, 'NEO4J_LOCAL_RESTART_BACKOFF_MS', 1_000, 10, 600_000),
+      restartAttempts: integer(env, 'NEO4J_LOCAL_RESTART_ATTEMPTS', 5, 1, 1_000),
     },
     demo: oneOf(env, 'LINEAGE_DEMO', ['auto', 'on', 'off'] as const, 'auto'),
   };
@@ -132,8 +138,8 @@ const ROLES: readonly Role[] = ['reader', 'writer', 'admin'];
 
 function poolSettings(env: Env): Pick<Neo4jSettings, 'poolSize' | 'requestConnections' | 'traversalConcurrency'> {
   const poolSize = integer(env, 'NEO4J_POOL_SIZE', DEFAULT_POOL_SIZE, 2, 1_000);
-  const requestConnections = integer(env, 'NEO4J_REQUEST_CONNECTIONS', Math.min(DEFAULT_REQUEST_CONNECTIONS, poolSize), 1, 1_000);
-  const traversalConcurrency = integer(env, 'NEO4J_TRAVERSAL_CONCURRENCY', Math.min(DEFAULT_TRAVERSAL_CONCURRENCY, poolSize), 1, 1_000);
+  const requestConnections = integer(env, 'NEO4J_REQUEST_CONNECTIONS', Math.min(DEFAULT_REQUEST_CONNECTIONS, poolSize - 1), 1, 1_000);
+  const traversalConcurrency = integer(env, 'NEO4J_TRAVERSAL_CONCURRENCY', Math.min(DEFAULT_TRAVERSAL_CONCURRENCY, poolSize - 1), 1, 1_000);
   // A share as large as the pool is no share: one request could again take every connection.
   if (requestConnections >= poolSize) {
     throw new ConfigError('NEO4J_REQUEST_CONNECTIONS', `${requestConnections} must be smaller than NEO4J_POOL_SIZE (${poolSize})`);
@@ -230,6 +236,7 @@ function limitSettings(env: Env): Limits {
     ingestion: {
       maxBatchEvents: integer(env, 'LIMIT_BATCH_EVENTS', D.ingestion.maxBatchEvents, 1, 1_000_000),
       batchBodyBytes: integer(env, 'LIMIT_BATCH_BODY_BYTES', D.ingestion.batchBodyBytes, 1024, 1024 * 1024 * 1024),
+      eventBytes: integer(env, 'LIMIT_EVENT_BYTES', D.ingestion.eventBytes, 1024, 1024 * 1024 * 1024),
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { Authenticator } from './auth/authenticator';
 import { JwtVerifier } from './auth/jwt.verifier';
 import type { Config } from './config';
+import type { Liveness } from './local-neo4j/local-neo4j-supervisor';
 import { Database } from './db/database';
 import { loadMigrationFiles, Migrator } from './db/migrator';
 import { loadDemoIfWanted } from './demo/demo-loader';
@@ -27,6 +28,8 @@ export interface RunningService {
 export interface StartOptions {
   /** The Neo4j is the local one `npm start` provisioned (LINEAGE_DEMO=auto loads the demo only there). */
   localNeo4j?: boolean;
+  /** What else liveness (/healthz) depends on: the supervised local Neo4j. */
+  liveness?: () => Liveness;
 }
 
 /**
@@ -58,7 +61,7 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
       logger,
       schema: await buildLineageSchema(),
       services,
-      readiness: new ReadinessService(db, migrator),
+      readiness: new ReadinessService(db, migrator, options.liveness),
       authenticator: new Authenticator(config.auth, services.apiKeys, jwt),
       limits: config.limits,
     });

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import neo4j, { type BookmarkManager, type Driver, type ManagedTransaction, Neo4jError } from 'neo4j-driver';
+import neo4j, { type BookmarkManager, type Config, type Driver, type ManagedTransaction, Neo4jError } from 'neo4j-driver';
 import type { Logger } from 'pino';
 import { BadInputError, LimitExceededError, LineageError, ConflictError, InternalError, ServiceUnavailableError } from '../errors';
 import { FairLane } from './fair-lane';
@@ -85,6 +85,23 @@ export class CausalScope {
 
 const causalScope = new AsyncLocalStorage<CausalScope>();
 
+function createDriver(settings: DatabaseSettings, logger: Logger, overrides: Config): Driver {
+  const auth = settings.password ? neo4j.auth.basic(settings.user, settings.password) : undefined;
+  return neo4j.driver(settings.uri, auth, {
+    userAgent: 'lineage-service',
+    maxConnectionPoolSize: settings.poolSize ?? DEFAULT_POOL_SIZE,
+    // Fail fast when Neo4j is down, so callers get a 503 they can retry instead of a hanging request.
+    connectionTimeout: 3_000,
+    connectionAcquisitionTimeout: 5_000,
+    maxTransactionRetryTime: settings.maxRetryTimeMs ?? 5_000,
+    logging: {
+      level: 'warn',
+      logger: (level, message) => logger[level === 'error' ? 'error' : 'warn']({ neo4j: message }, 'neo4j driver'),
+    },
+    ...overrides,
+  });
+}
+
 /** Thrown at the end of every write transaction of a rehearsal, so that the driver rolls it back. */
 class RehearsalRollback extends Error {}
 const rehearsal = new AsyncLocalStorage<true>();
@@ -109,6 +126,8 @@ export function withCausalScope<T>(scope: CausalScope, work: () => T): T {
  * closes it. So an outage costs clients milliseconds, not seconds, and recovery needs no restart.
  */
 const PROBE_INTERVAL_MS = 1_000;
+/** A readiness probe that times out this soon after a successful transaction finds Neo4j busy, not gone. */
+const BUSY_WINDOW_MS = 10_000;
 
 export const DEFAULT_POOL_SIZE = 50;
 /** A GraphQL request batches its reads (DataLoaders): a handful of concurrent transactions is what it needs. */
@@ -127,6 +146,9 @@ export class Database {
   /** The lane of expensive transactions (see fair-lane.ts). */
   readonly traversals: FairLane;
   private readonly requestConnections: number;
+  /** The readiness probe's own driver (one connection), made at the first probe. */
+  private probeDriver: Driver | undefined;
+  private lastSuccessAt = 0;
 
   private constructor(
     private readonly driver: Driver,
@@ -143,20 +165,11 @@ export class Database {
   }
 
   static connect(settings: DatabaseSettings, logger: Logger): Database {
-    const auth = settings.password ? neo4j.auth.basic(settings.user, settings.password) : undefined;
-    const driver = neo4j.driver(settings.uri, auth, {
-      userAgent: 'lineage-service',
-      maxConnectionPoolSize: settings.poolSize ?? DEFAULT_POOL_SIZE,
-      // Fail fast when Neo4j is down, so callers get a 503 they can retry instead of a hanging request.
-      connectionTimeout: 3_000,
-      connectionAcquisitionTimeout: 5_000,
-      maxTransactionRetryTime: settings.maxRetryTimeMs ?? 5_000,
-      logging: {
-        level: 'warn',
-        logger: (level, message) => logger[level === 'error' ? 'error' : 'warn']({ neo4j: message }, 'neo4j driver'),
-      },
-    });
-    return new Database(driver, settings, logger);
+    return new Database(createDriver(settings, logger, {}), settings, logger);
+  }
+
+  private newDriver(overrides: Config): Driver {
+    return createDriver(this.settings, this.logger, overrides);
   }
 
   get databaseName(): string {
@@ -194,6 +207,14 @@ export class Database {
     return this.execute('READ', transaction, work, options);
   }
 
+  /**
+   * A read that walks the graph (a lineage question): it takes the fair lane of traversals, at most
+   * NEO4J_TRAVERSAL_CONCURRENCY at once, round-robin by principal (see fair-lane.ts).
+   */
+  traverse<T>(transaction: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.execute('READ', transaction, work, { heavy: true });
+  }
+
   write<T>(transaction: string, work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.execute('WRITE', transaction, work, {});
   }
@@ -213,17 +234,32 @@ export class Database {
     }
   }
 
-  /** True when Neo4j answers a trivial read within the timeout. */
-  async ping(timeoutMs = 2_000): Promise<boolean> {
-    const session = this.driver.session({ database: this.settings.database, defaultAccessMode: neo4j.session.READ });
+  /**
+   * Whether Neo4j answers a trivial read within the timeout, over a connection of its own: requests holding every
+   * connection of the pool must not make Neo4j look gone. `busy` when the probe timed out while transactions
+   * succeeded within the last BUSY_WINDOW_MS: Neo4j is serving, slowly. A successful probe closes the breaker.
+   */
+  async ping(timeoutMs = 2_000): Promise<'up' | 'busy' | 'down'> {
+    this.probeDriver ??= this.newDriver({ maxConnectionPoolSize: 1, connectionAcquisitionTimeout: timeoutMs });
+    const session = this.probeDriver.session({ database: this.settings.database, defaultAccessMode: neo4j.session.READ });
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await session.executeRead((tx) => tx.run('RETURN 1'), { timeout: timeoutMs, metadata: { app: 'lineage', tx: 'ping' } });
+      const probe = session.executeRead((tx) => tx.run('RETURN 1'), { timeout: timeoutMs, metadata: { app: 'lineage', tx: 'ping' } });
+      const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+      if ((await Promise.race([probe, timedOut])) === 'timeout') {
+        probe.catch(() => undefined);
+        return Date.now() - this.lastSuccessAt < BUSY_WINDOW_MS ? 'busy' : 'down';
+      }
       this.setAvailable(true);
-      return true;
-    } catch {
-      return false;
+      return 'up';
+    } catch (error) {
+      // Timed out inside Neo4j (the transaction timeout), not unreachable: as slow as a timeout above.
+      const code = (error as Neo4jError).code ?? '';
+      if (code.startsWith('Neo.ClientError.Transaction.TransactionTimedOut') && Date.now() - this.lastSuccessAt < BUSY_WINDOW_MS) return 'busy';
+      return 'down';
     } finally {
-      await session.close().catch(() => undefined);
+      clearTimeout(timer);
+      void session.close().catch(() => undefined);
     }
   }
 
@@ -245,7 +281,7 @@ export class Database {
   }
 
   async close(): Promise<void> {
-    await this.driver.close();
+    await Promise.all([this.driver.close(), this.probeDriver?.close()]);
   }
 
   private async execute<T>(mode: AccessMode, transaction: string, work: (tx: Tx) => Promise<T>, options: ReadOptions): Promise<T> {
@@ -291,6 +327,7 @@ export class Database {
     try {
       const run = () => (mode === 'READ' ? session.executeRead(unitOfWork, config) : session.executeWrite(unitOfWork, config));
       const result = await holding.run({ heavy: (held?.heavy ?? false) || (options.heavy ?? false) }, run);
+      this.lastSuccessAt = Date.now();
       this.setAvailable(true);
       finished('ok');
       return result;

@@ -28,10 +28,21 @@ import type { Limits } from '../limits';
  * (`nodes(ids:)`), and LIST_ESTIMATE for other lists (a run's inputs, say). Scalars are free: they are
  * properties of an object already fetched. Introspection fields (`__schema`, `__type`) are not counted; the
  * token limit bounds them.
+ *
+ * A field that walks the graph (a lineage traversal) also costs its node budget, the nodes it may visit: its
+ * `nodeBudget` extension names the argument (`maxNodes`) and the budget when none is given. So thirty aliased
+ * `impact(maxNodes: 10000)` cost 300,000, not 30 times a list of ten.
  */
 export const LIST_ESTIMATE = 10;
 /** Selections visited at most; fragments spread repeatedly can describe exponentially many. */
 const MAX_VISITS = 100_000;
+
+/** Declared by a field whose work grows with a budget argument (`@Extensions({ nodeBudget: ... })`). */
+export interface NodeBudget {
+  argument: string;
+  /** The budget the field applies when the argument is absent (the settings in force decide it). */
+  fallback: () => number;
+}
 
 export interface OperationMeasure {
   depth: number;
@@ -104,7 +115,7 @@ export function measureOperation(
         ? (argument(field, selection.arguments ?? [], 'first', variables) ?? options.defaultPageSize)
         : undefined;
       const perObject = selection.selectionSet ? walk(selection.selectionSet, returned, fieldDepth, toCount(childPageSize), spreads) : 0;
-      cost += count * (1 + perObject);
+      cost += count * (1 + perObject) + nodeBudget(field, selection.arguments ?? [], variables);
       measure.cost = Math.max(measure.cost, cost);
     }
     return cost;
@@ -149,6 +160,13 @@ export function checkOperationLimits(
 
 function fieldOf(type: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined {
   return isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
+}
+
+/** The nodes a traversal field may visit: its budget argument, or the budget it applies without one; 0 for other fields. */
+function nodeBudget(field: GraphQLField<unknown, unknown>, args: readonly ArgumentNode[], variables: Variables): number {
+  const budget = field.extensions?.nodeBudget as NodeBudget | undefined;
+  if (!budget) return 0;
+  return toCount(argument(field, args, budget.argument, variables) ?? budget.fallback()) ?? 0;
 }
 
 function listSize(field: GraphQLField<unknown, unknown>, args: readonly ArgumentNode[], variables: Variables, pageSize: number | undefined): number {

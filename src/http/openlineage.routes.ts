@@ -5,7 +5,8 @@ import { principalOf } from '../auth/principal';
 import { LineageError } from '../errors';
 import type { Limits } from '../limits';
 import type { WriteContext } from '../lineage/common/write-context';
-import { parseJson, parseNdjsonEvents, type EventItem } from '../openlineage/event-stream';
+import { parseJson, type EventItem } from '../openlineage/event-stream';
+import { splitEvents } from '../openlineage/event-splitter';
 import type { IngestOutcome } from '../openlineage/ingestion.service';
 import type { Services } from '../services';
 import { errorPayload, sendError } from './http-errors';
@@ -19,8 +20,8 @@ export interface OpenLineageRouteOptions {
 const JSON_TYPES = ['application/json'];
 const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines'];
 
-/** An NDJSON body, parsed line by line (a bad line is one refused item, not a refused body). */
-class NdjsonBody {
+/** A batch body, split into its events while it streamed in (a bad NDJSON line is one refused item). */
+class BatchBody {
   constructor(readonly items: EventItem[]) {}
 }
 
@@ -32,7 +33,9 @@ class NdjsonBody {
  *   already recorded), else the error with its catalogue status (400 with the JSON path of each problem,
  *   409 for a contradiction, 503 while Neo4j is unavailable, so clients retry).
  * - `POST /api/v1/lineage/batch`: a JSON array or NDJSON; 200 with one result per event, in order: accepted,
- *   duplicate, or rejected with the reason. One bad event never sinks the others.
+ *   duplicate, or rejected with the reason. One bad event never sinks the others. The body is split into events
+ *   as it streams in (src/openlineage/event-splitter.ts): the event count, the size of each event and the size of
+ *   the body are checked while reading, so no body, however it inflates, is read or parsed past its limits.
  *
  * Bodies may be gzip- or deflate-compressed (`Content-Encoding`). Authentication and roles are the global hook's
  * (writers ingest); the principal it resolves is the actor of the writes. Errors are answered by the app's one
@@ -42,7 +45,7 @@ export async function registerOpenLineageRoutes(app: FastifyInstance, options: O
   const { services, limits } = options;
   await app.register(async (scope) => {
     // Our own parsers, in this scope only: they keep keys such as `__proto__` as data (Fastify's default JSON
-    // parser refuses them), say where a body is malformed, and read NDJSON line by line.
+    // parser refuses them) and say where a body is malformed.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (_request, body, done) => {
       try {
@@ -51,25 +54,37 @@ export async function registerOpenLineageRoutes(app: FastifyInstance, options: O
         done(error as Error, undefined);
       }
     });
-    scope.addContentTypeParser(NDJSON_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, new NdjsonBody(parseNdjsonEvents(body as string))));
+    scope.addContentTypeParser(NDJSON_TYPES, (_request, _payload, done) =>
+      done(Object.assign(new Error('send one event as application/json here; NDJSON goes to /api/v1/lineage/batch'), { statusCode: 415 }), undefined),
+    );
     scope.addHook('preParsing', async (request, _reply, payload) => decompress(request, payload));
 
     scope.post('/api/v1/lineage', async (request, reply) => {
-      if (request.body instanceof NdjsonBody) {
-        throw Object.assign(new Error('send one event as application/json here; NDJSON goes to /api/v1/lineage/batch'), { statusCode: 415 });
-      }
       const outcome = await services.openlineage.ingest(writeContextOf(request), request.body);
       if (outcome.status === 'rejected') return sendError(request, reply, outcome.error);
       return reply.code(201).send({ status: outcome.status, eventId: outcome.eventId });
     });
+  });
+
+  await app.register(async (scope) => {
+    const split = (format: 'json' | 'ndjson') => async (_request: FastifyRequest, payload: Readable) =>
+      new BatchBody(
+        await splitEvents(payload, format, {
+          maxEvents: limits.ingestion.maxBatchEvents,
+          maxEventBytes: limits.ingestion.eventBytes,
+          maxBodyBytes: limits.ingestion.batchBodyBytes,
+        }),
+      );
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(JSON_TYPES, split('json'));
+    scope.addContentTypeParser(NDJSON_TYPES, split('ndjson'));
+    scope.addHook('preParsing', async (request, _reply, payload) => decompress(request, payload));
 
     scope.post(
       '/api/v1/lineage/batch',
       { bodyLimit: limits.ingestion.batchBodyBytes, config: { bodyLimitSetting: 'LIMIT_BATCH_BODY_BYTES', jsonGuard: 'per-item' } },
       async (request, reply) => {
-        const body = request.body;
-        const parsed: EventItem[] = body instanceof NdjsonBody ? body.items : Array.isArray(body) ? body.map((event) => ({ event })) : [{ event: body }];
-        const items = parsed.map((item) => guarded(item, limits.http.jsonDepth));
+        const items = (request.body as BatchBody).items.map((item) => guarded(item, limits.http.jsonDepth));
         const outcomes = await services.openlineage.ingestBatch(writeContextOf(request), items);
         return reply.code(200).send(batchAnswer(outcomes));
       },
@@ -114,11 +129,17 @@ function decompress(request: FastifyRequest, payload: Readable): Readable {
   if (encoding !== 'gzip' && encoding !== 'deflate') {
     throw Object.assign(new Error(`content-encoding '${encoding}' is not supported; send gzip, deflate or an uncompressed body`), { statusCode: 415 });
   }
-  const inflated = new PassThrough() as PassThrough & { receivedEncodedLength: number };
+  const inflated = new PassThrough() as PassThrough & { receivedEncodedLength: number; abandon: () => void };
   // Fastify compares the Content-Length header with the bytes received, which are the compressed ones.
   inflated.receivedEncodedLength = 0;
   payload.on('data', (chunk: Buffer) => (inflated.receivedEncodedLength += chunk.length));
   const inflate = encoding === 'gzip' ? zlib.createGunzip() : zlib.createInflate();
   inflate.on('error', (error) => inflated.destroy(Object.assign(new Error(`the ${encoding} body is corrupt: ${error.message}`), { statusCode: 400 })));
+  // A parser that stopped early (a limit) stops the inflating too; the rest of the compressed body is discarded.
+  inflated.abandon = () => {
+    payload.unpipe(inflate);
+    inflate.destroy();
+    payload.resume();
+  };
   return payload.pipe(inflate).pipe(inflated);
 }

@@ -81,6 +81,14 @@ function prepare(context: WriteContext, event: unknown, receivedAt: string): Pre
   if (!result.ok) return { eventId: null, error: new InvalidInputError('not a valid OpenLineage event', result.errors) };
   const plan = planIngestion(result.event);
   const body = canonicalJson(result.event);
+  // One limit per event whatever brought it: the single route, a batch (which checks while reading), the CLI.
+  const { eventBytes } = limits().ingestion;
+  if (body.length > eventBytes / 3 && Buffer.byteLength(body, 'utf8') > eventBytes) {
+    return {
+      eventId: null,
+      error: new LimitExceededError('LIMIT_EVENT_BYTES', `the event is ${Buffer.byteLength(body, 'utf8')} bytes of JSON, more than ${eventBytes}`),
+    };
+  }
   const receipt: EventReceipt = {
     id: createHash('sha256').update(body).digest('hex'),
     kind: plan.kind,

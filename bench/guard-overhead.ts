@@ -7,7 +7,7 @@ import type { Database } from '../src/db/database';
 import { checkOperationLimits } from '../src/graphql/operation-limits';
 import { requiredAccess } from '../src/graphql/operation-access';
 import { buildLineageSchema } from '../src/graphql/schema';
-import { checkJson } from '../src/http/json-guard';
+import { checkJson } from '../src/json-check';
 import { DEFAULT_LIMITS } from '../src/limits';
 
 /**

@@ -6,6 +6,7 @@ import type { WriteContext } from '../lineage/common/write-context';
 import { ApiKeyRepository } from './api-key.repository';
 import type { ApiKey, CreatedApiKey } from './api-key.type';
 import type { Principal, Role } from './principal';
+import { cutText } from '../text';
 
 /** Every secret starts with this, so a leaked key is recognisable (secret scanners) and told apart from a JWT. */
 export const API_KEY_PREFIX = 'lin_';
@@ -182,13 +183,13 @@ function keyName(field: string, value: unknown): string {
   if (typeof value !== 'string' || !NAME_PATTERN.test(value)) {
     throw new BadInputError(
       field,
-      `an API key name is 1 to 64 letters, digits, '.', '_', '-' or '@', starting with a letter or digit; got ${JSON.stringify(String(value).slice(0, 80))}`,
+      `an API key name is 1 to 64 letters, digits, '.', '_', '-' or '@', starting with a letter or digit; got ${JSON.stringify(cutText(String(value), 80))}`,
     );
   }
   return value;
 }
 
 function roleOf(field: string, value: unknown): Role {
-  if (!ROLES.includes(value as Role)) throw new BadInputError(field, `must be one of ${ROLES.join(', ')}, got ${JSON.stringify(String(value).slice(0, 40))}`);
+  if (!ROLES.includes(value as Role)) throw new BadInputError(field, `must be one of ${ROLES.join(', ')}, got ${JSON.stringify(cutText(String(value), 40))}`);
   return value as Role;
 }

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { BadInputError } from '../errors';
+import { cutText } from '../text';
 
 /** Clients send this header back to read their own writes, also from another instance against a cluster. */
 export const BOOKMARK_HEADER = 'x-lineage-bookmark';
@@ -25,7 +26,7 @@ export function bookmarksOf(request: FastifyRequest): string[] {
   }
   const bad = bookmarks.find((bookmark) => !BOOKMARK.test(bookmark));
   if (bad !== undefined) {
-    const shown = bad.length > 40 ? `${bad.slice(0, 40)}…` : bad;
+    const shown = cutText(bad, 41, '…');
     throw new BadInputError(BOOKMARK_HEADER, `${JSON.stringify(shown)} is not a bookmark this service returned; send back the header's value as it came`);
   }
   return bookmarks;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import type { Database } from '../db/database';
 import { BadInputError, InvalidInputError, LimitExceededError, LineageError } from '../errors';
+import { checkJson } from '../json-check';
 import { limits } from '../limits';
 import { recordIngestedEvents, recordIngestWarnings } from '../observability/metrics';
 import { canonicalJson } from '../lineage/common/canonical-json';
@@ -92,6 +93,14 @@ type Prepared = ({ change: LineageChange; eventId: string; error?: undefined } |
 };
 
 function prepare(context: WriteContext, event: unknown, receivedAt: string): Prepared {
+  // Whatever brought it (a route, a batch, a file): nested within LIMIT_JSON_DEPTH, and valid Unicode, so that
+  // every name is stored as sent (a lone surrogate would be stored as U+FFFD).
+  try {
+    checkJson(event, limits().http.jsonDepth);
+  } catch (error) {
+    if (error instanceof LineageError) return { eventId: null, error, warnings: [] };
+    throw error;
+  }
   const result = validateEvent(event);
   if (!result.ok) return { eventId: null, error: new InvalidInputError('not a valid OpenLineage event', result.errors), warnings: [] };
   const { warnings } = result;

@@ -15,6 +15,7 @@ import type { AuditRecord } from '../audit-record.type';
 import type { AuditService } from '../audit.service';
 import { reportDigest } from './audit-report.digest';
 import type { AuditReport, RecordedBy, ReportAuditRecord, ReportDeployment } from './audit-report.types';
+import { cutText } from '../../text';
 
 export interface AuditReportSources {
   audit: AuditService;
@@ -47,7 +48,7 @@ export class AuditReportService {
     if (kind !== 'Deployment' && kind !== 'ModelVersion') {
       throw new BadInputError(
         'subject',
-        `an audit report is about a Deployment or a ModelVersion; ${subjectId.slice(0, 80)} is ${kind ? `a ${kind}` : 'not a global id'}`,
+        `an audit report is about a Deployment or a ModelVersion; ${cutText(subjectId, 80)} is ${kind ? `a ${kind}` : 'not a global id'}`,
       );
     }
     const asOf = instant('asOf', asOfArgument, new Date());

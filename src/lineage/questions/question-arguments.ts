@@ -2,6 +2,7 @@ import { BadInputError } from '../../errors';
 import { kindOfId, type NodeKind } from '../common/ids';
 import { instant } from '../common/validate';
 import type { NodeRef } from './traversal';
+import { cutText } from '../../text';
 
 /** Checks shared by every lineage question: where it starts and the instant it is about. */
 
@@ -11,7 +12,7 @@ import type { NodeRef } from './traversal';
  */
 export function startOf(field: string, id: string, allowed: readonly NodeKind[], question: string): NodeRef {
   const kind = kindOfId(id);
-  if (!kind) throw new BadInputError(field, `'${id.slice(0, 80)}' is not a global id (ids look like DatasetVersion:suXap83B9uYQKAgbxNdWIu)`);
+  if (!kind) throw new BadInputError(field, `'${cutText(id, 80)}' is not a global id (ids look like DatasetVersion:suXap83B9uYQKAgbxNdWIu)`);
   if (!allowed.includes(kind)) {
     throw new BadInputError(field, `${question} starts from a ${orList(allowed)}; ${id} is a ${kind}`);
   }

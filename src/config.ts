@@ -66,10 +66,18 @@ export interface AuthSettings {
   jwt: JwtSettings | undefined;
 }
 
+/** Anchors of the audit chain outside the store (see src/audit/audit-anchor.ts). */
+export interface AuditSettings {
+  hmacKey: string | null;
+  anchorFile: string | null;
+  anchorIntervalMs: number;
+}
+
 export interface Config {
   /** production refuses to run without authentication; development (the default outside NODE_ENV=production) may. */
   mode: 'production' | 'development';
   auth: AuthSettings;
+  audit: AuditSettings;
   limits: Limits;
   /** How long a stopping service waits for requests in flight before it closes their connections. */
   shutdownGraceMs: number;
@@ -107,6 +115,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   return {
     mode,
     auth: authSettings(env, mode),
+    audit: auditSettings(env, cwd),
     limits: limitSettings(env),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 25_000, 0, 600_000),
     host: optional(env, 'HOST') ?? '127.0.0.1',
@@ -168,6 +177,20 @@ function authSettings(env: Env, mode: Config['mode']): AuthSettings {
     keyCacheMs: integer(env, 'AUTH_KEY_CACHE_MS', 30_000, 0, 3_600_000),
     revocationCheckMs: integer(env, 'AUTH_REVOCATION_CHECK_MS', 1_000, 0, 60_000),
     jwt,
+  };
+}
+
+function auditSettings(env: Env, cwd: string): AuditSettings {
+  const hmacKey = optional(env, 'AUDIT_HMAC_KEY') ?? null;
+  // A short key can be guessed from a signed head; as for AUTH_JWT_SECRET, at least the size of the digest.
+  if (hmacKey !== null && Buffer.byteLength(hmacKey) < 32) {
+    throw new ConfigError('AUDIT_HMAC_KEY', `must be at least 32 bytes long, got ${Buffer.byteLength(hmacKey)}`);
+  }
+  const anchorFile = optional(env, 'AUDIT_ANCHOR_FILE');
+  return {
+    hmacKey,
+    anchorFile: anchorFile === undefined ? null : path.resolve(cwd, anchorFile),
+    anchorIntervalMs: integer(env, 'AUDIT_ANCHOR_INTERVAL_MS', 60_000, 100, 86_400_000),
   };
 }
 

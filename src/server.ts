@@ -4,6 +4,7 @@ import { Authenticator } from './auth/authenticator';
 import { JwtVerifier } from './auth/jwt.verifier';
 import type { Config } from './config';
 import type { Liveness } from './local-neo4j/local-neo4j-supervisor';
+import { AnchorPublisher } from './audit/audit-anchor';
 import { Database } from './db/database';
 import { loadMigrationFiles, Migrator } from './db/migrator';
 import { loadDemoIfWanted } from './demo/demo-loader';
@@ -50,6 +51,7 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
 
     const services = createServices(db, packageVersion(), {
       keyCache: { cacheMs: config.auth.keyCacheMs, revocationCheckMs: config.auth.revocationCheckMs },
+      auditAnchoring: { hmacKey: config.audit.hmacKey, anchorFile: config.audit.anchorFile },
     });
     const jwt = config.auth.jwt ? new JwtVerifier(config.auth.jwt, logger) : undefined;
     await announceAuthentication(config, services, logger);
@@ -66,6 +68,11 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
       limits: config.limits,
     });
     await app.listen({ host: config.host, port: config.port });
+    // The chain head, published outside the store every AUDIT_ANCHOR_INTERVAL_MS it moved, and once more at stop.
+    const anchors = new AnchorPublisher(() => services.audit.head(), config.audit.anchorFile ?? undefined, config.audit.hmacKey, logger);
+    const publishAnchor = () => anchors.publish().catch((error: unknown) => logger.warn({ err: error }, 'the audit anchor could not be published'));
+    const anchorTimer = setInterval(() => void publishAnchor(), config.audit.anchorIntervalMs);
+    anchorTimer.unref();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
@@ -88,6 +95,8 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
           } finally {
             clearTimeout(force);
           }
+          clearInterval(anchorTimer);
+          await publishAnchor();
           await db.close();
           logger.info('service stopped: requests finished, Neo4j driver closed');
         })();

@@ -1,4 +1,4 @@
-import { AuditService } from './audit/audit.service';
+import { AuditService, type AuditAnchoring } from './audit/audit.service';
 import { AuditReportService } from './audit/report/audit-report.service';
 import { ApiKeyService, type ApiKeyCacheSettings } from './auth/api-key.service';
 import type { Database } from './db/database';
@@ -38,12 +38,14 @@ export interface Services {
 }
 
 export interface ServiceOptions {
+  /** AUDIT_HMAC_KEY and AUDIT_ANCHOR_FILE (see AuditService). */
+  auditAnchoring?: AuditAnchoring;
   /** AUTH_KEY_CACHE_MS and AUTH_REVOCATION_CHECK_MS (see ApiKeyService). */
   keyCache?: ApiKeyCacheSettings;
 }
 
 export function createServices(db: Database, version: string, options: ServiceOptions = {}): Services {
-  const audit = new AuditService(db);
+  const audit = new AuditService(db, undefined, undefined, options.auditAnchoring);
   const datasets = new DatasetService(db, audit);
   const jobs = new JobService(db);
   const commits = new CommitService(db);

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { Database, Tx } from '../db/database';
 import { kindOfId, NODE_KINDS, type NodeKind } from '../lineage/common/ids';
@@ -6,6 +7,7 @@ import { mapPage, pageRequest, type Page, type PageRequest } from '../lineage/co
 import { optionalInstant, optionalName } from '../lineage/common/validate';
 import type { WriteContext } from '../lineage/common/write-context';
 import { asStored } from '../text';
+import { headMac, macMatches, readAnchors, type AuditAnchor } from './audit-anchor';
 import { GENESIS_HASH, recordHash } from './audit-hash';
 import { AuditRepository, type AuditRecordWrite, type StoredAuditRecord } from './audit.repository';
 import type { AuditChange, AuditRecord, AuditVerification } from './audit-record.type';
@@ -20,6 +22,12 @@ export interface AuditEntry {
 
 const VERIFY_PAGE = 2_000;
 
+/** AUDIT_HMAC_KEY signs the chain head at every append; AUDIT_ANCHOR_FILE holds the published heads (see audit-anchor.ts). */
+export interface AuditAnchoring {
+  hmacKey: string | null;
+  anchorFile: string | null;
+}
+
 /**
  * The audit trail: every write appends one record in the same transaction as the change, numbered and
  * hash-chained, so a committed change always has its record and a rolled-back one never does. There is no way
@@ -30,7 +38,12 @@ export class AuditService {
     private readonly db: Database,
     private readonly audit = new AuditRepository(),
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+    private readonly anchoring: AuditAnchoring = { hmacKey: null, anchorFile: null },
+  ) {
+    this.hmacKey = anchoring.hmacKey;
+  }
+
+  private readonly hmacKey: string | null;
 
   /** Appends one record per entry inside the caller's write transaction. */
   async append(tx: Tx, context: WriteContext, entries: readonly AuditEntry[]): Promise<void> {
@@ -57,41 +70,86 @@ export class AuditService {
       prevHash = hash;
       return { ...content, changesJson: toJsonProperty(content.changes)!, detailsJson: toJsonProperty(content.details), hash };
     });
-    await this.audit.append(tx, records);
+    const last = records.at(-1)!;
+    await this.audit.append(tx, records, this.hmacKey ? headMac(this.hmacKey, last.seq, last.hash) : null);
   }
 
   /**
    * Walks the whole chain in order and recomputes every hash: reports the first record that was changed,
-   * removed or reordered, or the head hash and count when the trail is intact.
+   * removed or reordered, or the head hash and count when the trail is intact. With AUDIT_HMAC_KEY the head's
+   * signature must match; each of `anchors` (published heads, see audit-anchor.ts) must still be on the chain.
    */
-  async verify(): Promise<AuditVerification> {
+  async verify(
+    anchors: readonly AuditAnchor[] = this.anchoring.anchorFile && fs.existsSync(this.anchoring.anchorFile) ? readAnchors(this.anchoring.anchorFile) : [],
+  ): Promise<AuditVerification> {
     // The head first: records 1..head.seq committed with it; records appended while we walk are not our concern.
     const head = await this.db.read('audit.head', (tx) => this.audit.head(tx));
+    const signed = this.hmacKey !== null && head.seq > 0;
+    const result = (fields: Omit<AuditVerification, 'signed' | 'anchorsChecked'>): AuditVerification => ({
+      ...fields,
+      signed: signed && fields.intact,
+      anchorsChecked: fields.intact ? anchors.length : 0,
+    });
+    if (this.hmacKey !== null && head.seq > 0 && !macMatches(this.hmacKey, head.seq, head.hash, head.mac)) {
+      return result({
+        intact: false,
+        count: head.seq,
+        headHash: head.hash,
+        firstBadSeq: head.seq,
+        reason: head.mac
+          ? `the chain head's signature does not match (AUDIT_HMAC_KEY): the trail was rewritten by someone without the key`
+          : `the chain head is not signed, though AUDIT_HMAC_KEY is set: it was written without the key, or its signature removed`,
+      });
+    }
+    const beyond = anchors.find((anchor) => anchor.seq > head.seq);
+    if (beyond) {
+      return result({
+        intact: false,
+        count: head.seq,
+        headHash: head.hash,
+        firstBadSeq: head.seq + 1,
+        reason: `anchor ${beyond.seq} is beyond the chain head (${head.seq}): records after ${head.seq} were removed`,
+      });
+    }
+    const anchored = new Map<number, AuditAnchor[]>();
+    for (const anchor of anchors) anchored.set(anchor.seq, [...(anchored.get(anchor.seq) ?? []), anchor]);
     let expectedPrev = GENESIS_HASH;
     let expectedSeq = 1;
     while (expectedSeq <= head.seq) {
       const limit = Math.min(VERIFY_PAGE, head.seq - expectedSeq + 1);
       const records = await this.db.read('audit.verify', (tx) => this.audit.range(tx, expectedSeq - 1, limit));
       if (records.length === 0) {
-        return { intact: false, count: expectedSeq - 1, headHash: expectedPrev, firstBadSeq: expectedSeq, reason: `record ${expectedSeq} is missing` };
+        return result({ intact: false, count: expectedSeq - 1, headHash: expectedPrev, firstBadSeq: expectedSeq, reason: `record ${expectedSeq} is missing` });
       }
       for (const stored of records) {
-        const problem = this.check(stored, expectedSeq, expectedPrev);
-        if (problem) return { intact: false, count: expectedSeq - 1, headHash: expectedPrev, firstBadSeq: problem.seq, reason: problem.reason };
+        const problem = this.check(stored, expectedSeq, expectedPrev) ?? this.checkAnchors(stored, anchored.get(stored.seq));
+        if (problem) return result({ intact: false, count: expectedSeq - 1, headHash: expectedPrev, firstBadSeq: problem.seq, reason: problem.reason });
         expectedPrev = stored.hash;
         expectedSeq += 1;
       }
     }
     if (head.hash !== expectedPrev) {
-      return {
+      return result({
         intact: false,
         count: head.seq,
         headHash: expectedPrev,
         firstBadSeq: head.seq,
         reason: `the chain head's hash does not match record ${head.seq}`,
-      };
+      });
     }
-    return { intact: true, count: head.seq, headHash: head.hash, firstBadSeq: null, reason: null };
+    return result({ intact: true, count: head.seq, headHash: head.hash, firstBadSeq: null, reason: null });
+  }
+
+  /** A published anchor names this record: its hash must be the one published (and its signature valid). */
+  private checkAnchors(stored: StoredAuditRecord, anchors: AuditAnchor[] | undefined): { seq: number; reason: string } | null {
+    for (const anchor of anchors ?? []) {
+      if (anchor.hash !== stored.hash)
+        return { seq: stored.seq, reason: `record ${stored.seq} is not the one anchored at ${anchor.at ?? 'publication'}: the chain was rewritten` };
+      if (this.hmacKey !== null && anchor.mac && !macMatches(this.hmacKey, anchor.seq, anchor.hash, anchor.mac)) {
+        return { seq: stored.seq, reason: `the anchor of record ${stored.seq} is not signed with AUDIT_HMAC_KEY: the anchor file was altered` };
+      }
+    }
+    return null;
   }
 
   private check(stored: StoredAuditRecord, expectedSeq: number, expectedPrev: string): { seq: number; reason: string } | null {
@@ -117,7 +175,7 @@ export class AuditService {
     return this.db.read('audit.recordsTouching', async (tx) => (await this.audit.recordsTouching(tx, entityIds, limit)).map(toAuditRecord));
   }
 
-  head(): Promise<{ seq: number; hash: string }> {
+  head(): Promise<{ seq: number; hash: string; mac: string | null }> {
     return this.db.read('audit.head', (tx) => this.audit.head(tx));
   }
 

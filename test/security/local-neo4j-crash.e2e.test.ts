@@ -4,7 +4,13 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { readAnchors } from '../../src/audit/audit-anchor';
+import { recordHash } from '../../src/audit/audit-hash';
+import type { StoredAuditRecord } from '../../src/audit/audit.repository';
 import { Database } from '../../src/db/database';
+import { PROJECT_ROOT } from '../../src/paths';
 import { freePort } from '../../src/local-neo4j/local-neo4j';
 import { createLogger } from '../../src/logger';
 import { graphqlCall, httpCall } from '../support/http';
@@ -34,10 +40,13 @@ async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: nu
   assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
+const AUDIT_KEY = 'crash-test-audit-key-of-at-least-32-bytes';
+
 const isExit = (pid: number) => (line: Record<string, any>) => line.pid === pid && String(line.msg).startsWith('the local Neo4j exited unexpectedly');
 
 describe('the local Neo4j killed under ingestion load', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lineage-crash-neo4j-'));
+  const anchorFile = path.join(home, 'audit-anchors.jsonl');
   const namespace = uniqueNamespace('crash');
   let boltPort: number;
   let service: ServiceProcess;
@@ -56,8 +65,12 @@ describe('the local Neo4j killed under ingestion load', () => {
         NEO4J_LOCAL_RESTART_ATTEMPTS: '2',
         // A busy machine takes minutes to start a JVM: a restart that times out is no test of the supervisor.
         NEO4J_LOCAL_START_TIMEOUT_MS: '900000',
+        AUDIT_HMAC_KEY: AUDIT_KEY,
+        AUDIT_ANCHOR_FILE: anchorFile,
+        AUDIT_ANCHOR_INTERVAL_MS: '500',
       },
-      600_000,
+      // Start-up plans every statement against a cold store: minutes on a machine shared with other suites.
+      1_500_000,
     );
     jvmPid = (await service.waitForLog((line) => line.msg === 'local Neo4j is ready', 'local Neo4j is ready')).pid;
   });
@@ -164,5 +177,101 @@ describe('the local Neo4j killed under ingestion load', () => {
     await eventually(async () => (await httpCall(service.url, 'GET', '/readyz')).status === 200, 120_000, '/readyz to recover');
     const write = await httpCall(service.url, 'POST', '/api/v1/lineage', { body: runEvent({ namespace, output: 'after-recovery' }) });
     assert.equal(write.status, 201, write.text);
+  });
+
+  it('anchors the audit chain outside the store: a rewritten or cut chain is found with the key and the anchor file', async () => {
+    const uri = `bolt://127.0.0.1:${boltPort}`;
+    const verify = (env: Record<string, string>) => {
+      const environment: NodeJS.ProcessEnv = { ...process.env, NEO4J_URI: uri, LOG_LEVEL: 'warn' };
+      delete environment.AUDIT_HMAC_KEY;
+      delete environment.AUDIT_ANCHOR_FILE;
+      return promisify(execFile)(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'src', 'cli', 'audit.js'), 'verify'], {
+        env: { ...environment, ...env },
+      }).then(
+        ({ stdout }) => ({ code: 0, stdout }),
+        (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+      );
+    };
+    const anchors = () => (fs.existsSync(anchorFile) ? readAnchors(anchorFile) : []);
+    const db = Database.connect({ uri, user: 'neo4j', password: '', database: 'neo4j', transactionTimeoutMs: 60_000 }, createLogger('silent'));
+    try {
+      const head = async () =>
+        (
+          await db.read('head', (tx) =>
+            tx.rows<{ seq: number; hash: string; mac: string }>(`MATCH (h:AuditHead) RETURN h.seq AS seq, h.hash AS hash, h.mac AS mac`),
+          )
+        )[0]!;
+      const current = await head();
+      await eventually(() => anchors().some((anchor) => anchor.seq === current.seq), 60_000, 'the head to be published to AUDIT_ANCHOR_FILE');
+      const keyed = { AUDIT_HMAC_KEY: AUDIT_KEY, AUDIT_ANCHOR_FILE: anchorFile };
+      const intact = await verify(keyed);
+      assert.equal(intact.code, 0, intact.stdout);
+      assert.match(intact.stdout, /audit trail intact: \d+ records, head [0-9a-f]{64} \(head signature valid, \d+ anchors on the chain\)/);
+
+      // Someone with write access to the store rewrites the last record and its hash, and the head: a consistent chain.
+      const [last] = await db.read('last', (tx) =>
+        tx.rows<StoredAuditRecord>(
+          `MATCH (a:AuditRecord {seq: $seq}) RETURN a.seq AS seq, a.at AS at, a.actor AS actor, a.source AS source, a.requestId AS requestId,
+                  a.operation AS operation, a.entityIds AS entityIds, a.changesJson AS changesJson, a.detailsJson AS detailsJson,
+                  a.prevHash AS prevHash, a.hash AS hash`,
+          { seq: current.seq },
+        ),
+      );
+      const forged = recordHash({
+        seq: last!.seq,
+        at: last!.at.toISOString(),
+        actor: 'mallory',
+        source: last!.source,
+        requestId: last!.requestId,
+        operation: last!.operation,
+        entityIds: last!.entityIds,
+        changes: JSON.parse(last!.changesJson),
+        details: last!.detailsJson === null ? null : JSON.parse(last!.detailsJson),
+        prevHash: last!.prevHash,
+      });
+      const rewrite = (actor: string, hash: string) =>
+        db.write('tamper', (tx) =>
+          tx.rows(`MATCH (a:AuditRecord {seq: $seq}) SET a.actor = $actor, a.hash = $hash WITH a MATCH (h:AuditHead) SET h.hash = $hash`, {
+            seq: last!.seq,
+            actor,
+            hash,
+          }),
+        );
+      await rewrite('mallory', forged);
+      try {
+        assert.equal((await verify({})).code, 0, 'without the key, a consistent rewrite looks intact: the weakness the anchors close');
+        const refused = await verify(keyed);
+        assert.equal(refused.code, 3, refused.stdout);
+        assert.match(refused.stdout, /signature does not match \(AUDIT_HMAC_KEY\)/);
+      } finally {
+        await rewrite(last!.actor, last!.hash);
+      }
+      assert.equal((await verify(keyed)).code, 0);
+
+      // Cut back to an older head, its genuine signature kept: only the anchors published since can tell.
+      const older = await head();
+      for (let i = 0; i < 2; i++) {
+        const write = await httpCall(service.url, 'POST', '/api/v1/lineage', { body: runEvent({ namespace, output: `anchored-${i}` }) });
+        assert.equal(write.status, 201, write.text);
+      }
+      const newest = await head();
+      await eventually(() => anchors().some((anchor) => anchor.seq === newest.seq), 60_000, 'the newer head to be published');
+      await db.write('cut', (tx) =>
+        tx.rows(
+          `MATCH (a:AuditRecord) WHERE a.seq > $seq DETACH DELETE a
+           WITH count(*) AS removed
+           MATCH (h:AuditHead) SET h.seq = $seq, h.hash = $hash, h.mac = $mac`,
+          older,
+        ),
+      );
+      assert.equal((await verify({ AUDIT_HMAC_KEY: AUDIT_KEY })).code, 0, 'the replayed head carries a valid signature');
+      const cut = await verify(keyed);
+      assert.equal(cut.code, 3, cut.stdout);
+      assert.match(cut.stdout, new RegExp(`anchor ${newest.seq} is beyond the chain head \\(${older.seq}\\): records after ${older.seq} were removed`));
+      // The service does not publish a head that went back.
+      await eventually(() => service.lines.some((line) => /the audit chain head went back/.test(String(line.msg))), 30_000, 'the rewound head to be logged');
+    } finally {
+      await db.close();
+    }
   });
 });

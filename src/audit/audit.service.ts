@@ -8,7 +8,7 @@ import { optionalInstant, optionalName } from '../lineage/common/validate';
 import type { WriteContext } from '../lineage/common/write-context';
 import { asStored } from '../text';
 import { headMac, macMatches, readAnchors, type AuditAnchor } from './audit-anchor';
-import { GENESIS_HASH, recordHash } from './audit-hash';
+import { GENESIS_HASH, recordHash, storedRecordHash } from './audit-hash';
 import { AuditRepository, type AuditRecordWrite, type StoredAuditRecord } from './audit.repository';
 import type { AuditChange, AuditRecord, AuditVerification } from './audit-record.type';
 
@@ -155,18 +155,7 @@ export class AuditService {
   private check(stored: StoredAuditRecord, expectedSeq: number, expectedPrev: string): { seq: number; reason: string } | null {
     if (stored.seq !== expectedSeq) return { seq: expectedSeq, reason: `record ${expectedSeq} is missing (next is ${stored.seq})` };
     if (stored.prevHash !== expectedPrev) return { seq: stored.seq, reason: `record ${stored.seq} does not link to the record before it` };
-    const recomputed = recordHash({
-      seq: stored.seq,
-      at: stored.at.toISOString(),
-      actor: stored.actor,
-      source: stored.source,
-      requestId: stored.requestId,
-      operation: stored.operation,
-      entityIds: stored.entityIds,
-      changes: fromJsonProperty<unknown[]>(stored.changesJson) ?? [],
-      details: fromJsonProperty<Record<string, unknown>>(stored.detailsJson),
-      prevHash: stored.prevHash,
-    });
+    const recomputed = storedRecordHash(stored);
     return recomputed === stored.hash ? null : { seq: stored.seq, reason: `record ${stored.seq} does not match its hash: its content was changed` };
   }
 

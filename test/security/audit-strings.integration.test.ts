@@ -6,12 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { recordHash } from '../../src/audit/audit-hash';
+import { storedRecordHash } from '../../src/audit/audit-hash';
+import type { StoredAuditRecord } from '../../src/audit/audit.repository';
 import { PROJECT_ROOT } from '../../src/paths';
 import { bearer, createTestKey, hsJwt } from '../support/auth';
 import { graphqlCall, httpCall } from '../support/http';
 import { runEvent } from '../support/openlineage-events';
-import { startTestService, testNeo4jUri, uniqueNamespace, type TestService } from '../support/service';
+import { startTestService, testNeo4jUri, uniqueNamespace, type TestService, removeNamespaces } from '../support/service';
 
 /**
  * Every string an audit record stores must be hashed exactly as Neo4j stores it, whatever the entry point, or
@@ -36,20 +37,6 @@ const HOSTILE = [
 ];
 const LONE = ['a\uD800', '\uDC00b', 'x\uD83D'];
 
-interface Stored {
-  seq: number;
-  at: Date;
-  actor: string;
-  source: string;
-  requestId: string | null;
-  operation: string;
-  entityIds: string[];
-  changesJson: string;
-  detailsJson: string | null;
-  prevHash: string;
-  hash: string;
-}
-
 describe('audit records of hostile strings, through every entry point', () => {
   let service: TestService;
   let writer: Record<string, string>;
@@ -63,15 +50,7 @@ describe('audit records of hostile strings, through every entry point', () => {
     firstSeq = (await service.services.audit.head()).seq + 1;
   });
   after(async () => {
-    await service?.db.write('cleanup', (tx) =>
-      tx.rows(
-        `MATCH (n) WHERE (n:Dataset OR n:Job) AND n.namespace = $namespace
-         OPTIONAL MATCH (n)<-[:VERSION_OF|RUN_OF]-(m)
-         OPTIONAL MATCH (e:LineageEvent)-[:ABOUT]->(x) WHERE x = n OR x = m
-         DETACH DELETE e, n, m`,
-        { namespace },
-      ),
-    );
+    if (service) await removeNamespaces(service.db, namespace);
     await service?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -181,7 +160,7 @@ describe('audit records of hostile strings, through every entry point', () => {
   it('every record of the window hashes to what the store holds, and the trail verifies', async () => {
     const head = await service.services.audit.head();
     const rows = await service.db.read('window', (tx) =>
-      tx.rows<{ record: Stored }>(
+      tx.rows<{ record: StoredAuditRecord }>(
         `MATCH (a:AuditRecord) WHERE a.seq >= $from AND a.seq <= $to
          RETURN a { .seq, .at, .actor, .source, .requestId, .operation, .entityIds, .changesJson, .detailsJson, .prevHash, .hash } AS record
          ORDER BY a.seq`,
@@ -191,21 +170,7 @@ describe('audit records of hostile strings, through every entry point', () => {
     const records = rows.map((row) => row.record);
     assert.ok(records.length > 20, `${records.length} records written`);
     const broken = records
-      .filter(
-        (record) =>
-          recordHash({
-            seq: record.seq,
-            at: record.at.toISOString(),
-            actor: record.actor,
-            source: record.source,
-            requestId: record.requestId,
-            operation: record.operation,
-            entityIds: record.entityIds,
-            changes: JSON.parse(record.changesJson),
-            details: record.detailsJson === null ? null : JSON.parse(record.detailsJson),
-            prevHash: record.prevHash,
-          }) !== record.hash,
-      )
+      .filter((record) => storedRecordHash(record) !== record.hash)
       .map((record) => `${record.seq} (${record.operation} by ${JSON.stringify(record.actor).slice(0, 60)})`);
     assert.deepEqual(broken, [], 'records whose stored content no longer matches their hash');
     const actors = new Set(records.map((record) => record.actor));

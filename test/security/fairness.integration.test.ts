@@ -5,7 +5,7 @@ import { ids } from '../../src/lineage/common/ids';
 import { createTestKey } from '../support/auth';
 import { graphqlCall } from '../support/http';
 import { runEvent } from '../support/openlineage-events';
-import { startTestService, uniqueNamespace, type TestService } from '../support/service';
+import { startTestService, uniqueNamespace, type TestService, removeNamespaces } from '../support/service';
 
 /**
  * Expensive questions must not starve cheap ones. A fan-out graph (one source read by 200 runs, 3 outputs each)
@@ -52,15 +52,7 @@ describe('fairness between expensive and cheap questions', () => {
     );
   });
   after(async () => {
-    await service?.db.write('cleanup', (tx) =>
-      tx.rows(
-        `MATCH (n) WHERE (n:Dataset OR n:Job) AND n.namespace = $namespace
-         OPTIONAL MATCH (n)<-[:VERSION_OF|RUN_OF]-(m)
-         OPTIONAL MATCH (e:LineageEvent)-[:ABOUT]->(x) WHERE x = n OR x = m
-         DETACH DELETE e, n, m`,
-        { namespace },
-      ),
-    );
+    if (service) await removeNamespaces(service.db, namespace);
     await service?.stop();
   });
 

@@ -7,7 +7,7 @@ import { createTestKey } from '../support/auth';
 import { assertNoServerError, deeplyNested, FUZZ_PARAMETERS, hostileName, malformedJson, wrongValue } from '../support/fuzz';
 import { graphqlCall, httpCall } from '../support/http';
 import { runEvent } from '../support/openlineage-events';
-import { startTestService, uniqueNamespace } from '../support/service';
+import { removeNamespaces, startTestService, uniqueNamespace } from '../support/service';
 
 /**
  * The OpenLineage routes get the same treatment as /graphql: malformed JSON, wrong types, deep nesting, huge
@@ -24,17 +24,7 @@ describe('fuzzing the OpenLineage endpoints', async () => {
 
   // One hook, so that the cleanup runs before the service (and its driver) stops.
   after(async () => {
-    if (namespaces.length > 0) {
-      await service.db.write('cleanup', (tx) =>
-        tx.rows(
-          `MATCH (n) WHERE (n:Dataset OR n:Job) AND n.namespace IN $namespaces
-           OPTIONAL MATCH (n)<-[:VERSION_OF|RUN_OF]-(m)
-           OPTIONAL MATCH (e:LineageEvent)-[:ABOUT]->(x) WHERE x = n OR x = m
-           DETACH DELETE e, n, m`,
-          { namespaces },
-        ),
-      );
-    }
+    if (namespaces.length > 0) await removeNamespaces(service.db, ...namespaces);
     await service.stop();
   });
 

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readAnchors } from '../../src/audit/audit-anchor';
-import { recordHash } from '../../src/audit/audit-hash';
+import { storedRecordHash } from '../../src/audit/audit-hash';
 import type { StoredAuditRecord } from '../../src/audit/audit.repository';
 import { Database } from '../../src/db/database';
 import { PROJECT_ROOT } from '../../src/paths';
@@ -217,18 +217,7 @@ describe('the local Neo4j killed under ingestion load', () => {
           { seq: current.seq },
         ),
       );
-      const forged = recordHash({
-        seq: last!.seq,
-        at: last!.at.toISOString(),
-        actor: 'mallory',
-        source: last!.source,
-        requestId: last!.requestId,
-        operation: last!.operation,
-        entityIds: last!.entityIds,
-        changes: JSON.parse(last!.changesJson),
-        details: last!.detailsJson === null ? null : JSON.parse(last!.detailsJson),
-        prevHash: last!.prevHash,
-      });
+      const forged = storedRecordHash({ ...last!, actor: 'mallory' });
       const rewrite = (actor: string, hash: string) =>
         db.write('tamper', (tx) =>
           tx.rows(`MATCH (a:AuditRecord {seq: $seq}) SET a.actor = $actor, a.hash = $hash WITH a MATCH (h:AuditHead) SET h.hash = $hash`, {

@@ -9,7 +9,7 @@ import { createTestKey } from '../support/auth';
 import { graphqlCall, httpCall } from '../support/http';
 import { capturingLogger } from '../support/log-capture';
 import { runEvent } from '../support/openlineage-events';
-import { startTestService, uniqueNamespace, type TestService } from '../support/service';
+import { startTestService, uniqueNamespace, type TestService, removeNamespaces } from '../support/service';
 
 /**
  * Stops the real Neo4j under traffic and starts it again. While it is gone every request fails at once with 503
@@ -164,15 +164,7 @@ describe('readiness while Neo4j is busy', () => {
     service = await startTestService({ NEO4J_POOL_SIZE: '8', NEO4J_REQUEST_CONNECTIONS: '2' });
   });
   after(async () => {
-    await service?.db.write('cleanup', (tx) =>
-      tx.rows(
-        `MATCH (n) WHERE (n:Dataset OR n:Job) AND n.namespace = $namespace
-         OPTIONAL MATCH (n)<-[:VERSION_OF|RUN_OF]-(m)
-         OPTIONAL MATCH (e:LineageEvent)-[:ABOUT]->(x) WHERE x = n OR x = m
-         DETACH DELETE e, n, m`,
-        { namespace },
-      ),
-    );
+    if (service) await removeNamespaces(service.db, namespace);
     await service?.stop();
   });
 

@@ -104,7 +104,8 @@ function createDriver(settings: DatabaseSettings, logger: Logger, overrides: Con
 
 /** Thrown at the end of every write transaction of a rehearsal, so that the driver rolls it back. */
 class RehearsalRollback extends Error {}
-const rehearsal = new AsyncLocalStorage<true>();
+/** Set while a rehearsal runs: its transactions' timeout. */
+const rehearsal = new AsyncLocalStorage<{ timeoutMs: number | undefined }>();
 
 /**
  * Set while a transaction function runs: a transaction opened inside another one (same async context) uses the
@@ -222,11 +223,19 @@ export class Database {
   /**
    * Runs `work` (service calls) with every write transaction rolled back at its end: each statement is planned
    * and run, nothing is kept. Used to warm Neo4j's query plans up before the first request (see
-   * src/system/warm-up.ts). Resolves once `work` has run; a domain error of `work` is returned, not thrown.
+   * src/system/warm-up.ts). Its transactions may take `timeoutMs` instead of NEO4J_TX_TIMEOUT_MS: planning the
+   * heaviest statements on a cold store takes longer than a request may, and that is what a rehearsal is for.
+   * Resolves once `work` has run; a domain error of `work` is returned, not thrown.
    */
-  async rehearse(work: () => Promise<unknown>): Promise<unknown> {
+  /** Inside a rehearsal, its timeout (never shorter than a request's). */
+  private rehearsalTimeout(): number | undefined {
+    const timeoutMs = rehearsal.getStore()?.timeoutMs;
+    return timeoutMs === undefined ? undefined : Math.max(timeoutMs, this.settings.transactionTimeoutMs);
+  }
+
+  async rehearse(work: () => Promise<unknown>, timeoutMs?: number): Promise<unknown> {
     try {
-      await rehearsal.run(true, work);
+      await rehearsal.run({ timeoutMs }, work);
       return undefined;
     } catch (error) {
       if (error instanceof RehearsalRollback) return undefined;
@@ -315,7 +324,10 @@ export class Database {
       defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
       bookmarkManager: scope?.bookmarkManager ?? this.processBookmarks,
     });
-    const config = { timeout: options.timeoutMs ?? this.settings.transactionTimeoutMs, metadata: { app: 'lineage', tx: transaction } };
+    const config = {
+      timeout: options.timeoutMs ?? this.rehearsalTimeout() ?? this.settings.transactionTimeoutMs,
+      metadata: { app: 'lineage', tx: transaction },
+    };
     const unitOfWork = async (managed: ManagedTransaction) => {
       // Also before a retry: a client that left while the driver backed off gets nothing more done for it.
       if (request?.abandoned) throw abandonedError();

@@ -54,6 +54,8 @@ async function main(): Promise<void> {
     }
     const supervisor = localNeo4j;
     service = await startService(config, uri, logger, { localNeo4j: supervisor !== undefined, liveness: supervisor && (() => supervisor.liveness()) });
+    // A restarted Neo4j plans every statement anew: the warm-up again, so that the first writes after it do not time out.
+    supervisor?.onRestarted(() => void service?.warmUp().catch((error: unknown) => logger.warn({ err: error }, 'the warm-up after a restart failed')));
     logger.info({ graphql: `${service.url}/graphql`, readyz: `${service.url}/readyz` }, 'lineage service is listening');
   } catch (error) {
     logger.fatal({ err: error }, error instanceof Error ? error.message : 'start failed');

@@ -22,6 +22,8 @@ export interface RunningService {
   app: FastifyInstance;
   db: Database;
   services: Services;
+  /** Plans the heaviest writes again (see warm-up.ts): after the local Neo4j restarted with an empty plan cache. */
+  warmUp(): Promise<void>;
   /** Stops accepting requests, lets those in flight finish, then closes the driver. */
   stop(): Promise<void>;
 }
@@ -83,6 +85,7 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
       app,
       db,
       services,
+      warmUp: () => warmUp(db, services, logger),
       stop() {
         stopping ??= (async () => {
           // New connections are refused at once; requests in flight get SHUTDOWN_GRACE_MS to finish.

@@ -33,6 +33,7 @@ export class LocalNeo4jSupervisor {
   private lastFailure: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private attempt: Promise<void> | null = null;
+  private readonly restartListeners: Array<() => void> = [];
 
   private constructor(
     first: LocalNeo4j,
@@ -62,6 +63,11 @@ export class LocalNeo4jSupervisor {
 
   get status(): { state: LocalNeo4jState; restarts: number; failures: number; lastFailure: string | null } {
     return { state: this.state, restarts: this.restarts, failures: this.failures, lastFailure: this.lastFailure };
+  }
+
+  /** Called after each restart: the new JVM has an empty plan cache (the service plans its heaviest writes again). */
+  onRestarted(listener: () => void): void {
+    this.restartListeners.push(listener);
   }
 
   liveness(): Liveness {
@@ -120,6 +126,7 @@ export class LocalNeo4jSupervisor {
       this.state = 'running';
       this.logger.info({ pid: next.pid, uri: next.uri, restarts: this.restarts }, 'the local Neo4j was restarted');
       this.watch(next);
+      for (const listener of this.restartListeners) listener();
     } catch (error) {
       if (this.stopped) return;
       this.failures += 1;

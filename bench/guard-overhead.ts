@@ -7,7 +7,7 @@ import type { Database } from '../src/db/database';
 import { checkOperationLimits } from '../src/graphql/operation-limits';
 import { requiredAccess } from '../src/graphql/operation-access';
 import { buildLineageSchema } from '../src/graphql/schema';
-import { checkJson } from '../src/json-check';
+import { checkJson } from '../src/core/json-check';
 import { DEFAULT_LIMITS } from '../src/limits';
 
 /**
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   } as unknown as Database;
   const authenticator = new Authenticator(
     { enabled: true, keyCacheMs: 30_000, revocationCheckMs: 1_000, jwt: undefined },
-    new ApiKeyService(db, new AuditService(db), { cacheMs: 30_000, revocationCheckMs: 1_000 }),
+    new ApiKeyService(db, new AuditService(db, DEFAULT_LIMITS), { cacheMs: 30_000, revocationCheckMs: 1_000 }),
     undefined,
   );
   const header = `Bearer lin_${'A'.repeat(43)}`;

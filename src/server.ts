@@ -11,7 +11,6 @@ import { loadDemoIfWanted } from './demo/demo-loader';
 import { buildLineageSchema } from './graphql/schema';
 import { ReadinessService } from './health/readiness.service';
 import { buildApp } from './http/app';
-import { useLimits } from './limits';
 import { recordNeo4jAvailability, recordTransaction } from './observability/metrics';
 import { MIGRATIONS_DIR, packageVersion } from './paths';
 import { createServices, type Services } from './services';
@@ -44,7 +43,6 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
   const db = Database.connect({ ...config.neo4j, uri: neo4jUri }, logger);
   db.onTransaction(recordTransaction);
   db.onAvailabilityChange(recordNeo4jAvailability);
-  useLimits(config.limits);
   try {
     await db.waitUntilReachable(config.neo4j.connectTimeoutMs);
     const migrator = new Migrator(db, loadMigrationFiles(MIGRATIONS_DIR), logger);
@@ -54,6 +52,7 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
     const services = createServices(db, packageVersion(), {
       keyCache: { cacheMs: config.auth.keyCacheMs, revocationCheckMs: config.auth.revocationCheckMs },
       auditAnchoring: { hmacKey: config.audit.hmacKey, anchorFile: config.audit.anchorFile },
+      limits: config.limits,
     });
     const jwt = config.auth.jwt ? new JwtVerifier(config.auth.jwt, logger) : undefined;
     await announceAuthentication(config, services, logger);

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { AuditService } from '../audit/audit.service';
+import type { AuditLog } from '../core/audit-log';
 import type { Database } from '../db/database';
 import { BadInputError, ConflictError, NotFoundError } from '../errors';
-import type { WriteContext } from '../lineage/common/write-context';
+import type { WriteContext } from '../core/write-context';
 import { ApiKeyRepository } from './api-key.repository';
 import type { ApiKey, CreatedApiKey } from './api-key.type';
 import type { Principal, Role } from './principal';
-import { cutText } from '../text';
+import { cutText } from '../core/text';
 
 /** Every secret starts with this, so a leaked key is recognisable (secret scanners) and told apart from a JWT. */
 export const API_KEY_PREFIX = 'lin_';
@@ -70,7 +70,7 @@ export class ApiKeyService {
 
   constructor(
     private readonly db: Database,
-    private readonly audit: AuditService,
+    private readonly audit: AuditLog,
     private readonly settings: ApiKeyCacheSettings,
     private readonly keys = new ApiKeyRepository(),
     private readonly clock: () => number = Date.now,

@@ -3,7 +3,7 @@ import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyG
 import type { Logger } from 'pino';
 import type { JwtSettings } from '../config';
 import { ForbiddenError, ServiceUnavailableError, UnauthenticatedError } from '../errors';
-import { hasControlCharacters, isWellFormed } from '../text';
+import { hasControlCharacters, isWellFormed } from '../core/text';
 import type { Principal, Role } from './principal';
 
 const RANKED_ROLES: readonly Role[] = ['admin', 'writer', 'reader'];

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { asStored, cutText, escapeControlCharacters } from '../text';
+import { asStored, cutText, escapeControlCharacters } from '../core/text';
 
 /**
  * `cli:<operating-system user>`: the actor every CLI write records. The user name comes from the environment, so it

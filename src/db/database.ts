@@ -311,7 +311,7 @@ export class Database {
     }
     const request = currentRequestScope();
     const held = holding.getStore();
-    let release: () => void = () => undefined;
+    let release: () => void;
     try {
       release = await this.takeTurn(request, held, options.heavy ?? false);
     } catch (error) {

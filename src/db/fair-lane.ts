@@ -43,7 +43,8 @@ export class FairLane {
       return Promise.reject(new ServiceUnavailableError(`${this.queued} expensive questions are already waiting; retry later`));
     }
     return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
+      // Set below, before the waiter is queued: settle() only runs once it is.
+      let timer: NodeJS.Timeout | undefined = undefined;
       const settle = () => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);

@@ -41,7 +41,7 @@ const MAX_VISITS = 100_000;
 export interface NodeBudget {
   argument: string;
   /** The budget the field applies when the argument is absent (the settings in force decide it). */
-  fallback: () => number;
+  fallback: (limits: Pick<Limits, 'traversal'>) => number;
 }
 
 export interface OperationMeasure {
@@ -54,6 +54,8 @@ export interface OperationMeasure {
 
 export interface MeasureOptions {
   defaultPageSize: number;
+  /** The traversal settings, for the budget a traversal applies when its query gives none. */
+  traversal: Limits['traversal'];
   /** Stop measuring (and report) once any dimension passes these: a crafted document cannot make us walk for ever. */
   stopAt: { depth: number; cost: number; aliases: number };
 }
@@ -115,7 +117,7 @@ export function measureOperation(
         ? (argument(field, selection.arguments ?? [], 'first', variables) ?? options.defaultPageSize)
         : undefined;
       const perObject = selection.selectionSet ? walk(selection.selectionSet, returned, fieldDepth, toCount(childPageSize), spreads) : 0;
-      cost += count * (1 + perObject) + nodeBudget(field, selection.arguments ?? [], variables);
+      cost += count * (1 + perObject) + nodeBudget(field, selection.arguments ?? [], variables, options);
       measure.cost = Math.max(measure.cost, cost);
     }
     return cost;
@@ -130,11 +132,12 @@ export function checkOperationLimits(
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Variables,
-  limits: Pick<Limits, 'graphql' | 'page'>,
+  limits: Pick<Limits, 'graphql' | 'page' | 'traversal'>,
 ): OperationMeasure {
   const { maxDepth, maxCost, maxAliases } = limits.graphql;
   const measure = measureOperation(schema, document, operation, variables, {
     defaultPageSize: limits.page.defaultSize,
+    traversal: limits.traversal,
     stopAt: { depth: maxDepth, cost: maxCost, aliases: maxAliases },
   });
   if (measure.depth > maxDepth) {
@@ -163,10 +166,10 @@ function fieldOf(type: GraphQLCompositeType, name: string): GraphQLField<unknown
 }
 
 /** The nodes a traversal field may visit: its budget argument, or the budget it applies without one; 0 for other fields. */
-function nodeBudget(field: GraphQLField<unknown, unknown>, args: readonly ArgumentNode[], variables: Variables): number {
+function nodeBudget(field: GraphQLField<unknown, unknown>, args: readonly ArgumentNode[], variables: Variables, limits: Pick<Limits, 'traversal'>): number {
   const budget = field.extensions?.nodeBudget as NodeBudget | undefined;
   if (!budget) return 0;
-  return toCount(argument(field, args, budget.argument, variables) ?? budget.fallback()) ?? 0;
+  return toCount(argument(field, args, budget.argument, variables) ?? budget.fallback(limits)) ?? 0;
 }
 
 function listSize(field: GraphQLField<unknown, unknown>, args: readonly ArgumentNode[], variables: Variables, pageSize: number | undefined): number {
@@ -180,7 +183,7 @@ function listSize(field: GraphQLField<unknown, unknown>, args: readonly Argument
   return LIST_ESTIMATE;
 }
 
-function argument(field: GraphQLField<unknown, unknown>, args: readonly ArgumentNode[], name: string, variables: Variables): any {
+function argument(field: GraphQLField<unknown, unknown>, args: readonly ArgumentNode[], name: string, variables: Variables): unknown {
   const definition = field.args.find((arg) => arg.name === name);
   const node = args.find((arg) => arg.name.value === name);
   if (!definition || !node) return undefined;

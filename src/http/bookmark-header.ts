@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { BadInputError } from '../errors';
-import { cutText } from '../text';
+import { cutText } from '../core/text';
 
 /** Clients send this header back to read their own writes, also from another instance against a cluster. */
 export const BOOKMARK_HEADER = 'x-lineage-bookmark';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { checkJson } from '../json-check';
+import { checkJson } from '../core/json-check';
 
 /**
  * Checks every parsed JSON body before a route sees it (src/json-check.ts), for what would otherwise fail deep

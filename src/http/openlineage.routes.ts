@@ -3,7 +3,7 @@ import zlib from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { principalOf } from '../auth/principal';
 import type { Limits } from '../limits';
-import type { WriteContext } from '../lineage/common/write-context';
+import type { WriteContext } from '../core/write-context';
 import { parseJson, type EventItem } from '../openlineage/event-stream';
 import { splitEvents } from '../openlineage/event-splitter';
 import type { IngestOutcome } from '../openlineage/ingestion.service';

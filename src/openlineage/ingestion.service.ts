@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import type { Database } from '../db/database';
+import type { Limits } from '../limits';
 import { BadInputError, InvalidInputError, LimitExceededError, LineageError } from '../errors';
-import { checkJson } from '../json-check';
-import { limits } from '../limits';
+import { checkJson } from '../core/json-check';
 import { recordIngestedEvents, recordIngestWarnings } from '../observability/metrics';
-import { canonicalJson } from '../lineage/common/canonical-json';
-import { mapPage, pageRequest, type Page } from '../lineage/common/page';
-import type { WriteContext } from '../lineage/common/write-context';
-import type { EventReceipt, LineageChange } from '../lineage/recording/lineage-change.types';
-import type { LineageRecorder } from '../lineage/recording/lineage.recorder';
+import { canonicalJson } from '../core/canonical-json';
+import { mapPage, pageRequest, type Page } from '../core/page';
+import type { WriteContext } from '../core/write-context';
+import type { EventReceipt, LineageChange } from '../core/recording/lineage-change.types';
+import type { LineageRecorder } from '../core/recording/lineage.recorder';
 import type { EventItem } from './event-stream';
 import { changeOf } from './ingestion.mapper';
 import { LineageEventRepository, type EventSubject, type StoredLineageEvent } from './lineage-event.repository';
@@ -36,6 +36,7 @@ export type IngestOutcome = ({ status: 'accepted' | 'duplicate'; eventId: string
 export class IngestionService {
   constructor(
     private readonly db: Database,
+    private readonly limits: Limits,
     private readonly recorder: LineageRecorder,
     private readonly events = new LineageEventRepository(),
   ) {}
@@ -50,7 +51,7 @@ export class IngestionService {
    * its error. Throws LIMIT_EXCEEDED for a batch over the limit, SERVICE_UNAVAILABLE when Neo4j is down.
    */
   async ingestBatch(context: WriteContext, items: readonly EventItem[]): Promise<IngestOutcome[]> {
-    const { maxBatchEvents } = limits().ingestion;
+    const { maxBatchEvents } = this.limits.ingestion;
     if (items.length > maxBatchEvents) {
       throw new LimitExceededError('LIMIT_BATCH_EVENTS', `a batch may hold at most ${maxBatchEvents} events, got ${items.length}`);
     }
@@ -60,7 +61,7 @@ export class IngestionService {
   private async record(context: WriteContext, transaction: string, items: readonly EventItem[]): Promise<IngestOutcome[]> {
     const receivedAt = new Date().toISOString();
     const prepared = items.map((item): Prepared =>
-      item.error ? { eventId: null, error: item.error, warnings: [] } : prepare(context, item.event, receivedAt),
+      item.error ? { eventId: null, error: item.error, warnings: [] } : prepare(context, item.event, receivedAt, this.limits),
     );
     const changes = prepared.flatMap((item) => (item.change ? [item.change] : []));
     const recorded = await this.recorder.recordAll(transaction, context, changes);
@@ -81,7 +82,7 @@ export class IngestionService {
 
   /** Raw events about each run, job or dataset, in event-time order. */
   eventPages(subject: EventSubject, keys: ReadonlyArray<{ parentId: string; first?: number | null; after?: string | null }>): Promise<Page<LineageEvent>[]> {
-    const requests = keys.map((key) => ({ parentId: key.parentId, request: pageRequest(key.first, key.after) }));
+    const requests = keys.map((key) => ({ parentId: key.parentId, request: pageRequest(key.first, key.after, this.limits.page) }));
     return this.db.read(`lineageEvents.${subject}`, async (tx) =>
       (await this.events.pagesAbout(tx, subject, requests)).map((page) => mapPage(page, toLineageEvent)),
     );
@@ -92,11 +93,11 @@ type Prepared = ({ change: LineageChange; eventId: string; error?: undefined } |
   warnings: ValidationIssue[];
 };
 
-function prepare(context: WriteContext, event: unknown, receivedAt: string): Prepared {
+function prepare(context: WriteContext, event: unknown, receivedAt: string, limits: Limits): Prepared {
   // Whatever brought it (a route, a batch, a file): nested within LIMIT_JSON_DEPTH, and valid Unicode, so that
   // every name is stored as sent (a lone surrogate would be stored as U+FFFD).
   try {
-    checkJson(event, limits().http.jsonDepth);
+    checkJson(event, limits.http.jsonDepth);
   } catch (error) {
     if (error instanceof LineageError) return { eventId: null, error, warnings: [] };
     throw error;
@@ -107,7 +108,7 @@ function prepare(context: WriteContext, event: unknown, receivedAt: string): Pre
   const plan = planIngestion(result.event);
   const body = canonicalJson(result.event);
   // One limit per event whatever brought it: the single route, a batch (which checks while reading), the CLI.
-  const { eventBytes } = limits().ingestion;
+  const { eventBytes } = limits.ingestion;
   if (body.length > eventBytes / 3 && Buffer.byteLength(body, 'utf8') > eventBytes) {
     return {
       eventId: null,

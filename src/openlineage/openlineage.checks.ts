@@ -1,6 +1,6 @@
 import { isUuid } from './openlineage.formats';
 import type { ValidationIssue } from './openlineage.types';
-import { cutText } from '../text';
+import { cutText } from '../core/text';
 
 /**
  * The building blocks of the OpenLineage validator: the issue list, JSON paths, limits, and the checks of

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { ids } from '../../src/lineage/common/ids';
+import { ids } from '../../src/core/ids';
 import { createTestKey } from '../support/auth';
 import { graphqlCall } from '../support/http';
 import { runEvent } from '../support/openlineage-events';

@@ -14,11 +14,19 @@ describe('GraphQL operation limits', async () => {
   };
   const measure = (source: string, variables?: Record<string, unknown>) => {
     const { document, operation } = operationOf(source);
-    return measureOperation(schema, document, operation, variables, { defaultPageSize: 20, stopAt: { depth: 1000, cost: 1e9, aliases: 1000 } });
+    return measureOperation(schema, document, operation, variables, {
+      defaultPageSize: 20,
+      traversal: DEFAULT_LIMITS.traversal,
+      stopAt: { depth: 1000, cost: 1e9, aliases: 1000 },
+    });
   };
   const check = (source: string, limits: Partial<Limits['graphql']>, variables?: Record<string, unknown>) => {
     const { document, operation } = operationOf(source);
-    return checkOperationLimits(schema, document, operation, variables, { page: DEFAULT_LIMITS.page, graphql: { ...DEFAULT_LIMITS.graphql, ...limits } });
+    return checkOperationLimits(schema, document, operation, variables, {
+      page: DEFAULT_LIMITS.page,
+      traversal: DEFAULT_LIMITS.traversal,
+      graphql: { ...DEFAULT_LIMITS.graphql, ...limits },
+    });
   };
   const refusedFor = (limit: string) => (error: unknown) =>
     error instanceof LimitExceededError && error.extensions.limit === limit && error.message.includes(`(limit: ${limit})`);

@@ -8,7 +8,7 @@ import { ApiKeyRepository } from '../../src/auth/api-key.repository';
 import { ApiKeyService } from '../../src/auth/api-key.service';
 import type { Tx } from '../../src/db/database';
 import { PROJECT_ROOT } from '../../src/paths';
-import { isWellFormed } from '../../src/text';
+import { isWellFormed } from '../../src/core/text';
 import { bearer, createTestKey, hsJwt, startTestIssuer, type TestIssuer } from '../support/auth';
 import { graphqlCall, httpCall, type HttpAnswer } from '../support/http';
 import { runEvent } from '../support/openlineage-events';

@@ -1,8 +1,9 @@
 import { BadInputError } from '../../errors';
-import { kindOfId, type NodeKind } from '../common/ids';
-import { instant } from '../common/validate';
+import { kindOfId } from '../../core/ids';
+import { instant } from '../../core/validate';
 import type { NodeRef } from './traversal';
-import { cutText } from '../../text';
+import type { NodeKind } from '../../core/vocabulary';
+import { cutText } from '../../core/text';
 
 /** Checks shared by every lineage question: where it starts and the instant it is about. */
 

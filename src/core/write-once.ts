@@ -1,4 +1,4 @@
-import { cutText } from '../../text';
+import { cutText } from './text';
 
 /**
  * Versions are immutable, but what is known about them arrives piece by piece (an OpenLineage START names an

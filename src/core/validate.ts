@@ -1,5 +1,5 @@
-import { BadInputError } from '../../errors';
-import { cutText, isWellFormed } from '../../text';
+import { BadInputError } from '../errors';
+import { cutText, isWellFormed } from './text';
 
 /**
  * Checks on values arriving at a front door, shared by every service. Each throws BadInputError naming the
@@ -19,6 +19,7 @@ export const INPUT_LIMITS = {
 const NOT_UNICODE = 'is not valid Unicode (it holds a lone UTF-16 surrogate)';
 
 // Control characters have no business in names and would make keys ambiguous (ids join key parts with NUL).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function requiredName(field: string, value: unknown, max: number = INPUT_LIMITS.name): string {

@@ -1,4 +1,4 @@
-import { BadInputError, LimitExceededError } from './errors';
+import { BadInputError, LimitExceededError } from '../errors';
 import { cutText, isWellFormed } from './text';
 
 /**

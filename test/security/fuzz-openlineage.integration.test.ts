@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
@@ -203,6 +204,23 @@ describe('fuzzing the OpenLineage endpoints', async () => {
         ['accepted', undefined],
       ],
     );
+
+    // An event just under the limit, its facet incompressible: the run, its facets and its raw events still read.
+    const nearLimit = runEvent({ namespace, output: 'near-limit' });
+    const text = randomBytes(3_500_000).toString('base64');
+    nearLimit.run.facets = { padding: { _producer: 'https://example.com', _schemaURL: 'https://example.com/s', text } };
+    const stored = await httpCall(service.url, 'POST', '/api/v1/lineage', { body: nearLimit, headers: writer });
+    assert.equal(stored.status, 201, stored.text.slice(0, 300));
+    const read = await graphqlCall(
+      service.url,
+      'query($id: String!) { run(runId: $id) { facets events { totalCount nodes { body } } } }',
+      { id: nearLimit.run.runId },
+      writer,
+    );
+    assert.equal(read.status, 200, read.text.slice(0, 300));
+    assert.equal(read.body.errors, undefined, read.text.slice(0, 300));
+    assert.equal(read.body.data.run.facets.padding.text, text, 'the facet reads back whole');
+    assert.equal(read.body.data.run.events.nodes[0].body.run.facets.padding.text, text, 'the raw event reads back whole');
   });
 
   it('is still up and ready afterwards', async () => {

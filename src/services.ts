@@ -1,6 +1,6 @@
-import { AuditService } from './audit/audit.service';
+import { AuditService, type AuditAnchoring } from './audit/audit.service';
 import { AuditReportService } from './audit/report/audit-report.service';
-import { ApiKeyService } from './auth/api-key.service';
+import { ApiKeyService, type ApiKeyCacheSettings } from './auth/api-key.service';
 import type { Database } from './db/database';
 import { DEFAULT_LIMITS, type Limits } from './limits';
 import { CommitService } from './lineage/commit/commit.service';
@@ -53,15 +53,17 @@ export interface Services {
 export interface ServiceOptions {
   /** WEBHOOK_ALLOW_HTTP: webhook URLs may be plain http:// beyond loopback. */
   webhookAllowHttp?: boolean;
-  /** AUTH_KEY_CACHE_MS: how long a verified API key is trusted without a lookup. */
-  keyCacheMs?: number;
+  /** AUDIT_HMAC_KEY and AUDIT_ANCHOR_FILE (see AuditService). */
+  auditAnchoring?: AuditAnchoring;
+  /** AUTH_KEY_CACHE_MS and AUTH_REVOCATION_CHECK_MS (see ApiKeyService). */
+  keyCache?: ApiKeyCacheSettings;
   /** The LIMIT_* settings the services enforce; DEFAULT_LIMITS when not given (the CLIs that need none). */
   limits?: Limits;
 }
 
 export function createServices(db: Database, version: string, options: ServiceOptions = {}): Services {
   const limits: Readonly<Limits> = Object.freeze(structuredClone(options.limits ?? DEFAULT_LIMITS));
-  const audit = new AuditService(db, limits);
+  const audit = new AuditService(db, limits, undefined, undefined, options.auditAnchoring);
   const datasets = new DatasetService(db, limits, audit);
   const jobs = new JobService(db, limits);
   const commits = new CommitService(db, limits);
@@ -82,7 +84,7 @@ export function createServices(db: Database, version: string, options: ServiceOp
     runs,
     models,
     deployments,
-    apiKeys: new ApiKeyService(db, audit, options.keyCacheMs ?? 30_000),
+    apiKeys: new ApiKeyService(db, audit, options.keyCache ?? { cacheMs: 30_000, revocationCheckMs: 1_000 }),
     openlineage: new IngestionService(db, limits, recorder),
     provenance,
     impact: new ImpactService(db, limits),

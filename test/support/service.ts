@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../src/config';
+import type { Database } from '../../src/db/database';
 import { createLogger } from '../../src/logger';
 import { startService, type RunningService, type StartOptions } from '../../src/server';
 import type { Logger } from 'pino';
@@ -65,4 +66,17 @@ export async function startTestService(
 /** A random namespace so that each test writes, reads and removes only its own data. */
 export function uniqueNamespace(prefix = 'test'): string {
   return `${prefix}-${randomBytes(6).toString('hex')}`;
+}
+
+/** Removes what a test wrote under its namespaces: datasets and jobs, their versions and runs, and their events. */
+export async function removeNamespaces(db: Database, ...namespaces: string[]): Promise<void> {
+  await db.write('cleanup', (tx) =>
+    tx.rows(
+      `MATCH (n) WHERE (n:Dataset OR n:Job) AND n.namespace IN $namespaces
+       OPTIONAL MATCH (n)<-[:VERSION_OF|RUN_OF]-(m)
+       OPTIONAL MATCH (e:LineageEvent)-[:ABOUT]->(x) WHERE x = n OR x = m
+       DETACH DELETE e, n, m`,
+      { namespaces },
+    ),
+  );
 }

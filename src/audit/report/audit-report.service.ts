@@ -16,6 +16,7 @@ import type { AuditService } from '../audit.service';
 import { reportDigest } from './audit-report.digest';
 import { dataQualitySection, type QualitySources } from './audit-report.quality';
 import type { AuditReport, RecordedBy, ReportAuditRecord, ReportDeployment } from './audit-report.types';
+import { cutText } from '../../core/text';
 
 export interface AuditReportSources {
   audit: AuditService;
@@ -54,7 +55,7 @@ export class AuditReportService {
     if (kind !== 'Deployment' && kind !== 'ModelVersion') {
       throw new BadInputError(
         'subject',
-        `an audit report is about a Deployment or a ModelVersion; ${subjectId.slice(0, 80)} is ${kind ? `a ${kind}` : 'not a global id'}`,
+        `an audit report is about a Deployment or a ModelVersion; ${cutText(subjectId, 80)} is ${kind ? `a ${kind}` : 'not a global id'}`,
       );
     }
     const asOf = instant('asOf', asOfArgument, new Date());

@@ -44,7 +44,7 @@ export class LineageGraphService {
     const bounds = graphBounds(query.depth, query.maxNodes, this.limits.traversal);
     const asOf = asOfArgument(query.asOf);
     const direction = query.direction ?? LineageDirection.BOTH;
-    return this.db.read('lineageGraph', async (tx) => {
+    return this.db.traverse('lineageGraph', async (tx) => {
       const answer = await walkLineage(tx, this.traversals, { start, directions: DIRECTIONS_OF[direction], bounds, asOf });
       return { ...traversalResultFields(answer, bounds, asOf), direction, nodes: answer.nodes };
     });

@@ -30,9 +30,9 @@ export interface LineageAnswer {
 }
 
 /**
- * Walks, then describes what it reached. The start is checked by the description rather than by a statement of
- * its own (one round trip less on every question): NOT_FOUND when no node has the id, or when it did not exist
- * yet at the instant asked.
+ * Walks, then describes what it reached, mostly from what the walk's statement reported (TraversalWalk). The start
+ * is checked by that description rather than by a statement of its own: NOT_FOUND when no node has the id, or
+ * when it did not exist yet at the instant asked.
  */
 export async function walkLineage(tx: Tx, repository: TraversalRepository, request: WalkRequest): Promise<LineageAnswer> {
   const options = {
@@ -41,13 +41,12 @@ export async function walkLineage(tx: Tx, repository: TraversalRepository, reque
     maxNodes: request.bounds.maxNodes,
     maxEdges: request.bounds.maxNodes * TRAVERSAL_LIMITS.EDGES_PER_NODE,
   };
-  const traversal = await traverse(request.start, options, (expansion) => repository.expand(tx, expansion, request.asOf));
+  const walk = repository.walk(tx, { ...options, start: request.start, asOf: request.asOf });
+  const traversal = await traverse(request.start, options, walk.expand);
   const pending = pendingChecks(traversal);
-  const described = await repository.describe(
-    tx,
+  const described = await walk.describe(
     [...traversal.nodes.values()].map((node) => ({ id: node.id, kind: node.kind, ...pending.get(node.id)! })),
-    [...traversal.nodes.keys()],
-    request.asOf,
+    new Set(traversal.nodes.keys()),
   );
   const start = described.get(request.start.id);
   if (!start) throw new NotFoundError(request.start.kind, request.start.id);

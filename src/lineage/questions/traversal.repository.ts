@@ -89,36 +89,47 @@ const STEP = `CASE WHEN (startNode(r) = a AND ((${flag('UP')} AND type(r) IN ${l
       OR (endNode(r) = a AND ((${flag('UP')} AND type(r) IN ${list(typesOf('UP', false))}) OR (${flag('DOWN')} AND type(r) IN ${list(typesOf('DOWN', false))})))
     THEN ${existsByLabel('b')} ELSE false END`;
 
-/** Neighbours sampled per node in a direction the walk does not follow; more, and DESCRIBE settles the node. */
-export const SAMPLE = 4;
+/** Neighbours listed per node in a direction the walk does not follow (outside the walk's reach): 1 decides, 2 spare one. */
+export const OUTSIDE = 2;
+
+/** The kinds whose "is a source" check (no producer) looks upstream, from the step table: dataset versions. */
+const SOURCE_KINDS: readonly NodeKind[] = ['DatasetVersion'];
 
 /**
- * What a statement says about each node `f`: [id, element id, key properties, whether it existed at the instant,
- * its relationships in the walked directions to nodes that existed then (at most $walk.rowLimit), and up to SAMPLE
- * of its neighbours in the other directions].
+ * What a statement says about each node `f`: [id, key properties, whether it existed at the instant, its
+ * relationships in the walked directions to nodes that existed then as [direction, type, neighbour] (at most
+ * $walk.rowLimit), up to OUTSIDE of its neighbours in the other directions that are not in `reach` (the nodes the
+ * statement reached) as [direction, type, neighbour], and, for a dataset version in a walk that does not go
+ * upstream, whether something that existed then produced it].
  */
 const NODE_DETAILS = `CALL (f, asOf) {
     CALL (f) {
       ${DIRECTIONS.flatMap((direction) => neighbours('f', 'n', direction, flag(direction))).join('\n      UNION ALL\n      ')}
     }
-    WITH direction, outgoing, r, n WHERE ${existsByLabel('n')}
-    WITH direction, outgoing, r, n LIMIT toInteger($walk.rowLimit)
-    RETURN collect([direction, type(r), outgoing, n.id, elementId(n)]) AS rows
+    WITH direction, r, n WHERE ${existsByLabel('n')}
+    WITH direction, r, n LIMIT toInteger($walk.rowLimit)
+    RETURN collect([direction, type(r), n.id]) AS rows
   }
-  CALL (f, asOf) {
+  CALL (f, asOf, reach) {
     CALL (f) {
       ${DIRECTIONS.flatMap((direction) => neighbours('f', 'n', direction, `NOT ${flag(direction)}`)).join('\n      UNION ALL\n      ')}
     }
-    WITH direction, outgoing, r, n WHERE ${existsByLabel('n')}
-    WITH direction, outgoing, r, n LIMIT ${SAMPLE}
-    RETURN collect([direction, type(r), outgoing, n.id]) AS sample
+    WITH direction, r, n WHERE ${existsByLabel('n')} AND NOT n IN reach
+    WITH direction, r, n LIMIT ${OUTSIDE}
+    RETURN collect([direction, type(r), n.id]) AS outside
   }
-  RETURN collect([f.id, elementId(f), ${propsOf('f')}, ${existsByLabel('f')}, rows, sample]) AS nodes`;
+  RETURN collect([f.id, ${propsOf('f')}, ${existsByLabel('f')}, rows, outside,
+    CASE WHEN NOT ${flag('UP')} AND (${SOURCE_KINDS.map((kind) => `f:${kind}`).join(' OR ')}) THEN ${producedBy('f')} END]) AS nodes`;
+
+/** Whether something that existed at the instant produced `v` (a step upstream from it). */
+function producedBy(v: string): string {
+  return `EXISTS { CALL (${v}) { ${neighbours(v, 'p', 'UP', null).join(' UNION ALL ')} } WITH p WHERE ${existsByLabel('p')} RETURN true }`;
+}
 
 /**
  * The walk of `depth` hops from the start (by id: one unique index seek per label): the start and the nodes
  * within reach, nearest first, at most $walk.limit of them, each with NODE_DETAILS. The depth is part of the text
- * (a variable-length bound cannot be a parameter): one plan per depth asked, each made in milliseconds.
+ * (a variable-length bound cannot be a parameter): one plan per depth asked.
  */
 function walkStatement(depth: number): string {
   return `WITH datetime($walk.asOf) AS asOf
@@ -128,7 +139,8 @@ CALL (s, asOf) {
   WITH DISTINCT x LIMIT toInteger($walk.limit)
   RETURN collect(x) AS reached
 }
-UNWIND [s] + reached AS f
+WITH asOf, [s] + reached AS reach
+UNWIND reach AS f
 ${NODE_DETAILS}`;
 }
 
@@ -140,12 +152,12 @@ function walkOf(depth: number): string {
 }
 
 /**
- * One level of expansion of the given nodes (by element id), in the directions asked, with NODE_DETAILS for
- * each of them: what a walk asks when its statement did not reach a node it must expand.
+ * One level of expansion of the given nodes (by id), in the directions asked, with NODE_DETAILS for each of them:
+ * what a walk asks when its statement did not reach a node it must expand. Its `outside` lists exclude nothing.
  */
-const EXPAND = `WITH datetime($walk.asOf) AS asOf
-UNWIND $walk.frontier AS element
-MATCH (f) WHERE elementId(f) = element
+const EXPAND = `WITH datetime($walk.asOf) AS asOf, [] AS reach
+UNWIND $walk.frontier AS id
+MATCH (f:${ANY_KIND} {id: id})
 ${NODE_DETAILS}`;
 
 /** A step-valid neighbour relationship, as the steps table names it: `fromKind|direction|type|outgoing|toKind`. */
@@ -194,19 +206,20 @@ export interface DescribedNode {
   isSource: boolean | null;
 }
 
-/** A relationship of a node as a statement lists it: [direction, type, outgoing, neighbour's id, its element id]. */
-type Listed = [Direction, EdgeType, boolean, string, string];
-type Sampled = [Direction, EdgeType, boolean, string];
-type Details = [string, string, Record<string, unknown>, boolean, Listed[], Sampled[]];
+/** A relationship of a node as a statement lists it: [direction, type, neighbour's id]. */
+type Listed = [Direction, EdgeType, string];
+type Details = [string, Record<string, unknown>, boolean, Listed[], Listed[], boolean | null];
 
 interface NodeDetails {
   id: string;
   kind: NodeKind;
-  element: string;
   props: Record<string, unknown>;
   existed: boolean;
   rows: Listed[];
-  sample: Sampled[];
+  outside: Listed[];
+  produced: boolean | null;
+  /** The nodes its `outside` excludes: what the statement reached (none for EXPAND). */
+  reach: ReadonlySet<string>;
 }
 
 /** What a walk is about: where it starts, which way it goes, how far and how much, as of when. */
@@ -219,17 +232,19 @@ export interface WalkPlan {
   asOf: string;
 }
 
+/** Whether a relationship of a type, in a direction, leaves the node (from the step table: the pair decides). */
+const OUTGOING = new Map(DIRECTIONS.flatMap((direction) => typesOf(direction, true).map((type) => [`${direction}|${type}`, true] as const)));
+
 /**
  * One walk inside the caller's read transaction. Its `expand` answers the breadth-first walk of traversal.ts
  * exactly as the database would, level by level (new nodes only, at most `rowLimit` relationships per level,
  * no further level once a budget is spent), from what the WALK statement reported; a node it did not reach is
  * expanded by EXPAND. `describe` then settles the answer's flags from the same reports, and asks DESCRIBE only
- * for what they cannot settle.
+ * for what they cannot settle. Nodes travel by id: the walk hands ids to traversal.ts where it would have
+ * handed element ids (they are only ever given back).
  */
 export class TraversalWalk {
   private readonly details = new Map<string, NodeDetails>();
-  private readonly byElement = new Map<string, string>();
-  private readonly elementOf = new Map<string, string>();
   private walked = false;
 
   constructor(
@@ -242,38 +257,31 @@ export class TraversalWalk {
       this.walked = true;
       const { start, directions, maxDepth, maxNodes, maxEdges, asOf } = this.plan;
       // Twice the node budget: a walk cut by the budget usually finds the whole level it cuts within it.
-      this.remember(await this.statement(walkOf(maxDepth), { start: start.id, limit: 2 * maxNodes, rowLimit: maxEdges + 1, ...this.flags(directions), asOf }));
+      const nodes = await this.statement(walkOf(maxDepth), { start: start.id, limit: 2 * maxNodes, rowLimit: maxEdges + 1, ...this.flags(directions), asOf });
+      this.remember(nodes, new Set(nodes.map(([id]) => id)));
     }
     const visited = new Set(request.visited);
-    const seen = new Set<string>();
-    let previous: string[] = request.start
-      ? this.details.has(request.start.id)
-        ? [request.start.id]
-        : []
-      : request.frontier.flatMap((element) => this.byElement.get(element) ?? []);
-    for (const id of previous) seen.add(id);
+    let previous: string[] = request.start ? (this.details.has(request.start.id) ? [request.start.id] : []) : [...request.frontier];
+    const seen = new Set(previous);
     const rows: ExpansionRow[] = [];
     let added = 0;
     for (let level = 1; level <= request.levels && previous.length > 0 && added < request.room && rows.length < request.rowLimit; level++) {
-      await this.ensure(previous, request);
+      await this.ensure(previous, request.rowLimit);
       const levelRows: ExpansionRow[] = [];
-      for (const id of previous) {
-        const from = this.details.get(id)!;
-        for (const [direction, type, outgoing, to, toElement] of from.rows) {
+      for (const from of previous) {
+        for (const [direction, type, to] of this.details.get(from)!.rows) {
           if (levelRows.length >= request.rowLimit) break;
-          if ((direction === 'UP' ? request.up : request.down) === false) continue;
           const kind = kindOfId(to);
-          if (kind) levelRows.push({ level, from: id, fromElement: level === 1 ? from.element : null, direction, type, outgoing, to, toElement, kind });
+          const outgoing = OUTGOING.get(`${direction}|${type}`) === true;
+          if (kind) levelRows.push({ level, from, fromElement: level === 1 ? from : null, direction, type, outgoing, to, toElement: to, kind });
         }
       }
       rows.push(...levelRows);
       const next: string[] = [];
       for (const row of levelRows) {
-        if (visited.has(row.toElement) || seen.has(row.to)) continue;
+        if (visited.has(row.to) || seen.has(row.to)) continue;
         seen.add(row.to);
         next.push(row.to);
-        this.byElement.set(row.toElement, row.to);
-        this.elementOf.set(row.to, row.toElement);
       }
       added += next.length;
       previous = next;
@@ -288,9 +296,16 @@ export class TraversalWalk {
   async describe(nodes: readonly DescribeRequest[], answer: ReadonlySet<string>): Promise<Map<string, DescribedNode>> {
     const described = new Map<string, DescribedNode>();
     const unsettled: DescribeRequest[] = [];
+    const covers = new Map<ReadonlySet<string>, boolean>();
+    /** Whether every node a report's `outside` excluded is in the answer (then an empty list means "no more"). */
+    const covered = (reach: ReadonlySet<string>) => {
+      let known = covers.get(reach);
+      if (known === undefined) covers.set(reach, (known = [...reach].every((id) => answer.has(id))));
+      return known;
+    };
     for (const node of nodes) {
       const details = this.details.get(node.id);
-      const settled = details && settle(node, details, answer, this.plan);
+      const settled = details && settle(node, details, answer, covered(details.reach), this.plan);
       if (settled) described.set(node.id, settled);
       else unsettled.push(node);
     }
@@ -299,14 +314,14 @@ export class TraversalWalk {
   }
 
   /** Fetches the details of the nodes the walk must expand and has none for (EXPAND). */
-  private async ensure(ids: readonly string[], request: ExpansionRequest): Promise<void> {
+  private async ensure(ids: readonly string[], rowLimit: number): Promise<void> {
     const missing = ids.filter((id) => !this.details.has(id));
     if (missing.length === 0) return;
-    const elements = missing.flatMap((id) => this.elementOf.get(id) ?? []);
-    this.remember(await this.statement(EXPAND, { frontier: elements, rowLimit: request.rowLimit, ...this.flags(this.plan.directions), asOf: this.plan.asOf }));
+    this.remember(await this.statement(EXPAND, { frontier: missing, rowLimit, ...this.flags(this.plan.directions), asOf: this.plan.asOf }), new Set());
+    // A node no longer found has nothing to expand.
     for (const id of missing) {
-      // Not found by element id: nothing to expand (the walk records no neighbours for it).
-      if (!this.details.has(id)) this.details.set(id, { id, kind: kindOfId(id)!, element: id, props: {}, existed: false, rows: [], sample: [] });
+      if (!this.details.has(id))
+        this.details.set(id, { id, kind: kindOfId(id)!, props: {}, existed: false, rows: [], outside: [], produced: null, reach: new Set() });
     }
   }
 
@@ -319,39 +334,42 @@ export class TraversalWalk {
     return result?.nodes ?? [];
   }
 
-  private remember(nodes: readonly Details[]): void {
-    for (const [id, element, props, existed, rows, sample] of nodes) {
+  private remember(nodes: readonly Details[], reach: ReadonlySet<string>): void {
+    for (const [id, props, existed, rows, outside, produced] of nodes) {
       const kind = kindOfId(id);
-      if (!kind || this.details.has(id)) continue;
-      this.details.set(id, { id, kind, element, props, existed, rows, sample });
-      this.byElement.set(element, id);
-      this.elementOf.set(id, element);
+      if (kind && !this.details.has(id)) this.details.set(id, { id, kind, props, existed, rows, outside, produced, reach });
     }
   }
 }
 
 /**
  * The checks a node needs, from its details; null when they cannot settle one. In a walked direction the node's
- * relationships are all there (at most the edge budget, which a walk cannot exceed unnoticed); in the others a
- * sample: a neighbour outside the answer settles "more", a sample smaller than SAMPLE settles "no more".
+ * relationships are all there (at most the edge budget, which a walk cannot exceed unnoticed). In the others, the
+ * neighbours outside the statement's reach: one outside the answer settles "more"; none, when all the reach is in
+ * the answer (the walk was not cut), settles "no more".
  */
-function settle(node: DescribeRequest, details: NodeDetails, answer: ReadonlySet<string>, plan: WalkPlan): DescribedNode | null {
-  const check = (direction: Direction, anywhere: boolean): boolean | null => {
-    const walked = plan.directions.includes(direction);
-    const listed: ReadonlyArray<Sampled | Listed> = walked ? details.rows : details.sample;
-    const found = listed.some(
-      ([d, type, outgoing, id]) =>
-        d === direction && STEP_KEY_SET.has(`${node.kind}|${direction}|${type}|${outgoing}|${kindOfId(id)}`) && (anywhere || !answer.has(id)),
-    );
-    if (found) return true;
-    const complete = walked ? details.rows.length <= plan.maxEdges : details.sample.length < SAMPLE;
-    return complete ? false : null;
+function settle(node: DescribeRequest, details: NodeDetails, answer: ReadonlySet<string>, covered: boolean, plan: WalkPlan): DescribedNode | null {
+  const valid = ([direction, type, id]: Listed) =>
+    STEP_KEY_SET.has(`${node.kind}|${direction}|${type}|${OUTGOING.get(`${direction}|${type}`) === true}|${kindOfId(id)}`);
+  const more = (direction: Direction): boolean | null => {
+    if (plan.directions.includes(direction)) {
+      if (details.rows.some((row) => row[0] === direction && valid(row) && !answer.has(row[2]))) return true;
+      return details.rows.length <= plan.maxEdges ? false : null;
+    }
+    const outside = details.outside.filter((row) => row[0] === direction && valid(row));
+    if (outside.some((row) => !answer.has(row[2]))) return true;
+    return covered && details.outside.length < OUTSIDE ? false : null;
   };
-  const moreUp = node.up ? check('UP', false) : null;
-  const moreDown = node.down ? check('DOWN', false) : null;
-  const hasUpstream = node.source ? check('UP', true) : null;
-  if ((node.up && moreUp === null) || (node.down && moreDown === null) || (node.source && hasUpstream === null)) return null;
-  return { id: node.id, props: details.props, existed: details.existed, moreUp, moreDown, isSource: hasUpstream === null ? null : !hasUpstream };
+  const moreUp = node.up ? more('UP') : null;
+  const moreDown = node.down ? more('DOWN') : null;
+  let isSource: boolean | null = null;
+  if (node.source) {
+    // Walked upstream: the relationships say whether anything produced it; otherwise the statement did.
+    const produced = plan.directions.includes('UP') ? details.rows.some((row) => row[0] === 'UP' && valid(row)) : details.produced;
+    isSource = produced === null ? null : !produced;
+  }
+  if ((node.up && moreUp === null) || (node.down && moreDown === null) || (node.source && isSource === null)) return null;
+  return { id: node.id, props: details.props, existed: details.existed, moreUp, moreDown, isSource };
 }
 
 /** DESCRIBE for the given nodes, by id. */

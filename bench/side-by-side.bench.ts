@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import { PROJECT_ROOT } from '../src/paths';
 import { bareDriver } from './bare-walk';
+import { compareAnswers, type EquivalenceCheck } from './side-by-side/equivalence';
 import { askFloor, askMarquez, askService, QUESTIONS, type Answer } from './side-by-side/questions';
 import { percentile, postBatches, postRunByRun, postSingles, type PostResult } from './side-by-side/posting';
 import { chunks, lines, prepareStream, type PreparedStream, type StreamSpec } from './side-by-side/streams';
@@ -21,6 +22,9 @@ import { cpuMs, load1, Marquez, Neo4jStore, ServiceProcess } from './side-by-sid
  *   --marquez auto|on|off           auto: when ../shared/peers/marquez/up.sh has Marquez running
  *   --big 10,100,150                layers, width, runs of the large stream (~1M nodes)
  *   --ingest-events 960             events per one-event-per-request phase
+ *   --clients 1,4,16                concurrent clients of the one-event-per-request phases
+ *   --baseline <dir>                another built checkout (npm run build), e.g. main before a change: its service
+ *                                   and its bare walk are timed beside this one's, and their answers compared
  */
 
 interface Options {
@@ -32,7 +36,9 @@ interface Options {
   marquez: 'auto' | 'on' | 'off';
   big: { layers: number; width: number; runs: number };
   ingestEvents: number;
+  clients: number[];
   bigRounds: number;
+  baseline: string | null;
 }
 
 function options(argv: string[]): Options {
@@ -50,7 +56,9 @@ function options(argv: string[]): Options {
     marquez: value('marquez', 'auto') as Options['marquez'],
     big: { layers, width, runs },
     ingestEvents: Number(value('ingest-events', '960')),
+    clients: value('clients', '1,4,16').split(',').map(Number),
     bigRounds: Number(value('big-rounds', '20')),
+    baseline: argv.includes('--baseline') ? path.resolve(value('baseline', '')) : null,
   };
 }
 
@@ -91,6 +99,8 @@ interface Feed {
   how: string;
   result: PostResult;
   cpuMsPerEvent?: Record<string, number | null>;
+  /** Transactions the driver ran again after a transient failure (a deadlock, mostly), from the service's /metrics. */
+  retries?: number;
 }
 
 interface Report {
@@ -102,7 +112,14 @@ interface Report {
   runStates: Array<{ store: string; system: string; stream: string; states: Record<string, number> }>;
   cells: Cell[];
   graphs: Array<{ store: string; counts: Record<string, number> }>;
+  checks: EquivalenceCheck[];
   notes: string[];
+}
+
+/** A baseline version (--baseline): its service's build and its bare walk. */
+interface Baseline {
+  root: string;
+  bareWalk: typeof import('./bare-walk').bareWalk;
 }
 
 async function main(): Promise<void> {
@@ -120,8 +137,16 @@ async function main(): Promise<void> {
     runStates: [],
     cells: [],
     graphs: [],
+    checks: [],
     notes: [],
   };
+  let baseline: Baseline | null = null;
+  if (opts.baseline) {
+    // The baseline's own compiled bench: its floor is the walk of its own statements.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const walk = require(path.join(opts.baseline, 'dist', 'bench', 'bare-walk.js')) as typeof import('./bare-walk');
+    baseline = { root: opts.baseline, bareWalk: walk.bareWalk };
+  }
   say(`streams in ${dir}; Marquez ${useMarquez ? `at ${marquez.url}` : 'not used'}`);
   try {
     const stream = (spec: StreamSpec) => prepareStream(spec, dir);
@@ -130,17 +155,17 @@ async function main(): Promise<void> {
     const peer = useMarquez ? new MarquezStore(marquez) : null;
     const d = await stream({ name: 'd', ...DEFAULT_SHAPE, seed: 7 });
     const w = await stream({ name: 'w', ...WIDE_SHAPE, seed: 21 });
-    if (opts.only.has('d')) await questionStore('d alone', [d], [d], peer, opts, report);
-    if (opts.only.has('w')) await questionStore('w alone', [w], [w], peer, opts, report);
+    if (opts.only.has('d')) await questionStore('d alone', [d], [d], peer, baseline, opts, report);
+    if (opts.only.has('w')) await questionStore('w alone', [w], [w], peer, baseline, opts, report);
     if (opts.only.has('crowded')) {
       const others = [];
       for (const seed of [1, 2, 3]) others.push(await stream({ name: `x${seed}`, ...BALLAST_SHAPE, seed }));
-      await questionStore('crowded', [others[0]!, d, others[1]!, w, others[2]!], [d, w], peer, opts, report);
+      await questionStore('crowded', [others[0]!, d, others[1]!, w, others[2]!], [d, w], peer, baseline, opts, report);
     }
     if (opts.only.has('ingest')) await ingestionStore(dir, useMarquez ? marquez : null, opts, report);
     if (opts.only.has('big')) {
       const big = await stream({ name: 'm', ...opts.big, seed: 5 });
-      await questionStore('1M', [big], [big], null, { ...opts, rounds: opts.bigRounds }, report, { heap: '3g', pageCache: '3g', batchClients: 2 });
+      await questionStore('1M', [big], [big], null, baseline, { ...opts, rounds: opts.bigRounds }, report, { heap: '3g', pageCache: '3g', batchClients: 2 });
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -169,6 +194,7 @@ async function questionStore(
   streams: PreparedStream[],
   measured: PreparedStream[],
   peer: MarquezStore | null,
+  baseline: Baseline | null,
   opts: Options,
   report: Report,
   settings: StoreSettings = { heap: '1g', pageCache: '1g', batchClients: 1 },
@@ -176,9 +202,13 @@ async function questionStore(
   say(`store "${store}": starting Neo4j`);
   const neo4j = await Neo4jStore.start(settings.heap, settings.pageCache);
   const driver = bareDriver(neo4j.uri);
+  // Both versions start on the empty store (the baseline first: it is the one that planned its statements at
+  // start-up), as a user's first service would; the stream is posted through this version.
+  let old = baseline ? await ServiceProcess.start(neo4j.uri, {}, baseline.root) : null;
+  if (old) report.startups.push({ store, state: 'empty store, baseline', ms: Math.round(old.startupMs) });
   let service = await ServiceProcess.start(neo4j.uri);
   report.startups.push({ store, state: 'empty store', ms: Math.round(service.startupMs) });
-  say(`service ready on the empty store in ${Math.round(service.startupMs)} ms`);
+  say(`service ready on the empty store in ${Math.round(service.startupMs)} ms${old ? ` (baseline ${Math.round(old.startupMs)} ms)` : ''}`);
   try {
     for (const s of streams) {
       const before = { service: cpuMs(service.pid), neo4j: cpuMs(neo4j.pid) };
@@ -217,14 +247,21 @@ async function questionStore(
       }
       report.notes.push(`${store}: Marquez holds ${[...peer.holds].join(', ')}`);
     }
-    await measureStore(store, 'fed', service.url, driver, marquez, measured, opts, report);
+    const against = (process: ServiceProcess | null) => (process && baseline ? { url: process.url, bareWalk: baseline.bareWalk } : null);
+    await measureStore(store, 'fed', service.url, driver, marquez, against(old), measured, opts, report);
     await service.stop();
+    await old?.stop();
+    if (baseline) {
+      old = await ServiceProcess.start(neo4j.uri, {}, baseline.root);
+      report.startups.push({ store, state: 'full store, baseline', ms: Math.round(old.startupMs) });
+    }
     service = await ServiceProcess.start(neo4j.uri);
     report.startups.push({ store, state: 'full store', ms: Math.round(service.startupMs) });
-    say(`service restarted on the full store in ${Math.round(service.startupMs)} ms`);
-    await measureStore(store, 'restarted', service.url, driver, marquez, measured, opts, report);
+    say(`service restarted on the full store in ${Math.round(service.startupMs)} ms${old ? ` (baseline ${Math.round(old.startupMs)} ms)` : ''}`);
+    await measureStore(store, 'restarted', service.url, driver, marquez, against(old), measured, opts, report);
   } finally {
     await service.stop();
+    await old?.stop();
     await driver.close();
     await neo4j.stop();
   }
@@ -254,6 +291,7 @@ async function measureStore(
   url: string,
   driver: Driver,
   marquez: Marquez | null,
+  baseline: { url: string; bareWalk: Baseline['bareWalk'] } | null,
   streams: PreparedStream[],
   opts: Options,
   report: Report,
@@ -268,6 +306,10 @@ async function measureStore(
         const startOf = (round: number) => (question === 'impact' ? mids[round % mids.length]! : models[round % models.length]!).id;
         ways.push({ name: `service ${question}`, ask: (round) => askService(url, question, startOf(round), depth) });
         ways.push({ name: `floor ${question}`, ask: (round) => askFloor(driver, question, startOf(round), depth) });
+        if (baseline) {
+          ways.push({ name: `baseline ${question}`, ask: (round) => askService(baseline.url, question, startOf(round), depth) });
+          ways.push({ name: `baseline-floor ${question}`, ask: (round) => askFloor(driver, question, startOf(round), depth, baseline.bareWalk) });
+        }
       }
       if (marquez) ways.push({ name: 'marquez lineage', ask: (round) => askMarquez(marquez.url, models[round % models.length]!.marquez, depth) });
       const cells = new Map<string, Cell>(
@@ -292,15 +334,21 @@ async function measureStore(
         }
       }
       report.cells.push(...cells.values());
+      if (baseline) {
+        const check = await compareAnswers({ store, stream: s, state, depth }, url, baseline.url, opts.starts);
+        report.checks.push(check);
+        say(`${store} / ${s.spec.name} / ${state} / depth ${depth}: answers identical to the baseline's: ${check.identical} of ${check.compared}`);
+      }
       const line = (name: string) => {
         const cell = cells.get(name);
         return cell ? `${name.split(' ')[1]!.slice(0, 5)} ${fmt(percentile(cell.samples, 50))}` : '';
       };
       say(
         `${store} / ${s.spec.name} / ${state} / depth ${depth}: ` +
-          QUESTIONS.map(
-            (q) => `${q} ${fmt(percentile(cells.get(`service ${q}`)!.samples, 50))} (floor ${fmt(percentile(cells.get(`floor ${q}`)!.samples, 50))})`,
-          ).join(', ') +
+          QUESTIONS.map((q) => {
+            const p50 = (way: string) => fmt(percentile(cells.get(`${way} ${q}`)!.samples, 50));
+            return `${q} ${p50('service')} (floor ${p50('floor')}${baseline ? `; baseline ${p50('baseline')}, its floor ${p50('baseline-floor')}` : ''})`;
+          }).join(', ') +
           (marquez ? `, ${line('marquez lineage')}` : ''),
       );
     }
@@ -348,7 +396,9 @@ async function ingestionStore(dir: string, marquez: Marquez | null, opts: Option
       const events = (await readAll(s.file)).slice(0, opts.ingestEvents);
       const url = system === 'service' ? `${service.url}/api/v1/lineage` : `${marquez!.url}/api/v1/lineage`;
       const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]));
+      const retriesBefore = system === 'service' ? await retries(service.url) : 0;
       const result = await postSingles(url, events, clients);
+      const retried = system === 'service' ? (await retries(service.url)) - retriesBefore : undefined;
       const cpu = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, perEvent(before[name]!, cpuMs(pid), result.events)]));
       report.feeds.push({
         store,
@@ -357,20 +407,26 @@ async function ingestionStore(dir: string, marquez: Marquez | null, opts: Option
         how: `one event per request, ${clients} client(s)`,
         result: summary(result),
         cpuMsPerEvent: cpu,
+        retries: retried,
       });
       say(
-        `${system}, ${clients} client(s): ${(result.events / result.seconds).toFixed(1)} events/s, p50 ${fmt(percentile(result.latencies, 50))} p99 ${fmt(percentile(result.latencies, 99))} ms, ${result.failed} refused`,
+        `${system}, ${clients} client(s): ${(result.events / result.seconds).toFixed(1)} events/s, p50 ${fmt(percentile(result.latencies, 50))} p99 ${fmt(percentile(result.latencies, 99))} ms, ${result.failed} refused` +
+          (retried === undefined ? '' : `, ${retried} transactions retried`),
       );
       if (system === 'marquez') report.runStates.push({ store, system, stream: s.spec.name, states: await marquezRunStates(marquez!.url, s, events) });
     };
-    const order: Array<['service' | 'marquez', number]> = [
-      ['service', 1],
-      ['marquez', 1],
-      ['marquez', 4],
-      ['service', 4],
-      ['service', 16],
-      ['marquez', 16],
-    ];
+    // Systems alternated, the first of each pair alternating too.
+    const order = opts.clients.flatMap((clients, i): Array<['service' | 'marquez', number]> =>
+      i % 2 === 0
+        ? [
+            ['service', clients],
+            ['marquez', clients],
+          ]
+        : [
+            ['marquez', clients],
+            ['service', clients],
+          ],
+    );
     for (const [system, clients] of order) if (system === 'service' || marquez) await phase(system, clients);
     for (const clients of [1, 2]) {
       const s = await fresh(`ib${clients}`);
@@ -395,6 +451,14 @@ async function ingestionStore(dir: string, marquez: Marquez | null, opts: Option
     await driver.close();
     await neo4j.stop();
   }
+}
+
+/** The service's count of transactions retried after transient failures, from /metrics. */
+async function retries(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) if (line.startsWith('lineage_neo4j_transaction_retries_total{')) total += Number(line.split(' ').at(-1));
+  return total;
 }
 
 async function serviceRunStates(driver: Driver): Promise<Record<string, number>> {
@@ -447,10 +511,15 @@ function render(report: Report): string {
     const key = `${cell.store}|${cell.stream}|${cell.state}|${cell.depth}`;
     groups.set(key, [...(groups.get(key) ?? []), cell]);
   }
+  const withBaseline = report.cells.some((cell) => cell.way.startsWith('baseline '));
   out.push(
     '',
-    '| store | stream | service | depth | question | nodes | cut | service p50 / p95 ms | floor p50 / p95 | Marquez p50 / p95 | Marquez ÷ service p50 | service ÷ floor p50 | service p95 ÷ p50 | first request ms | bytes service / Marquez | load |',
-    '| --- | --- | --- | ---: | --- | ---: | --- | --- | --- | --- | ---: | ---: | ---: | ---: | --- | --- |',
+    '| store | stream | service | depth | question | nodes | cut | service p50 / p95 ms | floor p50 / p95 | Marquez p50 / p95 | Marquez ÷ service p50 | service ÷ floor p50 | service p95 ÷ p50 | first request ms | bytes service / Marquez |' +
+      (withBaseline ? ' baseline p50 / p95 | its floor p50 / p95 | baseline ÷ service p50 | baseline first request ms |' : '') +
+      ' load |',
+    '| --- | --- | --- | ---: | --- | ---: | --- | --- | --- | --- | ---: | ---: | ---: | ---: | --- |' +
+      (withBaseline ? ' --- | --- | ---: | ---: |' : '') +
+      ' --- |',
   );
   for (const cells of groups.values()) {
     const by = new Map(cells.map((cell) => [cell.way, cell]));
@@ -464,22 +533,42 @@ function render(report: Report): string {
         `| ${service.store} | ${service.stream} | ${service.state} | ${service.depth} | ${question} | ${mean(service.nodes)} | ${[...service.truncated].join('/')} | ` +
           `${fmt(p(service, 50))} / ${fmt(p(service, 95))} | ${fmt(p(floor, 50))} / ${fmt(p(floor, 95))} | ${fmt(p(marquez, 50))} / ${fmt(p(marquez, 95))} | ` +
           `${ratio(p(marquez, 50), p(service, 50))} | ${ratio(p(service, 50), p(floor, 50))} | ${ratio(p(service, 95), p(service, 50))} | ${fmt(service.first)} | ` +
-          `${mean(service.bytes)} / ${marquez ? mean(marquez.bytes) : '-'} | ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} |`,
+          `${mean(service.bytes)} / ${marquez ? mean(marquez.bytes) : '-'} |` +
+          (withBaseline ? baselineColumns(service, by.get(`baseline ${question}`), by.get(`baseline-floor ${question}`)) : '') +
+          ` ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} |`,
       );
     }
   }
   out.push(
     '',
-    '| store | system | stream | how | events | events/s | p50 ms | p99 ms | refused | CPU ms/event |',
-    '| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| store | system | stream | how | events | events/s | p50 ms | p99 ms | refused | retried transactions | CPU ms/event |',
+    '| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   );
   for (const feed of report.feeds) {
     const r = feed.result;
     out.push(
-      `| ${feed.store} | ${feed.system} | ${feed.stream} | ${feed.how} | ${r.events} | ${(r.events / r.seconds).toFixed(1)} | ${fmt(percentile(r.latencies, 50))} | ${fmt(percentile(r.latencies, 99))} | ${r.failed} | ${feed.cpuMsPerEvent ? JSON.stringify(feed.cpuMsPerEvent) : ''} |`,
+      `| ${feed.store} | ${feed.system} | ${feed.stream} | ${feed.how} | ${r.events} | ${(r.events / r.seconds).toFixed(1)} | ${fmt(percentile(r.latencies, 50))} | ${fmt(percentile(r.latencies, 99))} | ${r.failed} | ${feed.retries ?? ''} | ${feed.cpuMsPerEvent ? JSON.stringify(feed.cpuMsPerEvent) : ''} |`,
     );
   }
+  if (report.checks.length > 0) {
+    const compared = report.checks.reduce((sum, check) => sum + check.compared, 0);
+    const identical = report.checks.reduce((sum, check) => sum + check.identical, 0);
+    out.push('', `Answers identical to the baseline's: ${identical} of ${compared}.`);
+    for (const check of report.checks.filter((check) => check.identical < check.compared)) {
+      out.push(
+        `- ${check.store} / ${check.stream} / ${check.state} / depth ${check.depth}: ${check.compared - check.identical} differ, first ${JSON.stringify(check.differences[0]?.case)}`,
+      );
+    }
+  }
   return out.join('\n');
+}
+
+function baselineColumns(service: Cell, baseline: Cell | undefined, floor: Cell | undefined): string {
+  const p = (cell: Cell | undefined, q: number) => (cell ? percentile(cell.samples, q) : NaN);
+  return (
+    ` ${fmt(p(baseline, 50))} / ${fmt(p(baseline, 95))} | ${fmt(p(floor, 50))} / ${fmt(p(floor, 95))} | ${ratio(p(baseline, 50), p(service, 50))} |` +
+    ` ${baseline ? fmt(baseline.first) : '-'} |`
+  );
 }
 
 main().then(

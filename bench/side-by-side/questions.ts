@@ -61,9 +61,10 @@ export async function askService(url: string, question: Question, from: string, 
   return { ms, bytes: Buffer.byteLength(text), nodes, truncated: answer.truncated ? answer.truncatedReason : null };
 }
 
-export async function askFloor(driver: Driver, question: Question, from: string, depth: number): Promise<Answer> {
+/** The floor; `walker` is another version's bare walk when the run compares with a baseline (--baseline). */
+export async function askFloor(driver: Driver, question: Question, from: string, depth: number, walker = bareWalk): Promise<Answer> {
   const started = performance.now();
-  const nodes = await bareWalk(driver, walkOf(question, from, depth));
+  const nodes = await walker(driver, walkOf(question, from, depth));
   return { ms: performance.now() - started, bytes: 0, nodes, truncated: null };
 }
 

@@ -47,10 +47,11 @@ export class ServiceProcess {
     readonly startupMs: number,
   ) {}
 
-  static async start(neo4jUri: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
+  /** `root`: the checkout whose build runs (another one for a baseline, --baseline). */
+  static async start(neo4jUri: string, env: Record<string, string> = {}, root = PROJECT_ROOT): Promise<ServiceProcess> {
     const port = await freePort();
     const started = performance.now();
-    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'src', 'main.js')], {
+    const child = spawn(process.execPath, [path.join(root, 'dist', 'src', 'main.js')], {
       env: {
         ...process.env,
         NODE_ENV: '',

@@ -4,7 +4,7 @@ import { KIND_ORDER, type Direction } from './lineage-steps';
 import { present, toLineageEdge } from './lineage-node';
 import type { LineageEdge, LineageNode, LineagePath } from './lineage.type';
 import { TRAVERSAL_LIMITS, type TraversalBounds } from './traversal-limits';
-import type { TraversalRepository } from './traversal.repository';
+import type { Walk, WalkPlan } from './traversal.repository';
 import { pendingChecks, settle, traverse, type NodeRef, type Traversal, type TruncationReason } from './traversal';
 
 /**
@@ -34,7 +34,7 @@ export interface LineageAnswer {
  * is checked by that description rather than by a statement of its own: NOT_FOUND when no node has the id, or
  * when it did not exist yet at the instant asked.
  */
-export async function walkLineage(tx: Tx, repository: TraversalRepository, request: WalkRequest): Promise<LineageAnswer> {
+export async function walkLineage(tx: Tx, repository: { walk(tx: Tx, plan: WalkPlan): Walk }, request: WalkRequest): Promise<LineageAnswer> {
   const options = {
     directions: request.directions,
     maxDepth: request.bounds.maxDepth,

@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/database';
 import { kindOfId, NODE_KINDS, type NodeKind } from '../common/ids';
 import { DIRECTIONS, EXISTS_AT, LINEAGE_STEPS, type Direction, type EdgeType } from './lineage-steps';
-import type { ExpansionRequest, ExpansionRow, NodeRef } from './traversal';
+import type { Expand, ExpansionRequest, ExpansionRow, NodeRef } from './traversal';
 
 /**
  * The Cypher of every traversal, generated from the step table (lineage-steps.ts): labels and relationship types
@@ -232,6 +232,12 @@ export interface WalkPlan {
   asOf: string;
 }
 
+/** What a walk gives walkLineage: the expansions traversal.ts asks for, then the description of what it reached. */
+export interface Walk {
+  expand: Expand;
+  describe(nodes: readonly DescribeRequest[], answer: ReadonlySet<string>): Promise<Map<string, DescribedNode>>;
+}
+
 /** Whether a relationship of a type, in a direction, leaves the node (from the step table: the pair decides). */
 const OUTGOING = new Map(DIRECTIONS.flatMap((direction) => typesOf(direction, true).map((type) => [`${direction}|${type}`, true] as const)));
 
@@ -243,7 +249,7 @@ const OUTGOING = new Map(DIRECTIONS.flatMap((direction) => typesOf(direction, tr
  * for what they cannot settle. Nodes travel by id: the walk hands ids to traversal.ts where it would have
  * handed element ids (they are only ever given back).
  */
-export class TraversalWalk {
+export class TraversalWalk implements Walk {
   private readonly details = new Map<string, NodeDetails>();
   private walked = false;
 

@@ -28,27 +28,12 @@ async function post(url: string, body: string): Promise<{ status: number; text: 
  * One event per request, `clients` at a time, taken from one queue in stream order: the START and COMPLETE of a
  * run (adjacent in the stream) are often in flight together, as when a scheduler reports them back to back.
  */
-export async function postSingles(url: string, events: readonly string[], clients: number): Promise<PostResult> {
-  const latencies: number[] = [];
-  let failed = 0;
-  let firstFailure: string | null = null;
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (next < events.length) {
-        const body = events[next++]!;
-        const sent = performance.now();
-        const answer = await post(url, body);
-        latencies.push(performance.now() - sent);
-        if (answer.status < 200 || answer.status >= 300) {
-          failed++;
-          firstFailure ??= `${answer.status} ${answer.text.slice(0, 300)}`;
-        }
-      }
-    }),
+export function postSingles(url: string, events: readonly string[], clients: number): Promise<PostResult> {
+  return postGroups(
+    url,
+    events.map((event) => [event]),
+    clients,
   );
-  return { events: events.length, requests: events.length, failed, firstFailure, seconds: (performance.now() - started) / 1000, latencies };
 }
 
 /**
@@ -56,25 +41,31 @@ export async function postSingles(url: string, events: readonly string[], client
  * runs taken in stream order: how a stream is loaded into a server that does not like a run's events to race
  * (Marquez can leave such runs RUNNING).
  */
-export async function postRunByRun(url: string, events: readonly string[], clients: number): Promise<PostResult> {
+export function postRunByRun(url: string, events: readonly string[], clients: number): Promise<PostResult> {
   const runs = new Map<string, string[]>();
   for (const event of events) {
     const runId = /"runId": ?"([^"]+)"/.exec(event)?.[1] ?? event;
     runs.set(runId, [...(runs.get(runId) ?? []), event]);
   }
-  const queue = [...runs.values()];
+  return postGroups(url, [...runs.values()], clients);
+}
+
+/** Groups of events taken in order by `clients` concurrent clients, one event per request, a group's in order. */
+async function postGroups(url: string, groups: readonly string[][], clients: number): Promise<PostResult> {
   const latencies: number[] = [];
+  let events = 0;
   let failed = 0;
   let firstFailure: string | null = null;
   let next = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async () => {
-      while (next < queue.length) {
-        for (const body of queue[next++]!) {
+      while (next < groups.length) {
+        for (const body of groups[next++]!) {
           const sent = performance.now();
           const answer = await post(url, body);
           latencies.push(performance.now() - sent);
+          events++;
           if (answer.status < 200 || answer.status >= 300) {
             failed++;
             firstFailure ??= `${answer.status} ${answer.text.slice(0, 300)}`;
@@ -83,7 +74,7 @@ export async function postRunByRun(url: string, events: readonly string[], clien
       }
     }),
   );
-  return { events: events.length, requests: events.length, failed, firstFailure, seconds: (performance.now() - started) / 1000, latencies };
+  return { events, requests: events, failed, firstFailure, seconds: (performance.now() - started) / 1000, latencies };
 }
 
 /** Batches (JSON arrays) to the service's batch endpoint, `clients` at a time, in order. */

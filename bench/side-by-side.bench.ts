@@ -23,6 +23,8 @@ import { cpuMs, load1, Marquez, Neo4jStore, ServiceProcess } from './side-by-sid
  *   --big 10,100,150                layers, width, runs of the large stream (~1M nodes)
  *   --ingest-events 960             events per one-event-per-request phase
  *   --clients 1,4,16                concurrent clients of the one-event-per-request phases
+ *   --marquez-holds d,w             streams Marquez holds already (fed by an earlier run of this bench: the
+ *                                   streams are deterministic): no reset, those are not posted again
  *   --baseline <dir>                another built checkout (npm run build), e.g. main before a change: its service
  *                                   and its bare walk are timed beside this one's, and their answers compared
  */
@@ -39,6 +41,7 @@ interface Options {
   clients: number[];
   bigRounds: number;
   baseline: string | null;
+  marquezHolds: string[];
 }
 
 function options(argv: string[]): Options {
@@ -59,6 +62,7 @@ function options(argv: string[]): Options {
     clients: value('clients', '1,4,16').split(',').map(Number),
     bigRounds: Number(value('big-rounds', '20')),
     baseline: argv.includes('--baseline') ? path.resolve(value('baseline', '')) : null,
+    marquezHolds: value('marquez-holds', '').split(',').filter(Boolean),
   };
 }
 
@@ -153,6 +157,10 @@ async function main(): Promise<void> {
     // Marquez is fed incrementally (one store for the three question stores: loading it one event per request
     // is slow), so it holds the streams of each service store and, in "w alone", d beside w as well.
     const peer = useMarquez ? new MarquezStore(marquez) : null;
+    if (peer && opts.marquezHolds.length > 0) {
+      for (const name of opts.marquezHolds) peer.holds.add(name);
+      peer.fresh = true;
+    }
     const d = await stream({ name: 'd', ...DEFAULT_SHAPE, seed: 7 });
     const w = await stream({ name: 'w', ...WIDE_SHAPE, seed: 21 });
     if (opts.only.has('d')) await questionStore('d alone', [d], [d], peer, baseline, opts, report);
@@ -169,13 +177,32 @@ async function main(): Promise<void> {
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
-    report.machine.loadAfter = os.loadavg();
-    const results = path.join(PROJECT_ROOT, 'bench', 'results');
-    fs.mkdirSync(results, { recursive: true });
-    const file = path.join(results, `side-by-side-${report.when.replace(/[:.]/g, '-')}.json`);
-    fs.writeFileSync(file, `${JSON.stringify(report, (_key, value) => (value instanceof Set ? [...value] : value), 2)}\n`);
+    const file = saveReport(report);
     process.stdout.write(`\n${render(report)}\nreport written to ${path.relative(PROJECT_ROOT, file)}\n`);
   }
+}
+
+/** Writes the report as it stands (after every store too, so that a run stopped half-way keeps what it measured). */
+function saveReport(report: Report): string {
+  report.machine.loadAfter = os.loadavg();
+  const results = path.join(PROJECT_ROOT, 'bench', 'results');
+  fs.mkdirSync(results, { recursive: true });
+  const file = path.join(results, `side-by-side-${report.when.replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, `${JSON.stringify(report, (_key, value) => (value instanceof Set ? [...value] : value), 2)}\n`);
+  return file;
+}
+
+/** Set by SIGINT or SIGTERM: the run stops after the current request, stops what it started and writes its report. */
+let stopRequested = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    stopRequested = true;
+    say(`${signal}: stopping after the current request`);
+  });
+}
+
+function stopIfAsked(): void {
+  if (stopRequested) throw new Error('stopped on request');
 }
 
 interface StoreSettings {
@@ -238,6 +265,7 @@ async function questionStore(
         peer.fresh = true;
       }
       for (const s of streams.filter((s) => !peer.holds.has(s.spec.name))) {
+        stopIfAsked();
         const events = await readAll(s.file);
         const result = await postRunByRun(`${peer.marquez.url}/api/v1/lineage`, events, 16);
         peer.holds.add(s.spec.name);
@@ -319,6 +347,7 @@ async function measureStore(
         ]),
       );
       for (let round = 0; round < opts.warmup + opts.rounds; round++) {
+        stopIfAsked();
         const load = load1();
         for (let k = 0; k < ways.length; k++) {
           const way = ways[(k + round) % ways.length]!;
@@ -334,6 +363,7 @@ async function measureStore(
         }
       }
       report.cells.push(...cells.values());
+      saveReport(report);
       if (baseline) {
         const check = await compareAnswers({ store, stream: s, state, depth }, url, baseline.url, opts.starts);
         report.checks.push(check);

@@ -49,6 +49,8 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
     const jwt = config.auth.jwt ? new JwtVerifier(config.auth.jwt, logger) : undefined;
     await announceAuthentication(config, services, logger);
     await warmUp(db, services, logger);
+    // Not fatal: a question would plan its statements itself, only slower.
+    await services.lineageGraph.prepareQueries().catch((error: unknown) => logger.warn({ err: error }, 'lineage queries could not be planned at start-up'));
     await loadDemoIfWanted(config.demo, options.localNeo4j ?? false, services, logger);
     const app = await buildApp({
       logger,

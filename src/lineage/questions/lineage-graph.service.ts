@@ -10,6 +10,8 @@ import { graphBounds } from './traversal-limits';
 import { TraversalRepository } from './traversal.repository';
 import { traversalResultFields } from './traversal-result.type';
 
+const PREPARE_TIMEOUT_MS = 300_000;
+
 export interface LineageGraphQuery {
   from: string;
   direction?: LineageDirection | null;
@@ -44,6 +46,15 @@ export class LineageGraphService {
       const answer = await walkLineage(tx, this.traversals, { start, directions: DIRECTIONS_OF[direction], bounds, asOf });
       return { ...traversalResultFields(answer, bounds, asOf), direction, nodes: answer.nodes };
     });
+  }
+
+  /**
+   * Has Neo4j plan the common traversal statements now rather than on the first questions (start-up calls it;
+   * TraversalRepository.prepare). Planning on a cold, busy Neo4j can take longer than a question may, hence the
+   * longer timeout.
+   */
+  prepareQueries(): Promise<void> {
+    return this.db.read('prepareLineageQueries', (tx) => this.traversals.prepare(tx), { timeoutMs: PREPARE_TIMEOUT_MS });
   }
 
   /** True when no lineage has been recorded yet (the demo loads only into an empty graph). */

@@ -386,7 +386,28 @@ async function describeNodes(tx: Tx, nodes: readonly DescribeRequest[], visited:
   return new Map(rows.map((row) => [row.id, row]));
 }
 
+/**
+ * The depths whose walk statements are planned at start-up: the explorer's first view and its expansions (2 and 1,
+ * explorer/src/url-state.ts) and the questions' default (20, traversal-limits.ts). Another depth is planned on its
+ * first question.
+ */
+const PREPARED_DEPTHS = [1, 2, 20];
+
 export class TraversalRepository {
+  /**
+   * Has Neo4j plan the statements of the common questions now, on nothing, rather than on their first question:
+   * planning one takes a fraction of a second on a quiet machine, but seconds on a busy one (bench/README.md).
+   * Only latency is at stake: every plan is good whatever the store holds when it is made, and Neo4j may replan
+   * them as the store grows (nothing keeps them).
+   */
+  async prepare(tx: Tx): Promise<void> {
+    const asOf = new Date().toISOString();
+    const flags = { up: true, down: false };
+    for (const depth of PREPARED_DEPTHS) await tx.rows(walkOf(depth), { walk: { start: '', limit: 1, rowLimit: 1, ...flags, asOf } });
+    await tx.rows(EXPAND, { walk: { frontier: [], rowLimit: 1, ...flags, asOf } });
+    await describeNodes(tx, [], [], asOf);
+  }
+
   /** A walk in the caller's read transaction (see TraversalWalk). */
   walk(tx: Tx, plan: WalkPlan): TraversalWalk {
     return new TraversalWalk(tx, plan);

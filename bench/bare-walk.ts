@@ -1,5 +1,5 @@
 import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
-import { kindOfId } from '../src/lineage/common/ids';
+import { kindOfId } from '../src/core/ids';
 import type { Direction } from '../src/lineage/questions/lineage-steps';
 import { TRAVERSAL_LIMITS } from '../src/lineage/questions/traversal-limits';
 import { TraversalRepository } from '../src/lineage/questions/traversal.repository';

@@ -19,6 +19,7 @@ import { ProvenanceResolver } from '../lineage/questions/provenance.resolver';
 import { ReproductionResolver, ReproductionStepResolver } from '../lineage/questions/reproduction.resolver';
 import { SearchResolver } from '../lineage/questions/search.resolver';
 import { RunResolver } from '../lineage/run/run.resolver';
+import { LINEAGE_EVENT_RESOLVERS } from '../openlineage/lineage-event.resolver';
 import { ServiceInfoResolver } from '../system/service-info.resolver';
 
 /** The GraphQL schema, built from the resolver classes; schema/schema.graphql is its committed print. */
@@ -46,6 +47,7 @@ export function buildLineageSchema(): Promise<GraphQLSchema> {
       LineageGraphResolver,
       LineageNodeResolver,
       SearchResolver,
+      ...LINEAGE_EVENT_RESOLVERS,
     ],
     // Input is validated by the services, which know the domain rules; class-validator is not used.
     validate: false,

@@ -5,7 +5,8 @@ import { present, toLineageEdge } from './lineage-node';
 import type { LineageEdge, LineageNode, LineagePath } from './lineage.type';
 import { TRAVERSAL_LIMITS, type TraversalBounds } from './traversal-limits';
 import type { Walk, WalkPlan } from './traversal.repository';
-import { pendingChecks, settle, traverse, type NodeRef, type Traversal, type TruncationReason } from './traversal';
+import type { TruncationReason } from '../../core/vocabulary';
+import { pendingChecks, settle, traverse, type NodeRef, type Traversal } from './traversal';
 
 /**
  * Runs one bounded walk inside the caller's read transaction and shapes it into answer nodes and edges: the

@@ -1,6 +1,7 @@
 import type { Tx } from '../../db/database';
-import { kindOfId, NODE_KINDS, type NodeKind } from '../common/ids';
-import { DIRECTIONS, EXISTS_AT, LINEAGE_STEPS, type Direction, type EdgeType } from './lineage-steps';
+import { kindOfId } from '../../core/ids';
+import { NODE_KINDS, type EdgeType, type NodeKind } from '../../core/vocabulary';
+import { DIRECTIONS, EXISTS_AT, LINEAGE_STEPS, type Direction } from './lineage-steps';
 import type { Expand, ExpansionRequest, ExpansionRow, NodeRef } from './traversal';
 
 /**
@@ -24,9 +25,10 @@ import type { Expand, ExpansionRequest, ExpansionRow, NodeRef } from './traversa
  *   the planner on an empty store chose to seek every dataset version created before the instant and check each
  *   for the relationship: 2.1 million db hits to describe 129 nodes, against 3,800 with a plan made on the full
  *   store. Kinds come from the id prefix; whether a node exists as of the instant is a CASE expression.
- * - Statements are small: planning takes milliseconds, not seconds (the five unrolled levels of the previous walk
- *   took 1.1 to 1.5 s to plan on a quiet machine and 8 to 12 s on a busy one), so no plan has to be made ahead or
- *   kept against Neo4j's replanning; and a statement's text travels with every request.
+ * - Statements are smaller (4.7 KB of text per question instead of 48 KB) and quicker to plan than the five
+ *   unrolled levels of the previous walk, but planning one still takes seconds on a busy machine (1.6 to 2.5 s
+ *   at load 31, against 4.8 to 25 s): the common ones are planned at start-up (`prepare`), for latency only, since
+ *   no plan has to be kept against Neo4j's replanning.
  */
 
 /**

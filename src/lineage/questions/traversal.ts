@@ -1,5 +1,5 @@
-import type { NodeKind } from '../common/ids';
-import { KIND_ORDER, LINEAGE_STEPS, type Direction, type EdgeType } from './lineage-steps';
+import { KIND_ORDER, LINEAGE_STEPS, type Direction } from './lineage-steps';
+import type { EdgeType, NodeKind, TruncationReason } from '../../core/vocabulary';
 
 /**
  * A breadth-first walk over the lineage graph. The database expands several levels per statement (see
@@ -54,8 +54,6 @@ export type Expand = (request: ExpansionRequest) => Promise<ExpansionRow[]>;
  * (traversal.repository.ts keeps it small).
  */
 export const LEVELS_PER_STATEMENT = 5;
-
-export type TruncationReason = 'DEPTH' | 'NODE_BUDGET' | 'EDGE_BUDGET';
 
 export interface TraversalOptions {
   directions: readonly Direction[];

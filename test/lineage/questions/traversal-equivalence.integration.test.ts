@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Tx } from '../../../src/db/database';
-import { kindOfId } from '../../../src/lineage/common/ids';
+import { kindOfId } from '../../../src/core/ids';
 import { walkLineage, type LineageAnswer } from '../../../src/lineage/questions/lineage-answer';
 import { EXISTS_AT, LINEAGE_STEPS, type Direction } from '../../../src/lineage/questions/lineage-steps';
 import type { ExpansionRequest, ExpansionRow } from '../../../src/lineage/questions/traversal';

@@ -1,0 +1,108 @@
+import type { AuditChange, AuditEntry } from '../audit-log';
+import { fieldChanges } from '../field-changes';
+import { sameData } from '../canonical-json';
+import type { StoredFacets } from '../facets';
+import type { LineageChange } from './lineage-change.types';
+import type { RunSnapshot, TouchedEntity, VersionSnapshot } from './lineage-state';
+
+/**
+ * The audit entry of one recorded change, from what it touched (see LineageState.touched): every entity it
+ * created or changed, the versions it linked as read or written (and the datasets of those), and the fields it
+ * set or changed with their values before and after (a facet as `facets.<name>`, when the value of a facet an
+ * entity already had changed).
+ */
+export function auditEntryOf(change: LineageChange, touched: readonly TouchedEntity[]): AuditEntry {
+  const entityIds = new Set<string>();
+  const created: string[] = [];
+  const changes: AuditChange[] = [];
+  for (const entity of touched) {
+    if (entity.kind === 'receipt') continue;
+    entityIds.add(entity.id);
+    if (!entity.before) created.push(entity.id);
+    // A created entity's fields change from nothing to their first values.
+    const after = auditedFields(entity.kind, entity.after);
+    changes.push(...fieldChanges(entity.id, entity.before ? auditedFields(entity.kind, entity.before) : null, after, Object.keys(after)));
+    // A created entity's facets are the event's, which `details.eventId` (its SHA-256) pins; only changes are listed.
+    if (entity.before) changes.push(...facetChanges(entity.id, facetsOf(entity.before), facetsOf(entity.after)));
+    if (entity.kind === 'version') entityIds.add((entity.after as VersionSnapshot).datasetId);
+    if (entity.kind === 'run') {
+      for (const id of linkedVersions(entity.before as RunSnapshot | null, entity.after as RunSnapshot)) entityIds.add(id);
+    }
+  }
+  return {
+    operation: operationOf(change),
+    entityIds: [...entityIds],
+    changes,
+    details: {
+      ...(change.kind === 'run' ? { runId: change.runId } : {}),
+      ...(change.receipt ? { eventId: change.receipt.id } : {}),
+      created: created.sort(),
+    },
+  };
+}
+
+/** `runEvent.START` for a GraphQL run mutation; `openlineage.RunEvent.START`, `openlineage.JobEvent`, … for events. */
+function operationOf(change: LineageChange): string {
+  if (!change.receipt) return change.kind === 'run' ? `runEvent.${change.event}` : `${change.kind}Event`;
+  const kind = { run: 'RunEvent', job: 'JobEvent', dataset: 'DatasetEvent' }[change.receipt.kind];
+  return change.receipt.eventType ? `openlineage.${kind}.${change.receipt.eventType}` : `openlineage.${kind}`;
+}
+
+/** Versions (dataset and model) the run reads or writes now and did not before, and the datasets of those it reads. */
+function linkedVersions(before: RunSnapshot | null, after: RunSnapshot): string[] {
+  const added = (now: ReadonlyMap<string, unknown>, then: ReadonlyMap<string, unknown> | undefined) => [...now.keys()].filter((id) => !then?.has(id));
+  const reads = added(after.reads, before?.reads);
+  return [
+    ...reads,
+    ...reads.map((id) => after.reads.get(id)!.datasetId),
+    ...added(after.writes, before?.writes),
+    ...added(after.modelWrites, before?.modelWrites),
+  ];
+}
+
+function facetsOf(snapshot: TouchedEntity['after']): StoredFacets | null {
+  return (snapshot as { facets?: StoredFacets | null }).facets ?? null;
+}
+
+/** Facets whose value changed (a newer report of the same value is no change). */
+function facetChanges(entityId: string, before: StoredFacets | null, after: StoredFacets | null): AuditChange[] {
+  const names = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])].sort();
+  return names.flatMap((name) => {
+    const was = before && Object.hasOwn(before, name) ? before[name]!.value : null;
+    const is = after && Object.hasOwn(after, name) ? after[name]!.value : null;
+    return sameData(was, is) ? [] : [{ entityId, field: `facets.${name}`, before: was, after: is }];
+  });
+}
+
+/** The fields of a snapshot the trail records changes of (facets apart), as plain values. */
+function auditedFields(kind: TouchedEntity['kind'], snapshot: TouchedEntity['after']): Record<string, unknown> {
+  switch (kind) {
+    case 'run': {
+      const run = snapshot as RunSnapshot;
+      return {
+        state: run.state,
+        startedAt: run.startedAt,
+        endedAt: run.endedAt,
+        parameters: run.parameters,
+        errorMessage: run.errorMessage,
+        jobId: run.jobId,
+        commitId: run.commitId,
+        parentRunId: run.parent?.runId ?? null,
+      };
+    }
+    case 'job': {
+      return { description: (snapshot as { description: string | null }).description };
+    }
+    case 'version':
+    case 'modelVersion': {
+      const version = snapshot as { createdAt: string; values: object };
+      return { createdAt: version.createdAt, ...version.values };
+    }
+    case 'commit': {
+      const commit = snapshot as { values: object };
+      return { ...commit.values };
+    }
+    default:
+      return {};
+  }
+}

@@ -1,0 +1,309 @@
+import { NotFoundError } from '../../errors';
+import { mergeFacets } from '../facets';
+import { ids } from '../ids';
+import { fillCommit } from '../commit/commit.rules';
+import { currentVersion, dedupeVersions, fillVersion, readableAt, UNVERSIONED, type VersionTimeline, type VersionValues } from '../dataset/dataset.rules';
+import type { NormalizedDatasetVersion } from '../dataset/dataset.normalize';
+import type { NormalizedJob } from '../job/job.normalize';
+import { checkTrainingRun, fillModelVersion } from '../model/model.rules';
+import {
+  checkCommit,
+  checkJob,
+  checkParent,
+  checkStartAfterEnd,
+  checkWriter,
+  earliest,
+  FINAL_STATE,
+  isStart,
+  mergeParameters,
+  nextState,
+  readTimeOf,
+} from '../run/run.rules';
+import type { DatasetMention, DatasetRef, FacetValues, LineageChange, RunChange, RunInput } from './lineage-change.types';
+import { FIRST_CANDIDATES, type IoEdge, type LineageState, type ReadEdge, type RunSnapshot, type TouchedEntity, type VersionSnapshot } from './lineage-state';
+
+/**
+ * Applies one change to the state, by the domain rules (run.rules, dataset.rules, commit.rules, model.rules):
+ * the same function records a GraphQL mutation and every event of an OpenLineage batch. All or nothing: a
+ * change that breaks a rule throws its error and leaves the state as it was.
+ */
+export function applyChange(state: LineageState, change: LineageChange, observe?: (touched: TouchedEntity[]) => void): 'recorded' | 'duplicate' {
+  if (change.receipt && state.get('receipt', change.receipt.id)) return 'duplicate';
+  const draft = state.child();
+  let about: { label: 'Run' | 'Job' | 'Dataset'; id: string };
+  if (change.kind === 'run') {
+    applyRun(draft, change);
+    about = { label: 'Run', id: change.id };
+  } else if (change.kind === 'job') {
+    touchJob(draft, change.job, change.jobFacets, change.at);
+    for (const mention of change.datasets) applyMention(draft, mention, change.at);
+    about = { label: 'Job', id: change.job.id };
+  } else {
+    applyMention(draft, change.dataset, change.at);
+    about = { label: 'Dataset', id: change.dataset.dataset.id };
+  }
+  if (change.receipt) draft.put('receipt', { ...change.receipt, about });
+  observe?.(draft.touched());
+  draft.commit();
+  return 'recorded';
+}
+
+function applyRun(state: LineageState, change: RunChange): void {
+  const recorded = state.get('run', change.id);
+  const self = { id: change.id, runId: change.runId };
+  const jobId = checkJob(change.runId, recorded?.jobId ?? null, change.job);
+  if (change.job) touchJob(state, change.job, change.jobFacets, change.at);
+  if (change.commit) {
+    checkCommit(change.runId, recorded?.commitId ?? null, change.commit.id);
+    const before = state.get('commit', change.commit.id);
+    const fill = fillCommit(change.commit, before?.values ?? null, change.commit.values);
+    state.put('commit', {
+      id: change.commit.id,
+      repository: change.commit.repository,
+      sha: change.commit.sha,
+      values: { ...(before?.values ?? change.commit.values), ...fill },
+      createdAt: earliest(before?.createdAt, change.at)!,
+    });
+  }
+  const parent = change.parent ? linkParent(state, change, recorded) : (recorded?.parent ?? null);
+  checkStartAfterEnd(change.runId, change.event, recorded?.endedAt ?? null, change.at);
+  const startedAt = isStart(change.event) ? earliest(recorded?.startedAt, change.at) : (recorded?.startedAt ?? null);
+  const endedAt = recorded?.endedAt ?? (FINAL_STATE[change.event] ? change.at : null);
+
+  // A version read and written in one event must not contradict itself.
+  dedupeVersions([...change.inputs.flatMap((input) => (input.version ? [input.version] : [])), ...change.outputs]);
+  const writes = new Map<string, IoEdge>(recorded?.writes ?? []);
+  for (const output of change.outputs) {
+    const before = state.get('version', output.id);
+    checkWriter(output, before?.producer ?? null, self);
+    const version = recordVersion(output, before, change.at, true);
+    state.put('version', { ...version, facets: mergeFacets(version.facets, output.facets, change.at), producer: self });
+    writes.set(output.id, { ioFacets: mergeFacets(writes.get(output.id)?.ioFacets ?? null, output.ioFacets, change.at) });
+  }
+
+  const readTime = readTimeOf({ startedAt, endedAt }, change.at);
+  const readTimeBefore = recorded ? (recorded.startedAt ?? recorded.endedAt) : null;
+  const reads = new Map<string, ReadEdge>(recorded?.reads ?? []);
+  // The choice made for an input named without a version stands, unless the run's read time moved (its START
+  // arrived after its COMPLETE): then it is made again for the new time, as if the events had come in order.
+  if (readTimeBefore !== null && readTimeBefore !== readTime) reresolve(state, reads, readTime, change);
+  for (const input of change.inputs) readInput(state, reads, input, readTime, change);
+
+  const modelWrites = new Map<string, IoEdge>(recorded?.modelWrites ?? []);
+  for (const output of change.modelVersions) {
+    const before = state.get('modelVersion', output.id);
+    checkTrainingRun(output, before?.producerId ?? null, change.id);
+    const fill = fillModelVersion(output, before?.values ?? null, output.values);
+    state.put('modelVersion', {
+      id: output.id,
+      modelId: output.modelId,
+      modelName: output.modelName,
+      version: output.version,
+      // A model version produced by a run exists from the run's end, like its other outputs (settleOutputTimes).
+      createdAt: before?.createdAt ?? change.at,
+      createdAtFromRun: before?.createdAtFromRun ?? true,
+      values: { ...(before?.values ?? output.values), ...fill },
+      facets: mergeFacets(before?.facets ?? null, output.facets, change.at),
+      producerId: change.id,
+    });
+    modelWrites.set(output.id, { ioFacets: mergeFacets(modelWrites.get(output.id)?.ioFacets ?? null, output.ioFacets, change.at) });
+  }
+
+  const run: RunSnapshot = {
+    ...self,
+    jobId,
+    state: nextState(change.runId, recorded?.state ?? null, change.event),
+    startedAt,
+    endedAt,
+    parameters: mergeParameters(change.runId, recorded?.parameters ?? null, change.parameters),
+    errorMessage: (change.event === 'FAIL' || change.event === 'ABORT' ? change.errorMessage : null) ?? recorded?.errorMessage ?? null,
+    facets: mergeFacets(recorded?.facets ?? null, change.runFacets, change.at),
+    commitId: recorded?.commitId ?? change.commit?.id ?? null,
+    parent,
+    reads,
+    writes,
+    modelWrites,
+  };
+  state.put('run', run);
+  if (endedAt) settleOutputTimes(state, run, endedAt);
+}
+
+/** The parent named by the event; a parent not recorded yet is created from the job the event names for it. */
+function linkParent(state: LineageState, change: RunChange, recorded: RunSnapshot | null): { id: string; runId: string } {
+  const named = change.parent!;
+  const parent = { id: ids.run(named.runId), runId: named.runId };
+  checkParent(recorded?.parent ?? null, parent.id, parent.runId);
+  if (!state.get('run', parent.id)) {
+    if (!named.job) throw new NotFoundError('Run', named.runId);
+    touchJob(state, named.job, null, change.at);
+    state.put('run', {
+      ...parent,
+      jobId: named.job.id,
+      state: null,
+      startedAt: null,
+      endedAt: null,
+      parameters: null,
+      errorMessage: null,
+      facets: null,
+      commitId: null,
+      parent: null,
+      reads: new Map(),
+      writes: new Map(),
+      modelWrites: new Map(),
+    });
+  }
+  return parent;
+}
+
+function readInput(state: LineageState, reads: Map<string, ReadEdge>, input: RunInput, readTime: string, change: RunChange): void {
+  let versionId: string;
+  if (input.version) {
+    const version = recordVersion(input.version, state.get('version', input.version.id), change.at, false);
+    state.put('version', { ...version, facets: mergeFacets(version.facets, input.facets, change.at) });
+    versionId = version.id;
+  } else {
+    const chosen = [...reads].find(([, edge]) => edge.implicit && edge.datasetId === input.dataset.id)?.[0];
+    versionId = chosen ?? resolve(state, input.dataset, readTime, change);
+    const before = state.get('version', versionId)!;
+    const fill = fillVersion(before, before.values, input.values);
+    state.put('version', { ...before, values: { ...before.values, ...fill } });
+    // The event did not say which version it saw, so what it says about the data is about the dataset.
+    if (input.facets) touchDataset(state, input.dataset, input.facets, change.at);
+  }
+  const edge = reads.get(versionId);
+  // A version the run names explicitly stays explicit, even if another input reached it implicitly.
+  const implicit = input.version === null && (edge?.implicit ?? true);
+  reads.set(versionId, { datasetId: input.dataset.id, implicit, ioFacets: mergeFacets(edge?.ioFacets ?? null, input.ioFacets, change.at) });
+}
+
+/** Chooses again, for the run's new read time, every version the run reads that it did not name. */
+function reresolve(state: LineageState, reads: Map<string, ReadEdge>, readTime: string, change: RunChange): void {
+  for (const [versionId, edge] of [...reads]) {
+    if (!edge.implicit) continue;
+    const version = state.get('version', versionId)!;
+    const chosen = resolve(state, { id: edge.datasetId, namespace: version.namespace, name: version.name }, readTime, change);
+    if (chosen === versionId) continue;
+    reads.delete(versionId);
+    const existing = reads.get(chosen);
+    reads.set(chosen, { datasetId: edge.datasetId, implicit: existing?.implicit ?? true, ioFacets: mergeIo(existing?.ioFacets ?? null, edge.ioFacets) });
+  }
+}
+
+/**
+ * The version of a dataset a run read at `readTime` without naming it: the current one (never one the run
+ * wrote), else, for producers that cannot know versions, a placeholder `unversioned` that exists from the
+ * earliest instant a run read it.
+ */
+function resolve(state: LineageState, dataset: DatasetRef, readTime: string, change: RunChange): string {
+  const current = currentOf(state, dataset.id, readTime, change.id);
+  if (current) return current.id;
+  if (change.unversionedInputs === 'reject') {
+    throw new NotFoundError('DatasetVersion', `of ${dataset.namespace}/${dataset.name} current at ${readTime} (name the version read)`);
+  }
+  const id = ids.datasetVersion(dataset.namespace, dataset.name, UNVERSIONED);
+  const placeholder = state.get('version', id);
+  if (!placeholder) {
+    state.put('version', {
+      id,
+      datasetId: dataset.id,
+      namespace: dataset.namespace,
+      name: dataset.name,
+      version: UNVERSIONED,
+      createdAt: readTime,
+      createdAtFromRun: false,
+      values: EMPTY_VALUES,
+      facets: null,
+      producer: null,
+    });
+  } else if (placeholder.createdAt > readTime) {
+    state.put('version', { ...placeholder, createdAt: readTime });
+  }
+  return id;
+}
+
+function currentOf(state: LineageState, datasetId: string, at: string, readerId: string): VersionSnapshot | null {
+  for (let limit = FIRST_CANDIDATES; ; limit *= 4) {
+    const fromNeo4j = state.candidates({ datasetId, at, runId: readerId, limit });
+    const timeline = [...new Set([...fromNeo4j, ...state.versionIdsOf(datasetId)])].map((id) => timelineOf(state.get('version', id)!));
+    // Neo4j's candidates are the newest it had; if every one of them has since become unreadable (written by
+    // this run, or created later than it seemed), older ones it did not return may be the answer: ask for more.
+    const exhausted = fromNeo4j.length === limit && !fromNeo4j.some((id) => readableAt(timelineOf(state.get('version', id)!), at, readerId));
+    if (exhausted) continue;
+    const best = currentVersion(timeline, at, readerId);
+    return best ? state.get('version', best.id) : null;
+  }
+}
+
+function timelineOf(version: VersionSnapshot): VersionTimeline {
+  return { id: version.id, createdAt: version.createdAt, producerId: version.producer?.id ?? null };
+}
+
+/** Creates the version or fills its write-once fields. */
+function recordVersion(version: NormalizedDatasetVersion, before: VersionSnapshot | null, at: string, written: boolean): VersionSnapshot {
+  const fill = fillVersion(version, before?.values ?? null, version.values);
+  if (before) return { ...before, values: { ...before.values, ...fill } };
+  return {
+    id: version.id,
+    datasetId: version.datasetId,
+    namespace: version.namespace,
+    name: version.name,
+    version: version.version,
+    createdAt: version.createdAt ?? at,
+    // An output created by a run exists from the moment the run ended (settleOutputTimes).
+    createdAtFromRun: written && version.createdAt === null,
+    values: version.values,
+    facets: null,
+    producer: null,
+  };
+}
+
+/**
+ * Outputs whose creation time was not given take the run's end, once the run has ended: a version exists from
+ * the moment its writer finished, whatever order the run's events arrived in.
+ */
+function settleOutputTimes(state: LineageState, run: RunSnapshot, endedAt: string): void {
+  for (const versionId of run.writes.keys()) {
+    const version = state.get('version', versionId)!;
+    if (version.createdAtFromRun && version.createdAt !== endedAt) state.put('version', { ...version, createdAt: endedAt });
+  }
+  for (const versionId of run.modelWrites.keys()) {
+    const version = state.get('modelVersion', versionId)!;
+    if (version.createdAtFromRun && version.createdAt !== endedAt) state.put('modelVersion', { ...version, createdAt: endedAt });
+  }
+}
+
+function applyMention(state: LineageState, mention: DatasetMention, at: string): void {
+  if (!mention.version) {
+    touchDataset(state, mention.dataset, mention.facets, at);
+    return;
+  }
+  const version = recordVersion(mention.version, state.get('version', mention.version.id), at, false);
+  state.put('version', { ...version, facets: mergeFacets(version.facets, mention.facets, at) });
+}
+
+/** Jobs and datasets exist from their earliest mention; their facets merge by name (see core/facets). */
+function touchJob(state: LineageState, job: NormalizedJob, facets: FacetValues | null, at: string): void {
+  const before = state.get('job', job.id);
+  state.put('job', {
+    id: job.id,
+    namespace: job.namespace,
+    name: job.name,
+    description: job.description ?? before?.description ?? null,
+    createdAt: earliest(before?.createdAt, at)!,
+    facets: mergeFacets(before?.facets ?? null, facets, at),
+  });
+}
+
+function touchDataset(state: LineageState, dataset: DatasetRef, facets: FacetValues | null, at: string): void {
+  const before = state.get('dataset', dataset.id);
+  state.put('dataset', { ...dataset, createdAt: earliest(before?.createdAt, at)!, facets: mergeFacets(before?.facets ?? null, facets, at) });
+}
+
+/** Two facet maps of the same read, each already merged by the rule: merge the second into the first. */
+function mergeIo(a: IoEdge['ioFacets'], b: IoEdge['ioFacets']): IoEdge['ioFacets'] {
+  let merged = a;
+  for (const [name, facet] of Object.entries(b ?? {})) merged = mergeFacets(merged, { [name]: facet.value }, facet.at);
+  return merged;
+}
+
+const EMPTY_VALUES: VersionValues = { digest: null, uri: null, schemaJson: null, rowCount: null };

@@ -51,8 +51,9 @@ export class LineageGraphService {
   }
 
   /**
-   * Has Neo4j plan the traversal statements now rather than on the first question (start-up calls it). Planning a
-   * large statement on a cold, busy Neo4j can take longer than a question may, hence the longer timeout.
+   * Has Neo4j plan the common traversal statements now rather than on the first questions (start-up calls it;
+   * TraversalRepository.prepare). Planning on a cold, busy Neo4j can take longer than a question may, hence the
+   * longer timeout.
    */
   prepareQueries(): Promise<void> {
     return this.db.read('prepareLineageQueries', (tx) => this.traversals.prepare(tx), { timeoutMs: PREPARE_TIMEOUT_MS });

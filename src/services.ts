@@ -2,6 +2,7 @@ import { AuditService } from './audit/audit.service';
 import { AuditReportService } from './audit/report/audit-report.service';
 import { ApiKeyService } from './auth/api-key.service';
 import type { Database } from './db/database';
+import { ColumnLineageService } from './lineage/column/column-lineage.service';
 import { CommitService } from './lineage/commit/commit.service';
 import { DatasetService } from './lineage/dataset/dataset.service';
 import { DeploymentService } from './lineage/deployment/deployment.service';
@@ -33,6 +34,7 @@ export interface Services {
   reproduction: ReproductionService;
   lineageGraph: LineageGraphService;
   search: SearchService;
+  columns: ColumnLineageService;
   audit: AuditService;
   auditReports: AuditReportService;
 }
@@ -67,6 +69,7 @@ export function createServices(db: Database, version: string, options: ServiceOp
     reproduction: new ReproductionService(db),
     lineageGraph: new LineageGraphService(db),
     search: new SearchService(db),
+    columns: new ColumnLineageService(db),
     audit,
     auditReports: new AuditReportService({ audit, provenance, datasets, runs, jobs, commits, models, deployments }),
   };

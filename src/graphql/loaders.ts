@@ -29,7 +29,7 @@ function pages<T>(batch: (keys: readonly RelatedPageKey[]) => Promise<Page<T>[]>
 }
 
 export function createLoaders(services: Services) {
-  const { datasets, jobs, runs, commits, models, deployments, openlineage, audit } = services;
+  const { datasets, jobs, runs, commits, models, deployments, openlineage, audit, columns } = services;
   return {
     dataset: byKey((ids) => datasets.findByIds(ids)),
     datasetVersion: byKey((ids) => datasets.findVersionsByIds(ids)),
@@ -68,6 +68,32 @@ export function createLoaders(services: Services) {
     nextDeployment: byKey((ids) => deployments.neighboursOf(ids, 'next')),
 
     auditHistoryPages: pages((keys) => audit.historyPages(keys.map((k) => ({ ...k, entityId: k.parentId })))),
+
+    columnField: byKey((ids) => columns.findFieldsByIds(ids)),
+    fieldPagesOfDatasetVersion: pages((keys) =>
+      columns.fieldPages(
+        'DatasetVersion',
+        keys.map((k) => ({ ...k, ownerId: k.parentId })),
+      ),
+    ),
+    fieldPagesOfModelVersion: pages((keys) =>
+      columns.fieldPages(
+        'ModelVersion',
+        keys.map((k) => ({ ...k, ownerId: k.parentId })),
+      ),
+    ),
+    upstreamColumnEdgePages: pages((keys) =>
+      columns.edgePages(
+        'UP',
+        keys.map((k) => ({ ...k, fieldId: k.parentId })),
+      ),
+    ),
+    downstreamColumnEdgePages: pages((keys) =>
+      columns.edgePages(
+        'DOWN',
+        keys.map((k) => ({ ...k, fieldId: k.parentId })),
+      ),
+    ),
   };
 }
 

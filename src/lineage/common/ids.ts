@@ -9,7 +9,13 @@ import { createHash } from 'node:crypto';
 export const NODE_KINDS = ['Dataset', 'DatasetVersion', 'Job', 'Run', 'Commit', 'Model', 'ModelVersion', 'Deployment'] as const;
 export type NodeKind = (typeof NODE_KINDS)[number];
 
-function derive(kind: NodeKind, ...key: string[]): string {
+/**
+ * Fields (columns) of dataset and model versions are nodes too, but not lineage nodes of the table-level walk:
+ * their ids share the scheme and a label of their own.
+ */
+export const FIELD_KIND = 'Field';
+
+function derive(kind: NodeKind | typeof FIELD_KIND, ...key: string[]): string {
   // NUL cannot occur in the key parts (validation refuses control characters), so the join is unambiguous.
   const digest = createHash('sha256').update(key.join('\u0000')).digest('base64url');
   return `${kind}:${digest.slice(0, 22)}`;
@@ -24,7 +30,14 @@ export const ids = {
   model: (name: string) => derive('Model', name),
   modelVersion: (model: string, version: string) => derive('ModelVersion', model, version),
   deployment: (name: string, environment: string, deployedAt: string) => derive('Deployment', name, environment, deployedAt),
+  /** A field of a dataset version or model version (its owner), by name. */
+  field: (ownerId: string, name: string) => derive(FIELD_KIND, ownerId, name),
 };
+
+/** Whether an id names a field (see ids.field). */
+export function isFieldId(id: string): boolean {
+  return /^Field:[A-Za-z0-9_-]{22}$/.test(id);
+}
 
 /** The kind named by an id's prefix, or null when the id is not one of ours. */
 export function kindOfId(id: string): NodeKind | null {

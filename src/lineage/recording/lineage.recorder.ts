@@ -12,6 +12,8 @@ import { applyChange } from './lineage-change.apply';
 import type { LineageChange } from './lineage-change.types';
 import { LineageState, LoadedState, MissingState, Wanted, type Kind, type RunSnapshot, type Snapshots } from './lineage-state';
 import { LineageRepository, type EdgeWrites, type ReceiptWrite } from './lineage.repository';
+import { columnWritesOf } from '../column/column-writes';
+import { ColumnWriteRepository } from '../column/column-write.repository';
 
 export type RecordOutcome = { status: 'recorded' | 'duplicate' } | { status: 'rejected'; error: LineageError };
 
@@ -34,6 +36,7 @@ export class LineageRecorder {
     private readonly repository = new LineageRepository(),
     /** Changes per transaction: large enough to amortise round trips, small enough for the transaction timeout. */
     private readonly chunkSize = 500,
+    private readonly columns = new ColumnWriteRepository(),
   ) {}
 
   /**
@@ -48,8 +51,12 @@ export class LineageRecorder {
       const state = LineageState.over(loaded);
       const entries: AuditEntry[] = [];
       const outcomes = changes.map((change) => applyOne(state, change, entries));
+      // Column lineage hook (src/lineage/column): the fields and column edges of the versions the batch touched,
+      // derived from their facets and their writers' reads; a writer not loaded yet is wanted like any state.
+      const columns = columnWritesOf(state);
       if (state.wanted.empty) {
         await this.flush(tx, state);
+        await this.columns.write(tx, columns);
         await this.audit.append(tx, context, entries);
         return { outcomes: outcomes as RecordOutcome[], state };
       }

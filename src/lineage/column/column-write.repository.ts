@@ -1,0 +1,98 @@
+import type { Tx } from '../../db/database';
+import type { FieldDerivation } from './field-derivation';
+
+/**
+ * Writes column-level derivations (field-derivation.ts) in one statement per batch. The graph model:
+ *
+ *   (:Field {id, name, type, description, declared, ownerId, ownerKind, namespace, datasetName | modelName,
+ *            version, datasetId | modelId, createdAt})-[:FIELD_OF]->(:DatasetVersion | :ModelVersion)
+ *   (:Field)-[:FEEDS {transformationsJson, masking, kinds}]->(:Field)              an input field into an output field
+ *   (:Field)-[:AFFECTS {transformationsJson, masking, kinds}]->(:DatasetVersion | :ModelVersion)
+ *                                                                                  an input field into a whole output
+ *
+ * The edges into an owner (FEEDS into its fields, AFFECTS into it) come from the owner's own facet, so writing a
+ * derivation replaces them whole. A field is `declared` when its owner names it (schema or column lineage); a
+ * field known only as the input of another owner's facet is kept while some edge needs it, and removed with the
+ * last one. A field exists from its owner's creation (`createdAt` follows the owner's), which is what `asOf`
+ * compares against.
+ */
+export class ColumnWriteRepository {
+  async write(tx: Tx, derivations: readonly FieldDerivation[]): Promise<void> {
+    if (derivations.length === 0) return;
+    const owners = derivations.map((d) => ({
+      ownerId: d.ownerId,
+      ownerKind: d.ownerKind,
+      fields: d.fields,
+      fieldIds: d.fields.map((field) => field.id),
+      edges: d.edges.map(({ transformationsJson, masking, kinds, ...edge }) => ({ ...edge, properties: { transformationsJson, masking, kinds } })),
+    }));
+    await tx.rows(
+      `UNWIND $columns.owners AS row
+       CALL (row) {
+         // The owner, of one of the two labels that have fields.
+         OPTIONAL MATCH (dv:DatasetVersion {id: row.ownerId}) WHERE row.ownerKind = 'DatasetVersion'
+         OPTIONAL MATCH (mv:ModelVersion {id: row.ownerId}) WHERE row.ownerKind = 'ModelVersion'
+         WITH row, coalesce(dv, mv) AS owner WHERE owner IS NOT NULL
+         // The edges the owner's facet made before: replaced below. Their sources may be left without a use.
+         CALL (owner) {
+           OPTIONAL MATCH (owner)<-[:FIELD_OF]-(:Field)<-[e:FEEDS]-(s:Field)
+           DELETE e
+           RETURN collect(DISTINCT s) AS fed
+         }
+         CALL (owner) {
+           OPTIONAL MATCH (owner)<-[e:AFFECTS]-(s:Field)
+           DELETE e
+           RETURN collect(DISTINCT s) AS affecting
+         }
+         // Fields the owner names now; those it named before and no longer does stay only while an edge needs them.
+         CALL (owner, row) {
+           UNWIND row.fields AS field
+           MERGE (f:Field {id: field.id})
+             ON CREATE SET f.name = field.name, f.recordedAt = datetime()
+           SET f.type = field.type, f.description = field.description, f.declared = true
+           MERGE (f)-[:FIELD_OF]->(owner)
+         }
+         CALL (owner, row) {
+           MATCH (f:Field)-[:FIELD_OF]->(owner) WHERE NOT f.id IN row.fieldIds
+           SET f.declared = false
+         }
+         // Input fields on the version the writer read (created undeclared if that version never named them).
+         CALL (owner, row) {
+           UNWIND row.edges AS edge
+           MATCH (sv:DatasetVersion {id: edge.sourceVersionId})
+           MERGE (s:Field {id: edge.sourceId})
+             ON CREATE SET s.name = edge.sourceField, s.declared = false, s.ownerId = sv.id, s.ownerKind = 'DatasetVersion', s.namespace = sv.namespace,
+                           s.datasetName = sv.name, s.version = sv.version, s.datasetId = sv.datasetId, s.createdAt = sv.createdAt, s.recordedAt = datetime()
+           MERGE (s)-[:FIELD_OF]->(sv)
+           WITH s, edge
+           CALL (s, edge) {
+             MATCH (t:Field {id: edge.targetId})
+             CREATE (s)-[e:FEEDS]->(t)
+             SET e += edge.properties
+           }
+           CALL (s, edge, owner) {
+             WITH s, edge, owner WHERE edge.targetId IS NULL
+             CREATE (s)-[e:AFFECTS]->(owner)
+             SET e += edge.properties
+           }
+         }
+         // Every field of the owner exists from the owner's creation and carries its key.
+         CALL (owner, row) {
+           MATCH (f:Field)-[:FIELD_OF]->(owner)
+           SET f.ownerId = owner.id, f.ownerKind = row.ownerKind, f.createdAt = owner.createdAt, f.version = owner.version,
+               f.namespace = owner.namespace, f.datasetName = CASE WHEN row.ownerKind = 'DatasetVersion' THEN owner.name END, f.datasetId = owner.datasetId,
+               f.modelName = owner.modelName, f.modelId = owner.modelId
+         }
+         RETURN fed + affecting + COLLECT { MATCH (f:Field)-[:FIELD_OF]->(owner) WHERE NOT f.declared RETURN f } AS candidates
+       }
+       // Fields nobody names and no edge needs any more go, once every owner is written.
+       WITH collect(candidates) AS lists
+       UNWIND lists AS candidates
+       UNWIND candidates AS f
+       WITH DISTINCT f
+       WHERE NOT f.declared AND NOT EXISTS { (f)-[:FEEDS|AFFECTS]-() }
+       DETACH DELETE f`,
+      { columns: { owners } },
+    );
+  }
+}

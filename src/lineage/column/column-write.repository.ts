@@ -1,5 +1,5 @@
 import type { Tx } from '../../db/database';
-import type { FieldDerivation } from './field-derivation';
+import type { ColumnEdgeWrite, FieldDerivation } from './field-derivation';
 
 /**
  * Writes column-level derivations (field-derivation.ts) in one statement per batch. The graph model:
@@ -16,6 +16,11 @@ import type { FieldDerivation } from './field-derivation';
  * last one. A field exists from its owner's creation (`createdAt` follows the owner's), which is what `asOf`
  * compares against.
  */
+/** An edge as the statement takes it: what the walks read travels as the relationship's properties. */
+function edgeRow({ transformationsJson, masking, kinds, ...edge }: ColumnEdgeWrite) {
+  return { ...edge, properties: { transformationsJson, masking, kinds } };
+}
+
 export class ColumnWriteRepository {
   async write(tx: Tx, derivations: readonly FieldDerivation[]): Promise<void> {
     if (derivations.length === 0) return;
@@ -24,10 +29,15 @@ export class ColumnWriteRepository {
       ownerKind: d.ownerKind,
       fields: d.fields,
       fieldIds: d.fields.map((field) => field.id),
-      edges: d.edges.map(({ transformationsJson, masking, kinds, ...edge }) => ({ ...edge, properties: { transformationsJson, masking, kinds } })),
+      fieldEdges: d.edges.filter((edge) => edge.targetId !== null).map(edgeRow),
+      datasetEdges: d.edges.filter((edge) => edge.targetId === null).map(edgeRow),
     }));
     await tx.rows(
-      `UNWIND $columns.owners AS row
+      // The plan is index seeks and typed expands whatever the counts: kept when the statistics change (replanning
+      // takes seconds on a busy machine, inside a transaction with a timeout). Few subqueries, none nested: the
+      // planning time of a statement grows quickly with them.
+      `CYPHER replan=skip
+       UNWIND $columns.owners AS row
        CALL (row) {
          // The owner, of one of the two labels that have fields.
          OPTIONAL MATCH (dv:DatasetVersion {id: row.ownerId}) WHERE row.ownerKind = 'DatasetVersion'
@@ -44,46 +54,45 @@ export class ColumnWriteRepository {
            DELETE e
            RETURN collect(DISTINCT s) AS affecting
          }
-         // Fields the owner names now; those it named before and no longer does stay only while an edge needs them.
+         // Fields the owner names now.
          CALL (owner, row) {
            UNWIND row.fields AS field
            MERGE (f:Field {id: field.id})
              ON CREATE SET f.name = field.name, f.recordedAt = datetime()
-           SET f.type = field.type, f.description = field.description, f.declared = true
+           SET f.type = field.type, f.description = field.description
            MERGE (f)-[:FIELD_OF]->(owner)
          }
+         // Every field of the owner exists from the owner's creation and carries its key; those it no longer
+         // names stay, undeclared, only while an edge needs them.
          CALL (owner, row) {
-           MATCH (f:Field)-[:FIELD_OF]->(owner) WHERE NOT f.id IN row.fieldIds
-           SET f.declared = false
+           MATCH (owner)<-[:FIELD_OF]-(f:Field)
+           SET f.declared = f.id IN row.fieldIds, f.ownerId = owner.id, f.ownerKind = row.ownerKind, f.createdAt = owner.createdAt,
+               f.version = owner.version, f.namespace = owner.namespace, f.datasetName = CASE WHEN row.ownerKind = 'DatasetVersion' THEN owner.name END,
+               f.datasetId = owner.datasetId, f.modelName = owner.modelName, f.modelId = owner.modelId
          }
          // Input fields on the version the writer read (created undeclared if that version never named them).
          CALL (owner, row) {
-           UNWIND row.edges AS edge
+           UNWIND row.fieldEdges AS edge
+           MATCH (sv:DatasetVersion {id: edge.sourceVersionId})
+           MATCH (t:Field {id: edge.targetId})
+           MERGE (s:Field {id: edge.sourceId})
+             ON CREATE SET s.name = edge.sourceField, s.declared = false, s.ownerId = sv.id, s.ownerKind = 'DatasetVersion', s.namespace = sv.namespace,
+                           s.datasetName = sv.name, s.version = sv.version, s.datasetId = sv.datasetId, s.createdAt = sv.createdAt, s.recordedAt = datetime()
+           MERGE (s)-[:FIELD_OF]->(sv)
+           CREATE (s)-[e:FEEDS]->(t)
+           SET e += edge.properties
+         }
+         CALL (owner, row) {
+           UNWIND row.datasetEdges AS edge
            MATCH (sv:DatasetVersion {id: edge.sourceVersionId})
            MERGE (s:Field {id: edge.sourceId})
              ON CREATE SET s.name = edge.sourceField, s.declared = false, s.ownerId = sv.id, s.ownerKind = 'DatasetVersion', s.namespace = sv.namespace,
                            s.datasetName = sv.name, s.version = sv.version, s.datasetId = sv.datasetId, s.createdAt = sv.createdAt, s.recordedAt = datetime()
            MERGE (s)-[:FIELD_OF]->(sv)
-           WITH s, edge
-           CALL (s, edge) {
-             MATCH (t:Field {id: edge.targetId})
-             CREATE (s)-[e:FEEDS]->(t)
-             SET e += edge.properties
-           }
-           CALL (s, edge, owner) {
-             WITH s, edge, owner WHERE edge.targetId IS NULL
-             CREATE (s)-[e:AFFECTS]->(owner)
-             SET e += edge.properties
-           }
+           CREATE (s)-[e:AFFECTS]->(owner)
+           SET e += edge.properties
          }
-         // Every field of the owner exists from the owner's creation and carries its key.
-         CALL (owner, row) {
-           MATCH (f:Field)-[:FIELD_OF]->(owner)
-           SET f.ownerId = owner.id, f.ownerKind = row.ownerKind, f.createdAt = owner.createdAt, f.version = owner.version,
-               f.namespace = owner.namespace, f.datasetName = CASE WHEN row.ownerKind = 'DatasetVersion' THEN owner.name END, f.datasetId = owner.datasetId,
-               f.modelName = owner.modelName, f.modelId = owner.modelId
-         }
-         RETURN fed + affecting + COLLECT { MATCH (f:Field)-[:FIELD_OF]->(owner) WHERE NOT f.declared RETURN f } AS candidates
+         RETURN fed + affecting + COLLECT { MATCH (owner)<-[:FIELD_OF]-(f:Field) WHERE NOT f.declared RETURN f } AS candidates
        }
        // Fields nobody names and no edge needs any more go, once every owner is written.
        WITH collect(candidates) AS lists

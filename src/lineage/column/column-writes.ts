@@ -34,14 +34,23 @@ export function columnWritesOf(state: LineageState): FieldDerivation[] {
     for (const { after, before } of owners.values()) {
       const readsAfter = readsFor(after, (id) => state.get('run', id));
       const readsBefore = before ? readsFor(before, (id) => (loaded.has('run', id) ? loaded.get('run', id) : state.get('run', id))) : null;
-      const changed = !before || !sameData(derivationInputs(after, readsAfter), derivationInputs(before, readsBefore));
-      if (changed) derivations.push(deriveFields(after, readsAfter ?? []));
+      if (before && sameData(derivationInputs(after, readsAfter), derivationInputs(before, readsBefore))) continue;
+      const derivation = deriveFields(after, readsAfter ?? []);
+      // Most outputs of most producers name no fields: nothing to write, unless they had some or moved in time
+      // (the fields that other versions' facets gave them follow their creation time).
+      const hadNone = !before || isEmpty(deriveFields(before, readsBefore ?? []));
+      if (isEmpty(derivation) && hadNone && (!before || before.createdAt === after.createdAt)) continue;
+      derivations.push(derivation);
     }
   } catch (error) {
     if (error instanceof MissingState) return [];
     throw error;
   }
   return derivations.sort((a, b) => (a.ownerId < b.ownerId ? -1 : a.ownerId > b.ownerId ? 1 : 0));
+}
+
+function isEmpty(derivation: FieldDerivation): boolean {
+  return derivation.fields.length === 0 && derivation.edges.length === 0;
 }
 
 /** The versions the owner's writer read, when its column lineage names inputs (else they do not matter). */

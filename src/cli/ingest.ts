@@ -53,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
     const progress = new ProgressBar(totalBytes);
     const counts = { accepted: 0, duplicate: 0, rejected: 0 };
     const rejections: string[] = [];
+    const warnings = new Map<string, number>();
     const summary = () =>
       `${(counts.accepted + counts.duplicate + counts.rejected).toLocaleString('en')} events: ${counts.accepted} accepted, ${counts.duplicate} duplicates, ${counts.rejected} rejected`;
     // Events from many small files go out together, so a directory of one-event files is still ingested in bulk.
@@ -66,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
         context,
         batch.map(({ item }) => item),
       );
-      tally(outcomes, batch, counts, rejections);
+      tally(outcomes, batch, counts, rejections, warnings);
       eventsDone += batch.length;
       progress.update(bytesRead * (eventsDone / Math.max(eventsRead, 1)), summary());
     };
@@ -84,6 +85,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`ingested ${files.length} file(s) in ${progress.elapsedSeconds.toFixed(1)} s (${rate.toFixed(0)} events/s): ${summary()}\n`);
     for (const line of rejections.slice(0, LISTED)) process.stdout.write(`  rejected ${line}\n`);
     if (rejections.length > LISTED) process.stdout.write(`  … and ${rejections.length - LISTED} more rejected\n`);
+    for (const [field, count] of warnings) process.stdout.write(`  ${count} event(s) recorded with a warning about ${field}\n`);
     return counts.rejected > 0 ? 1 : 0;
   } finally {
     await close();
@@ -95,9 +97,12 @@ function tally(
   batch: Array<{ item: EventItem; file: string }>,
   counts: Record<IngestOutcome['status'], number>,
   rejections: string[],
+  warnings: Map<string, number>,
 ): void {
   outcomes.forEach((outcome, index) => {
     counts[outcome.status]++;
+    // Counted by the field they are about (`producer`, `schemaURL`): a replay of one producer repeats them.
+    for (const { path } of outcome.warnings) warnings.set(path || 'the event', (warnings.get(path || 'the event') ?? 0) + 1);
     if (outcome.status === 'rejected') {
       const { item, file } = batch[index]!;
       rejections.push(`${file}${item.at ? ` ${item.at}` : ''}: ${outcome.error.code} ${outcome.error.message}`);

@@ -29,10 +29,11 @@ class NdjsonBody {
  * openlineage-python client need only their transport's URL pointed here:
  *
  * - `POST /api/v1/lineage`: one RunEvent, JobEvent or DatasetEvent; 201 once it is durable (also when it was
- *   already recorded), else the error with its catalogue status (400 with the JSON path of each problem,
- *   409 for a contradiction, 503 while Neo4j is unavailable, so clients retry).
+ *   already recorded), with `warnings` saying what the event got wrong that did not stop it (path and message
+ *   each); else the error with its catalogue status (400 with the JSON path of each problem, 409 for a
+ *   contradiction, 503 while Neo4j is unavailable, so clients retry).
  * - `POST /api/v1/lineage/batch`: a JSON array or NDJSON; 200 with one result per event, in order: accepted,
- *   duplicate, or rejected with the reason. One bad event never sinks the others.
+ *   duplicate, or rejected with the reason, each with its `warnings`. One bad event never sinks the others.
  *
  * Bodies may be gzip- or deflate-compressed (`Content-Encoding`). Authentication and roles are the global hook's
  * (writers ingest); the principal it resolves is the actor of the writes. Errors are answered by the app's one
@@ -60,7 +61,7 @@ export async function registerOpenLineageRoutes(app: FastifyInstance, options: O
       }
       const outcome = await services.openlineage.ingest(writeContextOf(request), request.body);
       if (outcome.status === 'rejected') return sendError(request, reply, outcome.error);
-      return reply.code(201).send({ status: outcome.status, eventId: outcome.eventId });
+      return reply.code(201).send({ status: outcome.status, eventId: outcome.eventId, warnings: outcome.warnings });
     });
 
     scope.post(
@@ -101,8 +102,8 @@ function batchAnswer(outcomes: readonly IngestOutcome[]) {
     rejected: count('rejected'),
     results: outcomes.map((outcome, index) =>
       outcome.status === 'rejected'
-        ? { index, status: outcome.status, eventId: outcome.eventId, error: errorPayload(outcome.error) }
-        : { index, status: outcome.status, eventId: outcome.eventId },
+        ? { index, status: outcome.status, eventId: outcome.eventId, error: errorPayload(outcome.error), warnings: outcome.warnings }
+        : { index, status: outcome.status, eventId: outcome.eventId, warnings: outcome.warnings },
     ),
   };
 }

@@ -3,7 +3,7 @@ import type { TransactionEvent } from '../db/database';
 
 /**
  * Prometheus metrics, served at GET /metrics. One registry per process (metrics are process-wide, like the
- * process itself); the names are documented in the README's Operations section.
+ * process itself); the names are documented in docs/operations.md.
  *
  * For ingestion: call `recordIngestedEvents(eventType, count)` once per accepted OpenLineage event (or batch),
  * after its transaction committed, so the counter never counts an event that was not stored.
@@ -30,7 +30,7 @@ const httpDuration = new Histogram({
 
 const errors = new Counter({
   name: 'lineage_errors_total',
-  help: 'Errors answered to clients, by error code (the catalogue in the README, plus GraphQL parse/validation codes).',
+  help: 'Errors answered to clients, by error code (the catalogue in docs/api.md, plus GraphQL parse/validation codes).',
   labelNames: ['code'] as const,
   registers: [registry],
 });
@@ -71,6 +71,13 @@ const ingestedEvents = new Counter({
   registers: [registry],
 });
 
+const ingestWarnings = new Counter({
+  name: 'lineage_openlineage_warnings_total',
+  help: 'Warnings on stored OpenLineage events (recorded with a default or as sent), by the field they are about.',
+  labelNames: ['field'] as const,
+  registers: [registry],
+});
+
 export function recordHttpRequest(method: string, route: string, status: number, seconds: number): void {
   httpRequests.inc({ method, route, status: String(status) });
   httpDuration.observe({ method, route }, seconds);
@@ -99,4 +106,11 @@ const EVENT_TYPES = new Set(['START', 'RUNNING', 'COMPLETE', 'ABORT', 'FAIL', 'O
 /** For the OpenLineage ingestion code: count events once they are stored. */
 export function recordIngestedEvents(eventType: string, count = 1): void {
   ingestedEvents.inc({ event_type: EVENT_TYPES.has(eventType) ? eventType : 'OTHER' }, count);
+}
+
+const WARNING_FIELDS = new Set(['producer', 'schemaURL']);
+
+/** For the OpenLineage ingestion code: count the warnings of an event once it is stored, by field (`producer`, ...). */
+export function recordIngestWarnings(paths: readonly string[]): void {
+  for (const path of paths) ingestWarnings.inc({ field: WARNING_FIELDS.has(path) ? path : 'other' });
 }

@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Database } from '../db/database';
 import { BadInputError, InvalidInputError, LimitExceededError, LineageError } from '../errors';
 import { limits } from '../limits';
-import { recordIngestedEvents } from '../observability/metrics';
+import { recordIngestedEvents, recordIngestWarnings } from '../observability/metrics';
 import { canonicalJson } from '../lineage/common/canonical-json';
 import { mapPage, pageRequest, type Page } from '../lineage/common/page';
 import type { WriteContext } from '../lineage/common/write-context';
@@ -13,11 +13,18 @@ import type { EventItem } from './event-stream';
 import { changeOf } from './ingestion.mapper';
 import { LineageEventRepository, type EventSubject, type StoredLineageEvent } from './lineage-event.repository';
 import type { LineageEvent } from './lineage-event.type';
+import { schemaUrlOf } from './openlineage.defaults';
 import { planIngestion } from './openlineage.mapper';
+import type { ValidationIssue } from './openlineage.types';
 import { validateEvent } from './openlineage.validator';
 
-/** What became of one event: recorded (or already recorded: a duplicate changes nothing), or refused and why. */
-export type IngestOutcome = { status: 'accepted' | 'duplicate'; eventId: string } | { status: 'rejected'; eventId: string | null; error: LineageError };
+/**
+ * What became of one event: recorded (or already recorded: a duplicate changes nothing), or refused and why.
+ * `warnings` say what the event got wrong that did not stop it (a missing producer: what was recorded instead).
+ */
+export type IngestOutcome = ({ status: 'accepted' | 'duplicate'; eventId: string } | { status: 'rejected'; eventId: string | null; error: LineageError }) & {
+  warnings: ValidationIssue[];
+};
 
 /**
  * OpenLineage ingestion, behind every front door that takes events (the HTTP route, the replay CLI): validate
@@ -51,17 +58,23 @@ export class IngestionService {
 
   private async record(context: WriteContext, transaction: string, items: readonly EventItem[]): Promise<IngestOutcome[]> {
     const receivedAt = new Date().toISOString();
-    const prepared = items.map((item): Prepared => (item.error ? { eventId: null, error: item.error } : prepare(context, item.event, receivedAt)));
+    const prepared = items.map((item): Prepared =>
+      item.error ? { eventId: null, error: item.error, warnings: [] } : prepare(context, item.event, receivedAt),
+    );
     const changes = prepared.flatMap((item) => (item.change ? [item.change] : []));
     const recorded = await this.recorder.recordAll(transaction, context, changes);
     let next = 0;
     return prepared.map((item): IngestOutcome => {
-      if (!item.change) return { status: 'rejected', eventId: item.eventId, error: item.error };
+      const { warnings } = item;
+      if (!item.change) return { status: 'rejected', eventId: item.eventId, error: item.error, warnings };
       const outcome = recorded[next++]!;
-      if (outcome.status === 'rejected') return { status: 'rejected', eventId: item.eventId, error: outcome.error };
+      if (outcome.status === 'rejected') return { status: 'rejected', eventId: item.eventId, error: outcome.error, warnings };
       // Counted once its transaction committed, i.e. now.
-      if (outcome.status === 'recorded') recordIngestedEvents(item.change.receipt?.eventType ?? item.change.kind.toUpperCase());
-      return { status: outcome.status === 'recorded' ? 'accepted' : 'duplicate', eventId: item.eventId };
+      if (outcome.status === 'recorded') {
+        recordIngestedEvents(item.change.receipt?.eventType ?? item.change.kind.toUpperCase());
+        recordIngestWarnings(warnings.map((warning) => warning.path));
+      }
+      return { status: outcome.status === 'recorded' ? 'accepted' : 'duplicate', eventId: item.eventId, warnings };
     });
   }
 
@@ -74,11 +87,14 @@ export class IngestionService {
   }
 }
 
-type Prepared = { change: LineageChange; eventId: string; error?: undefined } | { change?: undefined; eventId: string | null; error: LineageError };
+type Prepared = ({ change: LineageChange; eventId: string; error?: undefined } | { change?: undefined; eventId: string | null; error: LineageError }) & {
+  warnings: ValidationIssue[];
+};
 
 function prepare(context: WriteContext, event: unknown, receivedAt: string): Prepared {
   const result = validateEvent(event);
-  if (!result.ok) return { eventId: null, error: new InvalidInputError('not a valid OpenLineage event', result.errors) };
+  if (!result.ok) return { eventId: null, error: new InvalidInputError('not a valid OpenLineage event', result.errors), warnings: [] };
+  const { warnings } = result;
   const plan = planIngestion(result.event);
   const body = canonicalJson(result.event);
   const receipt: EventReceipt = {
@@ -88,7 +104,7 @@ function prepare(context: WriteContext, event: unknown, receivedAt: string): Pre
     runId: plan.run?.runId ?? null,
     eventTime: plan.eventTime,
     producer: plan.producer,
-    schemaURL: result.event.schemaURL,
+    schemaURL: schemaUrlOf(result.event, plan.kind),
     body,
     receivedAt,
     receivedBy: context.actor,
@@ -96,14 +112,14 @@ function prepare(context: WriteContext, event: unknown, receivedAt: string): Pre
     requestId: context.requestId ?? null,
   };
   try {
-    return { change: changeOf(result.event, plan, receipt), eventId: receipt.id };
+    return { change: changeOf(result.event, plan, receipt), eventId: receipt.id, warnings };
   } catch (error) {
     // A value over one of our limits: answered like the validator's issues, with its path in the event.
     if (error instanceof BadInputError) {
       const path = String(error.extensions.field);
-      return { eventId: receipt.id, error: new InvalidInputError('the event cannot be recorded', [{ path, message: error.message }]) };
+      return { eventId: receipt.id, error: new InvalidInputError('the event cannot be recorded', [{ path, message: error.message }]), warnings };
     }
-    if (error instanceof LineageError) return { eventId: receipt.id, error };
+    if (error instanceof LineageError) return { eventId: receipt.id, error, warnings };
     throw error;
   }
 }

@@ -1,6 +1,7 @@
 import { planInput, planModelVersion, planOutput, planStaticDataset } from './openlineage-dataset.mapper';
 import { planCommit, planJob } from './openlineage-job.mapper';
 import { planRun } from './openlineage-run.mapper';
+import { producerOf } from './openlineage.defaults';
 import { parseDateTime } from './openlineage.formats';
 import type { DatasetEvent, DatasetPlan, EventKind, IngestPlan, JobEvent, ModelVersionPlan, RawOutputDataset, RunEvent, ValidEvent } from './openlineage.types';
 
@@ -12,7 +13,7 @@ import type { DatasetEvent, DatasetPlan, EventKind, IngestPlan, JobEvent, ModelV
 export function planIngestion(event: ValidEvent): IngestPlan {
   const kind = eventKind(event);
   const eventType = event.eventType ?? null;
-  const common = { kind, eventType, eventTime: utcMillis(event.eventTime), producer: event.producer };
+  const common = { kind, eventType, eventTime: utcMillis(event.eventTime), producer: producerOf(event) };
   if (kind === 'dataset') {
     const { dataset } = event as DatasetEvent;
     return { ...common, job: null, run: null, commit: null, inputs: [], outputs: [], modelVersions: [], dataset: planStaticDataset(dataset) };

@@ -46,10 +46,10 @@ export interface RawOutputDataset extends RawDataset {
 interface RawBaseEvent {
   /** RFC 3339 date-time with an offset, any fraction length. */
   eventTime: string;
-  /** URI of the producer. */
-  producer: string;
-  /** URI of the spec version the event follows. */
-  schemaURL: string;
+  /** URI of the producer; required by the spec, but read through `producerOf` (openlineage.defaults.ts). */
+  producer?: unknown;
+  /** URI of the spec version the event follows; read through `schemaUrlOf`. */
+  schemaURL?: unknown;
   [property: string]: unknown;
 }
 
@@ -93,7 +93,11 @@ export interface ValidationIssue {
   message: string;
 }
 
-export type ValidationResult = { ok: true; event: ValidEvent } | { ok: false; errors: ValidationIssue[] };
+/**
+ * Accepted events come with warnings: what the event got wrong that does not stop it from becoming lineage
+ * (a missing producer, say), each with the path and what was recorded instead.
+ */
+export type ValidationResult = { ok: true; event: ValidEvent; warnings: ValidationIssue[] } | { ok: false; errors: ValidationIssue[] };
 
 // ---------------------------------------------------------------------------------------------------------
 // The ingestion plan: what the graph services record for one event. Pure data, JSON-serialisable.

@@ -14,14 +14,19 @@ import {
   type JsonObject,
 } from './openlineage.checks';
 import { checkDatasetFacets, checkInputFacets, checkJobFacets, checkOutputFacets, checkRunFacets } from './openlineage-facets.validator';
-import { isUri, parseDateTime } from './openlineage.formats';
-import { EVENT_TYPES, type EventKind, type ValidationResult, type ValidEvent } from './openlineage.types';
+import { identityWarning, producerOf, schemaUrlOf } from './openlineage.defaults';
+import { parseDateTime } from './openlineage.formats';
+import { EVENT_TYPES, type EventKind, type ValidationIssue, type ValidationResult, type ValidEvent } from './openlineage.types';
 
 /**
  * Checks an incoming OpenLineage event (spec 2-0-x) by hand: the required structure of the spec's RunEvent,
  * DatasetEvent and JobEvent, the formats of their fields, and the fields we read from the facets we interpret.
  * Unknown facets and unknown properties are kept, never refused: OpenLineage is extended that way. Every issue
  * is reported (up to MAX_ISSUES), each with the path of the bad value.
+ *
+ * `producer` and `schemaURL` are never a reason to refuse an event: they carry no lineage, and real producers
+ * leave them out. When missing, unusable or not URIs they are warnings, and the event is recorded with the
+ * values openlineage.defaults.ts gives.
  *
  * The event is returned as it came, not copied: the mapper reads it and does not change it.
  */
@@ -34,6 +39,7 @@ export function validateEvent(input: unknown): ValidationResult {
   const issues = new IssueList();
   checkBase(input, issues);
   const kind = eventKind(input, issues);
+  const warnings = kind === null ? [] : identityWarnings(input, kind);
   if (kind === 'run' || kind === 'job') {
     if (kind === 'run') checkRun(input.run, issues);
     checkJob(input.job, issues);
@@ -42,7 +48,7 @@ export function validateEvent(input: unknown): ValidationResult {
   } else if (kind === 'dataset') {
     checkDataset(input.dataset, 'dataset', issues, 'static');
   }
-  return issues.empty ? { ok: true, event: input as ValidEvent } : { ok: false, errors: issues.list() };
+  return issues.empty ? { ok: true, event: input as ValidEvent, warnings } : { ok: false, errors: issues.list() };
 }
 
 function refuse(path: string, message: string): ValidationResult {
@@ -69,8 +75,6 @@ function eventKind(event: JsonObject, issues: IssueList): EventKind | null {
 
 function checkBase(event: JsonObject, issues: IssueList): void {
   checkEventTime(event.eventTime, issues);
-  checkUri(event.producer, 'producer', issues);
-  checkUri(event.schemaURL, 'schemaURL', issues);
   const { eventType } = event;
   if (eventType !== undefined && eventType !== null && !(EVENT_TYPES as readonly unknown[]).includes(eventType)) {
     const shown = typeof eventType === 'string' ? quote(eventType) : typeName(eventType);
@@ -86,8 +90,13 @@ function checkEventTime(value: unknown, issues: IssueList): void {
   issues.add('eventTime', `eventTime ${quote(value)} is not an RFC 3339 date-time${why}`);
 }
 
-function checkUri(value: unknown, path: string, issues: IssueList): void {
-  if (requireString(value, path, issues, { nonEmpty: true }) && !isUri(value)) issues.add(path, `${path} ${quote(value)} is not a URI`);
+function identityWarnings(event: JsonObject, kind: EventKind): ValidationIssue[] {
+  const warnings: ValidationIssue[] = [];
+  const producer = identityWarning(event.producer, 'producer', producerOf(event));
+  if (producer !== null) warnings.push({ path: 'producer', message: producer });
+  const schemaURL = identityWarning(event.schemaURL, 'schemaURL', schemaUrlOf(event, kind));
+  if (schemaURL !== null) warnings.push({ path: 'schemaURL', message: schemaURL });
+  return warnings;
 }
 
 function checkRun(value: unknown, issues: IssueList): void {

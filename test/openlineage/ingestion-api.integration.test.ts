@@ -267,7 +267,7 @@ describe('OpenLineage API', () => {
     const copy = isolation();
     const start = fixture(copy, 'run-start.json');
     const conflicting = fixture(copy, 'run-complete.json', (e) => (e.job.name = 'elsewhere'));
-    const invalid = fixture(copy, 'run-fail.json', (e) => delete e.producer);
+    const invalid = fixture(copy, 'run-fail.json', (e) => delete e.job.name);
     const lines = [
       JSON.stringify(start),
       '{"not json',
@@ -292,13 +292,62 @@ describe('OpenLineage API', () => {
     assert.match(answer.body.results[1].error.message, /^line 2: is not valid JSON/);
     assert.deepEqual(
       answer.body.results[2].error.issues.map((issue: Json) => issue.path),
-      ['producer'],
+      ['job.name'],
     );
     assert.deepEqual(
       { accepted: answer.body.accepted, duplicates: answer.body.duplicates, rejected: answer.body.rejected },
       { accepted: 2, duplicates: 1, rejected: 3 },
     );
     assert.equal(answer.body.results[5].eventId, answer.body.results[0].eventId);
+    assert.deepEqual(
+      answer.body.results.map((result: Json) => result.warnings),
+      [[], [], [], [], [], []],
+    );
+  });
+
+  it('accepts events without producer or schemaURL, with the defaults recorded and a warning in the answer of both routes', async () => {
+    const copy = isolation();
+    const bare = (name: string) =>
+      fixture(copy, name, (e) => {
+        delete e.producer;
+        delete e.schemaURL;
+      });
+    const single = await post(service, '/api/v1/lineage', bare('run-start.json'));
+    assert.equal(single.status, 201, JSON.stringify(single.body));
+    assert.equal(single.body.status, 'accepted');
+    assert.deepEqual(
+      single.body.warnings.map((warning: Json) => warning.path),
+      ['producer', 'schemaURL'],
+    );
+    assert.match(single.body.warnings[0].message, /producer is missing .*recorded as 'urn:lineage:producer:unknown'/);
+    const batch = await post(service, '/api/v1/lineage/batch', [
+      bare('run-complete.json'),
+      fixture(copy, 'dataset-event.json', (e) => (e.producer = 'acme pipelines')),
+    ]);
+    assert.equal(batch.status, 200, JSON.stringify(batch.body));
+    assert.deepEqual(
+      batch.body.results.map((result: Json) => [result.status, result.warnings.map((warning: Json) => warning.path)]),
+      [
+        ['accepted', ['producer', 'schemaURL']],
+        ['accepted', ['producer']],
+      ],
+    );
+    assert.equal(batch.body.results[1].warnings[0].message, "producer 'acme pipelines' is not a URI; kept as sent");
+
+    const { run } = dataOf<any>(
+      await service.graphql(`query($runId: String!) { run(runId: $runId) { state events { nodes { eventType producer body } } } }`, {
+        runId: copy.runId(RUN_ID),
+      }),
+    );
+    assert.equal(run.state, 'COMPLETED');
+    assert.deepEqual(
+      run.events.nodes.map((event: Json) => [event.eventType, event.producer, 'producer' in event.body, 'schemaURL' in event.body]),
+      [
+        ['START', 'urn:lineage:producer:unknown', false, false],
+        ['COMPLETE', 'urn:lineage:producer:unknown', false, false],
+      ],
+      'the default is recorded; the raw event is kept as sent',
+    );
   });
 });
 

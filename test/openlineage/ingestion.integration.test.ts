@@ -19,7 +19,7 @@ const REFUSED: Record<string, string[]> = {
   'events/serde_example_dataset_event.json': ['eventTime'],
   'events/serde_example_job_event.json': ['eventTime'],
   'events/serde_example_run_event.json': ['eventTime'],
-  'scenarios/simple_run_event/events/simple_run_event.json': ['producer', 'run.runId'],
+  'scenarios/simple_run_event/events/simple_run_event.json': ['run.runId'],
 };
 
 const AIRFLOW = path.join('scenarios', 'airflow', 'events') + path.sep;

@@ -54,6 +54,7 @@ export function createServices(db: Database, version: string, options: ServiceOp
   const models = new ModelService(db, audit);
   const deployments = new DeploymentService(db, audit);
   const provenance = new ProvenanceService(db);
+  const columns = new ColumnLineageService(db);
   return {
     serviceInfo: () => ({ version, database: db.databaseName }),
     datasets,
@@ -69,8 +70,8 @@ export function createServices(db: Database, version: string, options: ServiceOp
     reproduction: new ReproductionService(db),
     lineageGraph: new LineageGraphService(db),
     search: new SearchService(db),
-    columns: new ColumnLineageService(db),
+    columns,
     audit,
-    auditReports: new AuditReportService({ audit, provenance, datasets, runs, jobs, commits, models, deployments }),
+    auditReports: new AuditReportService({ audit, provenance, datasets, runs, jobs, commits, models, deployments, columns }),
   };
 }

@@ -1,3 +1,4 @@
+import { featureRows } from './audit-report.columns';
 import type { AuditReport, RecordedBy } from './audit-report.types';
 
 /** The report as Markdown (GitHub-flavoured tables): for a ticket, a pull request or a wiki page. */
@@ -78,6 +79,12 @@ export function renderMarkdown(report: AuditReport): string {
     ['Commit', 'Repository', 'Branch', 'Author', 'Committed', 'Message', 'Recorded'],
     provenance.commits.map((c) => [c.sha, c.repository, c.branch ?? '', c.author ?? '', c.committedAt ?? '', c.message ?? '', recordedText(c.recorded)]),
   );
+
+  if (report.features) {
+    out('### Source columns of the features', '');
+    if (report.features.truncated) out('> A limit cut the column lineage: some source columns may be missing.', '');
+    table(['Feature', 'Source column', 'Masking'], featureRows(report.features));
+  }
 
   out('## Deployment history', '');
   table(

@@ -1,4 +1,5 @@
 import { BadInputError, NotFoundError } from '../../errors';
+import type { ColumnLineageService } from '../../lineage/column/column-lineage.service';
 import type { CommitService } from '../../lineage/commit/commit.service';
 import type { DatasetService } from '../../lineage/dataset/dataset.service';
 import type { DeploymentService } from '../../lineage/deployment/deployment.service';
@@ -13,6 +14,7 @@ import type { ProvenanceService } from '../../lineage/questions/provenance.servi
 import type { RunService } from '../../lineage/run/run.service';
 import type { AuditRecord } from '../audit-record.type';
 import type { AuditService } from '../audit.service';
+import { reportFeatures } from './audit-report.columns';
 import { reportDigest } from './audit-report.digest';
 import type { AuditReport, RecordedBy, ReportAuditRecord, ReportDeployment } from './audit-report.types';
 
@@ -25,6 +27,7 @@ export interface AuditReportSources {
   commits: CommitService;
   models: ModelService;
   deployments: DeploymentService;
+  columns: ColumnLineageService;
 }
 
 /** Enough for any real model's lineage; a larger one says it was cut (`provenance.truncated`). */
@@ -63,6 +66,7 @@ export class AuditReportService {
     const [trainingRunId] = await models.trainingRunIdsOf([modelVersionId]);
 
     const upstream = await provenance.traceProvenance({ from: subjectId, asOf, maxNodes: PROVENANCE_NODES });
+    const features = await reportFeatures(this.sources.columns, modelVersionId, asOf);
     const idsOf = (wanted: string) => upstream.nodes.filter((node) => node.kind === wanted).map((node) => node.id);
     const sourceIds = new Set(upstream.sources.map((node) => node.id));
     const versionIds = idsOf('DatasetVersion');
@@ -205,6 +209,7 @@ export class AuditReportService {
           )
           .sort(byText((commit) => `${commit.committedAt ?? ''}\u0000${commit.sha}`)),
       },
+      features,
       deploymentHistory: history.map(toDeployment),
       auditRecords: records.map(toReportRecord),
       auditRecordsTruncated: touching.length > MAX_RECORDS,

@@ -14,10 +14,13 @@ export class ColumnLineageArgs {
   @Field(() => String, { nullable: true, description: 'Name of the dataset.' })
   name?: string | null;
 
+  @Field(() => String, { nullable: true, description: 'Or the name of a model: the field is a feature of one of its versions.' })
+  model?: string | null;
+
   @Field(() => String, { nullable: true, description: 'Name of the field (nested fields dotted: `address.city`).' })
   field?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The dataset version; default: the version current at `asOf`.' })
+  @Field(() => String, { nullable: true, description: 'The dataset (or model) version; default: the version current at `asOf`.' })
   version?: string | null;
 
   @Field(() => LineageDirection, { defaultValue: LineageDirection.UPSTREAM, description: 'BOTH is the union of the upstream and the downstream walks.' })

@@ -4,6 +4,7 @@ import { ids, isFieldId } from '../common/ids';
 import { inKeyOrder } from '../common/key-order';
 import { mapPage, pageRequest, type Page } from '../common/page';
 import { INPUT_LIMITS, optionalName, requiredName } from '../common/validate';
+import { limits } from '../../limits';
 import { asOfArgument } from '../questions/question-arguments';
 import { LineageDirection, TruncationReason } from '../questions/lineage.type';
 import { columnBounds, type ColumnBounds } from './column-limits';
@@ -15,8 +16,10 @@ import { ColumnEdgeScope, type ColumnEdge, type ColumnField, type ColumnTransfor
 import type { FieldOwnerKind } from './field-derivation';
 
 export interface ColumnLineageQuery {
-  /** A field's global id; or the dataset and field by name (the version current at `asOf` unless `version`). */
+  /** A field's global id; or the dataset (or model) and field by name (the version current at `asOf` unless `version`). */
   from?: string | null;
+  /** A model's name: the field is a feature of its version. */
+  model?: string | null;
   namespace?: string | null;
   name?: string | null;
   field?: string | null;
@@ -118,6 +121,37 @@ export class ColumnLineageService {
     });
   }
 
+  /**
+   * The source columns of each field of an owner (a model version's features, say): the fields at the far end of
+   * its upstream column lineage as of `asOf`, each `masked` when every path from it passed through a masking
+   * transformation. Null when the owner has no fields (nothing is known of it at column level).
+   */
+  sourceColumns(ownerId: string, asOf: string): Promise<SourceColumns | null> {
+    const bounds = columnBounds('depth', limits().traversal.maxDepth, null);
+    return this.db.read('sourceColumns', async (tx) => {
+      const owned = await this.reads.fieldsOf(tx, ownerId, MAX_OWNED_FIELDS + 1);
+      if (owned.length === 0) return null;
+      const starts = await this.walks.startsByIds(
+        tx,
+        owned.slice(0, MAX_OWNED_FIELDS).map((field) => field.id),
+        asOf,
+      );
+      let truncated = owned.length > MAX_OWNED_FIELDS;
+      const fields: SourceColumns['fields'] = [];
+      for (const start of starts.sort((a, b) => compare(a.field.name, b.field.name))) {
+        const walk = await this.walk(tx, [start], ['UP'], bounds, asOf, null);
+        truncated ||= walk.truncatedReason !== null;
+        const fed = new Set([...walk.edges.values()].map((edge) => edge.downstream));
+        const sources = [...walk.fields.values()]
+          .filter((walked) => walked.field.id !== start.field.id && !fed.has(walked.field.id) && !fed.has(walked.field.ownerId))
+          .map((walked) => toColumnField(walked.field, walked))
+          .sort((a, b) => compare(a.label, b.label));
+        fields.push({ field: toColumnField(start.field), sources });
+      }
+      return { fields, truncated };
+    });
+  }
+
   /** The fields of each owner (dataset or model version), by name, a page each. */
   fieldPages(ownerKind: FieldOwnerKind, keys: ReadonlyArray<{ ownerId: string; first?: number | null; after?: string | null }>): Promise<Page<ColumnField>[]> {
     const requests = keys.map((key) => ({ parentId: key.ownerId, request: pageRequest(key.first, key.after) }));
@@ -146,15 +180,18 @@ export class ColumnLineageService {
       if (!found) throw new NotFoundError('Field', `${start.from} (as of ${asOf})`);
       return found;
     }
-    const { namespace, name, field, version } = start;
+    const { owner, field, version } = start;
+    const what = owner.kind === 'model' ? `model ${owner.name}` : `${owner.namespace}/${owner.name}`;
     if (version) {
-      const [found] = await this.walks.startsByIds(tx, [ids.field(ids.datasetVersion(namespace, name, version), field)], asOf);
-      if (!found) throw new NotFoundError('Field', `${field} of ${namespace}/${name}@${version} (as of ${asOf})`);
+      const ownerId = owner.kind === 'model' ? ids.modelVersion(owner.name, version) : ids.datasetVersion(owner.namespace, owner.name, version);
+      const [found] = await this.walks.startsByIds(tx, [ids.field(ownerId, field)], asOf);
+      if (!found) throw new NotFoundError('Field', `${field} of ${what}@${version} (as of ${asOf})`);
       return found;
     }
-    const current = await this.walks.currentVersion(tx, ids.dataset(namespace, name), field, asOf);
-    if (!current) throw new NotFoundError('DatasetVersion', `of ${namespace}/${name} current at ${asOf}`);
-    if (!current.start) throw new NotFoundError('Field', `${field} of ${namespace}/${name}@${current.version.version} (the version current at ${asOf})`);
+    const key = owner.kind === 'model' ? { modelId: ids.model(owner.name) } : { datasetId: ids.dataset(owner.namespace, owner.name) };
+    const current = await this.walks.currentVersion(tx, key, field, asOf);
+    if (!current) throw new NotFoundError(owner.kind === 'model' ? 'ModelVersion' : 'DatasetVersion', `of ${what} current at ${asOf}`);
+    if (!current.start) throw new NotFoundError('Field', `${field} of ${what}@${current.version.version} (the version current at ${asOf})`);
     return current.start;
   }
 
@@ -170,24 +207,43 @@ export class ColumnLineageService {
   }
 }
 
-type StartArguments = { from: string } | { from?: undefined; namespace: string; name: string; field: string; version: string | null };
+/** Fields of an owner the report-style questions look at, at most. */
+const MAX_OWNED_FIELDS = 1_000;
 
-/** Either a field id, or a dataset and field by name (with an optional version); not both, not neither. */
+export interface SourceColumns {
+  /** Each field of the owner (by name), with the source columns it comes from (by label). */
+  fields: Array<{ field: ColumnField; sources: ColumnField[] }>;
+  /** A limit cut some walk, or the owner has more fields than are looked at. */
+  truncated: boolean;
+}
+
+type StartArguments =
+  | { from: string }
+  | {
+      from?: undefined;
+      owner: { kind: 'dataset'; namespace: string; name: string } | { kind: 'model'; name: string };
+      field: string;
+      version: string | null;
+    };
+
+/** Either a field id, or a dataset (namespace, name) or model and the field by name, with an optional version. */
 function startArguments(query: ColumnLineageQuery): StartArguments {
-  const named = [query.namespace, query.name, query.field].some((value) => value !== null && value !== undefined);
-  if (query.from !== null && query.from !== undefined) {
-    if (named) throw new BadInputError('from', 'give either `from` or `namespace`, `name` and `field`, not both');
-    if (!isFieldId(query.from))
+  const given = (value: unknown) => value !== null && value !== undefined;
+  const named = [query.namespace, query.name, query.model, query.field, query.version].some(given);
+  if (given(query.from)) {
+    if (named) throw new BadInputError('from', 'give either `from`, or the field by name (`namespace`, `name` or `model`, `field`), not both');
+    if (!isFieldId(query.from!))
       throw new BadInputError('from', `'${String(query.from).slice(0, 80)}' is not the id of a field (ids look like Field:suXap83B9uYQKAgbxNdWIu)`);
-    return { from: query.from };
+    return { from: query.from! };
   }
-  if (!named) throw new BadInputError('field', 'name the field: `from` (its id), or `namespace`, `name` and `field`');
-  return {
-    namespace: requiredName('namespace', query.namespace),
-    name: requiredName('name', query.name),
-    field: requiredName('field', query.field),
-    version: optionalName('version', query.version, INPUT_LIMITS.version),
-  };
+  if (!named) throw new BadInputError('field', 'name the field: `from` (its id), or `namespace`, `name` and `field` (a dataset), or `model` and `field`');
+  if (given(query.model) && (given(query.namespace) || given(query.name))) {
+    throw new BadInputError('model', 'a field belongs to a dataset (`namespace`, `name`) or to a model (`model`), not both');
+  }
+  const field = requiredName('field', query.field);
+  const version = optionalName('version', query.version, INPUT_LIMITS.version);
+  if (given(query.model)) return { owner: { kind: 'model', name: requiredName('model', query.model) }, field, version };
+  return { owner: { kind: 'dataset', namespace: requiredName('namespace', query.namespace), name: requiredName('name', query.name) }, field, version };
 }
 
 export function toColumnField(stored: StoredField, walked?: WalkedField): ColumnField {

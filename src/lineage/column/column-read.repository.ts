@@ -54,6 +54,20 @@ export class ColumnReadRepository {
     return new Map(rows.map((row) => [row.field.id, row.field]));
   }
 
+  /** The fields of one owner, by name, at most `limit`. */
+  fieldsOf(tx: Tx, ownerId: string, limit: number): Promise<StoredField[]> {
+    return tx
+      .rows<{ field: StoredField }>(
+        // The owner by id under either label that has fields, then its fields.
+        `CALL () { MATCH (o:DatasetVersion {id: $ownerId}) RETURN o UNION MATCH (o:ModelVersion {id: $ownerId}) RETURN o }
+         MATCH (o)<-[:FIELD_OF]-(n:Field)
+         WITH n ORDER BY n.name, n.id LIMIT toInteger($limit)
+         RETURN ${FIELD('n')} AS field`,
+        { ownerId, limit },
+      )
+      .then((rows) => rows.map((row) => row.field));
+  }
+
   /** The fields of each dataset or model version, by name. */
   fieldPages(tx: Tx, ownerKind: FieldOwnerKind, keys: readonly RelatedPageKey[]): Promise<Page<StoredField>[]> {
     return keysetPagesByParent<StoredField>(

@@ -60,6 +60,13 @@ WITH v ORDER BY v.datasetId DESC, v.createdAt DESC, v.id DESC LIMIT 1
 RETURN v { .id, .version } AS version,
        [(v)<-[:FIELD_OF]-(n:Field) WHERE n.name = $walk.field | { element: elementId(n), field: ${FIELD('n')} }][0] AS start`;
 
+/** The version of a model current at the instant (the newest created by then), with the named feature if it has it. */
+const CURRENT_MODEL_VERSION = `WITH datetime($walk.asOf) AS asOf
+MATCH (:Model {id: $walk.modelId})<-[:VERSION_OF]-(v:ModelVersion) WHERE v.createdAt <= asOf
+WITH v ORDER BY v.createdAt DESC, v.id DESC LIMIT 1
+RETURN v { .id, .version } AS version,
+       [(v)<-[:FIELD_OF]-(n:Field) WHERE n.name = $walk.field | { element: elementId(n), field: ${FIELD('n')} }][0] AS start`;
+
 /** For each model version, the deployments serving it that were live at the instant. */
 const LIVE_DEPLOYMENTS = `WITH datetime($walk.asOf) AS asOf
 UNWIND $walk.modelVersionIds AS id
@@ -86,13 +93,15 @@ export class ColumnWalkRepository {
     return tx.rows<WalkStart>(FIELD_IN_VERSIONS, { walk: { datasetId, field, asOf } });
   }
 
+  /** The dataset's (or, with `modelId`, the model's) version current at the instant, with the named field. */
   async currentVersion(
     tx: Tx,
-    datasetId: string,
+    owner: { datasetId: string } | { modelId: string },
     field: string,
     asOf: string,
   ): Promise<{ version: { id: string; version: string }; start: WalkStart | null } | null> {
-    const [row] = await tx.rows<{ version: { id: string; version: string }; start: WalkStart | null }>(CURRENT_VERSION, { walk: { datasetId, field, asOf } });
+    const statement = 'modelId' in owner ? CURRENT_MODEL_VERSION : CURRENT_VERSION;
+    const [row] = await tx.rows<{ version: { id: string; version: string }; start: WalkStart | null }>(statement, { walk: { ...owner, field, asOf } });
     return row ?? null;
   }
 
@@ -102,4 +111,4 @@ export class ColumnWalkRepository {
 }
 
 /** The statements, for the benchmark's bare-driver baseline and for PROFILE. */
-export const COLUMN_WALK_CYPHER = { EXPAND, STARTS, FIELD_IN_VERSIONS, CURRENT_VERSION, LIVE_DEPLOYMENTS };
+export const COLUMN_WALK_CYPHER = { EXPAND, STARTS, FIELD_IN_VERSIONS, CURRENT_VERSION, CURRENT_MODEL_VERSION, LIVE_DEPLOYMENTS };

@@ -14,7 +14,7 @@ import { PaymentsScenario, T } from './column-scenario';
 
 const LINEAGE = `
   query Lineage($from: ID, $namespace: String, $name: String, $field: String, $version: String, $direction: LineageDirection,
-                $depth: Int, $asOf: DateTime, $transformations: [ColumnTransformationKind!], $maxNodes: Int) {
+                $depth: Int, $asOf: DateTimeISO, $transformations: [ColumnTransformationKind!], $maxNodes: Int) {
     columnLineage(from: $from, namespace: $namespace, name: $name, field: $field, version: $version, direction: $direction,
                   depth: $depth, asOf: $asOf, transformations: $transformations, maxNodes: $maxNodes) {
       start { id label }
@@ -25,7 +25,7 @@ const LINEAGE = `
   }`;
 
 const IMPACT = `
-  query Impact($namespace: String!, $name: String!, $field: String!, $version: String, $asOf: DateTime) {
+  query Impact($namespace: String!, $name: String!, $field: String!, $version: String, $asOf: DateTimeISO) {
     columnImpact(namespace: $namespace, name: $name, field: $field, version: $version, asOf: $asOf) {
       starts { label }
       fields { label depth masked }
@@ -74,7 +74,7 @@ describe('column lineage questions', () => {
     const answers = await postEach(service, scenario.events());
     for (const answer of answers) assert.equal(answer.status, 201, JSON.stringify(answer.body));
     const deployed = await service.graphql(
-      `mutation { deployModel(input: { name: "${scenario.prefix}fraud-api", environment: "production", model: "${scenario.model('fraud')}", version: "1", deployedAt: "${T.T3}" }) { id } }`,
+      `mutation { deployModel(input: { name: "${scenario.prefix}scorer-slot", environment: "production", model: "${scenario.model('scorer')}", version: "1", deployedAt: "${T.T3}" }) { id } }`,
     );
     dataOf(deployed);
   });
@@ -125,23 +125,23 @@ describe('column lineage questions', () => {
   });
 
   it('walks upstream from a model feature to the source columns of the exact versions its training run read', async () => {
-    const fraud = await service.graphql<any>(
-      `{ modelVersion(model: "${scenario.model('fraud')}", version: "1") { fields(first: 10) { nodes { id name upstream { nodes { upstreamField { label } } } } } } }`,
+    const scorer = await service.graphql<any>(
+      `{ modelVersion(model: "${scenario.model('scorer')}", version: "1") { fields(first: 10) { nodes { id name upstream { nodes { upstreamField { label } } } } } } }`,
     );
-    const featuresOfFraud = dataOf(fraud).modelVersion.fields.nodes;
+    const featuresOfScorer = dataOf(scorer).modelVersion.fields.nodes;
     assert.deepEqual(
-      featuresOfFraud.map((f: any) => [f.name, f.upstream.nodes.map((e: any) => e.upstreamField.label)]),
+      featuresOfScorer.map((f: any) => [f.name, f.upstream.nodes.map((e: any) => e.upstreamField.label)]),
       [
         ['amount_zscore', ['features.transactions@f1.amount_zscore']],
         ['email_hash', ['features.transactions@f1.email_hash']],
         ['risk', ['features.transactions@f1.email_len']],
       ],
     );
-    const answer = await lineage({ namespace: null, from: featuresOfFraud[0].id, depth: 10 });
+    const answer = await lineage({ namespace: null, from: featuresOfScorer[0].id, depth: 10 });
     assert.deepEqual(described(answer), {
-      fields: ['fraud@1.amount_zscore@0', 'features.transactions@f1.amount_zscore@1', 'payments.raw@v1.amount@2', 'payments.raw@v1.ts@2'],
+      fields: ['scorer@1.amount_zscore@0', 'features.transactions@f1.amount_zscore@1', 'payments.raw@v1.amount@2', 'payments.raw@v1.ts@2'],
       edges: [
-        'features.transactions@f1.amount_zscore -> fraud@1.amount_zscore DIRECT/IDENTITY',
+        'features.transactions@f1.amount_zscore -> scorer@1.amount_zscore DIRECT/IDENTITY',
         'payments.raw@v1.amount -> features.transactions@f1.amount_zscore DIRECT/TRANSFORMATION',
         'payments.raw@v1.ts -> (its whole version) INDIRECT/FILTER',
       ],
@@ -149,8 +149,8 @@ describe('column lineage questions', () => {
     assert.equal(answer.truncated, false);
     assert.equal(answer.maxDepth, 10);
     // Only direct transformations: the filter on ts is left out.
-    const direct = await lineage({ namespace: null, from: featuresOfFraud[0].id, transformations: ['DIRECT'] });
-    assert.deepEqual(described(direct).fields, ['fraud@1.amount_zscore@0', 'features.transactions@f1.amount_zscore@1', 'payments.raw@v1.amount@2']);
+    const direct = await lineage({ namespace: null, from: featuresOfScorer[0].id, transformations: ['DIRECT'] });
+    assert.deepEqual(described(direct).fields, ['scorer@1.amount_zscore@0', 'features.transactions@f1.amount_zscore@1', 'payments.raw@v1.amount@2']);
   });
 
   it('starts from the version current at asOf when none is named', async () => {
@@ -181,14 +181,14 @@ describe('column lineage questions', () => {
       'features.transactions@f1.email_hash@1!',
       'features.transactions@f1.email_len@1',
       'churn@1.email_hash@2!',
-      'fraud@1.email_hash@2!',
-      'fraud@1.risk@2',
+      'scorer@1.email_hash@2!',
+      'scorer@1.risk@2',
     ]);
     const both = await lineage({ name: features, version: 'f1', field: 'email_hash', direction: 'BOTH' });
     assert.deepEqual(described(both).fields, [
       'features.transactions@f1.email_hash@0',
       'churn@1.email_hash@1',
-      'fraud@1.email_hash@1',
+      'scorer@1.email_hash@1',
       'payments.raw@v1.email@1!',
       'payments.raw@v1.ts@1',
     ]);
@@ -204,8 +204,8 @@ describe('column lineage questions', () => {
         { label: 'features.transactions@f1.email_len', depth: 1, masked: false },
         { label: 'features.transactions@f2.email_domain', depth: 1, masked: false },
         { label: 'churn@1.email_hash', depth: 2, masked: true },
-        { label: 'fraud@1.email_hash', depth: 2, masked: true },
-        { label: 'fraud@1.risk', depth: 2, masked: false },
+        { label: 'scorer@1.email_hash', depth: 2, masked: true },
+        { label: 'scorer@1.risk', depth: 2, masked: false },
       ],
       datasetVersions: [
         { masked: false, datasetVersion: { name: features, version: 'f1' }, fields: [{ name: 'email_hash' }, { name: 'email_len' }] },
@@ -213,9 +213,9 @@ describe('column lineage questions', () => {
       ],
       modelVersions: [
         { masked: true, modelVersion: { modelName: 'churn', version: '1' }, fields: [{ name: 'email_hash' }] },
-        { masked: false, modelVersion: { modelName: 'fraud', version: '1' }, fields: [{ name: 'email_hash' }, { name: 'risk' }] },
+        { masked: false, modelVersion: { modelName: 'scorer', version: '1' }, fields: [{ name: 'email_hash' }, { name: 'risk' }] },
       ],
-      deployments: [{ masked: false, deployment: { name: 'fraud-api', environment: 'production' }, modelVersion: { version: '1' } }],
+      deployments: [{ masked: false, deployment: { name: 'scorer-slot', environment: 'production' }, modelVersion: { version: '1' } }],
       truncated: false,
     });
     // Before the deployment, and before anything was trained: no model, no deployment.
@@ -232,15 +232,34 @@ describe('column lineage questions', () => {
         'features.transactions@f1.email_len',
         'features.transactions@f1.id',
         'churn@1.email_hash',
-        'fraud@1.amount_zscore',
-        'fraud@1.email_hash',
-        'fraud@1.risk',
+        'scorer@1.amount_zscore',
+        'scorer@1.email_hash',
+        'scorer@1.risk',
       ],
     );
     assert.equal(
       ts.fields.every((f: any) => f.masked === false),
       true,
     );
+  });
+
+  it('lists, in the audit report of the deployment, the source columns of its model’s features', async () => {
+    const live = dataOf<any>(await service.graphql(`{ liveDeployment(name: "${scenario.prefix}scorer-slot", environment: "production") { id } }`));
+    const json = await fetch(`${service.url}/reports/audit/${live.liveDeployment.id}.json`);
+    assert.equal(json.status, 200);
+    const report = JSON.parse((await json.text()).split(scenario.prefix).join(''));
+    assert.deepEqual(
+      report.features.features.map((f: any) => [f.name, f.sources.map((s: any) => `${s.column}${s.masked ? ' (masked)' : ''}`)]),
+      [
+        ['amount_zscore', ['warehouse/payments.raw@v1.amount', 'warehouse/payments.raw@v1.ts']],
+        ['email_hash', ['warehouse/payments.raw@v1.email (masked)', 'warehouse/payments.raw@v1.ts']],
+        ['risk', ['warehouse/payments.raw@v1.email', 'warehouse/payments.raw@v1.ts']],
+      ],
+    );
+    assert.equal(report.features.truncated, false);
+    const markdown = await (await fetch(`${service.url}/reports/audit/${live.liveDeployment.id}.md`)).text();
+    assert.match(markdown, /### Source columns of the features/);
+    assert.match(markdown.split(scenario.prefix).join(''), /\| email\\_hash \| warehouse\/payments\.raw@v1\.email \| masked on every path \|/);
   });
 
   it('says when the depth or the node budget cut the answer', async () => {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
  *       id ← raw.id (IDENTITY); amount_zscore ← raw.amount (TRANSFORMATION);
  *       email_hash ← raw.email (TRANSFORMATION, masking); email_len ← raw.email (TRANSFORMATION);
  *       whole dataset ← raw.ts (INDIRECT FILTER)
- *   model <prefix>fraud@1, trained at T2 on features@f1: features amount_zscore, email_hash (IDENTITY), risk ← email_len
+ *   model <prefix>scorer@1, trained at T2 on features@f1: features amount_zscore, email_hash (IDENTITY), risk ← email_len
  *   model <prefix>churn@1, trained at T2 on features@f1: feature email_hash only
  *   payments.raw@v2 {id, email, amount, ts, country}   written by `ingest` at T3
  *   features.transactions@f2                          written by `features` run 2 at T4, reading raw@v2, with another
@@ -141,13 +141,13 @@ export class PaymentsScenario {
         ],
       }),
       this.event({
-        run: 'train-fraud-1',
-        job: 'train-fraud',
+        run: 'train-scorer-1',
+        job: 'train-scorer',
         at: T.T2,
         inputs: [{ name: features }],
         models: [
           {
-            name: 'fraud',
+            name: 'scorer',
             version: '1',
             mapping: {
               amount_zscore: [[features, 'amount_zscore', identity]],

@@ -81,6 +81,17 @@ export interface WalkStart {
 }
 
 export class ColumnWalkRepository {
+  /** Runs each walk statement on nothing, so that Neo4j plans and caches it before the first question. */
+  async prepare(tx: Tx): Promise<void> {
+    const asOf = new Date().toISOString();
+    await tx.rows(EXPAND, { walk: { frontier: [], rowLimit: 1, asOf, kinds: null } });
+    await tx.rows(STARTS, { walk: { ids: [], asOf } });
+    await tx.rows(FIELD_IN_VERSIONS, { walk: { datasetId: '', field: '', asOf } });
+    await tx.rows(CURRENT_VERSION, { walk: { datasetId: '', field: '', asOf } });
+    await tx.rows(CURRENT_MODEL_VERSION, { walk: { modelId: '', field: '', asOf } });
+    await tx.rows(LIVE_DEPLOYMENTS, { walk: { modelVersionIds: [], asOf } });
+  }
+
   expand(tx: Tx, frontier: readonly FrontierItem[], rowLimit: number, asOf: string, kinds: readonly string[] | null): Promise<FieldExpansionRow[]> {
     return tx.rows<FieldExpansionRow>(EXPAND, { walk: { frontier, rowLimit, asOf, kinds } });
   }

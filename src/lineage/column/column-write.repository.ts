@@ -16,27 +16,12 @@ import type { ColumnEdgeWrite, FieldDerivation } from './field-derivation';
  * last one. A field exists from its owner's creation (`createdAt` follows the owner's), which is what `asOf`
  * compares against.
  */
-/** An edge as the statement takes it: what the walks read travels as the relationship's properties. */
-function edgeRow({ transformationsJson, masking, kinds, ...edge }: ColumnEdgeWrite) {
-  return { ...edge, properties: { transformationsJson, masking, kinds } };
-}
-
-export class ColumnWriteRepository {
-  async write(tx: Tx, derivations: readonly FieldDerivation[]): Promise<void> {
-    if (derivations.length === 0) return;
-    const owners = derivations.map((d) => ({
-      ownerId: d.ownerId,
-      ownerKind: d.ownerKind,
-      fields: d.fields,
-      fieldIds: d.fields.map((field) => field.id),
-      fieldEdges: d.edges.filter((edge) => edge.targetId !== null).map(edgeRow),
-      datasetEdges: d.edges.filter((edge) => edge.targetId === null).map(edgeRow),
-    }));
-    await tx.rows(
-      // The plan is index seeks and typed expands whatever the counts: kept when the statistics change (replanning
-      // takes seconds on a busy machine, inside a transaction with a timeout). Few subqueries, none nested: the
-      // planning time of a statement grows quickly with them.
-      `CYPHER replan=skip
+/**
+ * Replaces the derivations of the owners in $columns.owners. The plan is index seeks and typed expands whatever the
+ * counts: kept when the statistics change (replanning takes seconds on a busy machine, inside a transaction with a
+ * timeout). Few subqueries, none nested: the planning time of a statement grows quickly with them.
+ */
+const WRITE_FIELDS = `CYPHER replan=skip
        UNWIND $columns.owners AS row
        CALL (row) {
          // The owner, of one of the two labels that have fields.
@@ -100,8 +85,29 @@ export class ColumnWriteRepository {
        UNWIND candidates AS f
        WITH DISTINCT f
        WHERE NOT f.declared AND NOT EXISTS { (f)-[:FEEDS|AFFECTS]-() }
-       DETACH DELETE f`,
-      { columns: { owners } },
-    );
+       DETACH DELETE f`;
+
+/** An edge as the statement takes it: what the walks read travels as the relationship's properties. */
+function edgeRow({ transformationsJson, masking, kinds, ...edge }: ColumnEdgeWrite) {
+  return { ...edge, properties: { transformationsJson, masking, kinds } };
+}
+
+export class ColumnWriteRepository {
+  /** Runs the statement on nothing, so that Neo4j plans and caches it before the first write needs it. */
+  async prepare(tx: Tx): Promise<void> {
+    await tx.rows(WRITE_FIELDS, { columns: { owners: [] } });
+  }
+
+  async write(tx: Tx, derivations: readonly FieldDerivation[]): Promise<void> {
+    if (derivations.length === 0) return;
+    const owners = derivations.map((d) => ({
+      ownerId: d.ownerId,
+      ownerKind: d.ownerKind,
+      fields: d.fields,
+      fieldIds: d.fields.map((field) => field.id),
+      fieldEdges: d.edges.filter((edge) => edge.targetId !== null).map(edgeRow),
+      datasetEdges: d.edges.filter((edge) => edge.targetId === null).map(edgeRow),
+    }));
+    await tx.rows(WRITE_FIELDS, { columns: { owners } });
   }
 }

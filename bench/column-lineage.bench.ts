@@ -11,6 +11,7 @@ import { ids } from '../src/lineage/common/ids';
 import { COLUMN_LIMITS } from '../src/lineage/column/column-limits';
 import { COLUMN_WALK_CYPHER } from '../src/lineage/column/column-walk.repository';
 import { walkColumns, type FieldExpansionRow } from '../src/lineage/column/column-walk';
+import { COLUMN_WRITE_CYPHER } from '../src/lineage/column/column-write.repository';
 import { LineageDirection } from '../src/lineage/questions/lineage.type';
 import { TRAVERSAL_LIMITS } from '../src/lineage/questions/traversal-limits';
 import { startLocalNeo4j, type LocalNeo4j } from '../src/local-neo4j/local-neo4j';
@@ -32,6 +33,11 @@ import { startService, type RunningService } from '../src/server';
  * graphql / cypher is what the API adds to the walk itself. A fourth figure, `qpp`, is the reachable set alone as
  * one quantified path pattern over FEEDS (no dataset-wide edges, no budget, no edges or depths in the answer): a
  * reference for the level-by-level design. Method and figures: bench/README.md.
+ *
+ * Plans: every column statement (the recorder's writes and the walks) is EXPLAINed on the empty store, before
+ * anything is written, and again on the full store with `replan=force`; the bench reports whether the two plans
+ * have the same operators, whether either scans, and how long the full-store planning took (the statements are
+ * meant to plan fast and alike on any store, with no plan kept by replan=skip).
  */
 
 interface Options {
@@ -186,7 +192,7 @@ async function bareCypher(driver: Driver, from: string): Promise<number> {
         starts,
         { directions: ['UP'], maxDepth: 10, maxNodes: nodes, maxEdges: nodes * TRAVERSAL_LIMITS.EDGES_PER_NODE },
         async (frontier, rowLimit) =>
-          (await tx.run(COLUMN_WALK_CYPHER.EXPAND, { walk: { frontier, rowLimit, asOf, kinds: null } })).records.map(
+          (await tx.run(COLUMN_WALK_CYPHER.EXPAND_UP, { walk: { frontier: frontier.map((item) => item.element), rowLimit, asOf, kinds: null } })).records.map(
             (r) => r.toObject() as unknown as FieldExpansionRow,
           ),
       );
@@ -204,6 +210,33 @@ async function singleStatement(driver: Driver, id: string): Promise<number> {
   const session = driver.session({ defaultAccessMode: neo4j.session.READ });
   try {
     return await session.executeRead(async (tx) => Number((await tx.run(QPP, { id })).records[0]!.get('fields')));
+  } finally {
+    await session.close();
+  }
+}
+
+const STATEMENTS: Readonly<Record<string, string>> = { ...COLUMN_WRITE_CYPHER, ...COLUMN_WALK_CYPHER };
+
+interface PlanNode {
+  operatorType: string;
+  children: PlanNode[];
+}
+
+/** A plan's operators in pre-order, without the runtime suffix (`Expand(All)@neo4j` is `Expand(All)`). */
+function operators(plan: PlanNode): string[] {
+  return [plan.operatorType.replace(/@.*$/, ''), ...plan.children.flatMap(operators)];
+}
+
+/** Each statement's plan (EXPLAIN, without parameters: a plan's shape does not depend on their values). */
+async function plans(driver: Driver, force: boolean): Promise<Record<string, { operators: string[]; ms: number }>> {
+  const session = driver.session({ defaultAccessMode: neo4j.session.READ });
+  try {
+    const result: Record<string, { operators: string[]; ms: number }> = {};
+    for (const [name, statement] of Object.entries(STATEMENTS)) {
+      const summary = (await session.run(`EXPLAIN ${force ? 'CYPHER replan=force ' : ''}${statement}`)).summary;
+      result[name] = { operators: operators(summary.plan as unknown as PlanNode), ms: Number(summary.resultAvailableAfter) };
+    }
+    return result;
   } finally {
     await session.close();
   }
@@ -238,6 +271,7 @@ async function main(): Promise<void> {
   try {
     await db.waitUntilReachable(60_000);
     await new Migrator(db, loadMigrationFiles(MIGRATIONS_DIR), logger).migrate();
+    const emptyPlans = await plans(driver, false);
     service = await startService(config, local.uri, logger);
 
     // The stream through the real ingestion path, in batches of a round (pipelines × layers events).
@@ -268,6 +302,19 @@ async function main(): Promise<void> {
       ),
     );
     say(`ingested ${sent} events in ${ingestSeconds} s: ${JSON.stringify(counts)}`);
+    const fullPlans = await plans(driver, true);
+    const planCheck = Object.fromEntries(
+      Object.entries(fullPlans).map(([name, full]) => {
+        const empty = emptyPlans[name]!;
+        const scans = [...new Set([...empty.operators, ...full.operators].filter((operator) => /Scan/.test(operator)))];
+        return [name, { same: empty.operators.join(' > ') === full.operators.join(' > '), scans, planningMs: full.ms, operators: full.operators }];
+      }),
+    );
+    for (const [name, check] of Object.entries(planCheck)) {
+      say(
+        `plan ${name}: ${check.same ? 'same' : 'DIFFERENT'} on the empty and the full store, ${check.scans.length > 0 ? `scans ${check.scans.join(', ')}` : 'no scan'}, planned in ${check.planningMs} ms on the full store`,
+      );
+    }
 
     // Starts: fields of the last layer, spread over pipelines and rounds (each version written by its own run).
     const next = random('starts');
@@ -329,6 +376,7 @@ async function main(): Promise<void> {
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadBefore: load, loadAfter },
       options: opts,
       graph: { events: sent, ingestSeconds, ...counts },
+      plans: planCheck,
       result,
       ratios,
     };

@@ -147,8 +147,8 @@ export class Database {
     return this.execute('READ', transaction, work, options.timeoutMs);
   }
 
-  write<T>(transaction: string, work: (tx: Tx) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
-    return this.execute('WRITE', transaction, work, options.timeoutMs);
+  write<T>(transaction: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.execute('WRITE', transaction, work);
   }
 
   /**

@@ -21,8 +21,7 @@ export async function warmUp(db: Database, services: Services, logger: Logger): 
     job: { namespace, name: 'job' },
     at: new Date().toISOString(),
     inputs: [{ namespace, name: 'input', version: '1' }],
-    // A schema, so that the fields of the output are written too (src/lineage/column).
-    outputs: [{ namespace, name: 'output', rowCount: 1, schema: [{ name: 'id', type: 'string' }] }],
+    outputs: [{ namespace, name: 'output', rowCount: 1 }],
     commit: { repository: 'https://example.com/lineage/warm-up', sha: '0'.repeat(40) },
     parameters: { warmUp: true },
   };

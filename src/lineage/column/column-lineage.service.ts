@@ -11,7 +11,6 @@ import { columnBounds, type ColumnBounds } from './column-limits';
 import type { ColumnImpact, ColumnLineage, ColumnWalkResult } from './column-lineage.type';
 import { ColumnReadRepository, transformationsOf, type EdgeDirection, type StoredColumnEdge, type StoredField } from './column-read.repository';
 import { ColumnWalkRepository, type WalkStart } from './column-walk.repository';
-import { ColumnWriteRepository } from './column-write.repository';
 import { edgeKey, isMasked, walkColumns, type ColumnWalk, type WalkDirection, type WalkedField } from './column-walk';
 import { ColumnEdgeScope, type ColumnEdge, type ColumnField, type ColumnTransformationKind } from './column.type';
 import type { FieldOwnerKind } from './field-derivation';
@@ -59,17 +58,7 @@ export class ColumnLineageService {
     private readonly db: Database,
     private readonly reads = new ColumnReadRepository(),
     private readonly walks = new ColumnWalkRepository(),
-    private readonly writes = new ColumnWriteRepository(),
   ) {}
-
-  /**
-   * Has Neo4j plan the column statements now (start-up calls it): the recorder's field write, in a transaction
-   * that writes nothing, and the walks. A cold, busy Neo4j can take longer to plan than a write may last.
-   */
-  async prepareQueries(): Promise<void> {
-    await this.db.write('prepareColumnWrites', (tx) => this.writes.prepare(tx), { timeoutMs: PREPARE_TIMEOUT_MS });
-    await this.db.read('prepareColumnWalks', (tx) => this.walks.prepare(tx), { timeoutMs: PREPARE_TIMEOUT_MS });
-  }
 
   /**
    * Where a field came from and where it went, as the graph stood at `asOf`: upstream the input fields it was
@@ -217,8 +206,6 @@ export class ColumnLineageService {
     return walkColumns(starts, { directions, ...bounds }, (frontier, rowLimit) => this.walks.expand(tx, frontier, rowLimit, asOf, kinds));
   }
 }
-
-const PREPARE_TIMEOUT_MS = 300_000;
 
 /** Fields of an owner the report-style questions look at, at most. */
 const MAX_OWNED_FIELDS = 1_000;

@@ -39,10 +39,10 @@ export type EdgeDirection = 'UP' | 'DOWN';
  * Binds `e` (the relationship), `other` (the field or owner at the far end) and the ends' ids.
  */
 const HOP: Readonly<Record<EdgeDirection, string>> = {
-  UP: `MATCH (p)<-[e:FEEDS]-(other:Field) RETURN e, other, other.id AS upstream, p.id AS downstream, 'FIELD' AS scope
+  UP: `MATCH (p)<-[e:FEEDS]-(other) RETURN e, other, other.id AS upstream, p.id AS downstream, 'FIELD' AS scope
        UNION ALL
-       MATCH (p)-[:FIELD_OF]->(o)<-[e:AFFECTS]-(other:Field) RETURN e, other, other.id AS upstream, o.id AS downstream, 'DATASET' AS scope`,
-  DOWN: `MATCH (p)-[e:FEEDS]->(other:Field) RETURN e, other, p.id AS upstream, other.id AS downstream, 'FIELD' AS scope
+       MATCH (p)-[:FIELD_OF]->(o)<-[e:AFFECTS]-(other) RETURN e, other, other.id AS upstream, o.id AS downstream, 'DATASET' AS scope`,
+  DOWN: `MATCH (p)-[e:FEEDS]->(other) RETURN e, other, p.id AS upstream, other.id AS downstream, 'FIELD' AS scope
          UNION ALL
          MATCH (p)-[e:AFFECTS]->(other) RETURN e, other, p.id AS upstream, other.id AS downstream, 'DATASET' AS scope`,
 };
@@ -60,7 +60,7 @@ export class ColumnReadRepository {
       .rows<{ field: StoredField }>(
         // The owner by id under either label that has fields, then its fields.
         `CALL () { MATCH (o:DatasetVersion {id: $ownerId}) RETURN o UNION MATCH (o:ModelVersion {id: $ownerId}) RETURN o }
-         MATCH (o)<-[:FIELD_OF]-(n:Field)
+         MATCH (o)<-[:FIELD_OF]-(n)
          WITH n ORDER BY n.name, n.id LIMIT toInteger($limit)
          RETURN ${FIELD('n')} AS field`,
         { ownerId, limit },
@@ -74,7 +74,7 @@ export class ColumnReadRepository {
       tx,
       {
         parentLabel: ownerKind,
-        match: 'MATCH (n:Field)-[:FIELD_OF]->(p) WHERE true',
+        match: 'MATCH (n)-[:FIELD_OF]->(p) WHERE true',
         projection: FIELD('n'),
         sortKeys: [{ expression: 'n.name' }, { expression: 'n.id' }],
       },

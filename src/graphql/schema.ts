@@ -26,6 +26,7 @@ import { ProvenanceResolver } from '../lineage/questions/provenance.resolver';
 import { ReproductionResolver, ReproductionStepResolver } from '../lineage/questions/reproduction.resolver';
 import { SearchResolver } from '../lineage/questions/search.resolver';
 import { RunResolver } from '../lineage/run/run.resolver';
+import { LINEAGE_EVENT_RESOLVERS } from '../openlineage/lineage-event.resolver';
 import { ServiceInfoResolver } from '../system/service-info.resolver';
 
 /** Column-level lineage (src/lineage/column): its questions, and the fields of dataset and model versions. */
@@ -66,6 +67,7 @@ export function buildLineageSchema(): Promise<GraphQLSchema> {
       LineageNodeResolver,
       SearchResolver,
       ...COLUMN_RESOLVERS,
+      ...LINEAGE_EVENT_RESOLVERS,
     ],
     // Input is validated by the services, which know the domain rules; class-validator is not used.
     validate: false,

@@ -1,8 +1,9 @@
 import { facetOf, FACET, keptFacets, textOf } from './openlineage.facets';
-import type { EventType, Facets, ParentRunPlan, RawRun, RunPlan, RunState } from './openlineage.types';
+import type { RunEventType, RunState } from '../core/vocabulary';
+import type { Facets, ParentRunPlan, RawRun, RunPlan } from './openlineage.types';
 
 /** OTHER says nothing about the run's state (it carries metadata, even after the end), so it changes nothing. */
-const STATE_AFTER: Record<EventType, RunState | null> = {
+const STATE_AFTER: Record<RunEventType, RunState | null> = {
   START: 'RUNNING',
   RUNNING: 'RUNNING',
   COMPLETE: 'COMPLETED',
@@ -11,11 +12,11 @@ const STATE_AFTER: Record<EventType, RunState | null> = {
   OTHER: null,
 };
 
-const STARTS: ReadonlySet<EventType> = new Set(['START', 'RUNNING']);
-const ENDS: ReadonlySet<EventType> = new Set(['COMPLETE', 'FAIL', 'ABORT']);
+const STARTS: ReadonlySet<RunEventType> = new Set(['START', 'RUNNING']);
+const ENDS: ReadonlySet<RunEventType> = new Set(['COMPLETE', 'FAIL', 'ABORT']);
 
 /** `eventTime` is already normalised to UTC milliseconds. */
-export function planRun(run: RawRun, eventType: EventType | null, eventTime: string): RunPlan {
+export function planRun(run: RawRun, eventType: RunEventType | null, eventTime: string): RunPlan {
   const facets = run.facets;
   return {
     runId: run.runId.toLowerCase(),

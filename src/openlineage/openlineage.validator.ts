@@ -16,7 +16,8 @@ import {
 import { checkDatasetFacets, checkInputFacets, checkJobFacets, checkOutputFacets, checkRunFacets } from './openlineage-facets.validator';
 import { identityWarning, producerOf, schemaUrlOf } from './openlineage.defaults';
 import { parseDateTime } from './openlineage.formats';
-import { EVENT_TYPES, type EventKind, type ValidationIssue, type ValidationResult, type ValidEvent } from './openlineage.types';
+import { RUN_EVENT_TYPES } from '../core/vocabulary';
+import { type EventKind, type ValidationIssue, type ValidationResult, type ValidEvent } from './openlineage.types';
 
 /**
  * Checks an incoming OpenLineage event (spec 2-0-x) by hand: the required structure of the spec's RunEvent,
@@ -76,9 +77,9 @@ function eventKind(event: JsonObject, issues: IssueList): EventKind | null {
 function checkBase(event: JsonObject, issues: IssueList): void {
   checkEventTime(event.eventTime, issues);
   const { eventType } = event;
-  if (eventType !== undefined && eventType !== null && !(EVENT_TYPES as readonly unknown[]).includes(eventType)) {
+  if (eventType !== undefined && eventType !== null && !(RUN_EVENT_TYPES as readonly unknown[]).includes(eventType)) {
     const shown = typeof eventType === 'string' ? quote(eventType) : typeName(eventType);
-    issues.add('eventType', `eventType ${shown} must be one of ${EVENT_TYPES.join(', ')}`);
+    issues.add('eventType', `eventType ${shown} must be one of ${RUN_EVENT_TYPES.join(', ')}`);
   }
 }
 

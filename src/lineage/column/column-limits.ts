@@ -1,10 +1,10 @@
 import { BadInputError, LimitExceededError } from '../../errors';
-import { limits } from '../../limits';
+import type { Limits } from '../../limits';
 import { TRAVERSAL_LIMITS } from '../questions/traversal-limits';
 
 /**
  * Bounds of column walks, like every traversal's: a depth and a node budget with defaults, capped by the
- * operator's LIMIT_TRAVERSAL_DEPTH and LIMIT_TRAVERSAL_NODES; the edge budget follows the node budget.
+ * operator's LIMIT_TRAVERSAL_DEPTH and LIMIT_TRAVERSAL_NODES (`settings`); the edge budget follows the node budget.
  */
 export const COLUMN_LIMITS = {
   /** columnLineage, columnImpact: hops of column edges from the start. */
@@ -19,10 +19,15 @@ export interface ColumnBounds {
   maxEdges: number;
 }
 
-export function columnBounds(depthField: string, depth: number | null | undefined, maxNodes: number | null | undefined): ColumnBounds {
-  const nodes = bounded('maxNodes', maxNodes, COLUMN_LIMITS.DEFAULT_NODES, 'LIMIT_TRAVERSAL_NODES', limits().traversal.maxNodes);
+export function columnBounds(
+  depthField: string,
+  depth: number | null | undefined,
+  maxNodes: number | null | undefined,
+  settings: Limits['traversal'],
+): ColumnBounds {
+  const nodes = bounded('maxNodes', maxNodes, COLUMN_LIMITS.DEFAULT_NODES, 'LIMIT_TRAVERSAL_NODES', settings.maxNodes);
   return {
-    maxDepth: bounded(depthField, depth, COLUMN_LIMITS.DEFAULT_DEPTH, 'LIMIT_TRAVERSAL_DEPTH', limits().traversal.maxDepth),
+    maxDepth: bounded(depthField, depth, COLUMN_LIMITS.DEFAULT_DEPTH, 'LIMIT_TRAVERSAL_DEPTH', settings.maxDepth),
     maxNodes: nodes,
     maxEdges: nodes * TRAVERSAL_LIMITS.EDGES_PER_NODE,
   };

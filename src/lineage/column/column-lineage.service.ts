@@ -1,19 +1,20 @@
 import type { Database, Tx } from '../../db/database';
 import { BadInputError, NotFoundError } from '../../errors';
-import { ids, isFieldId } from '../common/ids';
-import { inKeyOrder } from '../common/key-order';
-import { mapPage, pageRequest, type Page } from '../common/page';
-import { INPUT_LIMITS, optionalName, requiredName } from '../common/validate';
-import { limits } from '../../limits';
+import { ids, isFieldId } from '../../core/ids';
+import { inKeyOrder } from '../../core/key-order';
+import { mapPage, pageRequest, type Page } from '../../core/page';
+import { INPUT_LIMITS, optionalName, requiredName } from '../../core/validate';
+import type { Limits } from '../../limits';
 import { asOfArgument } from '../questions/question-arguments';
-import { LineageDirection, TruncationReason } from '../questions/lineage.type';
+import type { TruncationReason } from '../../core/vocabulary';
+import { LineageDirection } from '../questions/lineage.type';
 import { columnBounds, type ColumnBounds } from './column-limits';
 import type { ColumnImpact, ColumnLineage, ColumnWalkResult } from './column-lineage.type';
 import { ColumnReadRepository, transformationsOf, type EdgeDirection, type StoredColumnEdge, type StoredField } from './column-read.repository';
 import { ColumnWalkRepository, type WalkStart } from './column-walk.repository';
 import { edgeKey, isMasked, walkColumns, type ColumnWalk, type WalkDirection, type WalkedField } from './column-walk';
 import { ColumnEdgeScope, type ColumnEdge, type ColumnField, type ColumnTransformationKind } from './column.type';
-import type { FieldOwnerKind } from './field-derivation';
+import type { FieldOwnerKind } from '../../core/column/field-derivation';
 
 export interface ColumnLineageQuery {
   /** A field's global id; or the dataset (or model) and field by name (the version current at `asOf` unless `version`). */
@@ -50,12 +51,13 @@ const DIRECTIONS_OF: Record<LineageDirection, WalkDirection[]> = {
 
 /**
  * Column-level lineage: the fields of dataset and model versions and the column edges between them (written by
- * the recorder, see column-writes.ts), and the two questions asked of them, each one bounded walk in one read
- * transaction (column-walk.ts).
+ * the recorder, see src/core/column/column-writes.ts), and the two questions asked of them, each one bounded walk
+ * in one read transaction (column-walk.ts).
  */
 export class ColumnLineageService {
   constructor(
     private readonly db: Database,
+    private readonly limits: Readonly<Limits>,
     private readonly reads = new ColumnReadRepository(),
     private readonly walks = new ColumnWalkRepository(),
   ) {}
@@ -67,7 +69,7 @@ export class ColumnLineageService {
   traceColumn(query: ColumnLineageQuery): Promise<ColumnLineage> {
     const asOf = asOfArgument(query.asOf);
     const direction = query.direction ?? LineageDirection.UPSTREAM;
-    const bounds = columnBounds('depth', query.depth, query.maxNodes);
+    const bounds = columnBounds('depth', query.depth, query.maxNodes, this.limits.traversal);
     const kinds = query.transformations && query.transformations.length > 0 ? [...new Set(query.transformations)] : null;
     const start = startArguments(query);
     return this.db.read('columnLineage', async (tx) => {
@@ -85,7 +87,7 @@ export class ColumnLineageService {
    */
   assessColumnImpact(query: ColumnImpactQuery): Promise<ColumnImpact> {
     const asOf = asOfArgument(query.asOf);
-    const bounds = columnBounds('maxDepth', query.maxDepth, query.maxNodes);
+    const bounds = columnBounds('maxDepth', query.maxDepth, query.maxNodes, this.limits.traversal);
     const kinds = query.transformations && query.transformations.length > 0 ? [...new Set(query.transformations)] : null;
     const namespace = requiredName('namespace', query.namespace);
     const name = requiredName('name', query.name);
@@ -127,7 +129,7 @@ export class ColumnLineageService {
    * transformation. Null when the owner has no fields (nothing is known of it at column level).
    */
   sourceColumns(ownerId: string, asOf: string): Promise<SourceColumns | null> {
-    const bounds = columnBounds('depth', limits().traversal.maxDepth, null);
+    const bounds = columnBounds('depth', this.limits.traversal.maxDepth, null, this.limits.traversal);
     return this.db.read('sourceColumns', async (tx) => {
       const owned = await this.reads.fieldsOf(tx, ownerId, MAX_OWNED_FIELDS + 1);
       if (owned.length === 0) return null;
@@ -154,7 +156,7 @@ export class ColumnLineageService {
 
   /** The fields of each owner (dataset or model version), by name, a page each. */
   fieldPages(ownerKind: FieldOwnerKind, keys: ReadonlyArray<{ ownerId: string; first?: number | null; after?: string | null }>): Promise<Page<ColumnField>[]> {
-    const requests = keys.map((key) => ({ parentId: key.ownerId, request: pageRequest(key.first, key.after) }));
+    const requests = keys.map((key) => ({ parentId: key.ownerId, request: pageRequest(key.first, key.after, this.limits.page) }));
     return this.db.read(`columnFields.${ownerKind}`, async (tx) =>
       (await this.reads.fieldPages(tx, ownerKind, requests)).map((page) => mapPage(page, toColumnField)),
     );
@@ -162,7 +164,7 @@ export class ColumnLineageService {
 
   /** One hop of column lineage around each field: the edges into it (UP) or out of it (DOWN), a page each. */
   edgePages(direction: EdgeDirection, keys: ReadonlyArray<{ fieldId: string; first?: number | null; after?: string | null }>): Promise<Page<ColumnEdge>[]> {
-    const requests = keys.map((key) => ({ parentId: key.fieldId, request: pageRequest(key.first, key.after) }));
+    const requests = keys.map((key) => ({ parentId: key.fieldId, request: pageRequest(key.first, key.after, this.limits.page) }));
     return this.db.read(`columnEdges.${direction}`, async (tx) =>
       (await this.reads.edgePages(tx, direction, requests)).map((page) => mapPage(page, toColumnEdge)),
     );

@@ -1,6 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../../graphql/scalars';
-import { LineageDirection, TruncationReason } from '../questions/lineage.type';
+import type { TruncationReason } from '../../core/vocabulary';
+import { LineageDirection, TruncationReasonEnum } from '../questions/lineage.type';
 import { ColumnEdge, ColumnField } from './column.type';
 
 /** What every column walk says besides its fields: as of when, its bounds, whether it was cut. */
@@ -15,7 +16,7 @@ export abstract class ColumnWalkResult {
   @Field({ description: 'True when a limit cut the answer; `truncatedReason` says which.' })
   truncated!: boolean;
 
-  @Field(() => TruncationReason, { nullable: true })
+  @Field(() => TruncationReasonEnum, { nullable: true })
   truncatedReason!: TruncationReason | null;
 
   @Field(() => Int, { description: 'The depth limit applied (column edges from the start).' })

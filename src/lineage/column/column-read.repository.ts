@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/database';
-import { encodeCursor, keysetPagesByParent, type Page, type RelatedPageKey } from '../common/page';
-import type { ColumnTransformation } from './column-lineage.facet';
-import type { FieldOwnerKind } from './field-derivation';
+import { encodeCursor, keysetPagesByParent, type Page, type RelatedPageKey } from '../../core/page';
+import type { ColumnTransformation } from '../../core/column/column-lineage.facet';
+import type { FieldOwnerKind } from '../../core/column/field-derivation';
 
 /** A field as stored; instants as epoch milliseconds (cheap to decode in bulk, see traversal.repository.ts). */
 export interface StoredField {

@@ -2,8 +2,8 @@ import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from '../../graphql/connection';
 import { DateTimeScalar } from '../../graphql/scalars';
 import { LineageNodeKind } from '../questions/lineage.type';
-import type { TransformationType } from './column-lineage.facet';
-import type { FieldOwnerKind } from './field-derivation';
+import type { TransformationType } from '../../core/column/column-lineage.facet';
+import type { FieldOwnerKind } from '../../core/column/field-derivation';
 
 export enum ColumnTransformationType {
   DIRECT = 'DIRECT',

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database';
-import { NODE_KINDS } from '../common/ids';
+import type { Limits } from '../../limits';
 import { walkLineage } from './lineage-answer';
 import { LineageDirection } from './lineage.type';
 import type { LineageGraph } from './lineage-graph.type';
@@ -9,6 +9,7 @@ import { asOfArgument, startOf } from './question-arguments';
 import { graphBounds } from './traversal-limits';
 import { TraversalRepository } from './traversal.repository';
 import { traversalResultFields } from './traversal-result.type';
+import { NODE_KINDS } from '../../core/vocabulary';
 
 const PREPARE_TIMEOUT_MS = 300_000;
 
@@ -29,6 +30,7 @@ const DIRECTIONS_OF: Record<LineageDirection, Direction[]> = {
 export class LineageGraphService {
   constructor(
     private readonly db: Database,
+    private readonly limits: Limits,
     private readonly traversals = new TraversalRepository(),
     private readonly graph = new LineageGraphRepository(),
   ) {}
@@ -39,7 +41,7 @@ export class LineageGraphService {
    */
   neighbourhood(query: LineageGraphQuery): Promise<LineageGraph> {
     const start = startOf('from', query.from, NODE_KINDS, 'lineageGraph');
-    const bounds = graphBounds(query.depth, query.maxNodes);
+    const bounds = graphBounds(query.depth, query.maxNodes, this.limits.traversal);
     const asOf = asOfArgument(query.asOf);
     const direction = query.direction ?? LineageDirection.BOTH;
     return this.db.read('lineageGraph', async (tx) => {

@@ -1,7 +1,8 @@
 import { BadInputError } from '../../errors';
-import { kindOfId, type NodeKind } from '../common/ids';
-import { instant } from '../common/validate';
+import { kindOfId } from '../../core/ids';
+import { instant } from '../../core/validate';
 import type { NodeRef } from './traversal';
+import type { NodeKind } from '../../core/vocabulary';
 
 /** Checks shared by every lineage question: where it starts and the instant it is about. */
 

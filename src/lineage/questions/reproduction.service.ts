@@ -1,5 +1,6 @@
 import type { Database } from '../../db/database';
-import { fromJsonProperty } from '../common/json-property';
+import type { Limits } from '../../limits';
+import { fromJsonProperty } from '../../core/json-property';
 import { walkLineage } from './lineage-answer';
 import { asOfArgument, startOf } from './question-arguments';
 import { planRecipe } from './reproduction-plan';
@@ -19,6 +20,7 @@ export interface ReproductionQuery {
 export class ReproductionService {
   constructor(
     private readonly db: Database,
+    private readonly limits: Limits,
     private readonly traversals = new TraversalRepository(),
     private readonly recipes = new ReproductionRepository(),
   ) {}
@@ -30,7 +32,7 @@ export class ReproductionService {
    */
   recipeFor(query: ReproductionQuery): Promise<ReproductionRecipe> {
     const start = startOf('modelVersion', query.modelVersion, ['ModelVersion'], 'reproductionRecipe');
-    const bounds = traversalBounds(query.maxDepth, query.maxNodes);
+    const bounds = traversalBounds(query.maxDepth, query.maxNodes, this.limits.traversal);
     const asOf = asOfArgument(query.asOf);
     return this.db.read('reproductionRecipe', async (tx) => {
       const answer = await walkLineage(tx, this.traversals, { start, directions: ['UP'], bounds, asOf });

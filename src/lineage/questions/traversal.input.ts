@@ -1,5 +1,6 @@
 import { ArgsType, Field, ID, Int } from 'type-graphql';
 import { DateTimeScalar } from '../../graphql/scalars';
+import type { NodeKind } from '../../core/vocabulary';
 import { LineageDirection, LineageNodeKind } from './lineage.type';
 
 /** Arguments every lineage question takes. */
@@ -27,7 +28,7 @@ export class TraversalArgs extends QuestionArgs {
 @ArgsType()
 export class FilteredTraversalArgs extends TraversalArgs {
   @Field(() => [LineageNodeKind], { nullable: true, description: 'Only list nodes of these kinds (the traversal still passes through the others).' })
-  kinds?: LineageNodeKind[] | null;
+  kinds?: NodeKind[] | null;
 }
 
 @ArgsType()

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { readColumnLineage, type ColumnDependency } from '../../../src/lineage/column/column-lineage.facet';
-import { deriveFields, edgeProperties } from '../../../src/lineage/column/field-derivation';
-import { ids } from '../../../src/lineage/common/ids';
+import { readColumnLineage, type ColumnDependency } from '../../../src/core/column/column-lineage.facet';
+import { deriveFields, edgeProperties } from '../../../src/core/column/field-derivation';
+import { ids } from '../../../src/core/ids';
 import { COLUMN_FIXTURES } from './column-fixtures';
 
 /** The facet read whatever its version (the spec's own examples), and the derivation of fields and edges. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { COLUMN_WALK_CYPHER } from '../../../src/lineage/column/column-walk.repository';
-import { COLUMN_WRITE_CYPHER } from '../../../src/lineage/column/column-write.repository';
+import { COLUMN_WRITE_CYPHER } from '../../../src/core/column/column-write.repository';
 import { testNeo4jUri } from '../../support/service';
 
 interface PlanNode {

@@ -1,4 +1,4 @@
-import { sameData } from '../common/canonical-json';
+import { sameData } from '../canonical-json';
 import { MissingState, type LineageState, type ModelVersionSnapshot, type RunSnapshot, type VersionSnapshot } from '../recording/lineage-state';
 import { deriveFields, derivationInputs, needsReads, type FieldDerivation, type FieldOwner, type ReadVersion } from './field-derivation';
 

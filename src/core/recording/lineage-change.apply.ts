@@ -1,10 +1,10 @@
 import { NotFoundError } from '../../errors';
-import { mergeFacets } from '../common/facets';
-import { ids } from '../common/ids';
+import { mergeFacets } from '../facets';
+import { ids } from '../ids';
 import { fillCommit } from '../commit/commit.rules';
 import { currentVersion, dedupeVersions, fillVersion, readableAt, UNVERSIONED, type VersionTimeline, type VersionValues } from '../dataset/dataset.rules';
-import type { NormalizedDatasetVersion } from '../dataset/dataset.service';
-import type { NormalizedJob } from '../job/job.service';
+import type { NormalizedDatasetVersion } from '../dataset/dataset.normalize';
+import type { NormalizedJob } from '../job/job.normalize';
 import { checkTrainingRun, fillModelVersion } from '../model/model.rules';
 import {
   checkCommit,
@@ -281,7 +281,7 @@ function applyMention(state: LineageState, mention: DatasetMention, at: string):
   state.put('version', { ...version, facets: mergeFacets(version.facets, mention.facets, at) });
 }
 
-/** Jobs and datasets exist from their earliest mention; their facets merge by name (see common/facets). */
+/** Jobs and datasets exist from their earliest mention; their facets merge by name (see core/facets). */
 function touchJob(state: LineageState, job: NormalizedJob, facets: FacetValues | null, at: string): void {
   const before = state.get('job', job.id);
   state.put('job', {

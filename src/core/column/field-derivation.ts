@@ -1,6 +1,6 @@
-import { ids } from '../common/ids';
-import { fromJsonProperty } from '../common/json-property';
-import type { StoredFacets } from '../common/facets';
+import { ids } from '../ids';
+import { fromJsonProperty } from '../json-property';
+import type { StoredFacets } from '../facets';
 import { readColumnLineage, type ColumnDependency, type ColumnTransformation } from './column-lineage.facet';
 
 /**

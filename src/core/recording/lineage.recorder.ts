@@ -1,12 +1,12 @@
-import type { AuditEntry, AuditService } from '../../audit/audit.service';
+import type { AuditEntry, AuditLog } from '../audit-log';
 import type { Database, Tx } from '../../db/database';
 import { InternalError, LineageError, ServiceUnavailableError } from '../../errors';
-import { sameData } from '../common/canonical-json';
-import { toFacetsProperty } from '../common/facets';
-import { ids } from '../common/ids';
+import { sameData } from '../canonical-json';
+import { toFacetsProperty } from '../facets';
+import { ids } from '../ids';
 import { UNVERSIONED } from '../dataset/dataset.rules';
 import { earliest, FINAL_STATE, isStart } from '../run/run.rules';
-import type { WriteContext } from '../common/write-context';
+import type { WriteContext } from '../write-context';
 import { auditEntryOf } from './audit-entries';
 import { applyChange } from './lineage-change.apply';
 import type { LineageChange } from './lineage-change.types';
@@ -32,7 +32,7 @@ const MAX_ROUNDS = 8;
 export class LineageRecorder {
   constructor(
     private readonly db: Database,
-    private readonly audit: AuditService,
+    private readonly audit: AuditLog,
     private readonly repository = new LineageRepository(),
     /** Changes per transaction: large enough to amortise round trips, small enough for the transaction timeout. */
     private readonly chunkSize = 500,
@@ -51,7 +51,7 @@ export class LineageRecorder {
       const state = LineageState.over(loaded);
       const entries: AuditEntry[] = [];
       const outcomes = changes.map((change) => applyOne(state, change, entries));
-      // Column lineage hook (src/lineage/column): the fields and column edges of the versions the batch touched,
+      // Column lineage hook (src/core/column): the fields and column edges of the versions the batch touched,
       // derived from their facets and their writers' reads; a writer not loaded yet is wanted like any state.
       const columns = columnWritesOf(state);
       if (state.wanted.empty) {

@@ -307,7 +307,10 @@ async function main(): Promise<void> {
       Object.entries(fullPlans).map(([name, full]) => {
         const empty = emptyPlans[name]!;
         const scans = [...new Set([...empty.operators, ...full.operators].filter((operator) => /Scan/.test(operator)))];
-        return [name, { same: empty.operators.join(' > ') === full.operators.join(' > '), scans, planningMs: full.ms, operators: full.operators }];
+        // Where the planner caches properties it will read again is no access path: it is left out of the comparison.
+        const path = (operators: string[]) => operators.filter((operator) => operator !== 'CacheProperties').join(' > ');
+        const same = path(empty.operators) === path(full.operators);
+        return [name, { same, scans, planningMs: full.ms, operators: full.operators, ...(same ? {} : { emptyOperators: empty.operators }) }];
       }),
     );
     for (const [name, check] of Object.entries(planCheck)) {

@@ -49,6 +49,23 @@ export interface AuthSettings {
   jwt: JwtSettings | undefined;
 }
 
+/** Webhook delivery (src/webhooks/): the worker that sends the outbox's notices. */
+export interface WebhookSettings {
+  /** Whether this process sends notices (another instance may; notices wait in Neo4j either way). */
+  delivery: boolean;
+  /** How often the worker looks for notices due. */
+  pollMs: number;
+  /** How long one POST may take. */
+  timeoutMs: number;
+  /** Attempts before a notice is given up (FAILED; redeliverWebhookDelivery tries again). */
+  maxAttempts: number;
+  /** Wait before the second attempt; doubled after each failure, up to retryMaxMs. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** Accept http:// webhook URLs other than loopback ones (https:// otherwise). */
+  allowHttp: boolean;
+}
+
 export interface Config {
   /** production refuses to run without authentication; development (the default outside NODE_ENV=production) may. */
   mode: 'production' | 'development';
@@ -63,6 +80,7 @@ export interface Config {
   localNeo4j: LocalNeo4jSettings;
   /** Load the demo lineage into an empty graph at start: "on", "off", or "auto" (only with the local Neo4j). */
   demo: 'auto' | 'on' | 'off';
+  webhooks: WebhookSettings;
 }
 
 export class ConfigError extends Error {
@@ -111,10 +129,26 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       startTimeoutMs: integer(env, 'NEO4J_LOCAL_START_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
     },
     demo: oneOf(env, 'LINEAGE_DEMO', ['auto', 'on', 'off'] as const, 'auto'),
+    webhooks: webhookSettings(env),
   };
 }
 
 const ROLES: readonly Role[] = ['reader', 'writer', 'admin'];
+
+function webhookSettings(env: Env): WebhookSettings {
+  const retryBaseMs = integer(env, 'WEBHOOK_RETRY_BASE_MS', 2_000, 10, 3_600_000);
+  const retryMaxMs = integer(env, 'WEBHOOK_RETRY_MAX_MS', 3_600_000, 10, 86_400_000);
+  if (retryMaxMs < retryBaseMs) throw new ConfigError('WEBHOOK_RETRY_MAX_MS', `${retryMaxMs} is smaller than WEBHOOK_RETRY_BASE_MS (${retryBaseMs})`);
+  return {
+    delivery: oneOf(env, 'WEBHOOK_DELIVERY', ['on', 'off'] as const, 'on') === 'on',
+    pollMs: integer(env, 'WEBHOOK_POLL_MS', 1_000, 10, 3_600_000),
+    timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 5_000, 100, 120_000),
+    maxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1, 100),
+    retryBaseMs,
+    retryMaxMs,
+    allowHttp: oneOf(env, 'WEBHOOK_ALLOW_HTTP', ['on', 'off'] as const, 'off') === 'on',
+  };
+}
 
 function authSettings(env: Env, mode: Config['mode']): AuthSettings {
   const jwt = jwtSettings(env);

@@ -13,6 +13,7 @@ import { recordNeo4jAvailability, recordTransaction } from './observability/metr
 import { MIGRATIONS_DIR, packageVersion } from './paths';
 import { createServices, type Services } from './services';
 import { warmUp } from './system/warm-up';
+import { WebhookDeliveryWorker } from './webhooks/webhook-delivery.worker';
 
 export interface RunningService {
   url: string;
@@ -43,7 +44,11 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
     const applied = await migrator.migrate();
     logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'schema is up to date');
 
-    const services = createServices(db, packageVersion(), { keyCacheMs: config.auth.keyCacheMs, limits: config.limits });
+    const services = createServices(db, packageVersion(), {
+      keyCacheMs: config.auth.keyCacheMs,
+      limits: config.limits,
+      webhookAllowHttp: config.webhooks.allowHttp,
+    });
     const jwt = config.auth.jwt ? new JwtVerifier(config.auth.jwt, logger) : undefined;
     await announceAuthentication(config, services, logger);
     await warmUp(db, services, logger);
@@ -59,6 +64,9 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
       limits: config.limits,
     });
     await app.listen({ host: config.host, port: config.port });
+    // Notices wait in Neo4j (the outbox); the worker sends them from here on, whoever wrote them.
+    const webhookWorker = new WebhookDeliveryWorker(db, services.qualityAssessment, config.webhooks, logger);
+    webhookWorker.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
@@ -81,6 +89,7 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
           } finally {
             clearTimeout(force);
           }
+          await webhookWorker.stop();
           await db.close();
           logger.info('service stopped: requests finished, Neo4j driver closed');
         })();

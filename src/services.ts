@@ -18,6 +18,12 @@ import { ProvenanceService } from './lineage/questions/provenance.service';
 import { ReproductionService } from './lineage/questions/reproduction.service';
 import { SearchService } from './lineage/questions/search.service';
 import type { ServiceInfo } from './system/service-info.type';
+import { QualityRecordingHook } from './lineage/quality/quality-recording.hook';
+import { QualityService } from './lineage/quality/quality.service';
+import { QualityAssessmentService } from './lineage/quality/quality-assessment.service';
+import { StalenessService } from './lineage/quality/staleness.service';
+import { WebhookOutboxRepository } from './webhooks/webhook-outbox.repository';
+import { WebhookService } from './webhooks/webhook.service';
 
 /** The services the front doors (GraphQL, OpenLineage route, CLI) may call; built once in the composition root. */
 export interface Services {
@@ -38,11 +44,17 @@ export interface Services {
   columns: ColumnLineageService;
   audit: AuditService;
   auditReports: AuditReportService;
+  quality: QualityService;
+  qualityAssessment: QualityAssessmentService;
+  staleness: StalenessService;
+  webhooks: WebhookService;
   /** The limits in force (LIMIT_* settings), for the front doors that check one themselves. */
   limits: Readonly<Limits>;
 }
 
 export interface ServiceOptions {
+  /** WEBHOOK_ALLOW_HTTP: webhook URLs may be plain http:// beyond loopback. */
+  webhookAllowHttp?: boolean;
   /** AUTH_KEY_CACHE_MS: how long a verified API key is trusted without a lookup. */
   keyCacheMs?: number;
   /** The LIMIT_* settings the services enforce; DEFAULT_LIMITS when not given (the CLIs that need none). */
@@ -55,12 +67,16 @@ export function createServices(db: Database, version: string, options: ServiceOp
   const datasets = new DatasetService(db, limits, audit);
   const jobs = new JobService(db, limits);
   const commits = new CommitService(db, limits);
-  const recorder = new LineageRecorder(db, audit);
+  const notices = new WebhookOutboxRepository();
+  const recorder = new LineageRecorder(db, audit, undefined, undefined, [new QualityRecordingHook(notices)]);
   const runs = new RunService(db, limits, recorder);
   const models = new ModelService(db, limits, audit);
   const deployments = new DeploymentService(db, limits, audit);
   const provenance = new ProvenanceService(db, limits);
   const columns = new ColumnLineageService(db, limits);
+  const quality = new QualityService(db, audit, notices);
+  const qualityAssessment = new QualityAssessmentService(db, limits);
+  const staleness = new StalenessService(db, limits);
   return {
     serviceInfo: () => ({ version, database: db.databaseName }),
     datasets,
@@ -78,7 +94,14 @@ export function createServices(db: Database, version: string, options: ServiceOp
     search: new SearchService(db),
     columns,
     audit,
-    auditReports: new AuditReportService({ audit, provenance, datasets, runs, jobs, commits, models, deployments, columns }, limits),
+    auditReports: new AuditReportService(
+      { audit, provenance, datasets, runs, jobs, commits, models, deployments, quality, qualityAssessment, staleness, columns },
+      limits,
+    ),
+    quality,
+    qualityAssessment,
+    staleness,
+    webhooks: new WebhookService(db, limits, audit, options.webhookAllowHttp ?? false),
     limits,
   };
 }

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Page } from '../core/page';
 import type { Services } from '../services';
+import { createQualityLoaders } from '../lineage/quality/quality.loaders';
 
 /**
  * Per-request DataLoaders, one per relationship field: whatever the shape of the query, each field costs one
@@ -94,6 +95,7 @@ export function createLoaders(services: Services) {
         keys.map((k) => ({ ...k, fieldId: k.parentId })),
       ),
     ),
+    quality: createQualityLoaders(services),
   };
 }
 

@@ -15,6 +15,7 @@ import {
   type JsonObject,
 } from './openlineage.checks';
 import { FACET } from './openlineage.facets';
+import { checkTestFacet, QUALITY_DATASET_FACET_CHECKS } from './openlineage-quality.validator';
 
 /**
  * Facets: every facet must be an object (or null, read as absent); nothing else about an unknown facet is
@@ -31,6 +32,7 @@ export function checkRunFacets(value: unknown, path: string, issues: IssueList):
     [FACET.errorMessage]: checkErrorMessage,
     [FACET.executionParameters]: checkExecutionParameters,
     [FACET.lineageParameters]: checkLineageParameters,
+    [FACET.test]: checkTestFacet,
   });
 }
 
@@ -43,6 +45,8 @@ export function checkDatasetFacets(value: unknown, path: string, issues: IssueLi
     [FACET.version]: checkVersion,
     [FACET.schema]: checkSchema,
     [FACET.columnLineage]: checkColumnLineage,
+    // Data quality results: read wherever producers put them (dbt sends them as dataset facets, the spec as input facets).
+    ...QUALITY_DATASET_FACET_CHECKS,
     // Only an output is a model version the run produced; elsewhere the facet is kept, not read.
     ...(side === 'output' ? { [FACET.modelVersion]: checkModelVersion } : {}),
   });
@@ -51,7 +55,7 @@ export function checkDatasetFacets(value: unknown, path: string, issues: IssueLi
 export function checkInputFacets(value: unknown, path: string, issues: IssueList): void {
   checkFacets(value, path, issues, {
     [FACET.inputStatistics]: (facet, at) => checkCounts(facet, at, issues, ['rowCount', 'size']),
-    [FACET.dataQualityMetrics]: (facet, at) => checkCounts(facet, at, issues, ['rowCount', 'bytes']),
+    ...QUALITY_DATASET_FACET_CHECKS,
   });
 }
 

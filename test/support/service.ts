@@ -15,7 +15,17 @@ export function testNeo4jUri(): string {
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LINEAGE_DEMO: 'off', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env });
+  // Webhook delivery off unless a test asks for it: every test service shares the database, and a worker of
+  // another test's service would send (and retry by its own settings) the notices a webhook test is watching.
+  return loadConfig({
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LINEAGE_DEMO: 'off',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    WEBHOOK_DELIVERY: 'off',
+    ...env,
+  });
 }
 
 export interface TestService extends RunningService {

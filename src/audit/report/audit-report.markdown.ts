@@ -1,4 +1,5 @@
 import { featureRows } from './audit-report.columns';
+import { qualityMarkdown } from './audit-report.quality.render';
 import type { AuditReport, RecordedBy } from './audit-report.types';
 
 /** The report as Markdown (GitHub-flavoured tables): for a ticket, a pull request or a wiki page. */
@@ -85,6 +86,7 @@ export function renderMarkdown(report: AuditReport): string {
     if (report.features.truncated) out('> A limit cut the column lineage: some source columns may be missing.', '');
     table(['Feature', 'Source column', 'Masking'], featureRows(report.features));
   }
+  out(...qualityMarkdown(report.dataQuality, report.asOf, text));
 
   out('## Deployment history', '');
   table(

@@ -16,6 +16,7 @@ import type { AuditRecord } from '../audit-record.type';
 import type { AuditService } from '../audit.service';
 import { reportFeatures } from './audit-report.columns';
 import { reportDigest } from './audit-report.digest';
+import { dataQualitySection, type QualitySources } from './audit-report.quality';
 import type { AuditReport, RecordedBy, ReportAuditRecord, ReportDeployment } from './audit-report.types';
 
 export interface AuditReportSources {
@@ -28,6 +29,9 @@ export interface AuditReportSources {
   models: ModelService;
   deployments: DeploymentService;
   columns: ColumnLineageService;
+  quality: QualitySources['quality'];
+  qualityAssessment: QualitySources['qualityAssessment'];
+  staleness: QualitySources['staleness'];
 }
 
 /** Enough for any real model's lineage; a larger one says it was cut (`provenance.truncated`). */
@@ -123,6 +127,14 @@ export class AuditReportService {
       (a: T, b: T) =>
         key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
+    const dataQuality = await dataQualitySection(
+      this.sources,
+      subjectId,
+      asOf,
+      versions.flatMap((v) => (v ? [{ id: v.id, label: label(v) }] : [])),
+      PROVENANCE_NODES,
+    );
+
     const withoutDigest: Omit<AuditReport, 'reportSha256'> = {
       format: 'lineage-audit-report/1',
       subject: {
@@ -213,6 +225,7 @@ export class AuditReportService {
           .sort(byText((commit) => `${commit.committedAt ?? ''}\u0000${commit.sha}`)),
       },
       features,
+      dataQuality,
       deploymentHistory: history.map(toDeployment),
       auditRecords: records.map(toReportRecord),
       auditRecordsTruncated: touching.length > MAX_RECORDS,

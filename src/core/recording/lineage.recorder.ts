@@ -14,6 +14,7 @@ import { LineageState, LoadedState, MissingState, Wanted, type Kind, type RunSna
 import { LineageRepository, type EdgeWrites, type ReceiptWrite } from './lineage.repository';
 import { columnWritesOf } from '../column/column-writes';
 import { ColumnWriteRepository } from '../column/column-write.repository';
+import type { LineageWriteHook } from './lineage-write-hook';
 
 export type RecordOutcome = { status: 'recorded' | 'duplicate' } | { status: 'rejected'; error: LineageError };
 
@@ -30,13 +31,17 @@ const MAX_ROUNDS = 8;
  * duplicate, not a refused one) appends its audit record in the same transaction.
  */
 export class LineageRecorder {
+  /** The column lineage part of each write (src/core/column): see record(). */
+  private readonly columns = new ColumnWriteRepository();
+
   constructor(
     private readonly db: Database,
     private readonly audit: AuditLog,
     private readonly repository = new LineageRepository(),
     /** Changes per transaction: large enough to amortise round trips, small enough for the transaction timeout. */
     private readonly chunkSize = 500,
-    private readonly columns = new ColumnWriteRepository(),
+    /** Derived work that commits with each transaction (lineage-write-hook.ts), given by the composition root. */
+    private readonly hooks: readonly LineageWriteHook[] = [],
   ) {}
 
   /**
@@ -51,12 +56,16 @@ export class LineageRecorder {
       const state = LineageState.over(loaded);
       const entries: AuditEntry[] = [];
       const outcomes = changes.map((change) => applyOne(state, change, entries));
-      // Column lineage hook (src/core/column): the fields and column edges of the versions the batch touched,
-      // derived from their facets and their writers' reads; a writer not loaded yet is wanted like any state.
+      // Column lineage (src/core/column): the fields and column edges of the versions the batch touched, derived
+      // from their facets and their writers' reads. Derived before the write, not in a LineageWriteHook: a writer
+      // not loaded yet is wanted like any state, and the round loads it.
       const columns = columnWritesOf(state);
       if (state.wanted.empty) {
         await this.flush(tx, state);
         await this.columns.write(tx, columns);
+        // Hook: derived records and notices, in this transaction (see LineageWriteHook).
+        const recorded = outcomes.map((outcome) => outcome !== 'missing' && outcome.status === 'recorded');
+        for (const hook of this.hooks) await hook.afterWrite(tx, { context, changes, recorded, state });
         await this.audit.append(tx, context, entries);
         return { outcomes: outcomes as RecordOutcome[], state };
       }

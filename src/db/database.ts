@@ -253,7 +253,9 @@ export class Database {
     const session = this.probeDriver.session({ database: this.settings.database, defaultAccessMode: neo4j.session.READ });
     let timer: NodeJS.Timeout | undefined;
     try {
-      const probe = session.executeRead((tx) => tx.run('RETURN 1'), { timeout: timeoutMs, metadata: { app: 'lineage', tx: 'ping' } });
+      // An auto-commit statement, not executeRead: the driver retries a managed transaction on a refused connection
+      // for up to 30 s, which would turn a stopped Neo4j into a probe timeout, and so into "busy".
+      const probe = session.run('RETURN 1', {}, { timeout: timeoutMs, metadata: { app: 'lineage', tx: 'ping' } });
       const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
       if ((await Promise.race([probe, timedOut])) === 'timeout') {
         probe.catch(() => undefined);

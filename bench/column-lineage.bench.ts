@@ -16,7 +16,8 @@ import { LineageDirection } from '../src/lineage/questions/lineage.type';
 import { TRAVERSAL_LIMITS } from '../src/lineage/questions/traversal-limits';
 import { startLocalNeo4j, type LocalNeo4j } from '../src/local-neo4j/local-neo4j';
 import { createLogger } from '../src/logger';
-import { MIGRATIONS_DIR, PROJECT_ROOT } from '../src/paths';
+import { MIGRATIONS_DIR } from '../src/paths';
+import { writeBenchReport } from './bench-report';
 import { startService, type RunningService } from '../src/server';
 
 /**
@@ -383,11 +384,8 @@ async function main(): Promise<void> {
       result,
       ratios,
     };
-    const dir = path.join(PROJECT_ROOT, 'bench', 'results');
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `columns-${report.when.replace(/[:.]/g, '-')}.json`);
-    fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-    say(`report written to ${path.relative(PROJECT_ROOT, file)}`);
+    const file = writeBenchReport('columns', report);
+    say(`report written to ${file}`);
   } finally {
     await service?.stop();
     await driver.close();

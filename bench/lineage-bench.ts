@@ -10,7 +10,8 @@ import type { Direction } from '../src/lineage/questions/lineage-steps';
 import { TRAVERSAL_LIMITS } from '../src/lineage/questions/traversal-limits';
 import { startLocalNeo4j, type LocalNeo4j } from '../src/local-neo4j/local-neo4j';
 import { createLogger } from '../src/logger';
-import { MIGRATIONS_DIR, PROJECT_ROOT } from '../src/paths';
+import { MIGRATIONS_DIR } from '../src/paths';
+import { writeBenchReport } from './bench-report';
 import { startService, type RunningService } from '../src/server';
 import { bareWalk } from './bare-walk';
 import { generate, sampleStarts, shapeFor } from './synthetic-lineage';
@@ -294,11 +295,8 @@ async function main(): Promise<void> {
       graph: { ...generated, ...counts },
       results,
     };
-    const dir = path.join(PROJECT_ROOT, 'bench', 'results');
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `lineage-${report.when.replace(/[:.]/g, '-')}.json`);
-    fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-    say(`load average after: ${report.machine.loadAfter}; report written to ${path.relative(PROJECT_ROOT, file)}`);
+    const file = writeBenchReport('lineage', report);
+    say(`load average after: ${report.machine.loadAfter}; report written to ${file}`);
   } finally {
     await service?.stop();
     await driver.close();

@@ -13,7 +13,8 @@ import { reportId, type QualityReportWrite } from '../src/lineage/quality/qualit
 import { QualityRepository } from '../src/lineage/quality/quality.repository';
 import { startLocalNeo4j, type LocalNeo4j } from '../src/local-neo4j/local-neo4j';
 import { createLogger } from '../src/logger';
-import { MIGRATIONS_DIR, PROJECT_ROOT } from '../src/paths';
+import { MIGRATIONS_DIR } from '../src/paths';
+import { writeBenchReport } from './bench-report';
 import { startService, type RunningService } from '../src/server';
 import { generate, shapeFor } from './synthetic-lineage';
 
@@ -268,11 +269,8 @@ async function main(): Promise<void> {
       graph: { ...generated, quality },
       results,
     };
-    const dir = path.join(PROJECT_ROOT, 'bench', 'results');
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `quality-${report.when.replace(/[:.]/g, '-')}.json`);
-    fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-    say(`load average after: ${report.machine.loadAfter}; report written to ${path.relative(PROJECT_ROOT, file)}`);
+    const file = writeBenchReport('quality', report);
+    say(`load average after: ${report.machine.loadAfter}; report written to ${file}`);
   } finally {
     await service?.stop();
     await driver.close();

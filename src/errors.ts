@@ -26,11 +26,12 @@ export const ERROR_CATALOGUE = {
   },
   LIMIT_EXCEEDED: {
     status: 400,
-    meaning: 'The request went over a configured limit (depth, cost, page size, node budget, body size, transaction time); `extensions.limit` names it.',
+    meaning: 'The request went over a configured limit (depth, cost, page size, node budget, body size); `extensions.limit` names it.',
   },
   SERVICE_UNAVAILABLE: {
     status: 503,
-    meaning: 'Neo4j cannot be reached or is not ready; retry later (OpenLineage clients retry on 503).',
+    meaning:
+      'Neo4j cannot be reached, is not ready, is busy, or stopped a transaction at `NEO4J_TX_TIMEOUT_MS` (then `extensions.limit` names it); retry later (OpenLineage clients retry on 503).',
   },
   INTERNAL_SERVER_ERROR: {
     status: 500,
@@ -85,8 +86,20 @@ export class LimitExceededError extends LineageError {
 }
 
 export class ServiceUnavailableError extends LineageError {
-  constructor(message = 'the graph database is unavailable; retry later') {
-    super('SERVICE_UNAVAILABLE', message);
+  constructor(message = 'the graph database is unavailable; retry later', extensions: Record<string, unknown> = {}) {
+    super('SERVICE_UNAVAILABLE', message, extensions);
+  }
+}
+
+/**
+ * Neo4j stopped a transaction at NEO4J_TX_TIMEOUT_MS. A condition of the server, not of the request: every
+ * question is bounded by its node budget and every write is small, so a timeout means a busy or cold database
+ * (plans compiled again after a restart, a writer holding a lock). Answered 503 with Retry-After, so that a
+ * producer retries instead of dropping the event as a 4xx would make it do.
+ */
+export class TransactionTimeoutError extends ServiceUnavailableError {
+  constructor(timeoutMs: number) {
+    super(`the transaction ran longer than ${timeoutMs} ms and was stopped; retry later (limit: NEO4J_TX_TIMEOUT_MS)`, { limit: 'NEO4J_TX_TIMEOUT_MS' });
   }
 }
 

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import neo4j, { type BookmarkManager, type Config, type Driver, type ManagedTransaction, Neo4jError } from 'neo4j-driver';
 import type { Logger } from 'pino';
-import { BadInputError, LimitExceededError, LineageError, ConflictError, InternalError, ServiceUnavailableError } from '../errors';
+import { BadInputError, LineageError, ConflictError, InternalError, ServiceUnavailableError, TransactionTimeoutError } from '../errors';
 import { FairLane } from './fair-lane';
 import { abandonedError, currentRequestScope, type RequestScope } from './request-scope';
 import { toPlain } from './values';
@@ -428,7 +428,8 @@ export class Database {
         return new ServiceUnavailableError();
       }
       if (code.startsWith('Neo.ClientError.Transaction.TransactionTimedOut')) {
-        return new LimitExceededError('NEO4J_TX_TIMEOUT_MS', `the query ran longer than ${this.settings.transactionTimeoutMs} ms and was stopped`);
+        this.logger.warn({ err: error, transaction, timeoutMs: this.settings.transactionTimeoutMs }, 'transaction stopped at NEO4J_TX_TIMEOUT_MS');
+        return new TransactionTimeoutError(this.settings.transactionTimeoutMs);
       }
       if (code === 'Neo.ClientError.Schema.ConstraintValidationFailed') {
         this.logger.warn({ err: error, transaction }, 'constraint violation');

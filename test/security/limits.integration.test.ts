@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Database } from '../../src/db/database';
-import { LimitExceededError } from '../../src/errors';
+import { TransactionTimeoutError } from '../../src/errors';
 import { createLogger } from '../../src/logger';
 import { graphqlCall, httpCall, type HttpAnswer } from '../support/http';
 import { startTestService, testNeo4jUri, uniqueNamespace, type TestService } from '../support/service';
@@ -136,10 +136,15 @@ describe('NEO4J_TX_TIMEOUT_MS', () => {
   });
   after(async () => db?.close());
 
-  it('stops a transaction that runs too long, naming the setting', async () => {
+  it('stops a transaction that runs too long, naming the setting, as a 503 to retry (never a 4xx a producer would drop)', async () => {
     await assert.rejects(
       db.read('slow', (tx) => tx.rows('UNWIND range(1, 200000000) AS x WITH x WHERE x % 7 = 3 RETURN count(x) AS n')),
-      (error: unknown) => error instanceof LimitExceededError && error.extensions.limit === 'NEO4J_TX_TIMEOUT_MS' && /longer than 200 ms/.test(error.message),
+      (error: unknown) =>
+        error instanceof TransactionTimeoutError &&
+        error.status === 503 &&
+        error.code === 'SERVICE_UNAVAILABLE' &&
+        error.extensions.limit === 'NEO4J_TX_TIMEOUT_MS' &&
+        /longer than 200 ms/.test(error.message),
     );
   });
 
@@ -149,7 +154,7 @@ describe('NEO4J_TX_TIMEOUT_MS', () => {
       db.write('slow', (tx) =>
         tx.rows('UNWIND range(1, 20000000) AS x WITH x WHERE x % 7 = 3 WITH count(x) AS n CREATE (:WarmUpProbe {marker: $marker, n: n})', { marker }),
       );
-    await assert.rejects(slowWrite(), (error: unknown) => error instanceof LimitExceededError && error.extensions.limit === 'NEO4J_TX_TIMEOUT_MS');
+    await assert.rejects(slowWrite(), (error: unknown) => error instanceof TransactionTimeoutError && error.extensions.limit === 'NEO4J_TX_TIMEOUT_MS');
     assert.equal(await db.rehearse(slowWrite, 600_000), undefined, 'the rehearsal ran to its end');
     const [left] = await db.read('check', (tx) => tx.rows<{ n: number }>('MATCH (p:WarmUpProbe {marker: $marker}) RETURN count(p) AS n', { marker }));
     assert.equal(left!.n, 0, 'rolled back');

@@ -91,9 +91,12 @@ describe('the local Neo4j killed under ingestion load', () => {
     let running = true;
     let sent = 0;
     const lastRefusals: string[] = [];
+    // Every answer that is neither a success nor a 503 to retry, with its body: the failure names its cause.
+    const unexpected: string[] = [];
     const note = (status: number, text = '') => {
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
       if (status !== 200 && status !== 201) lastRefusals.splice(0, lastRefusals.length >= 5 ? 1 : 0, `${status} ${text.slice(0, 200)}`);
+      if (![200, 201, 503, 0].includes(status) && unexpected.length < 10) unexpected.push(`${status} ${text.slice(0, 400)}`);
     };
     // What the service answered and logged lately, for a wait that times out on a busy machine.
     const progress = (what: string) => () =>
@@ -148,7 +151,7 @@ describe('the local Neo4j killed under ingestion load', () => {
     assert.deepEqual(
       [...statuses.keys()].filter((status) => ![200, 201, 503, 0].includes(status)),
       [],
-      `unexpected answers: ${JSON.stringify(Object.fromEntries(statuses))}`,
+      `unexpected answers: ${JSON.stringify(Object.fromEntries(statuses))}: ${unexpected.join(' | ')}`,
     );
     assert.equal((await httpCall(service.url, 'GET', '/healthz')).status, 200);
     assert.equal((await httpCall(service.url, 'GET', '/readyz')).status, 200);

@@ -1,6 +1,6 @@
 import type { AuditEntry, AuditLog } from '../audit-log';
 import type { Database, Tx } from '../../db/database';
-import { InternalError, LineageError, ServiceUnavailableError } from '../../errors';
+import { InternalError, LineageError, ServiceUnavailableError, TransactionTimeoutError } from '../../errors';
 import { sameData } from '../canonical-json';
 import { toFacetsProperty } from '../facets';
 import { ids } from '../ids';
@@ -77,7 +77,9 @@ export class LineageRecorder {
   /**
    * Records the changes in as few transactions as possible. A transaction that fails (a conflicting concurrent
    * write, a timeout, a change the rules did not foresee) is split in halves and retried, down to single
-   * changes, so one bad change never sinks the others; only an unreachable Neo4j fails the whole call.
+   * changes, so one bad change never sinks the others. An unreachable or busy Neo4j fails the whole call, and so
+   * does a single change that timed out: that is the server's condition, answered 503 so the client retries
+   * (changes committed before it come back as duplicates), never a refusal of the change.
    */
   async recordAll(transaction: string, context: WriteContext, changes: readonly LineageChange[]): Promise<RecordOutcome[]> {
     const outcomes: RecordOutcome[] = [];
@@ -91,7 +93,8 @@ export class LineageRecorder {
     try {
       return (await this.db.write(transaction, (tx) => this.record(tx, context, changes))).outcomes;
     } catch (error) {
-      if (error instanceof ServiceUnavailableError) throw error;
+      const splittable = error instanceof TransactionTimeoutError && changes.length > 1;
+      if (error instanceof ServiceUnavailableError && !splittable) throw error;
       if (changes.length === 1) return [{ status: 'rejected', error: error instanceof LineageError ? error : new InternalError() }];
       const half = Math.ceil(changes.length / 2);
       return [

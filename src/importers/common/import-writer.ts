@@ -8,7 +8,7 @@ import type { ModelVersion } from '../../lineage/model/model-version.type';
 import type { RunEventFields } from '../../core/run/run.normalize';
 import type { RunEventType } from '../../core/vocabulary';
 import type { Run } from '../../lineage/run/run.type';
-import { ConflictError, LimitExceededError, LineageError } from '../../errors';
+import { ConflictError, LineageError, TransactionTimeoutError } from '../../errors';
 import type { Services } from '../../services';
 import type { ImportPlan, PlannedDeployment, PlannedModelVersion, PlannedRun, PlannedVersion } from './import-plan';
 
@@ -193,7 +193,7 @@ async function retried<T>(write: () => Promise<T>): Promise<T> {
     try {
       return await write();
     } catch (error) {
-      if (!(error instanceof LimitExceededError && error.message.includes('NEO4J_TX_TIMEOUT_MS')) || attempt >= TIMEOUT_ATTEMPTS) throw error;
+      if (!(error instanceof TransactionTimeoutError) || attempt >= TIMEOUT_ATTEMPTS) throw error;
       await new Promise((resolve) => setTimeout(resolve, 1_000 * attempt));
     }
   }

@@ -50,13 +50,13 @@ export interface ServiceOptions {
 export function createServices(db: Database, version: string, options: ServiceOptions = {}): Services {
   const limits: Readonly<Limits> = Object.freeze(structuredClone(options.limits ?? DEFAULT_LIMITS));
   const audit = new AuditService(db, limits);
-  const datasets = new DatasetService(db, limits, audit);
+  const recorder = new LineageRecorder(db, audit);
+  const datasets = new DatasetService(db, limits, recorder);
   const jobs = new JobService(db, limits);
   const commits = new CommitService(db, limits);
-  const recorder = new LineageRecorder(db, audit);
   const runs = new RunService(db, limits, recorder);
-  const models = new ModelService(db, limits, audit);
-  const deployments = new DeploymentService(db, limits, audit);
+  const models = new ModelService(db, limits, recorder);
+  const deployments = new DeploymentService(db, limits, recorder);
   const provenance = new ProvenanceService(db, limits);
   return {
     serviceInfo: () => ({ version, database: db.databaseName }),

@@ -476,41 +476,12 @@ async function gzipped(body: string | null): Promise<Int8Array | null> {
 /** A part of the write statement, named by its parameter list. */
 export type WritePart = keyof WriteParams;
 
-export const ALL_WRITE_PARTS: ReadonlySet<WritePart> = new Set<WritePart>([
-  'jobs',
-  'commits',
-  'datasets',
-  'versions',
-  'models',
-  'modelVersions',
-  'deployments',
-  'placeholderRuns',
-  'runs',
-  'removedReads',
-  'reads',
-  'writes',
-  'modelWrites',
-  'receipts',
-  'lockedOnly',
-]);
+export const ALL_WRITE_PARTS: ReadonlySet<WritePart> = new Set(Object.keys(WRITE_PARTS) as WritePart[]);
 
 /** A part of the load statement, named by its parameter list. */
 export type LoadPart = keyof LoadParams;
 
-export const ALL_LOAD_PARTS: ReadonlySet<LoadPart> = new Set<LoadPart>([
-  'runs',
-  'refs',
-  'versionIds',
-  'datasetIds',
-  'jobIds',
-  'commitIds',
-  'modelVersionIds',
-  'modelIds',
-  'deploymentIds',
-  'slots',
-  'receiptIds',
-  'guesses',
-]);
+export const ALL_LOAD_PARTS: ReadonlySet<LoadPart> = new Set(Object.keys(LOAD_PARTS) as LoadPart[]);
 
 interface LoadParams {
   runs: Array<{ id: string; runId: string }>;

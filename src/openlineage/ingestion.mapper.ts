@@ -1,6 +1,7 @@
 import { BadInputError } from '../errors';
 import { normalizeCommit, type NormalizedCommit } from '../core/commit/commit.normalize';
 import { normalizeDatasetRef, normalizeDatasetVersion, type DatasetRef, type NormalizedDatasetVersion } from '../core/dataset/dataset.normalize';
+import { NO_VERSION_VALUES } from '../core/dataset/dataset-version.label';
 import { ids } from '../core/ids';
 import { normalizeJob } from '../core/job/job.normalize';
 import { normalizeModelVersion } from '../core/model/model.normalize';
@@ -94,7 +95,7 @@ function inputOf(input: DatasetPlan): RunInput {
   return {
     dataset,
     version: input.version === null ? null : versionOf(input, { uri }),
-    values: { digest: null, uri, schemaJson: null, rowCount: null },
+    values: { ...NO_VERSION_VALUES, uri },
     facets: facetsOrNull(input.facets),
     ioFacets: facetsOrNull(input.ioFacets),
   };

@@ -1,7 +1,7 @@
 import { ids } from '../ids';
 import type { DatasetRegistration, DatasetVersionRegistration } from '../recording/lineage-change.types';
-import { toJsonProperty } from '../json-property';
-import { boundedList, inputPath, instant, optionalCount, optionalName, optionalText, requiredName, INPUT_LIMITS, type FieldPath } from '../validate';
+import { inputPath, instant, optionalText, requiredName, INPUT_LIMITS, type FieldPath } from '../validate';
+import { checkVersionValues, type VersionValueFields, type VersionValues } from './dataset-version.label';
 
 export interface DatasetFields {
   namespace: string;
@@ -9,14 +9,10 @@ export interface DatasetFields {
   description?: string | null;
 }
 
-export interface DatasetVersionFields {
+export interface DatasetVersionFields extends VersionValueFields {
   namespace: string;
   name: string;
   version: string;
-  digest?: string | null;
-  uri?: string | null;
-  schema?: ReadonlyArray<{ name: string; type?: string | null; description?: string | null }> | null;
-  rowCount?: number | null;
   createdAt?: Date | string | null;
 }
 
@@ -35,7 +31,7 @@ export interface NormalizedDatasetVersion {
   name: string;
   version: string;
   createdAt: string | null;
-  values: { digest: string | null; uri: string | null; schemaJson: string | null; rowCount: number | null };
+  values: VersionValues;
 }
 
 /** Checks the name of a dataset; `path` says where each field was (see FieldPath). */
@@ -45,15 +41,10 @@ export function normalizeDatasetRef(input: { namespace: string; name: string }, 
   return { id: ids.dataset(namespace, name), namespace, name };
 }
 
-/** Checks a version input: its name, version, schema and write-once values. */
+/** Checks a version input: its name, version and write-once values (dataset-version.label). */
 export function normalizeDatasetVersion(input: DatasetVersionFields, path: FieldPath): NormalizedDatasetVersion {
   const { id: datasetId, namespace, name } = normalizeDatasetRef(input, path);
   const version = requiredName(path('version'), input.version, INPUT_LIMITS.version);
-  const schema = boundedList(path('schema'), input.schema).map((schemaField, index) => ({
-    name: requiredName(path('schema', index, 'name'), schemaField.name),
-    type: optionalText(path('schema', index, 'type'), schemaField.type, INPUT_LIMITS.name),
-    description: optionalText(path('schema', index, 'description'), schemaField.description),
-  }));
   return {
     id: ids.datasetVersion(namespace, name, version),
     datasetId,
@@ -61,12 +52,7 @@ export function normalizeDatasetVersion(input: DatasetVersionFields, path: Field
     name,
     version,
     createdAt: input.createdAt ? instant(path('createdAt'), input.createdAt, new Date()) : null,
-    values: {
-      digest: optionalName(path('digest'), input.digest, INPUT_LIMITS.version),
-      uri: optionalText(path('uri'), input.uri, INPUT_LIMITS.uri),
-      schemaJson: input.schema ? toJsonProperty(schema) : null,
-      rowCount: optionalCount(path('rowCount'), input.rowCount),
-    },
+    values: checkVersionValues(input, path),
   };
 }
 

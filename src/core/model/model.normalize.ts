@@ -1,22 +1,17 @@
 import { ids } from '../ids';
 import type { ModelRegistration, ModelVersionRegistration } from '../recording/lineage-change.types';
-import { toJsonProperty } from '../json-property';
-import { inputPath, instant, optionalJsonObject, optionalName, optionalText, requiredName, INPUT_LIMITS, type FieldPath } from '../validate';
-import { checkMetrics, type ModelVersionValues } from './model.rules';
+import { inputPath, instant, optionalName, optionalText, requiredName, INPUT_LIMITS, type FieldPath } from '../validate';
+import { checkModelVersionValues, type ModelVersionValueFields, type ModelVersionValues } from './model-version.label';
 
 export interface ModelFields {
   name: string;
   description?: string | null;
 }
 
-export interface ModelVersionFields {
+export interface ModelVersionFields extends ModelVersionValueFields {
   model: string;
   version: string;
   trainingRunId?: string | null;
-  artifactUri?: string | null;
-  digest?: string | null;
-  framework?: string | null;
-  metrics?: Record<string, unknown> | null;
   createdAt?: Date | string | null;
 }
 
@@ -42,21 +37,11 @@ export function normalizeModel(input: ModelFields, path: FieldPath): NormalizedM
   return { id: ids.model(name), name, description: optionalText(path('description'), input.description) };
 }
 
-/**
- * Checks a model version: its model and version, and its write-once values. Metrics must be numbers, so that they
- * can be compared across versions.
- */
+/** Checks a model version: its model and version, and its write-once values (model-version.label). */
 export function normalizeModelVersion(input: Omit<ModelVersionFields, 'trainingRunId'>, path: FieldPath): NormalizedModelVersion {
   const modelName = requiredName(path('model'), input.model);
   const version = requiredName(path('version'), input.version, INPUT_LIMITS.version);
-  const metrics = optionalJsonObject(path('metrics'), input.metrics);
-  checkMetrics(path('metrics'), metrics);
-  const values: ModelVersionValues = {
-    artifactUri: optionalText(path('artifactUri'), input.artifactUri, INPUT_LIMITS.uri),
-    digest: optionalName(path('digest'), input.digest, INPUT_LIMITS.version),
-    framework: optionalName(path('framework'), input.framework, INPUT_LIMITS.version),
-    metricsJson: toJsonProperty(metrics),
-  };
+  const values = checkModelVersionValues(input, path);
   const createdAt = input.createdAt ? instant(path('createdAt'), input.createdAt, new Date()) : null;
   return { id: ids.modelVersion(modelName, version), modelId: ids.model(modelName), modelName, version, createdAt, values };
 }

@@ -2,8 +2,9 @@ import { NotFoundError } from '../../errors';
 import { mergeFacets } from '../facets';
 import { ids } from '../ids';
 import { fillCommit } from '../commit/commit.rules';
-import { currentVersion, dedupeVersions, fillVersion, readableAt, UNVERSIONED, type VersionTimeline, type VersionValues } from '../dataset/dataset.rules';
+import { currentVersion, dedupeVersions, fillVersion, readableAt, UNVERSIONED, type VersionTimeline } from '../dataset/dataset.rules';
 import type { DatasetRef } from '../dataset/dataset.normalize';
+import { NO_VERSION_VALUES } from '../dataset/dataset-version.label';
 import { checkTrainingRun, fillModelVersion } from '../model/model.rules';
 import {
   checkCommit,
@@ -227,7 +228,7 @@ function resolve(state: LineageState, dataset: DatasetRef, readTime: string, cha
       version: UNVERSIONED,
       createdAt: readTime,
       createdAtFromRun: false,
-      values: EMPTY_VALUES,
+      values: NO_VERSION_VALUES,
       facets: null,
       producer: null,
     });
@@ -284,5 +285,3 @@ function mergeIo(a: IoEdge['ioFacets'], b: IoEdge['ioFacets']): IoEdge['ioFacets
   for (const [name, facet] of Object.entries(b ?? {})) merged = mergeFacets(merged, { [name]: facet.value }, facet.at);
   return merged;
 }
-
-const EMPTY_VALUES: VersionValues = { digest: null, uri: null, schemaJson: null, rowCount: null };

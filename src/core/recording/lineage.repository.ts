@@ -2,7 +2,10 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { Tx } from '../../db/database';
 import { fromFacetsProperty, toFacetsProperty, type StoredFacets } from '../facets';
+import { datasetVersionProjection, versionValuesOf, type StoredDatasetVersion } from '../dataset/dataset-version.label';
 import { fromJsonProperty, toJsonProperty } from '../json-property';
+import { runProjection, type StoredRun } from '../run/run.label';
+import { modelVersionProjection, modelVersionValuesOf, type StoredModelVersion } from '../model/model-version.label';
 import {
   candidateKey,
   FIRST_CANDIDATES,
@@ -20,7 +23,6 @@ import {
   type VersionSnapshot,
   type Wanted,
 } from './lineage-state';
-import type { RunState } from '../vocabulary';
 
 /**
  * Reads and writes the recorder's state in bulk: every statement is one UNWIND over all the entities of a
@@ -29,18 +31,19 @@ import type { RunState } from '../vocabulary';
 
 /** A run with everything attached to it that the rules read. */
 const RUN = (r: string) =>
-  `${r} { .id, .runId, .jobId, .state, .startedAt, .endedAt, .parametersJson, .errorMessage, .facetsJson,
-          reads: COLLECT { MATCH (${r})-[e:READ]->(v:DatasetVersion) RETURN { versionId: v.id, datasetId: v.datasetId, implicit: e.implicit, ioFacetsJson: e.ioFacetsJson } },
+  runProjection(
+    r,
+    `reads: COLLECT { MATCH (${r})-[e:READ]->(v:DatasetVersion) RETURN { versionId: v.id, datasetId: v.datasetId, implicit: e.implicit, ioFacetsJson: e.ioFacetsJson } },
           writes: COLLECT { MATCH (${r})-[e:WROTE]->(v:DatasetVersion) RETURN { versionId: v.id, ioFacetsJson: e.ioFacetsJson } },
           modelWrites: COLLECT { MATCH (${r})-[e:WROTE]->(v:ModelVersion) RETURN { versionId: v.id, ioFacetsJson: e.ioFacetsJson } },
           commitId: (COLLECT { MATCH (${r})-[:RAN_CODE]->(c:Commit) RETURN c.id })[0],
-          parent: (COLLECT { MATCH (${r})-[:CHILD_OF]->(p:Run) RETURN p { .id, .runId } })[0] }`;
+          parent: (COLLECT { MATCH (${r})-[:CHILD_OF]->(p:Run) RETURN p { .id, .runId } })[0]`,
+  );
 const DEPLOYMENT = (d: string) =>
   `${d} { .id, .name, .environment, .endpoint, .deployedAt, .deployedBy, .retiredAt, .retiredBy, .modelVersionId,
           previousId: (COLLECT { MATCH (${d})-[:SUCCEEDS]->(p:Deployment) RETURN p.id })[0] }`;
-const VERSION = (v: string) =>
-  `${v} { .id, .datasetId, .namespace, .name, .version, .digest, .uri, .schemaJson, .rowCount, .createdAt, .createdAtFromRun, .facetsJson,
-          producer: (COLLECT { MATCH (p:Run)-[:WROTE]->(${v}) RETURN p { .id, .runId } })[0] }`;
+/** A version with the run that wrote it (see dataset-version.label). */
+const VERSION = (v: string) => datasetVersionProjection(v, `producer: (COLLECT { MATCH (p:Run)-[:WROTE]->(${v}) RETURN p { .id, .runId } })[0]`);
 
 /**
  * The load statement, part by part: each reads one kind of entity by global id (runs locked first), and returns
@@ -67,8 +70,7 @@ const LOAD_PARTS: Record<LoadPart, string> = {
    }`,
   modelVersionIds: `CALL () {
      UNWIND $ids.modelVersionIds AS id MATCH (n:ModelVersion {id: id})
-     RETURN collect(n { .id, .modelId, .modelName, .version, .artifactUri, .digest, .framework, .metricsJson, .createdAt, .createdAtFromRun, .facetsJson,
-                        producerId: (COLLECT { MATCH (p:Run)-[:WROTE]->(n) RETURN p.id })[0] }) AS modelVersions
+     RETURN collect(${modelVersionProjection('n', 'producerId: (COLLECT { MATCH (p:Run)-[:WROTE]->(n) RETURN p.id })[0]')}) AS modelVersions
    }`,
   modelIds: `CALL () { UNWIND $ids.modelIds AS id MATCH (n:Model {id: id}) RETURN collect(n { .id, .name, .description, .createdAt }) AS models }`,
   deploymentIds: `CALL () { UNWIND $ids.deploymentIds AS id MATCH (n:Deployment {id: id}) RETURN collect(${DEPLOYMENT('n')}) AS deployments }`,
@@ -285,13 +287,13 @@ export class LineageRepository {
     const included = (Object.keys(LOAD_PARTS) as LoadPart[]).filter((part) => parts.has(part) || params[part].length > 0);
     const [row] = await tx.rows<
       Partial<{
-        runs: Array<{ created: boolean; run: StoredRun; versions: StoredVersion[] }>;
-        refs: StoredRun[];
+        runs: Array<{ created: boolean; run: StoredRunRow; versions: StoredVersion[] }>;
+        refs: StoredRunRow[];
         versions: StoredVersion[];
         datasets: StoredDataset[];
         jobs: StoredJob[];
         commits: StoredCommit[];
-        modelVersions: StoredModelVersion[];
+        modelVersions: StoredModelVersionRow[];
         models: StoredModel[];
         deployments: StoredDeployment[];
         slots: Array<{ key: string; deployment: StoredDeployment | null }>;
@@ -474,41 +476,12 @@ async function gzipped(body: string | null): Promise<Int8Array | null> {
 /** A part of the write statement, named by its parameter list. */
 export type WritePart = keyof WriteParams;
 
-export const ALL_WRITE_PARTS: ReadonlySet<WritePart> = new Set<WritePart>([
-  'jobs',
-  'commits',
-  'datasets',
-  'versions',
-  'models',
-  'modelVersions',
-  'deployments',
-  'placeholderRuns',
-  'runs',
-  'removedReads',
-  'reads',
-  'writes',
-  'modelWrites',
-  'receipts',
-  'lockedOnly',
-]);
+export const ALL_WRITE_PARTS: ReadonlySet<WritePart> = new Set(Object.keys(WRITE_PARTS) as WritePart[]);
 
 /** A part of the load statement, named by its parameter list. */
 export type LoadPart = keyof LoadParams;
 
-export const ALL_LOAD_PARTS: ReadonlySet<LoadPart> = new Set<LoadPart>([
-  'runs',
-  'refs',
-  'versionIds',
-  'datasetIds',
-  'jobIds',
-  'commitIds',
-  'modelVersionIds',
-  'modelIds',
-  'deploymentIds',
-  'slots',
-  'receiptIds',
-  'guesses',
-]);
+export const ALL_LOAD_PARTS: ReadonlySet<LoadPart> = new Set(Object.keys(LOAD_PARTS) as LoadPart[]);
 
 interface LoadParams {
   runs: Array<{ id: string; runId: string }>;
@@ -566,38 +539,16 @@ export interface ReceiptWrite {
   about: { runId: string | null; jobId: string | null; datasetId: string | null };
 }
 
-interface StoredRun {
-  id: string;
-  runId: string;
-  jobId: string | null;
-  state: RunState | null;
-  startedAt: Date | null;
-  endedAt: Date | null;
-  parametersJson: string | null;
-  errorMessage: string | null;
-  facetsJson: string | null;
+/** A run (see run.label) with what the rules read of its relationships. */
+type StoredRunRow = StoredRun & {
   reads: Array<{ versionId: string; datasetId: string; implicit: boolean | null; ioFacetsJson: string | null }>;
   writes: Array<{ versionId: string; ioFacetsJson: string | null }>;
   modelWrites: Array<{ versionId: string; ioFacetsJson: string | null }>;
   commitId: string | null;
   parent: { id: string; runId: string } | null;
-}
+};
 
-interface StoredVersion {
-  id: string;
-  datasetId: string;
-  namespace: string;
-  name: string;
-  version: string;
-  digest: string | null;
-  uri: string | null;
-  schemaJson: string | null;
-  rowCount: number | null;
-  createdAt: Date;
-  createdAtFromRun: boolean | null;
-  facetsJson: string | null;
-  producer: { id: string; runId: string } | null;
-}
+type StoredVersion = StoredDatasetVersion & { producer: { id: string; runId: string } | null };
 
 interface StoredDataset {
   id: string;
@@ -628,20 +579,7 @@ interface StoredCommit {
   createdAt: Date;
 }
 
-interface StoredModelVersion {
-  id: string;
-  modelId: string;
-  modelName: string;
-  version: string;
-  artifactUri: string | null;
-  digest: string | null;
-  framework: string | null;
-  metricsJson: string | null;
-  createdAt: Date;
-  createdAtFromRun: boolean | null;
-  facetsJson: string | null;
-  producerId: string | null;
-}
+type StoredModelVersionRow = StoredModelVersion & { producerId: string | null };
 
 interface StoredModel {
   id: string;
@@ -667,7 +605,7 @@ function toDeploymentSnapshot(d: StoredDeployment): DeploymentSnapshot {
   return { ...d, deployedAt: d.deployedAt.toISOString(), retiredAt: d.retiredAt?.toISOString() ?? null };
 }
 
-function toRunSnapshot(run: StoredRun): RunSnapshot {
+function toRunSnapshot(run: StoredRunRow): RunSnapshot {
   return {
     id: run.id,
     runId: run.runId,
@@ -700,7 +638,7 @@ function toVersionSnapshot(v: StoredVersion): VersionSnapshot {
     version: v.version,
     createdAt: v.createdAt.toISOString(),
     createdAtFromRun: v.createdAtFromRun === true,
-    values: { digest: v.digest, uri: v.uri, schemaJson: v.schemaJson, rowCount: v.rowCount },
+    values: versionValuesOf(v),
     facets: fromFacetsProperty(v.facetsJson),
     producer: v.producer,
   };
@@ -720,7 +658,7 @@ function toCommitSnapshot(c: StoredCommit): CommitSnapshot {
   };
 }
 
-function toModelVersionSnapshot(v: StoredModelVersion): ModelVersionSnapshot {
+function toModelVersionSnapshot(v: StoredModelVersionRow): ModelVersionSnapshot {
   return {
     id: v.id,
     modelId: v.modelId,
@@ -728,7 +666,7 @@ function toModelVersionSnapshot(v: StoredModelVersion): ModelVersionSnapshot {
     version: v.version,
     createdAt: v.createdAt.toISOString(),
     createdAtFromRun: v.createdAtFromRun === true,
-    values: { artifactUri: v.artifactUri, digest: v.digest, framework: v.framework, metricsJson: v.metricsJson },
+    values: modelVersionValuesOf(v),
     facets: fromFacetsProperty(v.facetsJson),
     producerId: v.producerId,
   };

@@ -1,27 +1,23 @@
 import type { Tx } from '../../db/database';
-import { fromJsonProperty } from '../../core/json-property';
+import { datasetVersionProjection, datasetVersionView, type StoredDatasetVersion } from '../../core/dataset/dataset-version.label';
 import { keysetPage, keysetPagesByParent, type Page, type PageRequest, type RelatedPageKey } from '../../core/page';
 import type { Dataset } from './dataset.type';
-import type { DatasetVersion, SchemaField } from './dataset-version.type';
+import type { DatasetVersion } from './dataset-version.type';
 
-/** Map projections of the two labels; every query returns these shapes. */
+export type { StoredDatasetVersion } from '../../core/dataset/dataset-version.label';
+
+/** Map projections of the two labels (a version's is its label's); every query returns these shapes. */
 const DATASET = (v: string) => `${v} { .id, .namespace, .name, .description, .createdAt, .facetsJson, kind: 'Dataset' }`;
-const VERSION = (v: string) =>
-  `${v} { .id, .datasetId, .namespace, .name, .version, .digest, .uri, .schemaJson, .rowCount, .createdAt, .facetsJson, kind: 'DatasetVersion' }`;
-
-/** A version as stored: the schema is a JSON string property. */
-export interface StoredDatasetVersion extends Omit<DatasetVersion, 'schema'> {
-  schemaJson: string | null;
-}
+const VERSION = datasetVersionProjection;
 
 export interface DatasetFilter {
   namespace: string | null;
   namePrefix: string | null;
 }
 
+/** A stored version as the API shows it (see dataset-version.label). */
 export function toDatasetVersion(stored: StoredDatasetVersion): DatasetVersion {
-  const { schemaJson, ...rest } = stored;
-  return { ...rest, schema: fromJsonProperty<SchemaField[]>(schemaJson) };
+  return datasetVersionView(stored);
 }
 
 export class DatasetRepository {

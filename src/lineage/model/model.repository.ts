@@ -1,20 +1,17 @@
 import type { Tx } from '../../db/database';
-import { fromJsonProperty } from '../../core/json-property';
+import { modelVersionProjection, modelVersionView, type StoredModelVersion } from '../../core/model/model-version.label';
 import { keysetPage, keysetPagesByParent, type Page, type PageRequest, type RelatedPageKey } from '../../core/page';
 import type { Model } from './model.type';
 import type { ModelVersion } from './model-version.type';
 
 const MODEL = (v: string) => `${v} { .id, .name, .description, .createdAt, kind: 'Model' }`;
-const VERSION = (v: string) =>
-  `${v} { .id, .modelId, .modelName, .version, .artifactUri, .digest, .framework, .metricsJson, .createdAt, .facetsJson, kind: 'ModelVersion' }`;
+const VERSION = modelVersionProjection;
 
-export interface StoredModelVersion extends Omit<ModelVersion, 'metrics'> {
-  metricsJson: string | null;
-}
+export type { StoredModelVersion } from '../../core/model/model-version.label';
 
+/** A stored model version as the API shows it (see model-version.label). */
 export function toModelVersion(stored: StoredModelVersion): ModelVersion {
-  const { metricsJson, ...rest } = stored;
-  return { ...rest, metrics: fromJsonProperty<Record<string, unknown>>(metricsJson) };
+  return modelVersionView(stored);
 }
 
 export class ModelRepository {

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { ConflictError, LineageError } from '../../../src/errors';
 import { mergeFacets } from '../../../src/core/facets';
 import { ids } from '../../../src/core/ids';
+import { NO_VERSION_VALUES } from '../../../src/core/dataset/dataset-version.label';
 import { normalizeDatasetVersion } from '../../../src/core/dataset/dataset.normalize';
 import { normalizeJob } from '../../../src/core/job/job.normalize';
 import { applyChange } from '../../../src/core/recording/lineage-change.apply';
@@ -64,7 +65,7 @@ function runChange(event: RunEventType, at: string, extra: Partial<RunChange> = 
 const input = {
   dataset: { id: ids.dataset('ns', 'table'), namespace: 'ns', name: 'table' },
   version: null,
-  values: { digest: null, uri: null, schemaJson: null, rowCount: null },
+  values: NO_VERSION_VALUES,
   facets: null,
   ioFacets: null,
 };

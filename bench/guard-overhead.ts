@@ -7,7 +7,7 @@ import type { Database } from '../src/db/database';
 import { checkOperationLimits } from '../src/graphql/operation-limits';
 import { requiredAccess } from '../src/graphql/operation-access';
 import { buildLineageSchema } from '../src/graphql/schema';
-import { checkJson } from '../src/http/json-guard';
+import { checkJson } from '../src/core/json-check';
 import { DEFAULT_LIMITS } from '../src/limits';
 
 /**
@@ -17,10 +17,12 @@ import { DEFAULT_LIMITS } from '../src/limits';
  */
 async function main(): Promise<void> {
   // The key lookup answers from memory here; in the service it is one index seek per key per AUTH_KEY_CACHE_MS.
-  const db = { read: async () => ({ name: 'bench', role: 'writer' }) } as unknown as Database;
+  const db = {
+    read: async (transaction: string) => (transaction === 'apiKeyRevocations' ? 0 : { revocations: 0, key: { name: 'bench', role: 'writer' } }),
+  } as unknown as Database;
   const authenticator = new Authenticator(
-    { enabled: true, keyCacheMs: 30_000, jwt: undefined },
-    new ApiKeyService(db, new AuditService(db, DEFAULT_LIMITS), 30_000),
+    { enabled: true, keyCacheMs: 30_000, revocationCheckMs: 1_000, jwt: undefined },
+    new ApiKeyService(db, new AuditService(db, DEFAULT_LIMITS), { cacheMs: 30_000, revocationCheckMs: 1_000 }),
     undefined,
   );
   const header = `Bearer lin_${'A'.repeat(43)}`;

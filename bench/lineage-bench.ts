@@ -6,15 +6,13 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import { loadConfig } from '../src/config';
 import { Database } from '../src/db/database';
 import { loadMigrationFiles, Migrator } from '../src/db/migrator';
-import { kindOfId } from '../src/core/ids';
 import type { Direction } from '../src/lineage/questions/lineage-steps';
 import { TRAVERSAL_LIMITS } from '../src/lineage/questions/traversal-limits';
-import { TRAVERSAL_CYPHER } from '../src/lineage/questions/traversal.repository';
-import { pendingChecks, traverse, type ExpansionRow, type NodeRef } from '../src/lineage/questions/traversal';
 import { startLocalNeo4j, type LocalNeo4j } from '../src/local-neo4j/local-neo4j';
 import { createLogger } from '../src/logger';
 import { MIGRATIONS_DIR, PROJECT_ROOT } from '../src/paths';
 import { startService, type RunningService } from '../src/server';
+import { bareWalk } from './bare-walk';
 import { generate, sampleStarts, shapeFor } from './synthetic-lineage';
 
 /**
@@ -99,33 +97,9 @@ async function singleStatement(driver: Driver, id: string, depth: number): Promi
   }
 }
 
-/** The service's traversal as bare Cypher: same statements, same parameters, same loop; bare driver. */
+/** The service's traversal as bare Cypher: same statements, same parameters, same loop; bare driver (bench/bare-walk.ts). */
 async function bareCypher(driver: Driver, question: Scenario['question'], id: string, depth: number): Promise<number> {
-  const start: NodeRef = { id, kind: kindOfId(id)! };
-  const asOf = new Date().toISOString();
-  const session = driver.session({ defaultAccessMode: neo4j.session.READ });
-  try {
-    return await session.executeRead(async (tx) => {
-      const maxNodes = BUDGET[question];
-      const traversal = await traverse(
-        start,
-        { directions: DIRECTIONS[question], maxDepth: depth, maxNodes, maxEdges: maxNodes * TRAVERSAL_LIMITS.EDGES_PER_NODE },
-        async (request) => {
-          const { start: first, ...walk } = request;
-          const result = await tx.run(TRAVERSAL_CYPHER.EXPAND, { walk: { ...walk, start: first?.id ?? null, startKind: first?.kind ?? null, asOf } });
-          return result.records.map((record) => record.toObject() as unknown as ExpansionRow);
-        },
-      );
-      const pending = pendingChecks(traversal);
-      const nodes: Record<string, unknown[]> = {};
-      for (const node of traversal.nodes.values()) (nodes[node.kind] ??= []).push({ id: node.id, ...pending.get(node.id)! });
-      for (const kind of ['Dataset', 'DatasetVersion', 'Job', 'Run', 'Commit', 'Model', 'ModelVersion', 'Deployment']) nodes[kind] ??= [];
-      const described = await tx.run(TRAVERSAL_CYPHER.DESCRIBE, { describe: { nodes, visited: [...traversal.nodes.keys()], asOf } });
-      return described.records.length;
-    });
-  } finally {
-    await session.close();
-  }
+  return bareWalk(driver, { from: id, directions: DIRECTIONS[question], maxDepth: depth, maxNodes: BUDGET[question] });
 }
 
 async function viaService(service: RunningService, question: Scenario['question'], id: string, depth: number): Promise<number> {

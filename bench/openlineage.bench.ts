@@ -7,6 +7,7 @@ import { freePort, startLocalNeo4j, type LocalNeo4j } from '../src/local-neo4j/l
 import { createLogger } from '../src/logger';
 import { PROJECT_ROOT } from '../src/paths';
 import { SHARED_FIXTURES, SKIP_WITHOUT_SHARED, sharedEvents } from '../test/support/openlineage-fixtures';
+import { cpuMs } from './side-by-side/systems';
 
 /**
  * `npm run bench:openlineage`: sustained OpenLineage ingestion throughput and single-event latency of the
@@ -35,17 +36,6 @@ interface Phase {
   /** CPU milliseconds the service and Neo4j spent on the phase, per event: what the machine's load cannot distort. */
   serviceCpuPerEvent?: number;
   neo4jCpuPerEvent?: number;
-}
-
-/** CPU time (user + system) a process has used so far, in milliseconds, from /proc (Linux). */
-function cpuMs(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return null;
-  }
 }
 
 /** Runs a phase and adds the CPU time the service and Neo4j spent on it. */

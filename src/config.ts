@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Role } from './auth/principal';
+import { DEFAULT_POOL_SIZE, DEFAULT_REQUEST_CONNECTIONS, DEFAULT_TRAVERSAL_CONCURRENCY } from './db/database';
 import { DEFAULT_LIMITS as D, type Limits } from './limits';
 
 /**
@@ -17,6 +18,12 @@ export interface Neo4jSettings {
   transactionTimeoutMs: number;
   /** How long start-up waits for Neo4j to answer before giving up. */
   connectTimeoutMs: number;
+  /** Connections of the driver's pool. */
+  poolSize: number;
+  /** Connections one client request may hold at once: its fair share of the pool. */
+  requestConnections: number;
+  /** Traversals (the expensive questions) running at once; the others queue, round-robin by principal. */
+  traversalConcurrency: number;
 }
 
 export interface LocalNeo4jSettings {
@@ -26,6 +33,10 @@ export interface LocalNeo4jSettings {
   heap: string;
   pageCache: string;
   startTimeoutMs: number;
+  /** Wait before restarting a local Neo4j that died, doubled after each failed restart (at most 30 s). */
+  restartBackoffMs: number;
+  /** Failed restarts in a row after which liveness (/healthz) fails. */
+  restartAttempts: number;
 }
 
 /** JWT verification: exactly one of `jwksUrl` (asymmetric keys of an identity provider) or `secret` (HMAC). */
@@ -38,21 +49,52 @@ export interface JwtSettings {
   roleClaim: string;
   /** Role of a valid token without a known role in its claim; null refuses such tokens (FORBIDDEN). */
   defaultRole: Role | null;
+  /** Whether a token must have an expiry (`exp`); a token without one would be valid for ever. */
+  requireExpiry: boolean;
+  /** Longest validity a token may claim (`exp` minus `iat`, or minus now without `iat`). */
+  maxLifetimeMs: number;
 }
 
 export interface AuthSettings {
   /** Whether requests must authenticate; off only outside production (the local quick start). */
   enabled: boolean;
-  /** How long a verified API key is trusted without looking it up again (also how long a revocation may take on other instances). */
+  /** How long a verified API key is trusted without looking it up again (while the revocation count cannot be read). */
   keyCacheMs: number;
+  /** How often an instance checks whether a key was revoked elsewhere: the bound of a revocation on other instances. */
+  revocationCheckMs: number;
   /** Undefined: API keys only. */
   jwt: JwtSettings | undefined;
+}
+
+/** Webhook delivery (src/webhooks/): the worker that sends the outbox's notices. */
+export interface WebhookSettings {
+  /** Whether this process sends notices (another instance may; notices wait in Neo4j either way). */
+  delivery: boolean;
+  /** How often the worker looks for notices due. */
+  pollMs: number;
+  /** How long one POST may take. */
+  timeoutMs: number;
+  /** Attempts before a notice is given up (FAILED; redeliverWebhookDelivery tries again). */
+  maxAttempts: number;
+  /** Wait before the second attempt; doubled after each failure, up to retryMaxMs. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** Accept http:// webhook URLs other than loopback ones (https:// otherwise). */
+  allowHttp: boolean;
+}
+
+/** Anchors of the audit chain outside the store (see src/audit/audit-anchor.ts). */
+export interface AuditSettings {
+  hmacKey: string | null;
+  anchorFile: string | null;
+  anchorIntervalMs: number;
 }
 
 export interface Config {
   /** production refuses to run without authentication; development (the default outside NODE_ENV=production) may. */
   mode: 'production' | 'development';
   auth: AuthSettings;
+  audit: AuditSettings;
   limits: Limits;
   /** How long a stopping service waits for requests in flight before it closes their connections. */
   shutdownGraceMs: number;
@@ -63,6 +105,7 @@ export interface Config {
   localNeo4j: LocalNeo4jSettings;
   /** Load the demo lineage into an empty graph at start: "on", "off", or "auto" (only with the local Neo4j). */
   demo: 'auto' | 'on' | 'off';
+  webhooks: WebhookSettings;
 }
 
 export class ConfigError extends Error {
@@ -90,6 +133,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   return {
     mode,
     auth: authSettings(env, mode),
+    audit: auditSettings(env, cwd),
     limits: limitSettings(env),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 25_000, 0, 600_000),
     host: optional(env, 'HOST') ?? '127.0.0.1',
@@ -102,6 +146,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       database: databaseName(env),
       transactionTimeoutMs: integer(env, 'NEO4J_TX_TIMEOUT_MS', 15_000, 100, 3_600_000),
       connectTimeoutMs: integer(env, 'NEO4J_CONNECT_TIMEOUT_MS', 60_000, 1_000, 3_600_000),
+      ...poolSettings(env),
     },
     localNeo4j: {
       home: path.resolve(cwd, optional(env, 'NEO4J_LOCAL_HOME') ?? '.lineage/neo4j'),
@@ -109,12 +154,44 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       heap: size(env, 'NEO4J_LOCAL_HEAP', '512m'),
       pageCache: size(env, 'NEO4J_LOCAL_PAGECACHE', '128m'),
       startTimeoutMs: integer(env, 'NEO4J_LOCAL_START_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
+      restartBackoffMs: integer(env, 'NEO4J_LOCAL_RESTART_BACKOFF_MS', 1_000, 10, 600_000),
+      restartAttempts: integer(env, 'NEO4J_LOCAL_RESTART_ATTEMPTS', 5, 1, 1_000),
     },
     demo: oneOf(env, 'LINEAGE_DEMO', ['auto', 'on', 'off'] as const, 'auto'),
+    webhooks: webhookSettings(env),
   };
 }
 
 const ROLES: readonly Role[] = ['reader', 'writer', 'admin'];
+
+function webhookSettings(env: Env): WebhookSettings {
+  const retryBaseMs = integer(env, 'WEBHOOK_RETRY_BASE_MS', 2_000, 10, 3_600_000);
+  const retryMaxMs = integer(env, 'WEBHOOK_RETRY_MAX_MS', 3_600_000, 10, 86_400_000);
+  if (retryMaxMs < retryBaseMs) throw new ConfigError('WEBHOOK_RETRY_MAX_MS', `${retryMaxMs} is smaller than WEBHOOK_RETRY_BASE_MS (${retryBaseMs})`);
+  return {
+    delivery: oneOf(env, 'WEBHOOK_DELIVERY', ['on', 'off'] as const, 'on') === 'on',
+    pollMs: integer(env, 'WEBHOOK_POLL_MS', 1_000, 10, 3_600_000),
+    timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 5_000, 100, 120_000),
+    maxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1, 100),
+    retryBaseMs,
+    retryMaxMs,
+    allowHttp: oneOf(env, 'WEBHOOK_ALLOW_HTTP', ['on', 'off'] as const, 'off') === 'on',
+  };
+}
+
+function poolSettings(env: Env): Pick<Neo4jSettings, 'poolSize' | 'requestConnections' | 'traversalConcurrency'> {
+  const poolSize = integer(env, 'NEO4J_POOL_SIZE', DEFAULT_POOL_SIZE, 2, 1_000);
+  const requestConnections = integer(env, 'NEO4J_REQUEST_CONNECTIONS', Math.min(DEFAULT_REQUEST_CONNECTIONS, poolSize - 1), 1, 1_000);
+  const traversalConcurrency = integer(env, 'NEO4J_TRAVERSAL_CONCURRENCY', Math.min(DEFAULT_TRAVERSAL_CONCURRENCY, poolSize - 1), 1, 1_000);
+  // A share as large as the pool is no share: one request could again take every connection.
+  if (requestConnections >= poolSize) {
+    throw new ConfigError('NEO4J_REQUEST_CONNECTIONS', `${requestConnections} must be smaller than NEO4J_POOL_SIZE (${poolSize})`);
+  }
+  if (traversalConcurrency >= poolSize) {
+    throw new ConfigError('NEO4J_TRAVERSAL_CONCURRENCY', `${traversalConcurrency} must be smaller than NEO4J_POOL_SIZE (${poolSize})`);
+  }
+  return { poolSize, requestConnections, traversalConcurrency };
+}
 
 function authSettings(env: Env, mode: Config['mode']): AuthSettings {
   const jwt = jwtSettings(env);
@@ -129,7 +206,26 @@ function authSettings(env: Env, mode: Config['mode']): AuthSettings {
   if (!enabled && jwt) {
     throw new ConfigError('LINEAGE_AUTH', 'is off, but JWT verification is configured (AUTH_JWKS_URL or AUTH_JWT_SECRET); remove one or the other');
   }
-  return { enabled, keyCacheMs: integer(env, 'AUTH_KEY_CACHE_MS', 30_000, 0, 3_600_000), jwt };
+  return {
+    enabled,
+    keyCacheMs: integer(env, 'AUTH_KEY_CACHE_MS', 30_000, 0, 3_600_000),
+    revocationCheckMs: integer(env, 'AUTH_REVOCATION_CHECK_MS', 1_000, 0, 60_000),
+    jwt,
+  };
+}
+
+function auditSettings(env: Env, cwd: string): AuditSettings {
+  const hmacKey = optional(env, 'AUDIT_HMAC_KEY') ?? null;
+  // A short key can be guessed from a signed head; as for AUTH_JWT_SECRET, at least the size of the digest.
+  if (hmacKey !== null && Buffer.byteLength(hmacKey) < 32) {
+    throw new ConfigError('AUDIT_HMAC_KEY', `must be at least 32 bytes long, got ${Buffer.byteLength(hmacKey)}`);
+  }
+  const anchorFile = optional(env, 'AUDIT_ANCHOR_FILE');
+  return {
+    hmacKey,
+    anchorFile: anchorFile === undefined ? null : path.resolve(cwd, anchorFile),
+    anchorIntervalMs: integer(env, 'AUDIT_ANCHOR_INTERVAL_MS', 60_000, 100, 86_400_000),
+  };
 }
 
 function jwtSettings(env: Env): JwtSettings | undefined {
@@ -152,6 +248,8 @@ function jwtSettings(env: Env): JwtSettings | undefined {
     audience: optional(env, 'AUTH_JWT_AUDIENCE'),
     roleClaim: optional(env, 'AUTH_JWT_ROLE_CLAIM') ?? 'role',
     defaultRole: defaultRole === 'none' ? null : defaultRole,
+    requireExpiry: oneOf(env, 'AUTH_JWT_REQUIRE_EXP', ['on', 'off'] as const, 'on') === 'on',
+    maxLifetimeMs: integer(env, 'AUTH_JWT_MAX_LIFETIME_MS', 24 * 3_600_000, 1_000, 366 * 24 * 3_600_000),
   };
 }
 
@@ -195,6 +293,7 @@ function limitSettings(env: Env): Limits {
     ingestion: {
       maxBatchEvents: integer(env, 'LIMIT_BATCH_EVENTS', D.ingestion.maxBatchEvents, 1, 1_000_000),
       batchBodyBytes: integer(env, 'LIMIT_BATCH_BODY_BYTES', D.ingestion.batchBodyBytes, 1024, 1024 * 1024 * 1024),
+      eventBytes: integer(env, 'LIMIT_EVENT_BYTES', D.ingestion.eventBytes, 1024, 1024 * 1024 * 1024),
     },
   };
 }

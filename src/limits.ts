@@ -43,13 +43,15 @@ export interface Limits {
     maxBatchEvents: number;
     /** LIMIT_BATCH_BODY_BYTES: largest body (after decompression) of an OpenLineage batch request. */
     batchBodyBytes: number;
+    /** LIMIT_EVENT_BYTES: largest OpenLineage event, whatever brings it (single route, batch, replay CLI). */
+    eventBytes: number;
   };
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   http: { bodyBytes: 5 * 1024 * 1024, requestTimeoutMs: 30_000, jsonDepth: 64 },
-  graphql: { maxDepth: 15, maxCost: 10_000, maxAliases: 30, maxTokens: 20_000 },
+  graphql: { maxDepth: 15, maxCost: 15_000, maxAliases: 30, maxTokens: 20_000 },
   page: { defaultSize: 20, maxSize: 100 },
   traversal: { maxDepth: 100, maxNodes: 10_000 },
-  ingestion: { maxBatchEvents: 500, batchBodyBytes: 64 * 1024 * 1024 },
+  ingestion: { maxBatchEvents: 500, batchBodyBytes: 64 * 1024 * 1024, eventBytes: 5 * 1024 * 1024 },
 });

@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
-import { startLocalNeo4j, type LocalNeo4j } from './local-neo4j/local-neo4j';
+import { LocalNeo4jSupervisor } from './local-neo4j/local-neo4j-supervisor';
 import { createLogger } from './logger';
 import { startService, type RunningService } from './server';
 
 /**
- * `npm start`: the service, plus a local Neo4j when NEO4J_URI is not set. On SIGINT/SIGTERM the service stops
- * first (finishing requests in flight), then Neo4j; if this process dies some other way, the local Neo4j
- * notices its closed stdin and stops by itself.
+ * `npm start`: the service, plus a local Neo4j when NEO4J_URI is not set, restarted if it dies (see
+ * local-neo4j-supervisor.ts). On SIGINT/SIGTERM the service stops first (finishing requests in flight), then
+ * Neo4j; if this process dies some other way, the local Neo4j notices its closed stdin and stops by itself.
  */
 async function main(): Promise<void> {
   let config;
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
 
-  let localNeo4j: LocalNeo4j | undefined;
+  let localNeo4j: LocalNeo4jSupervisor | undefined;
   let service: RunningService | undefined;
   let shuttingDown = false;
   const shutdown = async (reason: string, exitCode: number) => {
@@ -48,10 +48,14 @@ async function main(): Promise<void> {
     let uri = config.neo4j.uri;
     if (uri === undefined) {
       logger.info('NEO4J_URI is not set: starting a local Neo4j (set NEO4J_URI to use your own)');
-      localNeo4j = await startLocalNeo4j({ ...config.localNeo4j, logger });
+      const { restartBackoffMs, restartAttempts, ...local } = config.localNeo4j;
+      localNeo4j = await LocalNeo4jSupervisor.start({ ...local, logger }, { restartBackoffMs, restartAttempts });
       uri = localNeo4j.uri;
     }
-    service = await startService(config, uri, logger, { localNeo4j: localNeo4j !== undefined });
+    const supervisor = localNeo4j;
+    service = await startService(config, uri, logger, { localNeo4j: supervisor !== undefined, liveness: supervisor && (() => supervisor.liveness()) });
+    // A restarted Neo4j plans every statement anew: the warm-up again, so that the first writes after it do not time out.
+    supervisor?.onRestarted(() => void service?.warmUp().catch((error: unknown) => logger.warn({ err: error }, 'the warm-up after a restart failed')));
     logger.info({ graphql: `${service.url}/graphql`, readyz: `${service.url}/readyz` }, 'lineage service is listening');
   } catch (error) {
     logger.fatal({ err: error }, error instanceof Error ? error.message : 'start failed');

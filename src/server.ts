@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { Authenticator } from './auth/authenticator';
 import { JwtVerifier } from './auth/jwt.verifier';
 import type { Config } from './config';
+import type { Liveness } from './local-neo4j/local-neo4j-supervisor';
+import { AnchorPublisher } from './audit/audit-anchor';
 import { Database } from './db/database';
 import { loadMigrationFiles, Migrator } from './db/migrator';
 import { loadDemoIfWanted } from './demo/demo-loader';
@@ -13,12 +15,15 @@ import { recordNeo4jAvailability, recordTransaction } from './observability/metr
 import { MIGRATIONS_DIR, packageVersion } from './paths';
 import { createServices, type Services } from './services';
 import { warmUp } from './system/warm-up';
+import { WebhookDeliveryWorker } from './webhooks/webhook-delivery.worker';
 
 export interface RunningService {
   url: string;
   app: FastifyInstance;
   db: Database;
   services: Services;
+  /** Plans the heaviest writes again (see warm-up.ts): after the local Neo4j restarted with an empty plan cache. */
+  warmUp(): Promise<void>;
   /** Stops accepting requests, lets those in flight finish, then closes the driver. */
   stop(): Promise<void>;
 }
@@ -26,6 +31,8 @@ export interface RunningService {
 export interface StartOptions {
   /** The Neo4j is the local one `npm start` provisioned (LINEAGE_DEMO=auto loads the demo only there). */
   localNeo4j?: boolean;
+  /** What else liveness (/healthz) depends on: the supervised local Neo4j. */
+  liveness?: () => Liveness;
 }
 
 /**
@@ -43,7 +50,12 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
     const applied = await migrator.migrate();
     logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'schema is up to date');
 
-    const services = createServices(db, packageVersion(), { keyCacheMs: config.auth.keyCacheMs, limits: config.limits });
+    const services = createServices(db, packageVersion(), {
+      keyCache: { cacheMs: config.auth.keyCacheMs, revocationCheckMs: config.auth.revocationCheckMs },
+      auditAnchoring: { hmacKey: config.audit.hmacKey, anchorFile: config.audit.anchorFile },
+      limits: config.limits,
+      webhookAllowHttp: config.webhooks.allowHttp,
+    });
     const jwt = config.auth.jwt ? new JwtVerifier(config.auth.jwt, logger) : undefined;
     await announceAuthentication(config, services, logger);
     await warmUp(db, services, logger);
@@ -54,11 +66,19 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
       logger,
       schema: await buildLineageSchema(),
       services,
-      readiness: new ReadinessService(db, migrator),
+      readiness: new ReadinessService(db, migrator, options.liveness),
       authenticator: new Authenticator(config.auth, services.apiKeys, jwt),
       limits: config.limits,
     });
     await app.listen({ host: config.host, port: config.port });
+    // Notices wait in Neo4j (the outbox); the worker sends them from here on, whoever wrote them.
+    const webhookWorker = new WebhookDeliveryWorker(db, services.qualityAssessment, config.webhooks, logger);
+    webhookWorker.start();
+    // The chain head, published outside the store every AUDIT_ANCHOR_INTERVAL_MS it moved, and once more at stop.
+    const anchors = new AnchorPublisher(() => services.audit.head(), config.audit.anchorFile ?? undefined, config.audit.hmacKey, logger);
+    const publishAnchor = () => anchors.publish().catch((error: unknown) => logger.warn({ err: error }, 'the audit anchor could not be published'));
+    const anchorTimer = setInterval(() => void publishAnchor(), config.audit.anchorIntervalMs);
+    anchorTimer.unref();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
@@ -69,6 +89,7 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
       app,
       db,
       services,
+      warmUp: () => warmUp(db, services, logger),
       stop() {
         stopping ??= (async () => {
           // New connections are refused at once; requests in flight get SHUTDOWN_GRACE_MS to finish.
@@ -81,6 +102,9 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
           } finally {
             clearTimeout(force);
           }
+          await webhookWorker.stop();
+          clearInterval(anchorTimer);
+          await publishAnchor();
           await db.close();
           logger.info('service stopped: requests finished, Neo4j driver closed');
         })();

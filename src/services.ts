@@ -1,6 +1,6 @@
-import { AuditService } from './audit/audit.service';
+import { AuditService, type AuditAnchoring } from './audit/audit.service';
 import { AuditReportService } from './audit/report/audit-report.service';
-import { ApiKeyService } from './auth/api-key.service';
+import { ApiKeyService, type ApiKeyCacheSettings } from './auth/api-key.service';
 import type { Database } from './db/database';
 import { DEFAULT_LIMITS, type Limits } from './limits';
 import { CommitService } from './lineage/commit/commit.service';
@@ -17,6 +17,12 @@ import { ProvenanceService } from './lineage/questions/provenance.service';
 import { ReproductionService } from './lineage/questions/reproduction.service';
 import { SearchService } from './lineage/questions/search.service';
 import type { ServiceInfo } from './system/service-info.type';
+import { QualityRecordingHook } from './lineage/quality/quality-recording.hook';
+import { QualityService } from './lineage/quality/quality.service';
+import { QualityAssessmentService } from './lineage/quality/quality-assessment.service';
+import { StalenessService } from './lineage/quality/staleness.service';
+import { WebhookOutboxRepository } from './webhooks/webhook-outbox.repository';
+import { WebhookService } from './webhooks/webhook.service';
 
 /** The services the front doors (GraphQL, OpenLineage route, CLI) may call; built once in the composition root. */
 export interface Services {
@@ -36,21 +42,30 @@ export interface Services {
   search: SearchService;
   audit: AuditService;
   auditReports: AuditReportService;
+  quality: QualityService;
+  qualityAssessment: QualityAssessmentService;
+  staleness: StalenessService;
+  webhooks: WebhookService;
   /** The limits in force (LIMIT_* settings), for the front doors that check one themselves. */
   limits: Readonly<Limits>;
 }
 
 export interface ServiceOptions {
-  /** AUTH_KEY_CACHE_MS: how long a verified API key is trusted without a lookup. */
-  keyCacheMs?: number;
+  /** WEBHOOK_ALLOW_HTTP: webhook URLs may be plain http:// beyond loopback. */
+  webhookAllowHttp?: boolean;
+  /** AUDIT_HMAC_KEY and AUDIT_ANCHOR_FILE (see AuditService). */
+  auditAnchoring?: AuditAnchoring;
+  /** AUTH_KEY_CACHE_MS and AUTH_REVOCATION_CHECK_MS (see ApiKeyService). */
+  keyCache?: ApiKeyCacheSettings;
   /** The LIMIT_* settings the services enforce; DEFAULT_LIMITS when not given (the CLIs that need none). */
   limits?: Limits;
 }
 
 export function createServices(db: Database, version: string, options: ServiceOptions = {}): Services {
   const limits: Readonly<Limits> = Object.freeze(structuredClone(options.limits ?? DEFAULT_LIMITS));
-  const audit = new AuditService(db, limits);
-  const recorder = new LineageRecorder(db, audit);
+  const audit = new AuditService(db, limits, undefined, undefined, options.auditAnchoring);
+  const notices = new WebhookOutboxRepository();
+  const recorder = new LineageRecorder(db, audit, undefined, undefined, [new QualityRecordingHook(notices)]);
   const datasets = new DatasetService(db, limits, recorder);
   const jobs = new JobService(db, limits);
   const commits = new CommitService(db, limits);
@@ -58,6 +73,9 @@ export function createServices(db: Database, version: string, options: ServiceOp
   const models = new ModelService(db, limits, recorder);
   const deployments = new DeploymentService(db, limits, recorder);
   const provenance = new ProvenanceService(db, limits);
+  const quality = new QualityService(db, audit, notices);
+  const qualityAssessment = new QualityAssessmentService(db, limits);
+  const staleness = new StalenessService(db, limits);
   return {
     serviceInfo: () => ({ version, database: db.databaseName }),
     datasets,
@@ -66,7 +84,7 @@ export function createServices(db: Database, version: string, options: ServiceOp
     runs,
     models,
     deployments,
-    apiKeys: new ApiKeyService(db, audit, options.keyCacheMs ?? 30_000),
+    apiKeys: new ApiKeyService(db, audit, options.keyCache ?? { cacheMs: 30_000, revocationCheckMs: 1_000 }),
     openlineage: new IngestionService(db, limits, recorder),
     provenance,
     impact: new ImpactService(db, limits),
@@ -74,7 +92,14 @@ export function createServices(db: Database, version: string, options: ServiceOp
     lineageGraph: new LineageGraphService(db, limits),
     search: new SearchService(db),
     audit,
-    auditReports: new AuditReportService({ audit, provenance, datasets, runs, jobs, commits, models, deployments }, limits),
+    auditReports: new AuditReportService(
+      { audit, provenance, datasets, runs, jobs, commits, models, deployments, quality, qualityAssessment, staleness },
+      limits,
+    ),
+    quality,
+    qualityAssessment,
+    staleness,
+    webhooks: new WebhookService(db, limits, audit, options.webhookAllowHttp ?? false),
     limits,
   };
 }

@@ -58,6 +58,11 @@ export interface ViewState {
   focus: string | null;
   selected: string | null;
   highlighted: ReadonlySet<string> | null;
+  /** When given, only these edges are highlighted (a path), not every edge between highlighted nodes. */
+  highlightedEdges?: ReadonlySet<string> | null;
+  /** Live deployments that stand on bad data, and the dataset versions that put them at risk. */
+  atRisk?: ReadonlySet<string>;
+  offending?: ReadonlySet<string>;
 }
 
 export class GraphView {
@@ -113,6 +118,8 @@ export class GraphView {
           },
         },
         { selector: 'edge.hl', style: { width: 3.5, 'line-color': '#d4a000', 'target-arrow-color': '#d4a000' } },
+        { selector: 'node.at-risk', style: { 'border-width': 7, 'border-color': '#cf222e', 'border-style': 'double' } },
+        { selector: 'node.offending', style: { 'border-width': 6, 'border-color': '#cf222e', 'background-color': '#ffcecb' } },
         { selector: '.dim', style: { opacity: 0.18 } },
       ],
     });
@@ -138,6 +145,8 @@ export class GraphView {
         node.id === state.focus ? 'focus' : '',
         node.id === state.selected ? 'selected' : '',
         state.highlighted ? (state.highlighted.has(node.id) ? 'hl' : 'dim') : '',
+        state.atRisk?.has(node.id) ? 'at-risk' : '',
+        state.offending?.has(node.id) ? 'offending' : '',
       ].filter(Boolean);
       wanted.set(node.id, {
         group: 'nodes',
@@ -147,7 +156,9 @@ export class GraphView {
       });
     }
     for (const edge of state.edges) {
-      const inAnswer = state.highlighted && state.highlighted.has(edge.upstream) && state.highlighted.has(edge.downstream);
+      const inAnswer = state.highlightedEdges
+        ? state.highlightedEdges.has(edge.id)
+        : state.highlighted && state.highlighted.has(edge.upstream) && state.highlighted.has(edge.downstream);
       wanted.set(`edge:${edge.id}`, {
         group: 'edges',
         data: { id: `edge:${edge.id}`, source: edge.upstream, target: edge.downstream, type: edge.type },

@@ -22,6 +22,7 @@ import {
   type LineageNode,
   type Provenance,
 } from './queries';
+import { AT_RISK, pathsOf, QUALITY, QUALITY_KINDS, renderAtRiskBanner, renderQualityAnswer, type AtRisk, type QualityAnswer } from './quality';
 import { DEFAULT_DEPTH, isoToLocalInput, localInputToIso, readUrl, toSearch, type Question, type ViewState } from './url-state';
 
 /**
@@ -38,6 +39,9 @@ interface Answer {
   truncated: boolean;
   provenance?: Provenance;
   impact?: Impact;
+  quality?: QualityAnswer;
+  /** For a quality answer: the edges of the paths (not every edge between highlighted nodes). */
+  highlightedEdges?: Set<string>;
 }
 
 const state: ViewState = readUrl(location.search);
@@ -48,6 +52,8 @@ let baseTruncation: Pick<LineageGraph, 'truncated' | 'truncatedReason' | 'maxNod
 const expansionTruncated = new Set<string>();
 let generation = 0;
 let busyCount = 0;
+/** Live deployments at risk at the instant shown (fetched with each neighbourhood). */
+let atRisk: AtRisk | null = null;
 
 const view = new GraphView(byId('graph'), { select: (id) => select(id), expand: (id) => void expand(id, 'BOTH') });
 
@@ -175,6 +181,8 @@ async function load(): Promise<void> {
     answer = null;
     baseTruncation = graph;
     model.add('base', graph.nodes, graph.edges);
+    await loadAtRisk();
+    if (mine !== generation) return;
     if (state.question && state.about) await ask(state.question, state.about, mine, true);
     if (mine !== generation) return;
     if (!model.has(state.selected ?? '')) state.selected = from;
@@ -247,6 +255,7 @@ function hasExpansions(id: string): boolean {
 
 async function ask(question: Question, about: string, mine = generation, withinLoad = false): Promise<void> {
   const run = async () => {
+    if (question === 'quality') return askQuality(about, mine, withinLoad);
     status(question === 'provenance' ? 'Asking what data produced it…' : 'Asking what it affects…');
     const variables = { from: about, asOf: state.asOf };
     let result: Provenance | Impact;
@@ -274,6 +283,40 @@ async function ask(question: Question, about: string, mine = generation, withinL
   // From load(), which shows errors itself; from a button or key, on its own.
   if (withinLoad) await run();
   else await busy(run);
+}
+
+/** The live deployments at risk at the instant shown, fetched with every neighbourhood (the data may have changed). */
+async function loadAtRisk(): Promise<void> {
+  atRisk = (await graphql<{ atRisk: AtRisk }>(AT_RISK, { asOf: state.asOf })).atRisk;
+}
+
+/** "Does it stand on bad data?": the offending versions upstream of a deployment or model version, paths highlighted. */
+async function askQuality(about: string, mine: number, withinLoad: boolean): Promise<void> {
+  status('Asking whether it stands on bad data…');
+  const { node } = await graphql<{ node: { quality: QualityAnswer } | null }>(QUALITY, { id: about, asOf: state.asOf });
+  if (mine !== generation || !node) return;
+  const result = node.quality;
+  const paths = pathsOf(result.offending);
+  model.add('question', paths.nodes, paths.edges);
+  answer = {
+    question: 'quality',
+    about,
+    asOf: result.asOf,
+    highlighted: new Set([about, ...paths.nodeIds]),
+    highlightedEdges: paths.edgeIds,
+    truncated: result.truncated,
+    quality: result,
+  };
+  state.question = 'quality';
+  state.about = about;
+  writeUrl(false);
+  const label = model.node(about)?.label ?? about;
+  status(
+    result.atRisk
+      ? `${label} stands on bad data: ${result.offending.length} offending dataset version(s), paths highlighted.`
+      : `${label}: no flagged or failing data upstream.`,
+  );
+  if (!withinLoad) render(true);
 }
 
 function clearQuestion(): void {
@@ -309,11 +352,34 @@ function render(fit: boolean): void {
     state.node,
     nodeOrder,
   );
-  view.render({ nodes, edges, layout, focus: state.node, selected: state.selected, highlighted: answer?.highlighted ?? null }, fit);
+  view.render(
+    {
+      nodes,
+      edges,
+      layout,
+      focus: state.node,
+      selected: state.selected,
+      highlighted: answer?.highlighted ?? null,
+      highlightedEdges: answer?.highlightedEdges ?? null,
+      atRisk: atRiskIds(),
+      offending: offendingIds(),
+    },
+    fit,
+  );
   renderNodeList();
   renderBanner();
   renderAnswer();
   syncControls();
+}
+
+function atRiskIds(): Set<string> {
+  return new Set(atRisk?.deployments.map((d) => d.node.id) ?? []);
+}
+
+/** Offending versions: of the quality answer if there is one, else of every deployment at risk. */
+function offendingIds(): Set<string> {
+  const offending = answer?.quality ? answer.quality.offending : (atRisk?.deployments.flatMap((d) => d.offending) ?? []);
+  return new Set(offending.map((o) => o.datasetVersion.id));
 }
 
 /** Nodes in reading order: column by column from upstream, top to bottom. */
@@ -327,6 +393,8 @@ function orderedNodes(): LineageNode[] {
 
 function renderNodeList(): void {
   const list = byId('visible-nodes');
+  const risky = atRiskIds();
+  const offending = offendingIds();
   const nodes = orderedNodes();
   byId('node-count').textContent = `(${nodes.length})`;
   list.replaceChildren(
@@ -355,6 +423,8 @@ function renderNodeList(): void {
           'data-highlighted': answer ? String(highlighted) : undefined,
           'data-more-upstream': String(node.hasMoreUpstream),
           'data-more-downstream': String(node.hasMoreDownstream),
+          'data-at-risk': node.kind === 'DEPLOYMENT' ? String(risky.has(node.id)) : undefined,
+          'data-offending': offending.has(node.id) ? 'true' : undefined,
           class: [isLiveProduction(node) ? 'live-prod' : '', answer && !highlighted ? 'dim' : ''].filter(Boolean).join(' ') || undefined,
         },
         button,
@@ -377,6 +447,12 @@ function renderBanner(): void {
   if (answer?.truncated) reasons.push('The answer to the question was cut.');
   const more = model.nodes.filter((n) => n.hasMoreUpstream || n.hasMoreDownstream).length;
   if (more > 0) reasons.push(`${more} node${more === 1 ? ' has' : 's have'} more neighbours (◀ ▶): select and expand with u / d.`);
+  const risk = renderAtRiskBanner(atRisk, asOfText(), (id) => {
+    state.question = 'quality';
+    state.about = id;
+    focusNode(id, { keepQuestion: true });
+  });
+  byId('at-risk').replaceChildren(...(risk ? [risk] : []));
   banner.hidden = reasons.length === 0;
   byId('banner-text').textContent = reasons.join(' ');
   byId<HTMLButtonElement>('more').hidden = !baseTruncation?.truncated;
@@ -417,6 +493,7 @@ function renderAnswer(): void {
       h('ul', { class: 'related' }, ...byKind('DATASET_VERSION').map((d) => h('li', {}, goto(d.id, d.label)))),
     );
   }
+  if (answer.quality) sections.push(...renderQualityAnswer(about, answer.quality, asOfText(), goto));
   if (answer.impact) {
     const i = answer.impact;
     sections.push(
@@ -511,6 +588,8 @@ function actions(node: LineageNode): HTMLElement {
   if (PROVENANCE_KINDS.includes(node.kind))
     questions.append(actionButton('What data produced this?', 'p', () => void ask('provenance', node.id), { id: 'ask-provenance' }));
   if (IMPACT_KINDS.includes(node.kind)) questions.append(actionButton('What does this affect?', 'i', () => void ask('impact', node.id), { id: 'ask-impact' }));
+  if ((QUALITY_KINDS as readonly string[]).includes(node.kind))
+    questions.append(actionButton('Does it stand on bad data?', 'q', () => void ask('quality', node.id), { id: 'ask-quality' }));
   const report = REPORT_KINDS.includes(node.kind)
     ? h('a', { id: 'audit-report', href: auditReportHref(node.id), target: '_blank', rel: 'noopener' }, 'Audit report (HTML)')
     : null;
@@ -571,6 +650,9 @@ document.addEventListener('keydown', (event) => {
       break;
     case 'i':
       if (selected && IMPACT_KINDS.includes(selected.kind)) void ask('impact', selected.id);
+      break;
+    case 'q':
+      if (selected && (QUALITY_KINDS as readonly string[]).includes(selected.kind)) void ask('quality', selected.id);
       break;
     case 'f':
       view.fit();
@@ -750,6 +832,7 @@ byId('legend').replaceChildren(
   ),
   h('li', {}, h('span', { class: 'swatch live-prod-swatch', 'aria-hidden': 'true' }), 'Live in production'),
   h('li', {}, h('span', { class: 'swatch hl-swatch', 'aria-hidden': 'true' }), 'In the answer'),
+  h('li', {}, h('span', { class: 'swatch at-risk-swatch', 'aria-hidden': 'true' }), 'At risk / bad data'),
   h('li', {}, '◀ ▶ more to expand'),
 );
 

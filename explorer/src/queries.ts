@@ -33,8 +33,8 @@ export interface LineageGraph {
   edges: LineageEdge[];
 }
 
-const NODE = `id kind label time properties isSource isLive hasMoreUpstream hasMoreDownstream`;
-const EDGE = `id type upstream downstream`;
+export const NODE = `id kind label time properties isSource isLive hasMoreUpstream hasMoreDownstream`;
+export const EDGE = `id type upstream downstream`;
 
 export const SEARCH = `query Search($query: String!) { search(query: $query, first: 15) { score node { ${NODE} } } }`;
 

@@ -1,11 +1,11 @@
 /**
- * The view as a URL, so that a view can be shared: `?node=<focused id>&asOf=<ISO instant>&q=provenance|impact`
+ * The view as a URL, so that a view can be shared: `?node=<focused id>&asOf=<ISO instant>&q=provenance|impact|quality`
  * (`about=<id>` when the question is about another node than the focused one), `sel=<id>` when another node than
  * the focused one is selected, and the bounds when they differ from the defaults (`depth`, `max`). Expansions
  * are not kept: a shared view opens on the focused neighbourhood.
  */
 
-export type Question = 'provenance' | 'impact';
+export type Question = 'provenance' | 'impact' | 'quality';
 
 export interface ViewState {
   node: string | null;
@@ -29,7 +29,7 @@ export function readUrl(search: string): ViewState {
   const asOf = params.get('asOf');
   const q = params.get('q');
   const node = params.get('node');
-  const question = q === 'provenance' || q === 'impact' ? q : null;
+  const question = q === 'provenance' || q === 'impact' || q === 'quality' ? q : null;
   return {
     node,
     asOf: asOf && !Number.isNaN(Date.parse(asOf)) ? new Date(asOf).toISOString() : null,

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../core/canonical-json';
+import { fromJsonProperty } from '../core/json-property';
+import type { StoredAuditRecord } from './audit.repository';
 
 /**
  * The hash chain of the audit trail. Each record's hash covers its whole content and the previous record's hash,
@@ -27,6 +29,22 @@ export interface HashedContent {
 
 export function recordHash(content: HashedContent): string {
   return sha256(canonicalJson(content));
+}
+
+/** The hash a stored record should have: its content as the store holds it (changes and details are JSON strings). */
+export function storedRecordHash(stored: StoredAuditRecord): string {
+  return recordHash({
+    seq: stored.seq,
+    at: stored.at.toISOString(),
+    actor: stored.actor,
+    source: stored.source,
+    requestId: stored.requestId,
+    operation: stored.operation,
+    entityIds: stored.entityIds,
+    changes: fromJsonProperty<unknown[]>(stored.changesJson) ?? [],
+    details: fromJsonProperty<Record<string, unknown>>(stored.detailsJson),
+    prevHash: stored.prevHash,
+  });
 }
 
 export function sha256(text: string): string {

@@ -69,7 +69,7 @@ export class AuditVerification {
   @Field(() => SafeIntResolver, { description: 'Records checked.' })
   count!: number;
 
-  @Field({ description: 'Hash of the last record (the chain head); publish it to anchor the trail.' })
+  @Field({ description: 'Hash of the last record (the chain head); the service publishes it to AUDIT_ANCHOR_FILE.' })
   headHash!: string;
 
   @Field(() => SafeIntResolver, { nullable: true, description: 'The first record that does not match, when not intact.' })
@@ -77,4 +77,10 @@ export class AuditVerification {
 
   @Field(() => String, { nullable: true })
   reason!: string | null;
+
+  @Field({ description: "True when the chain head's signature (AUDIT_HMAC_KEY) was checked and matches." })
+  signed!: boolean;
+
+  @Field(() => SafeIntResolver, { description: 'Published anchors (AUDIT_ANCHOR_FILE) found on the chain.' })
+  anchorsChecked!: number;
 }

@@ -66,8 +66,8 @@ export class AuditRepository {
     return head!;
   }
 
-  /** Appends records (already numbered and hashed) and moves the head to the last one. */
-  async append(tx: Tx, records: readonly AuditRecordWrite[]): Promise<void> {
+  /** Appends records (already numbered and hashed) and moves the head to the last one, with its signature if any. */
+  async append(tx: Tx, records: readonly AuditRecordWrite[], mac: string | null = null): Promise<void> {
     const last = records.at(-1);
     if (!last) return;
     await tx.rows(
@@ -79,15 +79,15 @@ export class AuditRepository {
        ${LINK_TOUCHED}
        WITH count(*) AS appended
        MATCH (h:AuditHead {name: 'audit'})
-       SET h.seq = $seq, h.hash = $hash
+       SET h.seq = $seq, h.hash = $hash, h.mac = $mac
        REMOVE h.lockedBy`,
-      { records, seq: last.seq, hash: last.hash },
+      { records, seq: last.seq, hash: last.hash, mac },
     );
   }
 
-  async head(tx: Tx): Promise<{ seq: number; hash: string }> {
-    const [head] = await tx.rows<{ seq: number; hash: string }>(
-      `OPTIONAL MATCH (h:AuditHead {name: 'audit'}) RETURN coalesce(h.seq, 0) AS seq, coalesce(h.hash, $genesis) AS hash`,
+  async head(tx: Tx): Promise<{ seq: number; hash: string; mac: string | null }> {
+    const [head] = await tx.rows<{ seq: number; hash: string; mac: string | null }>(
+      `OPTIONAL MATCH (h:AuditHead {name: 'audit'}) RETURN coalesce(h.seq, 0) AS seq, coalesce(h.hash, $genesis) AS hash, h.mac AS mac`,
       {
         genesis: GENESIS_HASH,
       },

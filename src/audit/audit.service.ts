@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { Database, Tx } from '../db/database';
 import type { Limits } from '../limits';
@@ -6,13 +7,21 @@ import { fromJsonProperty, toJsonProperty } from '../core/json-property';
 import { mapPage, pageRequest, type Page, type PageRequest } from '../core/page';
 import { optionalInstant, optionalName } from '../core/validate';
 import type { WriteContext } from '../core/write-context';
-import { GENESIS_HASH, recordHash } from './audit-hash';
+import { asStored } from '../core/text';
+import { headMac, macMatches, readAnchors, type AuditAnchor } from './audit-anchor';
+import { GENESIS_HASH, recordHash, storedRecordHash } from './audit-hash';
 import { AuditRepository, type AuditRecordWrite, type StoredAuditRecord } from './audit.repository';
 import type { AuditChange, AuditEntry, AuditLog } from '../core/audit-log';
 import type { AuditRecord, AuditVerification } from './audit-record.type';
 import { NODE_KINDS, type NodeKind } from '../core/vocabulary';
 
 const VERIFY_PAGE = 2_000;
+
+/** AUDIT_HMAC_KEY signs the chain head at every append; AUDIT_ANCHOR_FILE holds the published heads (see audit-anchor.ts). */
+export interface AuditAnchoring {
+  hmacKey: string | null;
+  anchorFile: string | null;
+}
 
 /**
  * The audit trail: every write appends one record in the same transaction as the change, numbered and
@@ -25,7 +34,12 @@ export class AuditService implements AuditLog {
     private readonly limits: Limits,
     private readonly audit = new AuditRepository(),
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+    private readonly anchoring: AuditAnchoring = { hmacKey: null, anchorFile: null },
+  ) {
+    this.hmacKey = anchoring.hmacKey;
+  }
+
+  private readonly hmacKey: string | null;
 
   /** Appends one record per entry inside the caller's write transaction. */
   async append(tx: Tx, context: WriteContext, entries: readonly AuditEntry[]): Promise<void> {
@@ -34,14 +48,16 @@ export class AuditService implements AuditLog {
     const at = this.clock().toISOString();
     let prevHash = head.hash;
     const records: AuditRecordWrite[] = entries.map((entry, index) => {
+      // The strings stored as properties are hashed as Neo4j will store them (see src/core/text.ts); changes and details
+      // are stored as JSON text, whose escapes keep every string exactly.
       const content = {
         seq: head.seq + index + 1,
         at,
-        actor: context.actor,
+        actor: asStored(context.actor),
         source: context.source,
-        requestId: context.requestId ?? null,
-        operation: entry.operation,
-        entityIds: [...new Set(entry.entityIds)],
+        requestId: context.requestId === undefined ? null : asStored(context.requestId),
+        operation: asStored(entry.operation),
+        entityIds: [...new Set(entry.entityIds.map(asStored))],
         changes: (entry.changes ?? []).map((change) => ({ ...change, before: change.before ?? null, after: change.after ?? null })),
         details: entry.details ?? null,
         prevHash,
@@ -50,58 +66,92 @@ export class AuditService implements AuditLog {
       prevHash = hash;
       return { ...content, changesJson: toJsonProperty(content.changes)!, detailsJson: toJsonProperty(content.details), hash };
     });
-    await this.audit.append(tx, records);
+    const last = records.at(-1)!;
+    await this.audit.append(tx, records, this.hmacKey ? headMac(this.hmacKey, last.seq, last.hash) : null);
   }
 
   /**
    * Walks the whole chain in order and recomputes every hash: reports the first record that was changed,
-   * removed or reordered, or the head hash and count when the trail is intact.
+   * removed or reordered, or the head hash and count when the trail is intact. With AUDIT_HMAC_KEY the head's
+   * signature must match; each of `anchors` (published heads, see audit-anchor.ts) must still be on the chain.
    */
-  async verify(): Promise<AuditVerification> {
+  async verify(
+    anchors: readonly AuditAnchor[] = this.anchoring.anchorFile && fs.existsSync(this.anchoring.anchorFile) ? readAnchors(this.anchoring.anchorFile) : [],
+  ): Promise<AuditVerification> {
     // The head first: records 1..head.seq committed with it; records appended while we walk are not our concern.
     const head = await this.db.read('audit.head', (tx) => this.audit.head(tx));
+    const signed = this.hmacKey !== null && head.seq > 0;
+    const result = (fields: Omit<AuditVerification, 'signed' | 'anchorsChecked'>): AuditVerification => ({
+      ...fields,
+      signed: signed && fields.intact,
+      anchorsChecked: fields.intact ? anchors.length : 0,
+    });
+    if (this.hmacKey !== null && head.seq > 0 && !macMatches(this.hmacKey, head.seq, head.hash, head.mac)) {
+      return result({
+        intact: false,
+        count: head.seq,
+        headHash: head.hash,
+        firstBadSeq: head.seq,
+        reason: head.mac
+          ? `the chain head's signature does not match (AUDIT_HMAC_KEY): the trail was rewritten by someone without the key`
+          : `the chain head is not signed, though AUDIT_HMAC_KEY is set: it was written without the key, or its signature removed`,
+      });
+    }
+    const beyond = anchors.find((anchor) => anchor.seq > head.seq);
+    if (beyond) {
+      return result({
+        intact: false,
+        count: head.seq,
+        headHash: head.hash,
+        firstBadSeq: head.seq + 1,
+        reason: `anchor ${beyond.seq} is beyond the chain head (${head.seq}): records after ${head.seq} were removed`,
+      });
+    }
+    const anchored = new Map<number, AuditAnchor[]>();
+    for (const anchor of anchors) anchored.set(anchor.seq, [...(anchored.get(anchor.seq) ?? []), anchor]);
     let expectedPrev = GENESIS_HASH;
     let expectedSeq = 1;
     while (expectedSeq <= head.seq) {
       const limit = Math.min(VERIFY_PAGE, head.seq - expectedSeq + 1);
       const records = await this.db.read('audit.verify', (tx) => this.audit.range(tx, expectedSeq - 1, limit));
       if (records.length === 0) {
-        return { intact: false, count: expectedSeq - 1, headHash: expectedPrev, firstBadSeq: expectedSeq, reason: `record ${expectedSeq} is missing` };
+        return result({ intact: false, count: expectedSeq - 1, headHash: expectedPrev, firstBadSeq: expectedSeq, reason: `record ${expectedSeq} is missing` });
       }
       for (const stored of records) {
-        const problem = this.check(stored, expectedSeq, expectedPrev);
-        if (problem) return { intact: false, count: expectedSeq - 1, headHash: expectedPrev, firstBadSeq: problem.seq, reason: problem.reason };
+        const problem = this.check(stored, expectedSeq, expectedPrev) ?? this.checkAnchors(stored, anchored.get(stored.seq));
+        if (problem) return result({ intact: false, count: expectedSeq - 1, headHash: expectedPrev, firstBadSeq: problem.seq, reason: problem.reason });
         expectedPrev = stored.hash;
         expectedSeq += 1;
       }
     }
     if (head.hash !== expectedPrev) {
-      return {
+      return result({
         intact: false,
         count: head.seq,
         headHash: expectedPrev,
         firstBadSeq: head.seq,
         reason: `the chain head's hash does not match record ${head.seq}`,
-      };
+      });
     }
-    return { intact: true, count: head.seq, headHash: head.hash, firstBadSeq: null, reason: null };
+    return result({ intact: true, count: head.seq, headHash: head.hash, firstBadSeq: null, reason: null });
+  }
+
+  /** A published anchor names this record: its hash must be the one published (and its signature valid). */
+  private checkAnchors(stored: StoredAuditRecord, anchors: AuditAnchor[] | undefined): { seq: number; reason: string } | null {
+    for (const anchor of anchors ?? []) {
+      if (anchor.hash !== stored.hash)
+        return { seq: stored.seq, reason: `record ${stored.seq} is not the one anchored at ${anchor.at ?? 'publication'}: the chain was rewritten` };
+      if (this.hmacKey !== null && anchor.mac && !macMatches(this.hmacKey, anchor.seq, anchor.hash, anchor.mac)) {
+        return { seq: stored.seq, reason: `the anchor of record ${stored.seq} is not signed with AUDIT_HMAC_KEY: the anchor file was altered` };
+      }
+    }
+    return null;
   }
 
   private check(stored: StoredAuditRecord, expectedSeq: number, expectedPrev: string): { seq: number; reason: string } | null {
     if (stored.seq !== expectedSeq) return { seq: expectedSeq, reason: `record ${expectedSeq} is missing (next is ${stored.seq})` };
     if (stored.prevHash !== expectedPrev) return { seq: stored.seq, reason: `record ${stored.seq} does not link to the record before it` };
-    const recomputed = recordHash({
-      seq: stored.seq,
-      at: stored.at.toISOString(),
-      actor: stored.actor,
-      source: stored.source,
-      requestId: stored.requestId,
-      operation: stored.operation,
-      entityIds: stored.entityIds,
-      changes: fromJsonProperty<unknown[]>(stored.changesJson) ?? [],
-      details: fromJsonProperty<Record<string, unknown>>(stored.detailsJson),
-      prevHash: stored.prevHash,
-    });
+    const recomputed = storedRecordHash(stored);
     return recomputed === stored.hash ? null : { seq: stored.seq, reason: `record ${stored.seq} does not match its hash: its content was changed` };
   }
 
@@ -110,7 +160,7 @@ export class AuditService implements AuditLog {
     return this.db.read('audit.recordsTouching', async (tx) => (await this.audit.recordsTouching(tx, entityIds, limit)).map(toAuditRecord));
   }
 
-  head(): Promise<{ seq: number; hash: string }> {
+  head(): Promise<{ seq: number; hash: string; mac: string | null }> {
     return this.db.read('audit.head', (tx) => this.audit.head(tx));
   }
 

@@ -24,6 +24,18 @@ export class ApiKeyRepository {
     return row?.key ?? null;
   }
 
+  /**
+   * How many keys were ever revoked: it only grows (keys are never deleted nor reinstated), so a change tells every
+   * instance that answers it cached may be stale. A label scan of the keys, a few thousand at most.
+   */
+  async revocationCount(tx: Tx): Promise<number> {
+    const [row] = await tx.rows<{ n: number }>(
+      // Revoked keys, counted.
+      `MATCH (k:ApiKey) WHERE k.revokedAt IS NOT NULL RETURN count(k) AS n`,
+    );
+    return row!.n;
+  }
+
   /** The name and role of the active key with that hash, if any. */
   async findActiveByHash(tx: Tx, hash: string): Promise<{ name: string; role: Role } | null> {
     const [row] = await tx.rows<{ name: string; role: Role }>(

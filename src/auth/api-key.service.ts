@@ -6,6 +6,7 @@ import type { WriteContext } from '../core/write-context';
 import { ApiKeyRepository } from './api-key.repository';
 import type { ApiKey, CreatedApiKey } from './api-key.type';
 import type { Principal, Role } from './principal';
+import { cutText } from '../core/text';
 
 /** Every secret starts with this, so a leaked key is recognisable (secret scanners) and told apart from a JWT. */
 export const API_KEY_PREFIX = 'lin_';
@@ -31,19 +32,48 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
+/** A looked-up key: its principal (null: unknown or revoked) and the revocation count read before it. */
+interface CacheEntry {
+  principal: Principal | null;
+  revocations: number;
+  expires: number;
+}
+
+export interface ApiKeyCacheSettings {
+  /** AUTH_KEY_CACHE_MS: how long an answer is kept at most (0: every request looks its key up). */
+  cacheMs: number;
+  /** AUTH_REVOCATION_CHECK_MS: how often an instance asks whether any key was revoked, while it uses its cache. */
+  revocationCheckMs: number;
+}
+
 /**
- * API keys: created with a role, shown once, stored only as a hash, revoked for ever. Authentication looks a key
- * up by its hash and keeps the answer for `cacheMs`, so a busy client costs one lookup per interval, and a
- * revocation takes effect at once on this instance and within `cacheMs` on the others.
+ * API keys: created with a role, shown once, stored only as a hash, revoked for ever.
+ *
+ * Authentication looks a key up by its hash and keeps the answer for AUTH_KEY_CACHE_MS, so a busy client costs one
+ * lookup per interval. Revoked means refused: on the instance that revoked, from the moment `revokeKey` returns;
+ * on every other instance within AUTH_REVOCATION_CHECK_MS. Each cached answer remembers how many keys were revoked
+ * when it was read (read before the key itself), and is used only while that count is still the latest the
+ * instance knows, which it reads again at most every AUTH_REVOCATION_CHECK_MS. A lookup that was in flight when a
+ * key was revoked therefore caches an answer that the next check discards. While the count cannot be read
+ * (Neo4j unreachable), answers are kept no longer than AUTH_KEY_CACHE_MS.
  */
 export class ApiKeyService {
-  private readonly cache = new Map<string, { principal: Principal | null; expires: number }>();
+  private readonly cache = new Map<string, CacheEntry>();
+  /** The latest revocation count read, and when the read that found it started. */
+  private revocations = -1;
+  private checkedAt = -Infinity;
+  private checking: Promise<void> | null = null;
+  /** Counts revocations made by this instance: a check that started before one must not vouch for the cache. */
+  private localRevocations = 0;
+  /** Local revocations when the latest successful check started. */
+  private localRevocationsAtCheck = 0;
 
   constructor(
     private readonly db: Database,
     private readonly audit: AuditLog,
-    private readonly cacheMs: number,
+    private readonly settings: ApiKeyCacheSettings,
     private readonly keys = new ApiKeyRepository(),
+    private readonly clock: () => number = Date.now,
   ) {}
 
   async createKey(context: WriteContext, input: { name: string; role: string }): Promise<CreatedApiKey> {
@@ -82,6 +112,10 @@ export class ApiKeyService {
       await this.audit.append(tx, context, [{ operation: 'revokeApiKey', entityIds: [auditIdOf(validName)], details: { name: validName } }]);
       return revoked;
     });
+    // At once here: the key's answers go, and the next authentication checks the revocation count again, which
+    // also discards an answer a lookup in flight caches after this.
+    this.localRevocations += 1;
+    this.checkedAt = -Infinity;
     for (const [hash, entry] of this.cache) {
       if (entry.principal?.name === keyPrincipalName(validName)) this.cache.delete(hash);
     }
@@ -97,18 +131,51 @@ export class ApiKeyService {
     // Malformed secrets never reach the database.
     if (!SECRET_PATTERN.test(secret)) return null;
     const hash = hashSecret(secret);
-    const now = Date.now();
     const cached = this.cache.get(hash);
-    if (cached && cached.expires > now) return cached.principal;
+    if (cached && cached.expires > this.clock() && (await this.stillCurrent(cached))) return cached.principal;
 
-    const found = await this.db.read('authenticateApiKey', (tx) => this.keys.findActiveByHash(tx, hash));
-    const principal = found ? { name: keyPrincipalName(found.name), role: found.role } : null;
-    if (this.cacheMs > 0) {
+    const now = this.clock();
+    const found = await this.db.read('authenticateApiKey', async (tx) => {
+      // The count first: if a revocation commits between the two reads, the count is the older one, and the
+      // answer is discarded at the next check.
+      const revocations = await this.keys.revocationCount(tx);
+      return { revocations, key: await this.keys.findActiveByHash(tx, hash) };
+    });
+    const principal = found.key ? { name: keyPrincipalName(found.key.name), role: found.key.role } : null;
+    if (this.settings.cacheMs > 0) {
       // Bounded: a flood of made-up keys cannot grow the cache without end.
-      if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(hash, { principal, expires: now + this.cacheMs });
+      if (this.cache.size >= MAX_CACHED && !this.cache.has(hash)) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(hash, { principal, revocations: found.revocations, expires: now + this.settings.cacheMs });
+      this.revocations = Math.max(this.revocations, found.revocations);
     }
     return principal;
+  }
+
+  /**
+   * Whether a cached answer may still be used: no key was revoked since it was read, as far as a check at most
+   * AUTH_REVOCATION_CHECK_MS old knows. Concurrent requests share one check. When the check fails, the answer is
+   * used until it expires.
+   */
+  private async stillCurrent(entry: CacheEntry): Promise<boolean> {
+    if (this.clock() - this.checkedAt >= this.settings.revocationCheckMs) {
+      this.checking ??= this.checkRevocations().finally(() => (this.checking = null));
+      try {
+        await this.checking;
+      } catch {
+        return this.localRevocationsAtCheck === this.localRevocations;
+      }
+    }
+    return entry.revocations >= this.revocations;
+  }
+
+  private async checkRevocations(): Promise<void> {
+    const started = this.clock();
+    const local = this.localRevocations;
+    const count = await this.db.read('apiKeyRevocations', (tx) => this.keys.revocationCount(tx));
+    this.revocations = Math.max(this.revocations, count);
+    this.localRevocationsAtCheck = local;
+    // A revocation here while the check ran: the count may predate it, so the next request checks again.
+    if (local === this.localRevocations) this.checkedAt = started;
   }
 }
 
@@ -116,13 +183,13 @@ function keyName(field: string, value: unknown): string {
   if (typeof value !== 'string' || !NAME_PATTERN.test(value)) {
     throw new BadInputError(
       field,
-      `an API key name is 1 to 64 letters, digits, '.', '_', '-' or '@', starting with a letter or digit; got ${JSON.stringify(String(value).slice(0, 80))}`,
+      `an API key name is 1 to 64 letters, digits, '.', '_', '-' or '@', starting with a letter or digit; got ${JSON.stringify(cutText(String(value), 80))}`,
     );
   }
   return value;
 }
 
 function roleOf(field: string, value: unknown): Role {
-  if (!ROLES.includes(value as Role)) throw new BadInputError(field, `must be one of ${ROLES.join(', ')}, got ${JSON.stringify(String(value).slice(0, 40))}`);
+  if (!ROLES.includes(value as Role)) throw new BadInputError(field, `must be one of ${ROLES.join(', ')}, got ${JSON.stringify(cutText(String(value), 40))}`);
   return value as Role;
 }

@@ -9,11 +9,12 @@ import { createServices, type Services } from '../services';
 import { packageVersion } from '../paths';
 import { openCliDatabase } from './cli-database';
 
-const USAGE = `usage: npm run audit -- verify
+const USAGE = `usage: npm run audit -- verify [--anchors <file>]
        npm run audit -- report <Deployment or ModelVersion id> [--as-of <ISO-8601>] [--format html|md|json] [--out <file>]
 
   verify    walk the whole audit chain; exit 0 and print the head hash and count when intact,
-            exit 3 and name the first record that does not match otherwise
+            exit 3 and name the first record that does not match otherwise; with AUDIT_HMAC_KEY the head's
+            signature is checked, and every anchor of --anchors (default AUDIT_ANCHOR_FILE) must be on the chain
   report    write the audit report of a deployment or model version (as of now, or --as-of) to stdout or --out;
             its SHA-256 goes to stderr`;
 
@@ -25,22 +26,40 @@ async function main(args: string[]): Promise<number> {
   if (command !== 'verify' && command !== 'report') throw new UsageError(command ? `unknown command '${command}'` : 'a command is needed');
   // Checked before Neo4j is reached, so that a typo costs nothing.
   const options = command === 'report' ? reportOptions(rest) : null;
-  if (command === 'verify' && rest.length > 0) throw new UsageError(`verify takes no arguments, got ${rest.join(' ')}`);
+  const anchorFile = command === 'verify' ? verifyOptions(rest) : undefined;
   const config = loadConfig();
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', 'stderr');
   const { db, close } = await openCliDatabase(config, logger);
   try {
-    const services = createServices(db, packageVersion());
+    const services = createServices(db, packageVersion(), {
+      auditAnchoring: { hmacKey: config.audit.hmacKey, anchorFile: anchorFile ?? config.audit.anchorFile },
+    });
     return options ? await report(services, options) : await verify(services);
   } finally {
     await close();
   }
 }
 
+function verifyOptions(args: string[]): string | undefined {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { anchors: { type: 'string' } } });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const file = parsed.values.anchors;
+  if (file !== undefined && !fs.existsSync(file)) throw new UsageError(`--anchors ${file} does not exist`);
+  return file;
+}
+
 async function verify(services: Services): Promise<number> {
   const result = await services.audit.verify();
   if (result.intact) {
-    process.stdout.write(`audit trail intact: ${result.count} records, head ${result.headHash}\n`);
+    const anchoring = [
+      result.signed ? 'head signature valid' : null,
+      result.anchorsChecked > 0 ? `${result.anchorsChecked} anchors on the chain` : null,
+    ].filter(Boolean);
+    process.stdout.write(`audit trail intact: ${result.count} records, head ${result.headHash}${anchoring.length > 0 ? ` (${anchoring.join(', ')})` : ''}\n`);
     return 0;
   }
   process.stdout.write(`audit trail BROKEN at record ${result.firstBadSeq}: ${result.reason}\n`);

@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../config';
 import { loadMigrationFiles, MigrationError, Migrator } from '../db/migrator';
 import type { WriteContext } from '../core/write-context';
 import { LocalNeo4jError } from '../local-neo4j/local-neo4j';
 import { createLogger } from '../logger';
+import { cliActor } from './cli-actor';
 import { openCliDatabase } from './cli-database';
 import { parseEventFile, type EventItem } from '../openlineage/event-stream';
 import type { IngestOutcome } from '../openlineage/ingestion.service';
@@ -44,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     await new Migrator(db, loadMigrationFiles(MIGRATIONS_DIR), logger).migrate();
     const { openlineage } = createServices(db, packageVersion(), { limits: config.limits });
-    const context: WriteContext = { actor: `cli:${os.userInfo().username}`, source: 'cli' };
+    const context: WriteContext = { actor: cliActor(), source: 'cli' };
     const chunkSize = Math.min(CHUNK, config.limits.ingestion.maxBatchEvents);
 
     const totalBytes = files.reduce((sum, file) => sum + fs.statSync(file).size, 0);

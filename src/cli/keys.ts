@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import os from 'node:os';
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, loadConfig, type AuthSettings } from '../config';
+import { cliActor } from './cli-actor';
 import { loadMigrationFiles, MigrationError, Migrator } from '../db/migrator';
 import { LineageError } from '../errors';
 import { createLogger } from '../logger';
@@ -12,7 +12,7 @@ import { createServices, type Services } from '../services';
  * `npm run keys -- <command>`: API keys, against NEO4J_URI (or the local Neo4j when the service is not running).
  *
  *   create --name <name> --role reader|writer|admin   prints the secret, once
- *   revoke <name>                                      the key stops working (within AUTH_KEY_CACHE_MS elsewhere)
+ *   revoke <name>                                      the key stops working (running services: within AUTH_REVOCATION_CHECK_MS)
  *   list [--all]                                       active keys (--all: revoked ones too)
  *
  * The CLI is a front door like GraphQL: it calls the API key service, and its writes record the actor `cli:<user>`.
@@ -39,15 +39,15 @@ async function main(argv: string[]): Promise<number> {
     // The key constraints must exist before the first key is written.
     await new Migrator(db, loadMigrationFiles(MIGRATIONS_DIR), logger).migrate();
     const services = createServices(db, packageVersion());
-    process.stdout.write(await run(services, command, rest));
+    process.stdout.write(await run(services, command, rest, config.auth));
     return 0;
   } finally {
     await close();
   }
 }
 
-async function run(services: Services, command: string, args: string[]): Promise<string> {
-  const context = { actor: `cli:${osUser()}`, source: 'cli' as const };
+async function run(services: Services, command: string, args: string[], auth: AuthSettings): Promise<string> {
+  const context = { actor: cliActor(), source: 'cli' as const };
   if (command === 'create') {
     const options = parseOptions(args, ['name', 'role']);
     const { key, secret } = await services.apiKeys.createKey(context, { name: options.name!, role: options.role! });
@@ -60,7 +60,11 @@ async function run(services: Services, command: string, args: string[]): Promise
   if (command === 'revoke') {
     if (args.length !== 1 || args[0]!.startsWith('--')) throw new UsageError('revoke takes one key name');
     const key = await services.apiKeys.revokeKey(context, args[0]!);
-    return `revoked API key ${key.name} at ${key.revokedAt!.toISOString()} (by ${key.revokedBy})\n`;
+    return (
+      `revoked API key ${key.name} at ${key.revokedAt!.toISOString()} (by ${key.revokedBy}).\n` +
+      `Running services refuse it within ${auth.revocationCheckMs} ms (AUTH_REVOCATION_CHECK_MS), ` +
+      `or within ${auth.keyCacheMs} ms (AUTH_KEY_CACHE_MS) while they cannot reach Neo4j; new requests get 401 from then on.\n`
+    );
   }
   const all = args.includes('--all');
   if (args.some((arg) => arg !== '--all')) throw new UsageError(`list takes only --all, got ${args.join(' ')}`);
@@ -117,12 +121,3 @@ main(process.argv.slice(2)).then(
     process.exit(1);
   },
 );
-
-/** The operating-system user running the CLI: the actor recorded for its writes. */
-function osUser(): string {
-  try {
-    return process.env.USER ?? os.userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}

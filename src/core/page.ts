@@ -1,6 +1,7 @@
 import { BadInputError, LimitExceededError } from '../errors';
 import type { Tx } from '../db/database';
 import type { Limits } from '../limits';
+import { cutText } from './text';
 
 /**
  * Relay-style pagination with keyset cursors: a cursor holds the sort-key values of the last item seen, so pages
@@ -47,7 +48,7 @@ function decodeCursor(cursor: string): unknown[] {
   } catch {
     // reported below
   }
-  throw new BadInputError('after', `'${cursor.slice(0, 40)}' is not a cursor returned by this API`);
+  throw new BadInputError('after', `'${cutText(cursor, 40)}' is not a cursor returned by this API`);
 }
 
 export interface SortKey {

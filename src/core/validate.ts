@@ -1,4 +1,5 @@
 import { BadInputError } from '../errors';
+import { cutText, isWellFormed } from './text';
 
 /**
  * Checks on values arriving at a front door, shared by every normalizer. Each throws BadInputError naming the
@@ -27,6 +28,9 @@ export const INPUT_LIMITS = {
   jsonBytes: 256 * 1024,
 } as const;
 
+// Neo4j would store U+FFFD in its place: the value would not be the one sent (nor the one the audit trail records).
+const NOT_UNICODE = 'is not valid Unicode (it holds a lone UTF-16 surrogate)';
+
 // Control characters have no business in names and would make keys ambiguous (ids join key parts with NUL).
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -36,6 +40,7 @@ export function requiredName(field: string, value: unknown, max: number = INPUT_
   if (value.trim().length === 0) throw new BadInputError(field, 'must not be empty');
   if (value.length > max) throw new BadInputError(field, `must be at most ${max} characters, got ${value.length}`);
   if (CONTROL.test(value)) throw new BadInputError(field, 'must not contain control characters');
+  if (!isWellFormed(value)) throw new BadInputError(field, NOT_UNICODE);
   return value;
 }
 
@@ -48,6 +53,7 @@ export function optionalText(field: string, value: unknown, max: number = INPUT_
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') throw new BadInputError(field, `must be a string, got ${describe(value)}`);
   if (value.length > max) throw new BadInputError(field, `must be at most ${max} characters, got ${value.length}`);
+  if (!isWellFormed(value)) throw new BadInputError(field, NOT_UNICODE);
   return value;
 }
 
@@ -90,7 +96,7 @@ export function boundedList<T>(field: string, value: readonly T[] | null | undef
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return `'${value.length > 60 ? `${value.slice(0, 60)}…` : value}'`;
+  if (typeof value === 'string') return `'${cutText(value, 61, '…')}'`;
   if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
   return `${typeof value} ${String(value)}`;
 }

@@ -1,3 +1,5 @@
+import { cutText } from './text';
+
 /**
  * Versions are immutable, but what is known about them arrives piece by piece (an OpenLineage START names an
  * output, the COMPLETE adds its row count). So their fields are write-once: an unknown value may be filled,
@@ -35,7 +37,7 @@ function sameValue(a: unknown, b: unknown): boolean {
 export function describeConflicts(conflicts: Array<{ field: string; recorded: unknown; given: unknown }>): string {
   const show = (value: unknown) => {
     const text = value instanceof Date ? value.toISOString() : typeof value === 'string' ? value : JSON.stringify(value);
-    return `'${text.length > 80 ? `${text.slice(0, 80)}…` : text}'`;
+    return `'${cutText(text, 81, '…')}'`;
   };
   return conflicts.map((c) => `${c.field}: recorded ${show(c.recorded)}, given ${show(c.given)}`).join('; ');
 }

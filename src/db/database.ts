@@ -1,7 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import neo4j, { type BookmarkManager, type Driver, type ManagedTransaction, Neo4jError } from 'neo4j-driver';
+import neo4j, { type BookmarkManager, type Config, type Driver, type ManagedTransaction, Neo4jError } from 'neo4j-driver';
 import type { Logger } from 'pino';
-import { LimitExceededError, LineageError, ConflictError, InternalError, ServiceUnavailableError } from '../errors';
+import { BadInputError, LimitExceededError, LineageError, ConflictError, InternalError, ServiceUnavailableError } from '../errors';
+import { FairLane } from './fair-lane';
+import { abandonedError, currentRequestScope, type RequestScope } from './request-scope';
 import { toPlain } from './values';
 
 /**
@@ -19,6 +21,18 @@ export interface DatabaseSettings {
   transactionTimeoutMs: number;
   /** How long a failing transaction is retried on transient errors before the error reaches the caller. */
   maxRetryTimeMs?: number;
+  /** NEO4J_POOL_SIZE: connections the driver keeps at most (50 unless configured). */
+  poolSize?: number;
+  /** NEO4J_REQUEST_CONNECTIONS: connections one client request may hold at once (its fair share of the pool). */
+  requestConnections?: number;
+  /** NEO4J_TRAVERSAL_CONCURRENCY: expensive transactions (traversals) running at once, all requests together. */
+  traversalConcurrency?: number;
+}
+
+/** `heavy`: a traversal or another question whose work grows with its node budget; it takes the fair lane. */
+export interface ReadOptions {
+  timeoutMs?: number;
+  heavy?: boolean;
 }
 
 export type AccessMode = 'READ' | 'WRITE';
@@ -56,7 +70,11 @@ export interface Tx {
 export class CausalScope {
   readonly bookmarkManager: BookmarkManager;
 
-  constructor(initialBookmarks: string[] = []) {
+  /** `source` names where the bookmarks came from (a header), for the error when Neo4j refuses one. */
+  constructor(
+    initialBookmarks: string[] = [],
+    readonly source = 'bookmark',
+  ) {
     this.bookmarkManager = neo4j.bookmarkManager({ initialBookmarks });
   }
 
@@ -67,9 +85,36 @@ export class CausalScope {
 
 const causalScope = new AsyncLocalStorage<CausalScope>();
 
+function createDriver(settings: DatabaseSettings, logger: Logger, overrides: Config): Driver {
+  const auth = settings.password ? neo4j.auth.basic(settings.user, settings.password) : undefined;
+  return neo4j.driver(settings.uri, auth, {
+    userAgent: 'lineage-service',
+    maxConnectionPoolSize: settings.poolSize ?? DEFAULT_POOL_SIZE,
+    // Fail fast when Neo4j is down, so callers get a 503 they can retry instead of a hanging request.
+    connectionTimeout: 3_000,
+    connectionAcquisitionTimeout: 5_000,
+    maxTransactionRetryTime: settings.maxRetryTimeMs ?? 5_000,
+    logging: {
+      level: 'warn',
+      logger: (level, message) => logger[level === 'error' ? 'error' : 'warn']({ neo4j: message }, 'neo4j driver'),
+    },
+    ...overrides,
+  });
+}
+
 /** Thrown at the end of every write transaction of a rehearsal, so that the driver rolls it back. */
 class RehearsalRollback extends Error {}
-const rehearsal = new AsyncLocalStorage<true>();
+/** Set while a rehearsal runs: its transactions' timeout. */
+const rehearsal = new AsyncLocalStorage<{ timeoutMs: number | undefined }>();
+
+/**
+ * Set while a transaction function runs: a transaction opened inside another one (same async context) uses the
+ * request's connection and lane turn already held, so that nested work can never wait for itself.
+ */
+const holding = new AsyncLocalStorage<{ heavy: boolean }>();
+
+/** Expensive transactions waiting longer than this for their turn are refused (busy, retry later). */
+const MAX_LANE_QUEUE = 200;
 
 export function withCausalScope<T>(scope: CausalScope, work: () => T): T {
   return causalScope.run(scope, work);
@@ -82,6 +127,14 @@ export function withCausalScope<T>(scope: CausalScope, work: () => T): T {
  * closes it. So an outage costs clients milliseconds, not seconds, and recovery needs no restart.
  */
 const PROBE_INTERVAL_MS = 1_000;
+/** A readiness probe that times out this soon after a successful transaction finds Neo4j busy, not gone. */
+const BUSY_WINDOW_MS = 10_000;
+
+export const DEFAULT_POOL_SIZE = 50;
+/** A GraphQL request batches its reads (DataLoaders): a handful of concurrent transactions is what it needs. */
+export const DEFAULT_REQUEST_CONNECTIONS = 4;
+/** Two cores' worth: traversals in flight never take all of Neo4j's CPU from cheap reads. */
+export const DEFAULT_TRAVERSAL_CONCURRENCY = 2;
 
 export class Database {
   private readonly listeners = new Set<(event: QueryEvent) => void>();
@@ -91,28 +144,33 @@ export class Database {
   private nextProbeAt = 0;
   /** Used outside requests (start-up, CLI) so that one process always reads its own writes. */
   private readonly processBookmarks = neo4j.bookmarkManager();
+  /** The lane of expensive transactions (see fair-lane.ts). */
+  readonly traversals: FairLane;
+  private readonly requestConnections: number;
+  /** The readiness probe's own driver (one connection), made at the first probe. */
+  private probeDriver: Driver | undefined;
+  private lastSuccessAt = 0;
 
   private constructor(
     private readonly driver: Driver,
     private readonly settings: DatabaseSettings,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    const pool = settings.poolSize ?? DEFAULT_POOL_SIZE;
+    this.requestConnections = Math.min(settings.requestConnections ?? DEFAULT_REQUEST_CONNECTIONS, pool);
+    this.traversals = new FairLane(
+      Math.min(settings.traversalConcurrency ?? DEFAULT_TRAVERSAL_CONCURRENCY, pool),
+      settings.transactionTimeoutMs,
+      MAX_LANE_QUEUE,
+    );
+  }
 
   static connect(settings: DatabaseSettings, logger: Logger): Database {
-    const auth = settings.password ? neo4j.auth.basic(settings.user, settings.password) : undefined;
-    const driver = neo4j.driver(settings.uri, auth, {
-      userAgent: 'lineage-service',
-      maxConnectionPoolSize: 50,
-      // Fail fast when Neo4j is down, so callers get a 503 they can retry instead of a hanging request.
-      connectionTimeout: 3_000,
-      connectionAcquisitionTimeout: 5_000,
-      maxTransactionRetryTime: settings.maxRetryTimeMs ?? 5_000,
-      logging: {
-        level: 'warn',
-        logger: (level, message) => logger[level === 'error' ? 'error' : 'warn']({ neo4j: message }, 'neo4j driver'),
-      },
-    });
-    return new Database(driver, settings, logger);
+    return new Database(createDriver(settings, logger, {}), settings, logger);
+  }
+
+  private newDriver(overrides: Config): Driver {
+    return createDriver(this.settings, this.logger, overrides);
   }
 
   get databaseName(): string {
@@ -142,23 +200,42 @@ export class Database {
     return !this.unavailable;
   }
 
-  /** `timeoutMs` overrides NEO4J_TX_TIMEOUT_MS for work that is not a client's request (e.g. compiling plans at start-up). */
-  read<T>(transaction: string, work: (tx: Tx) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
-    return this.execute('READ', transaction, work, options.timeoutMs);
+  /**
+   * `timeoutMs` overrides NEO4J_TX_TIMEOUT_MS for work that is not a client's request (e.g. compiling plans at
+   * start-up); `heavy` sends the transaction through the fair lane of expensive questions.
+   */
+  read<T>(transaction: string, work: (tx: Tx) => Promise<T>, options: ReadOptions = {}): Promise<T> {
+    return this.execute('READ', transaction, work, options);
+  }
+
+  /**
+   * A read that walks the graph (a lineage question): it takes the fair lane of traversals, at most
+   * NEO4J_TRAVERSAL_CONCURRENCY at once, round-robin by principal (see fair-lane.ts).
+   */
+  traverse<T>(transaction: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.execute('READ', transaction, work, { heavy: true });
   }
 
   write<T>(transaction: string, work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.execute('WRITE', transaction, work);
+    return this.execute('WRITE', transaction, work, {});
   }
 
   /**
    * Runs `work` (service calls) with every write transaction rolled back at its end: each statement is planned
    * and run, nothing is kept. Used to warm Neo4j's query plans up before the first request (see
-   * src/system/warm-up.ts). Resolves once `work` has run; a domain error of `work` is returned, not thrown.
+   * src/system/warm-up.ts). Its transactions may take `timeoutMs` instead of NEO4J_TX_TIMEOUT_MS: planning the
+   * heaviest statements on a cold store takes longer than a request may, and that is what a rehearsal is for.
+   * Resolves once `work` has run; a domain error of `work` is returned, not thrown.
    */
-  async rehearse(work: () => Promise<unknown>): Promise<unknown> {
+  /** Inside a rehearsal, its timeout (never shorter than a request's). */
+  private rehearsalTimeout(): number | undefined {
+    const timeoutMs = rehearsal.getStore()?.timeoutMs;
+    return timeoutMs === undefined ? undefined : Math.max(timeoutMs, this.settings.transactionTimeoutMs);
+  }
+
+  async rehearse(work: () => Promise<unknown>, timeoutMs?: number): Promise<unknown> {
     try {
-      await rehearsal.run(true, work);
+      await rehearsal.run({ timeoutMs }, work);
       return undefined;
     } catch (error) {
       if (error instanceof RehearsalRollback) return undefined;
@@ -166,17 +243,32 @@ export class Database {
     }
   }
 
-  /** True when Neo4j answers a trivial read within the timeout. */
-  async ping(timeoutMs = 2_000): Promise<boolean> {
-    const session = this.driver.session({ database: this.settings.database, defaultAccessMode: neo4j.session.READ });
+  /**
+   * Whether Neo4j answers a trivial read within the timeout, over a connection of its own: requests holding every
+   * connection of the pool must not make Neo4j look gone. `busy` when the probe timed out while transactions
+   * succeeded within the last BUSY_WINDOW_MS: Neo4j is serving, slowly. A successful probe closes the breaker.
+   */
+  async ping(timeoutMs = 2_000): Promise<'up' | 'busy' | 'down'> {
+    this.probeDriver ??= this.newDriver({ maxConnectionPoolSize: 1, connectionAcquisitionTimeout: timeoutMs });
+    const session = this.probeDriver.session({ database: this.settings.database, defaultAccessMode: neo4j.session.READ });
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await session.executeRead((tx) => tx.run('RETURN 1'), { timeout: timeoutMs, metadata: { app: 'lineage', tx: 'ping' } });
+      const probe = session.executeRead((tx) => tx.run('RETURN 1'), { timeout: timeoutMs, metadata: { app: 'lineage', tx: 'ping' } });
+      const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+      if ((await Promise.race([probe, timedOut])) === 'timeout') {
+        probe.catch(() => undefined);
+        return Date.now() - this.lastSuccessAt < BUSY_WINDOW_MS ? 'busy' : 'down';
+      }
       this.setAvailable(true);
-      return true;
-    } catch {
-      return false;
+      return 'up';
+    } catch (error) {
+      // Timed out inside Neo4j (the transaction timeout), not unreachable: as slow as a timeout above.
+      const code = (error as Neo4jError).code ?? '';
+      if (code.startsWith('Neo.ClientError.Transaction.TransactionTimedOut') && Date.now() - this.lastSuccessAt < BUSY_WINDOW_MS) return 'busy';
+      return 'down';
     } finally {
-      await session.close().catch(() => undefined);
+      clearTimeout(timer);
+      void session.close().catch(() => undefined);
     }
   }
 
@@ -198,10 +290,10 @@ export class Database {
   }
 
   async close(): Promise<void> {
-    await this.driver.close();
+    await Promise.all([this.driver.close(), this.probeDriver?.close()]);
   }
 
-  private async execute<T>(mode: AccessMode, transaction: string, work: (tx: Tx) => Promise<T>, timeoutMs?: number): Promise<T> {
+  private async execute<T>(mode: AccessMode, transaction: string, work: (tx: Tx) => Promise<T>, options: ReadOptions): Promise<T> {
     const started = performance.now();
     let attempts = 0;
     const finished = (outcome: string) => {
@@ -217,21 +309,37 @@ export class Database {
       // This transaction is the probe; the others keep failing fast until it answers.
       this.nextProbeAt = now + PROBE_INTERVAL_MS;
     }
+    const request = currentRequestScope();
+    const held = holding.getStore();
+    let release: () => void;
+    try {
+      release = await this.takeTurn(request, held, options.heavy ?? false);
+    } catch (error) {
+      finished((error as LineageError).code ?? 'INTERNAL_SERVER_ERROR');
+      throw error;
+    }
     const scope = causalScope.getStore();
     const session = this.driver.session({
       database: this.settings.database,
       defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
       bookmarkManager: scope?.bookmarkManager ?? this.processBookmarks,
     });
-    const config = { timeout: timeoutMs ?? this.settings.transactionTimeoutMs, metadata: { app: 'lineage', tx: transaction } };
+    const config = {
+      timeout: options.timeoutMs ?? this.rehearsalTimeout() ?? this.settings.transactionTimeoutMs,
+      metadata: { app: 'lineage', tx: transaction },
+    };
     const unitOfWork = async (managed: ManagedTransaction) => {
+      // Also before a retry: a client that left while the driver backed off gets nothing more done for it.
+      if (request?.abandoned) throw abandonedError();
       attempts += 1;
       const result = await work(this.wrap(managed, mode, transaction));
       if (mode === 'WRITE' && rehearsal.getStore()) throw new RehearsalRollback(transaction);
       return result;
     };
     try {
-      const result = mode === 'READ' ? await session.executeRead(unitOfWork, config) : await session.executeWrite(unitOfWork, config);
+      const run = () => (mode === 'READ' ? session.executeRead(unitOfWork, config) : session.executeWrite(unitOfWork, config));
+      const result = await holding.run({ heavy: (held?.heavy ?? false) || (options.heavy ?? false) }, run);
+      this.lastSuccessAt = Date.now();
       this.setAvailable(true);
       finished('ok');
       return result;
@@ -241,6 +349,37 @@ export class Database {
       throw mapped;
     } finally {
       await session.close().catch(() => undefined);
+      release();
+    }
+  }
+
+  /**
+   * Waits for this transaction's share: one of the request's NEO4J_REQUEST_CONNECTIONS connections, and for an
+   * expensive one a turn in the fair lane. A transaction nested in another (same async context) holds both
+   * already. Resolves with the function that gives them back.
+   */
+  private async takeTurn(request: RequestScope | undefined, held: { heavy: boolean } | undefined, heavy: boolean): Promise<() => void> {
+    if (request?.abandoned) throw abandonedError();
+    let releaseSlot = () => undefined as void;
+    if (request && !held) {
+      await request.takeConnection(this.requestConnections);
+      let given = false;
+      releaseSlot = () => {
+        if (given) return;
+        given = true;
+        request.giveBackConnection();
+      };
+    }
+    if (!heavy || held?.heavy) return releaseSlot;
+    try {
+      const releaseLane = await this.traversals.acquire(request?.who ?? 'system', request?.signal);
+      return () => {
+        releaseLane();
+        releaseSlot();
+      };
+    } catch (error) {
+      releaseSlot();
+      throw error;
     }
   }
 
@@ -270,6 +409,13 @@ export class Database {
     if (error instanceof LineageError || error instanceof RehearsalRollback) return error;
     if (error instanceof Neo4jError) {
       const code = error.code ?? '';
+      // A bookmark a client sent back that Neo4j cannot read: the client's input, named where it came from.
+      if (code === 'Neo.ClientError.Transaction.InvalidBookmark' || code === 'Neo.ClientError.Transaction.InvalidBookmarkMixture') {
+        return new BadInputError(
+          causalScope.getStore()?.source ?? 'bookmark',
+          'is not a bookmark this service returned; send back the value of a response header as it came',
+        );
+      }
       if (
         code === neo4j.error.SERVICE_UNAVAILABLE ||
         code === neo4j.error.SESSION_EXPIRED ||

@@ -265,3 +265,63 @@ export const DEMO_DEPLOYMENTS: readonly DeployFields[] = [
   deploy('fraud-api', 'staging', '3', '2025-04-03T10:00:00Z', STAGING_ENDPOINT),
   deploy('fraud-api', 'production', '3', '2025-04-10T09:00:00Z', PRODUCTION_ENDPOINT),
 ];
+
+/**
+ * Data quality: a Great Expectations checkpoint validates each `raw/transactions` partition, as the OpenLineage
+ * integration reports it (a COMPLETE event whose input carries `greatExpectations_assertions` and
+ * `dataQualityMetrics`). January and March pass. February's was validated late, on 18 March: its amounts fail
+ * the quantile check (they were converted to EUR twice), and on-call flagged it BAD on 20 March, the day
+ * production rolled back. `fraud-batch-scoring` still serves version 2, trained on it: `atRisk` names it.
+ */
+const GE_PRODUCER = 'https://github.com/OpenLineage/OpenLineage/tree/1.26.0/integration/common/openlineage/provider/great_expectations';
+
+const validation = (runId: string, partition: string, at: string, rowCount: number, amountP99: number, passes: boolean): Record<string, unknown> => ({
+  eventType: 'COMPLETE',
+  eventTime: at,
+  producer: GE_PRODUCER,
+  schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
+  run: {
+    runId,
+    facets: { great_expectations_meta: { _producer: GE_PRODUCER, expectation_suite_name: 'transactions_suite', checkpoint_name: 'transactions_checkpoint' } },
+  },
+  job: { namespace: 'great_expectations', name: 'transactions_suite.raw_transactions' },
+  inputs: [
+    {
+      namespace: DEMO_NAMESPACE,
+      name: 'raw/transactions',
+      facets: { version: { _producer: GE_PRODUCER, datasetVersion: partition } },
+      inputFacets: {
+        greatExpectations_assertions: {
+          _producer: GE_PRODUCER,
+          assertions: [
+            { expectationType: 'expect_table_row_count_to_be_between', success: true },
+            { expectationType: 'expect_column_values_to_not_be_null', success: true, column: 'transaction_id' },
+            { expectationType: 'expect_column_values_to_be_unique', success: true, column: 'transaction_id' },
+            { expectationType: 'expect_column_quantile_values_to_be_between', success: passes, column: 'amount_eur' },
+          ],
+        },
+        dataQualityMetrics: {
+          _producer: GE_PRODUCER,
+          rowCount,
+          columnMetrics: { amount_eur: { nullCount: 0, min: 0.01, max: amountP99 * 27, quantiles: { '0.5': passes ? 31.2 : 62.4, '0.99': amountP99 } } },
+        },
+      },
+    },
+  ],
+  outputs: [],
+});
+
+export const DEMO_QUALITY_EVENTS: ReadonlyArray<Record<string, unknown>> = [
+  validation('c4e1a7d2-5b3f-4e6a-9d8c-1f2e3a4b5c61', '2025-01-31', '2025-02-01T00:40:00Z', 1_842_117, 905.1, true),
+  validation('c4e1a7d2-5b3f-4e6a-9d8c-1f2e3a4b5c62', '2025-02-28', '2025-03-18T07:12:44Z', 1_796_402, 1810.2, false),
+  validation('c4e1a7d2-5b3f-4e6a-9d8c-1f2e3a4b5c63', '2025-03-31', '2025-04-01T00:40:00Z', 1_911_385, 912.7, true),
+];
+
+export const DEMO_FLAGS = [
+  {
+    ...DEMO_BAD_SOURCE,
+    status: 'BAD' as const,
+    reason: 'INC-2025-031: amounts converted to EUR twice in the February export',
+    flaggedAt: '2025-03-20T14:00:00Z',
+  },
+];

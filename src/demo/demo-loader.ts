@@ -5,12 +5,14 @@ import {
   DEMO_COMMITS,
   DEMO_DATASETS,
   DEMO_DEPLOYMENTS,
+  DEMO_FLAGS,
   DEMO_JOB_NAMESPACE,
   DEMO_MODEL,
   DEMO_MODEL_DESCRIPTION,
   DEMO_MODEL_VERSIONS,
   DEMO_MONTHS,
   DEMO_NAMESPACE,
+  DEMO_QUALITY_EVENTS,
   DEMO_SOURCES,
   type DemoRun,
 } from './demo-data';
@@ -47,6 +49,12 @@ export async function loadDemo(services: Services, context: WriteContext = DEMO_
   }
   for (const version of DEMO_MODEL_VERSIONS) await services.models.registerModelVersion(context, version);
   for (const deployment of DEMO_DEPLOYMENTS) await services.deployments.deploy(context, deployment);
+  // Data quality: the checkpoint's validations (OpenLineage events, as Great Expectations sends them) and a flag.
+  for (const event of DEMO_QUALITY_EVENTS) {
+    const outcome = await services.openlineage.ingest(context, event);
+    if (outcome.status === 'rejected') throw outcome.error;
+  }
+  for (const flag of DEMO_FLAGS) await services.quality.flagDatasetVersion(context, flag);
   // Descriptions last: registering first would stamp the dataset or model with the loading time, not the demo's.
   for (const dataset of DEMO_DATASETS) await services.datasets.registerDataset(context, { namespace: DEMO_NAMESPACE, ...dataset });
   await services.models.registerModel(context, { name: DEMO_MODEL, description: DEMO_MODEL_DESCRIPTION });

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Page } from '../core/page';
 import type { Services } from '../services';
+import { createQualityLoaders } from '../lineage/quality/quality.loaders';
 
 /**
  * Per-request DataLoaders, one per relationship field: whatever the shape of the query, each field costs one
@@ -68,6 +69,8 @@ export function createLoaders(services: Services) {
     nextDeployment: byKey((ids) => deployments.neighboursOf(ids, 'next')),
 
     auditHistoryPages: pages((keys) => audit.historyPages(keys.map((k) => ({ ...k, entityId: k.parentId })))),
+
+    quality: createQualityLoaders(services),
   };
 }
 

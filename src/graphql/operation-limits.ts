@@ -28,10 +28,21 @@ import type { Limits } from '../limits';
  * (`nodes(ids:)`), and LIST_ESTIMATE for other lists (a run's inputs, say). Scalars are free: they are
  * properties of an object already fetched. Introspection fields (`__schema`, `__type`) are not counted; the
  * token limit bounds them.
+ *
+ * A field that walks the graph (a lineage traversal) also costs its node budget, the nodes it may visit: its
+ * `nodeBudget` extension names the argument (`maxNodes`) and the budget when none is given. So thirty aliased
+ * `impact(maxNodes: 10000)` cost 300,000, not 30 times a list of ten.
  */
 export const LIST_ESTIMATE = 10;
 /** Selections visited at most; fragments spread repeatedly can describe exponentially many. */
 const MAX_VISITS = 100_000;
+
+/** Declared by a field whose work grows with a budget argument (`@Extensions({ nodeBudget: ... })`). */
+export interface NodeBudget {
+  argument: string;
+  /** The budget the field applies when the argument is absent (the settings in force decide it). */
+  fallback: (limits: Pick<Limits, 'traversal'>) => number;
+}
 
 export interface OperationMeasure {
   depth: number;
@@ -43,6 +54,8 @@ export interface OperationMeasure {
 
 export interface MeasureOptions {
   defaultPageSize: number;
+  /** The traversal settings, for the budget a traversal applies when its query gives none. */
+  traversal: Limits['traversal'];
   /** Stop measuring (and report) once any dimension passes these: a crafted document cannot make us walk for ever. */
   stopAt: { depth: number; cost: number; aliases: number };
 }
@@ -104,7 +117,7 @@ export function measureOperation(
         ? (argument(field, selection.arguments ?? [], 'first', variables) ?? options.defaultPageSize)
         : undefined;
       const perObject = selection.selectionSet ? walk(selection.selectionSet, returned, fieldDepth, toCount(childPageSize), spreads) : 0;
-      cost += count * (1 + perObject);
+      cost += count * (1 + perObject) + nodeBudget(field, selection.arguments ?? [], variables, options);
       measure.cost = Math.max(measure.cost, cost);
     }
     return cost;
@@ -119,11 +132,12 @@ export function checkOperationLimits(
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Variables,
-  limits: Pick<Limits, 'graphql' | 'page'>,
+  limits: Pick<Limits, 'graphql' | 'page' | 'traversal'>,
 ): OperationMeasure {
   const { maxDepth, maxCost, maxAliases } = limits.graphql;
   const measure = measureOperation(schema, document, operation, variables, {
     defaultPageSize: limits.page.defaultSize,
+    traversal: limits.traversal,
     stopAt: { depth: maxDepth, cost: maxCost, aliases: maxAliases },
   });
   if (measure.depth > maxDepth) {
@@ -149,6 +163,13 @@ export function checkOperationLimits(
 
 function fieldOf(type: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined {
   return isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
+}
+
+/** The nodes a traversal field may visit: its budget argument, or the budget it applies without one; 0 for other fields. */
+function nodeBudget(field: GraphQLField<unknown, unknown>, args: readonly ArgumentNode[], variables: Variables, limits: Pick<Limits, 'traversal'>): number {
+  const budget = field.extensions?.nodeBudget as NodeBudget | undefined;
+  if (!budget) return 0;
+  return toCount(argument(field, args, budget.argument, variables) ?? budget.fallback(limits)) ?? 0;
 }
 
 function listSize(field: GraphQLField<unknown, unknown>, args: readonly ArgumentNode[], variables: Variables, pageSize: number | undefined): number {

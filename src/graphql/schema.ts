@@ -19,6 +19,8 @@ import { ProvenanceResolver } from '../lineage/questions/provenance.resolver';
 import { ReproductionResolver, ReproductionStepResolver } from '../lineage/questions/reproduction.resolver';
 import { SearchResolver } from '../lineage/questions/search.resolver';
 import { RunResolver } from '../lineage/run/run.resolver';
+import { QUALITY_RESOLVERS } from '../lineage/quality/quality.resolvers';
+import { WebhookResolver } from '../webhooks/webhook.resolver';
 import { LINEAGE_EVENT_RESOLVERS } from '../openlineage/lineage-event.resolver';
 import { ServiceInfoResolver } from '../system/service-info.resolver';
 
@@ -47,6 +49,8 @@ export function buildLineageSchema(): Promise<GraphQLSchema> {
       LineageGraphResolver,
       LineageNodeResolver,
       SearchResolver,
+      ...QUALITY_RESOLVERS,
+      WebhookResolver,
       ...LINEAGE_EVENT_RESOLVERS,
     ],
     // Input is validated by the services, which know the domain rules; class-validator is not used.

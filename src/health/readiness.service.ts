@@ -1,36 +1,57 @@
 import type { Database } from '../db/database';
 import type { Migrator } from '../db/migrator';
+import type { Liveness } from '../local-neo4j/local-neo4j-supervisor';
 
 export interface ReadinessReport {
   ready: boolean;
-  neo4j: 'up' | 'down';
+  /** `busy`: Neo4j answered transactions a moment ago but not the probe in time; it is serving, only slowly. */
+  neo4j: 'up' | 'busy' | 'down';
   pendingMigrations: number | null;
   reason?: string;
 }
 
-/** Answers "can this instance serve requests now?": Neo4j reachable and every migration applied. */
+/**
+ * Answers "can this instance serve requests now?" (readiness: Neo4j reachable and every migration applied) and
+ * "should this process be replaced?" (liveness: only what a restart of the process would fix, such as a local
+ * Neo4j that cannot be brought back; never an outage of an external Neo4j, which a restart does not fix).
+ *
+ * The probe has its own connection (see Database.ping), so a pool busy with requests never makes Neo4j look gone;
+ * a probe that times out while transactions keep succeeding reports Neo4j busy, and the instance ready.
+ */
 export class ReadinessService {
+  /** Migrations found pending by the last check that answered: a busy pool must not hide that none are. */
+  private lastPending: number | null = null;
+
   constructor(
     private readonly db: Database,
     private readonly migrator: Migrator,
+    private readonly livenessOf: () => Liveness = () => ({ alive: true }),
     private readonly timeoutMs = 2_000,
   ) {}
 
+  liveness(): Liveness {
+    return this.livenessOf();
+  }
+
   async check(): Promise<ReadinessReport> {
-    const reachable = await withTimeout(this.db.ping(this.timeoutMs), this.timeoutMs, false);
-    if (!reachable) {
-      return { ready: false, neo4j: 'down', pendingMigrations: null, reason: 'Neo4j is not reachable' };
+    const neo4j = await this.db.ping(this.timeoutMs);
+    if (neo4j === 'down') {
+      return { ready: false, neo4j, pendingMigrations: null, reason: 'Neo4j is not reachable' };
     }
+    if (neo4j === 'busy') return { ready: true, neo4j, pendingMigrations: null, reason: 'Neo4j is busy: the probe was slow, transactions succeed' };
     try {
       const pending = await withTimeout(this.migrator.pending(), this.timeoutMs, undefined);
       if (pending === undefined) {
-        return { ready: false, neo4j: 'up', pendingMigrations: null, reason: 'migration state could not be read in time' };
+        // Migrations are applied at start and never undone: if the last answer was "none pending", it still is.
+        if (this.lastPending === 0) return { ready: true, neo4j: 'busy', pendingMigrations: 0, reason: 'Neo4j is busy: the migration state was slow to read' };
+        return { ready: false, neo4j, pendingMigrations: null, reason: 'migration state could not be read in time' };
       }
+      this.lastPending = pending.length;
       return pending.length === 0
-        ? { ready: true, neo4j: 'up', pendingMigrations: 0 }
-        : { ready: false, neo4j: 'up', pendingMigrations: pending.length, reason: `${pending.length} migration(s) not applied` };
+        ? { ready: true, neo4j, pendingMigrations: 0 }
+        : { ready: false, neo4j, pendingMigrations: pending.length, reason: `${pending.length} migration(s) not applied` };
     } catch (error) {
-      return { ready: false, neo4j: 'up', pendingMigrations: null, reason: error instanceof Error ? error.message : String(error) };
+      return { ready: false, neo4j, pendingMigrations: null, reason: error instanceof Error ? error.message : String(error) };
     }
   }
 }

@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator';
+import { RequestScope, withRequestScope } from '../db/request-scope';
 import { ServiceUnavailableError } from '../errors';
 import type { ReadinessService } from '../health/readiness.service';
 import type { Limits } from '../limits';
@@ -55,8 +56,16 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // Requests arriving while the service stops get our own 503 (below), in the shape of the error catalogue.
     return503OnClosing: false,
   });
-  // First hook: everything after it, to the database and back, runs in the request's context (its id in logs).
-  app.addHook('onRequest', (request, _reply, done) => withRequestContext(String(request.id), done));
+  // First hook: everything after it, to the database and back, runs in the request's context (its id in logs)
+  // and its database scope: its share of the pool, and a signal that aborts when the client goes away before
+  // its answer, so that work not yet started for it is abandoned (src/db/request-scope.ts).
+  app.addHook('onRequest', (request, reply, done) => {
+    const abandoned = new AbortController();
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) abandoned.abort();
+    });
+    withRequestContext(String(request.id), () => withRequestScope(new RequestScope(abandoned.signal), done));
+  });
   // Once the service is stopping, new requests on open connections are refused (retry elsewhere), and answers
   // close their connection: a keep-alive connection left idle would hold the shutdown until its timeout.
   let closing = false;

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { accessFor } from '../auth/access-policy';
 import type { Authenticator } from '../auth/authenticator';
 import { requireRole } from '../auth/principal';
+import { currentRequestScope } from '../db/request-scope';
 
 /**
  * Authenticates every request before its route runs, and refuses it when the route's prefix needs a higher role
@@ -16,6 +17,8 @@ export function registerAuthentication(app: FastifyInstance, authenticator: Auth
     const access = accessFor(request.method, route);
     if (access === 'public') return;
     request.principal = await authenticator.authenticate(request.headers.authorization);
+    // Expensive questions queue fairly by principal (src/db/fair-lane.ts).
+    currentRequestScope()?.identify(request.principal.name);
     requireRole(request.principal, access, `${request.method} ${route}`);
   });
 }

@@ -15,9 +15,7 @@ import { checkOperationLimits } from '../graphql/operation-limits';
 import type { Limits } from '../limits';
 import { recordError, recordGraphQLOperation } from '../observability/metrics';
 import type { Services } from '../services';
-
-/** Clients send this header back to read their own writes, also from another instance against a cluster. */
-export const BOOKMARK_HEADER = 'x-lineage-bookmark';
+import { BOOKMARK_HEADER, bookmarksOf } from './bookmark-header';
 
 export interface GraphQLRouteOptions {
   schema: GraphQLSchema;
@@ -58,7 +56,11 @@ export async function registerGraphQLRoute(app: FastifyInstance, options: GraphQ
   app.route({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
-    preHandler: async (request) => checkLimitsBeforeApollo(request, options.schema, options.limits),
+    preHandler: async (request) => {
+      // A malformed bookmark header is refused here, before anything runs (and before Neo4j could choke on it).
+      causalScopeOf(request);
+      checkLimitsBeforeApollo(request, options.schema, options.limits);
+    },
     // Every Neo4j session the request opens shares the request's bookmarks.
     handler: function (request, reply) {
       return withCausalScope(causalScopeOf(request), () => handler.call(this, request as never, reply as never));
@@ -72,12 +74,7 @@ const scopes = new WeakMap<FastifyRequest, CausalScope>();
 function causalScopeOf(request: FastifyRequest): CausalScope {
   let scope = scopes.get(request);
   if (!scope) {
-    const header = request.headers[BOOKMARK_HEADER];
-    const bookmarks = (Array.isArray(header) ? header : header ? [header] : [])
-      .flatMap((value) => value.split(','))
-      .map((b) => b.trim())
-      .filter(Boolean);
-    scope = new CausalScope(bookmarks);
+    scope = new CausalScope(bookmarksOf(request), BOOKMARK_HEADER);
     scopes.set(request, scope);
   }
   return scope;

@@ -53,6 +53,8 @@ export interface LocalNeo4j {
   readonly port: number;
   readonly home: string;
   readonly pid: number;
+  /** Resolves with the JVM's exit code (null when a signal ended it) once it exited, for whatever reason. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Resolves once the JVM has shut Neo4j down and exited. Safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -86,7 +88,10 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
   ];
   options.logger.info({ home: options.home, port, heap: options.heap, pageCache: options.pageCache }, 'starting local Neo4j 5.26');
   const child = spawn(java, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exitedWith = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const exited = exitedWith.then(({ code }) => code);
 
   try {
     await waitUntilReady(child, exited, port, options);
@@ -102,6 +107,7 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
     port,
     home: options.home,
     pid: child.pid ?? -1,
+    exited: exitedWith,
     stop() {
       stopping ??= terminate(child, exited).then(() => options.logger.info('local Neo4j stopped'));
       return stopping;

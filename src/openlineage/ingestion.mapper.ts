@@ -1,4 +1,5 @@
 import { BadInputError } from '../errors';
+import { cutText } from '../core/text';
 import { normalizeCommit, type NormalizedCommit } from '../core/commit/commit.normalize';
 import { normalizeDatasetRef, normalizeDatasetVersion, type DatasetRef, type NormalizedDatasetVersion } from '../core/dataset/dataset.normalize';
 import { NO_VERSION_VALUES } from '../core/dataset/dataset-version.label';
@@ -147,6 +148,7 @@ function facetsOrNull(facets: Record<string, unknown>): FacetValues | null {
   return Object.keys(facets).length === 0 ? null : facets;
 }
 
+/** Cut on a code point: half an emoji would be stored as U+FFFD, and differ from what the audit trail records. */
 function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return cutText(text, max, '…');
 }

@@ -3,6 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Database } from '../db/database';
 import type { Limits } from '../limits';
 import { BadInputError, InvalidInputError, LimitExceededError, LineageError } from '../errors';
+import { checkJson } from '../core/json-check';
 import { recordIngestedEvents, recordIngestWarnings } from '../observability/metrics';
 import { canonicalJson } from '../core/canonical-json';
 import { mapPage, pageRequest, type Page } from '../core/page';
@@ -60,7 +61,7 @@ export class IngestionService {
   private async record(context: WriteContext, transaction: string, items: readonly EventItem[]): Promise<IngestOutcome[]> {
     const receivedAt = new Date().toISOString();
     const prepared = items.map((item): Prepared =>
-      item.error ? { eventId: null, error: item.error, warnings: [] } : prepare(context, item.event, receivedAt),
+      item.error ? { eventId: null, error: item.error, warnings: [] } : prepare(context, item.event, receivedAt, this.limits),
     );
     const changes = prepared.flatMap((item) => (item.change ? [item.change] : []));
     const recorded = await this.recorder.recordAll(transaction, context, changes);
@@ -92,12 +93,29 @@ type Prepared = ({ change: LineageChange; eventId: string; error?: undefined } |
   warnings: ValidationIssue[];
 };
 
-function prepare(context: WriteContext, event: unknown, receivedAt: string): Prepared {
+function prepare(context: WriteContext, event: unknown, receivedAt: string, limits: Limits): Prepared {
+  // Whatever brought it (a route, a batch, a file): nested within LIMIT_JSON_DEPTH, and valid Unicode, so that
+  // every name is stored as sent (a lone surrogate would be stored as U+FFFD).
+  try {
+    checkJson(event, limits.http.jsonDepth);
+  } catch (error) {
+    if (error instanceof LineageError) return { eventId: null, error, warnings: [] };
+    throw error;
+  }
   const result = validateEvent(event);
   if (!result.ok) return { eventId: null, error: new InvalidInputError('not a valid OpenLineage event', result.errors), warnings: [] };
   const { warnings } = result;
   const plan = planIngestion(result.event);
   const body = canonicalJson(result.event);
+  // One limit per event whatever brought it: the single route, a batch (which checks while reading), the CLI.
+  const { eventBytes } = limits.ingestion;
+  if (body.length > eventBytes / 3 && Buffer.byteLength(body, 'utf8') > eventBytes) {
+    return {
+      eventId: null,
+      error: new LimitExceededError('LIMIT_EVENT_BYTES', `the event is ${Buffer.byteLength(body, 'utf8')} bytes of JSON, more than ${eventBytes}`),
+      warnings,
+    };
+  }
   const receipt: EventReceipt = {
     id: createHash('sha256').update(body).digest('hex'),
     kind: plan.kind,

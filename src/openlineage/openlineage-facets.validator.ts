@@ -13,6 +13,7 @@ import {
   type JsonObject,
 } from './openlineage.checks';
 import { FACET } from './openlineage.facets';
+import { checkTestFacet, QUALITY_DATASET_FACET_CHECKS } from './openlineage-quality.validator';
 
 /**
  * Facets: every facet must be an object (or null, read as absent); nothing else about an unknown facet is
@@ -29,6 +30,7 @@ export function checkRunFacets(value: unknown, path: string, issues: IssueList):
     [FACET.errorMessage]: checkErrorMessage,
     [FACET.executionParameters]: checkExecutionParameters,
     [FACET.lineageParameters]: checkLineageParameters,
+    [FACET.test]: checkTestFacet,
   });
 }
 
@@ -40,6 +42,8 @@ export function checkDatasetFacets(value: unknown, path: string, issues: IssueLi
   checkFacets(value, path, issues, {
     [FACET.version]: checkVersion,
     [FACET.schema]: checkSchema,
+    // Data quality results: read wherever producers put them (dbt sends them as dataset facets, the spec as input facets).
+    ...QUALITY_DATASET_FACET_CHECKS,
     // Only an output is a model version the run produced; elsewhere the facet is kept, not read.
     ...(side === 'output' ? { [FACET.modelVersion]: checkModelVersion } : {}),
   });
@@ -48,7 +52,7 @@ export function checkDatasetFacets(value: unknown, path: string, issues: IssueLi
 export function checkInputFacets(value: unknown, path: string, issues: IssueList): void {
   checkFacets(value, path, issues, {
     [FACET.inputStatistics]: (facet, at) => checkCounts(facet, at, issues, ['rowCount', 'size']),
-    [FACET.dataQualityMetrics]: (facet, at) => checkCounts(facet, at, issues, ['rowCount', 'bytes']),
+    ...QUALITY_DATASET_FACET_CHECKS,
   });
 }
 

@@ -1,5 +1,6 @@
 import { isUuid } from './openlineage.formats';
 import type { ValidationIssue } from './openlineage.types';
+import { cutText } from '../core/text';
 
 /**
  * The building blocks of the OpenLineage validator: the issue list, JSON paths, limits, and the checks of
@@ -48,7 +49,7 @@ export function childPath(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`;
   if (IDENTIFIER.test(key) && key.length <= MAX_KEY_IN_PATH) return parent === '' ? key : `${parent}.${key}`;
   // Long keys are cut, so that a path (at most MAX_DEPTH keys) stays a few kilobytes at worst.
-  const shown = key.length > MAX_KEY_IN_PATH ? `${key.slice(0, MAX_KEY_IN_PATH)}…` : key;
+  const shown = cutText(key, MAX_KEY_IN_PATH + 1, '…');
   return `${parent}[${JSON.stringify(shown)}]`;
 }
 
@@ -66,7 +67,7 @@ export function typeName(value: unknown): string {
 
 /** A bad value quoted in a message, cut short so a 64 KiB string does not become a 64 KiB answer. */
 export function quote(value: string): string {
-  return value.length > 100 ? `'${value.slice(0, 100)}…'` : `'${value}'`;
+  return `'${cutText(value, 101, '…')}'`;
 }
 
 /** `undefined` and `null` both mean "not sent" for optional fields (Jackson and Go write nulls). */

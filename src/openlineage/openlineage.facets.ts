@@ -11,6 +11,8 @@ export const FACET = {
   executionParameters: 'executionParameters',
   /** Ours: `{ parameters: { … } }`, see docs/openlineage-mapping.md. */
   lineageParameters: 'lineage_parameters',
+  /** TestRunFacet: test executions of the run (dbt), see src/lineage/quality/. */
+  test: 'test',
   // job facets
   sourceCodeLocation: 'sourceCodeLocation',
   // dataset facets
@@ -23,6 +25,9 @@ export const FACET = {
   // input and output facets
   inputStatistics: 'inputStatistics',
   dataQualityMetrics: 'dataQualityMetrics',
+  /** Data quality checks and their results (dataset or input facet); Great Expectations' own variant. */
+  dataQualityAssertions: 'dataQualityAssertions',
+  greatExpectationsAssertions: 'greatExpectations_assertions',
   outputStatistics: 'outputStatistics',
 } as const;
 

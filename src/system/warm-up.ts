@@ -11,6 +11,13 @@ import type { RunEventType } from '../core/vocabulary';
  * record, each rehearsed in a transaction that is rolled back, so nothing is written. On a cold Neo4j, planning them took seconds per statement on a busy machine, and
  * concurrent first writes ran past NEO4J_TX_TIMEOUT_MS; after this they take milliseconds.
  */
+/**
+ * How long one rehearsal transaction may take. On a cold store on a busy 2-core machine, planning the run-recording
+ * statement alone took longer than the 15 s of NEO4J_TX_TIMEOUT_MS, so the rehearsal failed and the first requests
+ * paid for the planning instead (and timed out). Start-up may wait for it: nothing is served before it.
+ */
+export const WARM_UP_TIMEOUT_MS = 180_000;
+
 export async function warmUp(db: Database, services: Services, logger: Logger): Promise<void> {
   const started = performance.now();
   const context: WriteContext = { actor: 'system:warm-up', source: 'cli' };
@@ -52,7 +59,7 @@ export async function warmUp(db: Database, services: Services, logger: Logger): 
   ];
   const errors: unknown[] = [];
   for (const rehearse of rehearsals) {
-    const error = await db.rehearse(rehearse);
+    const error = await db.rehearse(rehearse, WARM_UP_TIMEOUT_MS);
     if (error) errors.push(error);
   }
   logger.info({ ms: Math.round(performance.now() - started), rehearsals: rehearsals.length, errors: errors.length }, 'query plans warmed up');

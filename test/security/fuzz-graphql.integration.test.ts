@@ -241,6 +241,46 @@ describe('fuzzing /graphql', () => {
     }
   });
 
+  it('hostile x-lineage-bookmark headers are a 400 naming the header, never an internal error', async () => {
+    const internalErrors = async () => {
+      const metrics = await httpCall(service.url, 'GET', '/metrics');
+      return Number(/^lineage_errors_total\{code="INTERNAL_SERVER_ERROR"\} (\d+)/m.exec(metrics.text)?.[1] ?? 0);
+    };
+    const before = await internalErrors();
+    const write = await httpCall(service.url, 'POST', '/graphql', {
+      headers: writer,
+      body: { query: 'mutation($ns: String!) { registerDataset(input: {namespace: $ns, name: "bookmarked"}) { name } }', variables: { ns: namespace } },
+    });
+    const bookmark = write.headers.get('x-lineage-bookmark');
+    assert.ok(bookmark, 'a write answers with its bookmark');
+    const read = (header: string) =>
+      httpCall(service.url, 'POST', '/graphql', {
+        headers: { ...writer, 'x-lineage-bookmark': header },
+        body: { query: 'query($ns: String!) { dataset(namespace: $ns, name: "bookmarked") { name } }', variables: { ns: namespace } },
+      });
+    // The bookmark the service returned reads the write, alone or beside others it returned.
+    assert.deepEqual((await read(bookmark)).body, { data: { dataset: { name: 'bookmarked' } } });
+    assert.deepEqual((await read(`${bookmark}, ${bookmark}`)).body, { data: { dataset: { name: 'bookmarked' } } });
+
+    const hostile = fc.oneof(
+      fc.constantFrom('garbage', 'FB:', 'FB:kcwQAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'a,b', ',,,', 'FB:' + 'A'.repeat(5000), `${bookmark}x!`, 'é', '\u0000'),
+      fc.string({ unit: 'binary-ascii', maxLength: 80 }),
+      fc.array(fc.constantFrom(bookmark, 'FB:%%%', 'nope'), { minLength: 2, maxLength: 40 }).map((list) => list.join(',')),
+    );
+    await fc.assert(
+      fc.asyncProperty(hostile, async (header) => {
+        // Header values fetch cannot send (control characters, non-Latin-1) are not a probe of the service.
+        if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(header)) return;
+        const answer = await read(header);
+        assertNoServerError(answer, `bookmark header ${JSON.stringify(header.slice(0, 80))}`);
+        assert.ok(!answer.text.includes('INTERNAL_SERVER_ERROR'), `bookmark header ${JSON.stringify(header.slice(0, 80))}: ${answer.text.slice(0, 300)}`);
+        if (answer.status === 400) assert.equal(answer.body.errors[0].extensions.field, 'x-lineage-bookmark', answer.text);
+      }),
+      FUZZ_PARAMETERS,
+    );
+    assert.equal(await internalErrors(), before, 'bad bookmarks never count as internal errors');
+  });
+
   it('is still up and ready afterwards', async () => {
     assert.equal((await httpCall(service.url, 'GET', '/readyz')).status, 200);
     assert.deepEqual((await ask('{ __typename }')).body, { data: { __typename: 'Query' } });

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { after, describe, it } from 'node:test';
 import { createTestKey } from '../support/auth';
 import { assertNoServerError, deeplyNested, FUZZ_PARAMETERS, hostileName, malformedJson, wrongValue } from '../support/fuzz';
 import { graphqlCall, httpCall } from '../support/http';
 import { runEvent } from '../support/openlineage-events';
-import { startTestService, uniqueNamespace } from '../support/service';
+import { removeNamespaces, startTestService, uniqueNamespace } from '../support/service';
 
 /**
  * The OpenLineage routes get the same treatment as /graphql: malformed JSON, wrong types, deep nesting, huge
@@ -22,17 +25,7 @@ describe('fuzzing the OpenLineage endpoints', async () => {
 
   // One hook, so that the cleanup runs before the service (and its driver) stops.
   after(async () => {
-    if (namespaces.length > 0) {
-      await service.db.write('cleanup', (tx) =>
-        tx.rows(
-          `MATCH (n) WHERE (n:Dataset OR n:Job) AND n.namespace IN $namespaces
-           OPTIONAL MATCH (n)<-[:VERSION_OF|RUN_OF]-(m)
-           OPTIONAL MATCH (e:LineageEvent)-[:ABOUT]->(x) WHERE x = n OR x = m
-           DETACH DELETE e, n, m`,
-          { namespaces },
-        ),
-      );
-    }
+    if (namespaces.length > 0) await removeNamespaces(service.db, ...namespaces);
     await service.stop();
   });
 
@@ -50,7 +43,11 @@ describe('fuzzing the OpenLineage endpoints', async () => {
         const answer = await post(path, text);
         assertNoServerError(answer, `${path} ${JSON.stringify(text)}`);
         assert.equal(answer.status, 400);
-        assert.equal(answer.body.error.code, 'BAD_USER_INPUT');
+        // A batch is read as it streams: one that has more events than LIMIT_BATCH_EVENTS before its malformation
+        // is refused for that, without reading on.
+        if (answer.body.error.code === 'LIMIT_EXCEEDED')
+          assert.equal(path === '/api/v1/lineage/batch' && answer.body.error.limit, 'LIMIT_BATCH_EVENTS', answer.text);
+        else assert.equal(answer.body.error.code, 'BAD_USER_INPUT');
       }),
       FUZZ_PARAMETERS,
     );
@@ -166,6 +163,64 @@ describe('fuzzing the OpenLineage endpoints', async () => {
     assert.equal(batch.body.error.code, 'LIMIT_EXCEEDED', batch.text);
     assert.equal(batch.body.error.limit, 'LIMIT_BATCH_EVENTS', batch.text);
     assert.equal(await inGraph(namespace), 0, 'nothing of the refused events was stored');
+  });
+
+  it('a tiny compressed batch of millions of events is refused at LIMIT_BATCH_EVENTS without holding the event loop', { skip }, async () => {
+    // 21 million `{}` lines: 63 MB inflated (under LIMIT_BATCH_BODY_BYTES), about 60 KB gzipped.
+    const bombs: Array<[string, Buffer]> = [
+      ['application/x-ndjson', gzipSync('{}\n'.repeat(21_000_000))],
+      ['application/json', gzipSync('[' + '{},'.repeat(21_000_000) + '{}]')],
+    ];
+    for (const [contentType, body] of bombs) {
+      assert.ok(body.length < 200_000, `the probe is small: ${body.length} bytes`);
+      const delay = monitorEventLoopDelay({ resolution: 10 });
+      delay.enable();
+      const answer = await httpCall(service.url, 'POST', '/api/v1/lineage/batch', {
+        raw: body,
+        headers: { ...writer, 'content-type': contentType, 'content-encoding': 'gzip' },
+      });
+      delay.disable();
+      assert.equal(answer.status, 400, answer.text.slice(0, 300));
+      assert.equal(answer.body.error.limit, 'LIMIT_BATCH_EVENTS', answer.text.slice(0, 300));
+      // Parsing it all took 40 s of blocked event loop; now a few chunks are read. (A generous bound: busy machine.)
+      const maxMs = delay.max / 1e6;
+      assert.ok(maxMs < 3_000, `${contentType}: the event loop was held for ${Math.round(maxMs)} ms`);
+    }
+    // One event over LIMIT_EVENT_BYTES in a batch is refused alone, as it is on the single route.
+    const namespace = uniqueNamespace('fuzz-ol-size');
+    namespaces.push(namespace);
+    const large = runEvent({ namespace, output: 'large' });
+    large.run.facets = { padding: { _producer: 'https://example.com', _schemaURL: 'https://example.com/s', text: 'x'.repeat(6 * 1024 * 1024) } };
+    const small = runEvent({ namespace, output: 'small' });
+    const batch = await httpCall(service.url, 'POST', '/api/v1/lineage/batch', {
+      raw: gzipSync(JSON.stringify([large, small])),
+      headers: { ...writer, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    });
+    assert.equal(batch.status, 200, batch.text.slice(0, 300));
+    assert.deepEqual(
+      batch.body.results.map((result: { status: string; error?: { limit?: string } }) => [result.status, result.error?.limit]),
+      [
+        ['rejected', 'LIMIT_EVENT_BYTES'],
+        ['accepted', undefined],
+      ],
+    );
+
+    // An event just under the limit, its facet incompressible: the run, its facets and its raw events still read.
+    const nearLimit = runEvent({ namespace, output: 'near-limit' });
+    const text = randomBytes(3_500_000).toString('base64');
+    nearLimit.run.facets = { padding: { _producer: 'https://example.com', _schemaURL: 'https://example.com/s', text } };
+    const stored = await httpCall(service.url, 'POST', '/api/v1/lineage', { body: nearLimit, headers: writer });
+    assert.equal(stored.status, 201, stored.text.slice(0, 300));
+    const read = await graphqlCall(
+      service.url,
+      'query($id: String!) { run(runId: $id) { facets events { totalCount nodes { body } } } }',
+      { id: nearLimit.run.runId },
+      writer,
+    );
+    assert.equal(read.status, 200, read.text.slice(0, 300));
+    assert.equal(read.body.errors, undefined, read.text.slice(0, 300));
+    assert.equal(read.body.data.run.facets.padding.text, text, 'the facet reads back whole');
+    assert.equal(read.body.data.run.events.nodes[0].body.run.facets.padding.text, text, 'the raw event reads back whole');
   });
 
   it('is still up and ready afterwards', async () => {

@@ -1,71 +1,19 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
-import readline from 'node:readline';
 import { after, describe, it } from 'node:test';
 import { Database } from '../../src/db/database';
-import { freePort } from '../../src/local-neo4j/local-neo4j';
 import { createLogger } from '../../src/logger';
-import { PROJECT_ROOT } from '../../src/paths';
 import { testNeo4jUri, uniqueNamespace } from '../support/service';
+import { startServiceProcess, type ServiceProcess } from '../support/service-process';
 
 /**
  * SIGTERM to the real process (`node dist/src/main.js`, as `npm start` runs it): it stops accepting connections,
  * finishes the request in flight, closes the Neo4j driver and exits 0. A request that never finishes is cut off
  * after SHUTDOWN_GRACE_MS.
  */
-interface Service {
-  child: ChildProcess;
-  port: number;
-  lines: Array<Record<string, any>>;
-  waitForLog(predicate: (line: Record<string, any>) => boolean, what: string): Promise<Record<string, any>>;
-  exited: Promise<number | null>;
-}
-
-async function startProcess(env: Record<string, string>): Promise<Service> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'src', 'main.js')], {
-    env: {
-      ...process.env,
-      NEO4J_URI: testNeo4jUri(),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LINEAGE_DEMO: 'off',
-      LOG_LEVEL: 'info',
-      LINEAGE_MODE: 'development',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines: Array<Record<string, any>> = [];
-  const waiters: Array<{ predicate: (line: Record<string, any>) => boolean; resolve: (line: Record<string, any>) => void }> = [];
-  readline.createInterface({ input: child.stdout! }).on('line', (text) => {
-    let line: Record<string, any>;
-    try {
-      line = JSON.parse(text);
-    } catch {
-      return;
-    }
-    lines.push(line);
-    for (const waiter of [...waiters]) {
-      if (waiter.predicate(line)) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(line);
-      }
-    }
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const waitForLog = (predicate: (line: Record<string, any>) => boolean, what: string) =>
-    new Promise<Record<string, any>>((resolve, reject) => {
-      const seen = lines.find(predicate);
-      if (seen) return resolve(seen);
-      const timer = setTimeout(() => reject(new Error(`no log line ${what} within 60 s; got ${JSON.stringify(lines.map((l) => l.msg))}`)), 60_000);
-      waiters.push({ predicate, resolve: (line) => (clearTimeout(timer), resolve(line)) });
-      void exited.then(() => setTimeout(() => reject(new Error(`the process exited before logging ${what}`)), 100));
-    });
-  await waitForLog((line) => line.msg === 'lineage service is listening', "'lineage service is listening'");
-  return { child, port, lines, waitForLog, exited };
+function startProcess(env: Record<string, string>): Promise<ServiceProcess> {
+  return startServiceProcess({ NEO4J_URI: testNeo4jUri(), ...env });
 }
 
 /**

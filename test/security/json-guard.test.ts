@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BadInputError, LimitExceededError } from '../../src/errors';
-import { checkJson } from '../../src/http/json-guard';
+import { checkJson } from '../../src/core/json-check';
 import { deeplyNested } from '../support/fuzz';
 
 describe('JSON body checks', () => {

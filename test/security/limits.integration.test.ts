@@ -142,4 +142,16 @@ describe('NEO4J_TX_TIMEOUT_MS', () => {
       (error: unknown) => error instanceof LimitExceededError && error.extensions.limit === 'NEO4J_TX_TIMEOUT_MS' && /longer than 200 ms/.test(error.message),
     );
   });
+
+  it('lets a rehearsal (the warm-up at start) take longer than a request may, and keeps nothing of it', async () => {
+    const marker = `rehearsal-${Date.now()}-${Math.random()}`;
+    const slowWrite = () =>
+      db.write('slow', (tx) =>
+        tx.rows('UNWIND range(1, 20000000) AS x WITH x WHERE x % 7 = 3 WITH count(x) AS n CREATE (:WarmUpProbe {marker: $marker, n: n})', { marker }),
+      );
+    await assert.rejects(slowWrite(), (error: unknown) => error instanceof LimitExceededError && error.extensions.limit === 'NEO4J_TX_TIMEOUT_MS');
+    assert.equal(await db.rehearse(slowWrite, 600_000), undefined, 'the rehearsal ran to its end');
+    const [left] = await db.read('check', (tx) => tx.rows<{ n: number }>('MATCH (p:WarmUpProbe {marker: $marker}) RETURN count(p) AS n', { marker }));
+    assert.equal(left!.n, 0, 'rolled back');
+  });
 });

@@ -8,7 +8,8 @@ import { createLogger } from '../../src/logger';
 import { createTestKey } from '../support/auth';
 import { graphqlCall, httpCall } from '../support/http';
 import { capturingLogger } from '../support/log-capture';
-import { startTestService, uniqueNamespace, type TestService } from '../support/service';
+import { runEvent } from '../support/openlineage-events';
+import { startTestService, uniqueNamespace, type TestService, removeNamespaces } from '../support/service';
 
 /**
  * Stops the real Neo4j under traffic and starts it again. While it is gone every request fails at once with 503
@@ -152,5 +153,49 @@ describe('Neo4j stops and returns under traffic', () => {
     assert.ok(outageLines.length > 0, 'the outage is logged');
     for (const line of outageLines)
       assert.match(String(line.reqId), /^[0-9a-f-]{36}$/, `a log line without its request id: ${JSON.stringify(line).slice(0, 300)}`);
+  });
+});
+
+describe('readiness while Neo4j is busy', () => {
+  let service: TestService;
+  const namespace = uniqueNamespace('busy');
+  before(async () => {
+    // A small pool, so that requests in flight hold every connection.
+    service = await startTestService({ NEO4J_POOL_SIZE: '8', NEO4J_REQUEST_CONNECTIONS: '2' });
+  });
+  after(async () => {
+    if (service) await removeNamespaces(service.db, namespace);
+    await service?.stop();
+  });
+
+  it('stays ready with 200 requests in flight and every pool connection taken', async (t) => {
+    let running = true;
+    let answered = 0;
+    const client = async (id: number) => {
+      for (let i = 0; running; i++) {
+        const events = Array.from({ length: 5 }, (_, k) => runEvent({ namespace, output: `out-${id}-${i}-${k}` }));
+        await httpCall(service.url, 'POST', '/api/v1/lineage/batch', { body: events }).catch(() => undefined);
+        answered += 1;
+      }
+    };
+    const clients = Array.from({ length: 200 }, (_, id) => client(id));
+    const reports: Array<{ status: number; neo4j: string }> = [];
+    try {
+      // Probe while the load lasts: at least ten probes, and until 200 requests were answered.
+      while (reports.length < 10 || answered < 200) {
+        const ready = await httpCall(service.url, 'GET', '/readyz');
+        reports.push({ status: ready.status, neo4j: ready.body?.neo4j });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    } finally {
+      running = false;
+      await Promise.all(clients);
+    }
+    t.diagnostic(`readiness: ${JSON.stringify(reports.map((r) => r.neo4j))}; ${answered} batches answered`);
+    assert.deepEqual(
+      reports.filter((report) => report.status !== 200),
+      [],
+      'Neo4j busy is not Neo4j gone',
+    );
   });
 });

@@ -14,11 +14,19 @@ describe('GraphQL operation limits', async () => {
   };
   const measure = (source: string, variables?: Record<string, unknown>) => {
     const { document, operation } = operationOf(source);
-    return measureOperation(schema, document, operation, variables, { defaultPageSize: 20, stopAt: { depth: 1000, cost: 1e9, aliases: 1000 } });
+    return measureOperation(schema, document, operation, variables, {
+      defaultPageSize: 20,
+      traversal: DEFAULT_LIMITS.traversal,
+      stopAt: { depth: 1000, cost: 1e9, aliases: 1000 },
+    });
   };
   const check = (source: string, limits: Partial<Limits['graphql']>, variables?: Record<string, unknown>) => {
     const { document, operation } = operationOf(source);
-    return checkOperationLimits(schema, document, operation, variables, { page: DEFAULT_LIMITS.page, graphql: { ...DEFAULT_LIMITS.graphql, ...limits } });
+    return checkOperationLimits(schema, document, operation, variables, {
+      page: DEFAULT_LIMITS.page,
+      traversal: DEFAULT_LIMITS.traversal,
+      graphql: { ...DEFAULT_LIMITS.graphql, ...limits },
+    });
   };
   const refusedFor = (limit: string) => (error: unknown) =>
     error instanceof LimitExceededError && error.extensions.limit === limit && error.message.includes(`(limit: ${limit})`);
@@ -50,8 +58,28 @@ describe('GraphQL operation limits', async () => {
   it('refuse an operation over each limit, naming the limit', () => {
     assert.throws(() => check('{ run(runId: "r") { parent { parent { runId } } } }', { maxDepth: 3 }), refusedFor('LIMIT_GRAPHQL_DEPTH'));
     assert.throws(() => check('{ a: viewer { name } b: viewer { name } }', { maxAliases: 1 }), refusedFor('LIMIT_GRAPHQL_ALIASES'));
-    assert.throws(() => check('{ datasets(first: 100) { nodes { versions(first: 100) { nodes { version } } } } }', {}), refusedFor('LIMIT_GRAPHQL_COST'));
+    // 10,201 objects, twice.
+    const hundredByHundred = 'datasets(first: 100) { nodes { versions(first: 100) { nodes { version } } } }';
+    assert.throws(() => check(`{ a: ${hundredByHundred} b: ${hundredByHundred} }`, {}), refusedFor('LIMIT_GRAPHQL_COST'));
+    assert.throws(() => check(`{ ${hundredByHundred} }`, { maxCost: 10_000 }), refusedFor('LIMIT_GRAPHQL_COST'));
     assert.doesNotThrow(() => check('{ datasets(first: 100) { nodes { versions(first: 10) { nodes { version } } } } }', {}));
+  });
+
+  it('cost a traversal the nodes it may visit: its maxNodes, or the default budget', () => {
+    const from = '"DatasetVersion:AAAAAAAAAAAAAAAAAAAAAA"';
+    // 1 answer + 10 nodes (a list of unknown size) + the walk of 5,000 nodes.
+    assert.equal(measure(`{ impact(from: ${from}, maxNodes: 5000) { nodes { id } } }`).cost, 1 + LIST_ESTIMATE + 5_000);
+    assert.equal(measure(`query($n: Int) { provenance(from: ${from}, maxNodes: $n) { truncated } }`, { n: 300 }).cost, 1 + 300);
+    // Without maxNodes: the default budget of the question (1,000; 100 for the explorer graph).
+    assert.equal(measure(`{ impact(from: ${from}) { truncated } }`).cost, 1 + 1_000);
+    assert.equal(measure(`{ lineageGraph(from: ${from}) { truncated } }`).cost, 1 + 100);
+    assert.equal(measure(`{ reproductionRecipe(modelVersion: "ModelVersion:AAAAAAAAAAAAAAAAAAAAAA") { complete } }`).cost, 1 + 1_000);
+    // The largest budget LIMIT_TRAVERSAL_NODES allows fits under the default cost limit; thirty of them do not.
+    assert.doesNotThrow(() => check(`{ impact(from: ${from}, maxNodes: 10000) { nodes { id kind } edges { type } } }`, {}));
+    const aliased = Array.from({ length: 30 }, (_, i) => `i${i}: impact(from: ${from}, maxNodes: 10000) { truncated }`).join(' ');
+    assert.throws(() => check(`{ ${aliased} }`, {}), refusedFor('LIMIT_GRAPHQL_COST'));
+    const defaults = Array.from({ length: 30 }, (_, i) => `i${i}: impact(from: ${from}) { truncated }`).join(' ');
+    assert.throws(() => check(`{ ${defaults} }`, {}), refusedFor('LIMIT_GRAPHQL_COST'));
   });
 
   it('stop measuring a document whose fragments expand exponentially', () => {

@@ -4,7 +4,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { generateKeyPair, SignJWT } from 'jose';
+import { ApiKeyRepository } from '../../src/auth/api-key.repository';
+import { ApiKeyService } from '../../src/auth/api-key.service';
+import type { Tx } from '../../src/db/database';
 import { PROJECT_ROOT } from '../../src/paths';
+import { isWellFormed } from '../../src/core/text';
 import { bearer, createTestKey, hsJwt, startTestIssuer, type TestIssuer } from '../support/auth';
 import { graphqlCall, httpCall, type HttpAnswer } from '../support/http';
 import { runEvent } from '../support/openlineage-events';
@@ -190,8 +194,50 @@ describe('JWT bearer tokens', () => {
   });
   after(async () => service?.stop());
 
-  const token = (claims: Record<string, unknown>, expiresIn?: string | number) =>
+  const token = (claims: Record<string, unknown>, expiresIn?: string | number | null) =>
     hsJwt(JWT_SECRET, { iss: 'https://idp.test', aud: 'lineage', sub: 'alice@example.com', ...claims }, { expiresIn });
+
+  it('refuse tokens that never expire or claim a validity longer than AUTH_JWT_MAX_LIFETIME_MS (24 h)', async () => {
+    const ask = async (jwt: string) => graphqlCall(service.url, '{ viewer { name } }', undefined, bearer(jwt));
+    const forever = await ask(await token({ role: 'admin' }, null));
+    expectDenied(forever, 401, true);
+    assert.match(forever.body.errors[0].message, /no expiry \(exp claim\).*AUTH_JWT_REQUIRE_EXP/);
+    const decade = await ask(await token({ role: 'admin' }, '3650d'));
+    expectDenied(decade, 401, true);
+    assert.match(decade.body.errors[0].message, /longer than the 86400 s .*AUTH_JWT_MAX_LIFETIME_MS/);
+    // Without iat the lifetime counts from now.
+    const noIat = await new SignJWT({ iss: 'https://idp.test', aud: 'lineage', sub: 'x', role: 'admin' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('400d')
+      .sign(new TextEncoder().encode(JWT_SECRET));
+    expectDenied(await ask(noIat), 401, true);
+    const future = await new SignJWT({ iss: 'https://idp.test', aud: 'lineage', sub: 'x', role: 'admin' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt(Math.floor(Date.now() / 1000) + 3600)
+      .setExpirationTime('2h')
+      .sign(new TextEncoder().encode(JWT_SECRET));
+    expectDenied(await ask(future), 401, true);
+    // A day is fine.
+    assert.equal((await ask(await token({ role: 'reader' }, '23h'))).status, 200);
+  });
+
+  it('keep a subject exactly as it is stored, never half a character, and refuse one that is not valid Unicode', async () => {
+    const ask = async (sub: string) => graphqlCall(service.url, '{ viewer { name } }', undefined, bearer(await token({ role: 'reader', sub })));
+    // 199 + an emoji (two UTF-16 units): exactly the 200 units kept whole.
+    const emoji = 'a'.repeat(199) + '😀';
+    assert.deepEqual((await ask(emoji)).body, { data: { viewer: { name: `jwt:${emoji}` } } });
+    // Longer: the start, cut on a code point, and a digest of the whole, so two long subjects stay two principals.
+    const long = (tail: string) => 'b'.repeat(180) + '😀'.repeat(20) + tail;
+    const one = (await ask(long('1'))).body.data.viewer.name as string;
+    const two = (await ask(long('2'))).body.data.viewer.name as string;
+    assert.notEqual(one, two);
+    assert.ok(Array.from(one).length <= 204 && isWellFormed(one), one);
+    for (const sub of ['a\ud800b', 'tab\there', 'line\nbreak']) {
+      const answer = await ask(sub);
+      expectDenied(answer, 401, true);
+      assert.match(answer.body.errors[0].message, /JWT subject/);
+    }
+  });
 
   it('take the subject as the principal and the role from the role claim', async () => {
     const writer = await graphqlCall(service.url, '{ viewer { name role } }', undefined, bearer(await token({ role: 'writer' })));
@@ -336,5 +382,89 @@ describe('npm run keys', () => {
       run('revoke', uniqueNamespace('nobody')),
       (error: { code: number; stderr: string }) => error.code === 1 && /API key .* does not exist/.test(error.stderr),
     );
+  });
+});
+
+describe('API key revocation', () => {
+  let service: TestService;
+  before(async () => {
+    // The defaults: answers cached for 30 s, revocations checked every second.
+    service = await startTestService({ LINEAGE_AUTH: 'on' });
+  });
+  after(async () => service?.stop());
+
+  /** Holds each key lookup, after it read the database, until the test lets it go. */
+  class HeldLookups extends ApiKeyRepository {
+    private hold: { reached: () => void; release: Promise<void> } | null = null;
+
+    arm(): { reached: Promise<void>; release: () => void } {
+      let reached!: () => void;
+      let release!: () => void;
+      const reachedPromise = new Promise<void>((resolve) => (reached = resolve));
+      this.hold = { reached, release: new Promise<void>((resolve) => (release = resolve)) };
+      return { reached: reachedPromise, release };
+    }
+
+    override async findActiveByHash(tx: Tx, hash: string) {
+      const found = await super.findActiveByHash(tx, hash);
+      const hold = this.hold;
+      if (hold) {
+        this.hold = null;
+        hold.reached();
+        await hold.release;
+      }
+      return found;
+    }
+  }
+
+  it('a lookup in flight when the key is revoked cannot bring it back: refused at once on this instance', async () => {
+    const lookups = new HeldLookups();
+    const keys = new ApiKeyService(service.db, service.services.audit, { cacheMs: 30_000, revocationCheckMs: 1_000 }, lookups);
+    const {
+      key: { name },
+      secret,
+    } = await keys.createKey({ actor: 'test', source: 'cli' }, { name: uniqueNamespace('race'), role: 'writer' });
+    const held = lookups.arm();
+    // Read before the revocation commits, answered after it cleared the cache.
+    const inFlight = keys.authenticate(secret);
+    await held.reached;
+    await keys.revokeKey({ actor: 'test', source: 'cli' }, name);
+    held.release();
+    await inFlight;
+    assert.equal(await keys.authenticate(secret), null, 'a revoked key is refused from the moment revokeKey returned');
+    assert.equal(await keys.authenticate(secret), null);
+  });
+
+  it('another instance refuses it within AUTH_REVOCATION_CHECK_MS, though it cached the key for AUTH_KEY_CACHE_MS', async () => {
+    let now = Date.now();
+    const settings = { cacheMs: 30_000, revocationCheckMs: 1_000 };
+    const here = new ApiKeyService(service.db, service.services.audit, settings, undefined, () => now);
+    const elsewhere = new ApiKeyService(service.db, service.services.audit, settings);
+    const {
+      key: { name },
+      secret,
+    } = await elsewhere.createKey({ actor: 'test', source: 'cli' }, { name: uniqueNamespace('elsewhere'), role: 'reader' });
+    assert.equal((await here.authenticate(secret))?.name, `key:${name}`, 'cached here');
+    await elsewhere.revokeKey({ actor: 'test', source: 'cli' }, name);
+    now += settings.revocationCheckMs;
+    assert.equal(await here.authenticate(secret), null, 'refused here one check interval later, 29 s before its cache entry expires');
+  });
+
+  it('npm run keys -- revoke says when running services refuse the key, and they do', async () => {
+    const key = await createTestKey(service.services, 'reader', 'cli-revoked');
+    assert.equal((await graphqlCall(service.url, '{ viewer { name } }', undefined, key.header)).status, 200, 'the service cached the key');
+    const cli = path.join(PROJECT_ROOT, 'dist', 'src', 'cli', 'keys.js');
+    const revoked = await promisify(execFile)(process.execPath, [cli, 'revoke', key.name], {
+      env: { ...process.env, NEO4J_URI: testNeo4jUri(), LOG_LEVEL: 'warn' },
+    });
+    assert.match(revoked.stdout, /Running services refuse it within 1000 ms \(AUTH_REVOCATION_CHECK_MS\)/);
+    // The bound is a second; the deadline only keeps a broken service from hanging the suite (the cache holds 30 s).
+    const deadline = Date.now() + 20_000;
+    let status = 200;
+    while (status === 200 && Date.now() < deadline) {
+      status = (await graphqlCall(service.url, '{ viewer { name } }', undefined, key.header)).status;
+      if (status === 200) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(status, 401, 'the running service refuses the key revoked by another process');
   });
 });

@@ -33,7 +33,16 @@ describe('authentication settings', () => {
   it('configuring a JWT issuer turns authentication on, and contradictions are refused', () => {
     const config = loadConfig({ AUTH_JWT_SECRET: SECRET });
     assert.equal(config.auth.enabled, true);
-    assert.deepEqual(config.auth.jwt, { jwksUrl: undefined, secret: SECRET, issuer: undefined, audience: undefined, roleClaim: 'role', defaultRole: null });
+    assert.deepEqual(config.auth.jwt, {
+      jwksUrl: undefined,
+      secret: SECRET,
+      issuer: undefined,
+      audience: undefined,
+      roleClaim: 'role',
+      defaultRole: null,
+      requireExpiry: true,
+      maxLifetimeMs: 86_400_000,
+    });
     refuses({ AUTH_JWT_SECRET: SECRET, LINEAGE_AUTH: 'off' }, 'LINEAGE_AUTH', /JWT verification is configured/);
     refuses({ AUTH_JWT_SECRET: SECRET, AUTH_JWKS_URL: 'https://idp.example.com/jwks' }, 'AUTH_JWT_SECRET', /not both/);
   });
@@ -74,7 +83,7 @@ describe('limit settings', () => {
       graphql: { maxDepth: 6, maxCost: 500, maxAliases: 3, maxTokens: 400 },
       page: { defaultSize: 5, maxSize: 10 },
       traversal: { maxDepth: 4, maxNodes: 50 },
-      ingestion: { maxBatchEvents: 7, batchBodyBytes: 4096 },
+      ingestion: { maxBatchEvents: 7, batchBodyBytes: 4096, eventBytes: DEFAULT_LIMITS.ingestion.eventBytes },
     });
   });
 
@@ -88,5 +97,26 @@ describe('limit settings', () => {
 
   it('a small LIMIT_PAGE_SIZE lowers the default page size with it', () => {
     assert.deepEqual(loadConfig({ LIMIT_PAGE_SIZE: '8' }).limits.page, { defaultSize: 8, maxSize: 8 });
+  });
+});
+
+describe('hardening settings', () => {
+  it('give each request a share of the pool smaller than the pool, and traversals a lane', () => {
+    const { neo4j } = loadConfig({});
+    assert.deepEqual([neo4j.poolSize, neo4j.requestConnections, neo4j.traversalConcurrency], [50, 4, 2]);
+    const small = loadConfig({ NEO4J_POOL_SIZE: '3' }).neo4j;
+    assert.deepEqual([small.requestConnections, small.traversalConcurrency], [2, 2]);
+    refuses({ NEO4J_POOL_SIZE: '10', NEO4J_REQUEST_CONNECTIONS: '10' }, 'NEO4J_REQUEST_CONNECTIONS', /must be smaller than NEO4J_POOL_SIZE \(10\)/);
+    refuses({ NEO4J_POOL_SIZE: '10', NEO4J_TRAVERSAL_CONCURRENCY: '12' }, 'NEO4J_TRAVERSAL_CONCURRENCY', /must be smaller than NEO4J_POOL_SIZE/);
+  });
+
+  it('bound revocations, JWT lifetimes, event sizes and local Neo4j restarts', () => {
+    const config = loadConfig({ AUTH_JWT_SECRET: SECRET, AUTH_REVOCATION_CHECK_MS: '250', AUTH_JWT_MAX_LIFETIME_MS: '3600000', LIMIT_EVENT_BYTES: '2048' });
+    assert.equal(config.auth.revocationCheckMs, 250);
+    assert.equal(config.auth.jwt?.maxLifetimeMs, 3_600_000);
+    assert.equal(config.limits.ingestion.eventBytes, 2048);
+    assert.equal(loadConfig({ AUTH_JWT_SECRET: SECRET, AUTH_JWT_REQUIRE_EXP: 'off' }).auth.jwt?.requireExpiry, false);
+    refuses({ AUTH_JWT_SECRET: SECRET, AUTH_JWT_REQUIRE_EXP: 'maybe' }, 'AUTH_JWT_REQUIRE_EXP', /must be one of on, off/);
+    assert.deepEqual([loadConfig({}).localNeo4j.restartBackoffMs, loadConfig({}).localNeo4j.restartAttempts], [1_000, 5]);
   });
 });

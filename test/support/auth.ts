@@ -20,13 +20,14 @@ export function bearer(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` };
 }
 
-/** An HS256 JWT signed with `secret`; `claims` may override everything, `expiresIn` defaults to 5 minutes. */
-export async function hsJwt(secret: string, claims: JWTPayload, options: { expiresIn?: string | number } = {}): Promise<string> {
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuedAt()
-    .setExpirationTime(options.expiresIn ?? '5m')
-    .sign(new TextEncoder().encode(secret));
+/**
+ * An HS256 JWT signed with `secret`; `claims` may override everything, `expiresIn` defaults to 5 minutes (null: no
+ * `exp` at all).
+ */
+export async function hsJwt(secret: string, claims: JWTPayload, options: { expiresIn?: string | number | null } = {}): Promise<string> {
+  const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt();
+  if (options.expiresIn !== null) jwt.setExpirationTime(options.expiresIn ?? '5m');
+  return jwt.sign(new TextEncoder().encode(secret));
 }
 
 /** A JWKS endpoint on loopback serving one RSA key, and a signer for tokens with that key. */

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../src/config';
+import type { Database } from '../../src/db/database';
 import { createLogger } from '../../src/logger';
 import { startService, type RunningService, type StartOptions } from '../../src/server';
 import type { Logger } from 'pino';
@@ -14,8 +15,26 @@ export function testNeo4jUri(): string {
   return uri;
 }
 
+/**
+ * A test service's transactions may run for two minutes (NEO4J_TX_TIMEOUT_MS), not 15 s: the suite runs on machines
+ * shared with other suites, where planning a write statement alone has taken longer than 15 s. A test of the
+ * timeout sets its own.
+ */
+const TEST_TX_TIMEOUT_MS = '120000';
+
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LINEAGE_DEMO: 'off', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env });
+  // Webhook delivery off unless a test asks for it: every test service shares the database, and a worker of
+  // another test's service would send (and retry by its own settings) the notices a webhook test is watching.
+  return loadConfig({
+    NEO4J_TX_TIMEOUT_MS: TEST_TX_TIMEOUT_MS,
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LINEAGE_DEMO: 'off',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    WEBHOOK_DELIVERY: 'off',
+    ...env,
+  });
 }
 
 export interface TestService extends RunningService {
@@ -55,4 +74,17 @@ export async function startTestService(
 /** A random namespace so that each test writes, reads and removes only its own data. */
 export function uniqueNamespace(prefix = 'test'): string {
   return `${prefix}-${randomBytes(6).toString('hex')}`;
+}
+
+/** Removes what a test wrote under its namespaces: datasets and jobs, their versions and runs, and their events. */
+export async function removeNamespaces(db: Database, ...namespaces: string[]): Promise<void> {
+  await db.write('cleanup', (tx) =>
+    tx.rows(
+      `MATCH (n) WHERE (n:Dataset OR n:Job) AND n.namespace IN $namespaces
+       OPTIONAL MATCH (n)<-[:VERSION_OF|RUN_OF]-(m)
+       OPTIONAL MATCH (e:LineageEvent)-[:ABOUT]->(x) WHERE x = n OR x = m
+       DETACH DELETE e, n, m`,
+      { namespaces },
+    ),
+  );
 }

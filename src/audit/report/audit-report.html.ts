@@ -1,3 +1,4 @@
+import { qualityHtml } from './audit-report.quality.render';
 import type { AuditReport, RecordedBy } from './audit-report.types';
 
 /**
@@ -78,6 +79,8 @@ export function renderHtml(report: AuditReport): string {
     provenance.commits.map((c) => [code(c.sha), c.repository, c.branch ?? '', c.author ?? '', c.committedAt ?? '', c.message ?? '', recorded(c.recorded)]),
   );
   add('</section>');
+
+  add(qualityHtml(report.dataQuality, report.asOf, esc));
 
   add('<section><h2>Deployment history</h2>');
   table(
@@ -163,6 +166,7 @@ ul { margin: 0; padding-left: 1.1rem; }
 .live { color: #116329; font-weight: 600; }
 .source { color: #8a4600; font-weight: 600; }
 .warning { background: #fff8c5; border: 1px solid #d4a72c; padding: .5rem .7rem; }
+.ok { background: #dafbe1; border: 1px solid #4ac26b; padding: .5rem .7rem; }
 @media print {
   body { margin: 0; max-width: none; font-size: 11px; }
   h2 { break-after: avoid; }

@@ -1,3 +1,4 @@
+import { qualityMarkdown } from './audit-report.quality.render';
 import type { AuditReport, RecordedBy } from './audit-report.types';
 
 /** The report as Markdown (GitHub-flavoured tables): for a ticket, a pull request or a wiki page. */
@@ -78,6 +79,8 @@ export function renderMarkdown(report: AuditReport): string {
     ['Commit', 'Repository', 'Branch', 'Author', 'Committed', 'Message', 'Recorded'],
     provenance.commits.map((c) => [c.sha, c.repository, c.branch ?? '', c.author ?? '', c.committedAt ?? '', c.message ?? '', recordedText(c.recorded)]),
   );
+
+  out(...qualityMarkdown(report.dataQuality, report.asOf, text));
 
   out('## Deployment history', '');
   table(

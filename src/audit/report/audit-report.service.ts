@@ -14,7 +14,9 @@ import type { RunService } from '../../lineage/run/run.service';
 import type { AuditRecord } from '../audit-record.type';
 import type { AuditService } from '../audit.service';
 import { reportDigest } from './audit-report.digest';
+import { dataQualitySection, type QualitySources } from './audit-report.quality';
 import type { AuditReport, RecordedBy, ReportAuditRecord, ReportDeployment } from './audit-report.types';
+import { cutText } from '../../core/text';
 
 export interface AuditReportSources {
   audit: AuditService;
@@ -25,6 +27,9 @@ export interface AuditReportSources {
   commits: CommitService;
   models: ModelService;
   deployments: DeploymentService;
+  quality: QualitySources['quality'];
+  qualityAssessment: QualitySources['qualityAssessment'];
+  staleness: QualitySources['staleness'];
 }
 
 /** Enough for any real model's lineage; a larger one says it was cut (`provenance.truncated`). */
@@ -50,7 +55,7 @@ export class AuditReportService {
     if (kind !== 'Deployment' && kind !== 'ModelVersion') {
       throw new BadInputError(
         'subject',
-        `an audit report is about a Deployment or a ModelVersion; ${subjectId.slice(0, 80)} is ${kind ? `a ${kind}` : 'not a global id'}`,
+        `an audit report is about a Deployment or a ModelVersion; ${cutText(subjectId, 80)} is ${kind ? `a ${kind}` : 'not a global id'}`,
       );
     }
     const asOf = instant('asOf', asOfArgument, new Date());
@@ -118,6 +123,14 @@ export class AuditReportService {
       <T>(key: (item: T) => string) =>
       (a: T, b: T) =>
         key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+
+    const dataQuality = await dataQualitySection(
+      this.sources,
+      subjectId,
+      asOf,
+      versions.flatMap((v) => (v ? [{ id: v.id, label: label(v) }] : [])),
+      PROVENANCE_NODES,
+    );
 
     const withoutDigest: Omit<AuditReport, 'reportSha256'> = {
       format: 'lineage-audit-report/1',
@@ -208,6 +221,7 @@ export class AuditReportService {
           )
           .sort(byText((commit) => `${commit.committedAt ?? ''}\u0000${commit.sha}`)),
       },
+      dataQuality,
       deploymentHistory: history.map(toDeployment),
       auditRecords: records.map(toReportRecord),
       auditRecordsTruncated: touching.length > MAX_RECORDS,

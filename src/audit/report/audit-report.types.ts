@@ -1,3 +1,5 @@
+import type { ReportDataQuality } from './audit-report.quality';
+
 /**
  * An audit report, as data: what the JSON format is, and what the Markdown and HTML formats render. Every list
  * is in a fixed order and every instant an ISO-8601 UTC string, so the same report for the same instant and the
@@ -22,6 +24,8 @@ export interface AuditReport {
     runs: ReportRun[];
     commits: ReportCommit[];
   };
+  /** Whether it stood on bad data at the instant: offending versions, checks and flags on its provenance, staleness. */
+  dataQuality: ReportDataQuality;
   /** The deployments in the subject's slot (deployment report) or of the model version, in the order they happened. */
   deploymentHistory: ReportDeployment[];
   /** The audit records about the entities above, oldest first. */

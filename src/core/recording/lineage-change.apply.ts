@@ -2,7 +2,7 @@ import { NotFoundError } from '../../errors';
 import { mergeFacets } from '../facets';
 import { ids } from '../ids';
 import { fillCommit } from '../commit/commit.rules';
-import { currentVersion, dedupeVersions, fillVersion, readableAt, UNVERSIONED, type VersionTimeline } from '../dataset/dataset.rules';
+import { currentVersion, dedupeVersions, fillVersion, readableAt, UNVERSIONED, type VersionTimeline, type VersionValues } from '../dataset/dataset.rules';
 import type { DatasetRef } from '../dataset/dataset.normalize';
 import { NO_VERSION_VALUES } from '../dataset/dataset-version.label';
 import { checkTrainingRun, fillModelVersion } from '../model/model.rules';
@@ -175,14 +175,15 @@ function linkParent(state: LineageState, change: RunChange, recorded: RunSnapsho
 function readInput(state: LineageState, reads: Map<string, ReadEdge>, input: RunInput, readTime: string, change: RunChange): void {
   let versionId: string;
   if (input.version) {
-    const version = recordVersion(input.version, state.get('version', input.version.id), change.at, false);
+    const before = state.get('version', input.version.id);
+    const version = recordVersion({ ...input.version, values: readerValues(before?.values ?? null, input.version.values) }, before, change.at, false);
     state.put('version', { ...version, facets: mergeFacets(version.facets, input.facets, change.at) });
     versionId = version.id;
   } else {
     const chosen = [...reads].find(([, edge]) => edge.implicit && edge.datasetId === input.dataset.id)?.[0];
     versionId = chosen ?? resolve(state, input.dataset, readTime, change);
     const before = state.get('version', versionId)!;
-    const fill = fillVersion(before, before.values, input.values);
+    const fill = fillVersion(before, before.values, readerValues(before.values, input.values));
     state.put('version', { ...before, values: { ...before.values, ...fill } });
     // The event did not say which version it saw, so what it says about the data is about the dataset.
     if (input.facets) touchDataset(state, input.dataset, input.facets, change.at);
@@ -191,6 +192,16 @@ function readInput(state: LineageState, reads: Map<string, ReadEdge>, input: Run
   // A version the run names explicitly stays explicit, even if another input reached it implicitly.
   const implicit = input.version === null && (edge?.implicit ?? true);
   reads.set(versionId, { datasetId: input.dataset.id, implicit, ioFacets: mergeFacets(edge?.ioFacets ?? null, input.ioFacets, change.at) });
+}
+
+/**
+ * A reader's location of a version fills it when unknown, and is ignored when it differs: OpenLineage names where
+ * the dataset is (`s3://lake` + `raw/transactions`), which is not the partition a writer recorded
+ * (`…/raw/transactions/dt=2025-02-28/`), and a reader must not be refused for it. Other values a reader states
+ * (a digest, a row count) stay write-once: a different one is a contradiction.
+ */
+function readerValues(recorded: VersionValues | null, given: VersionValues): VersionValues {
+  return recorded?.uri && given.uri && given.uri !== recorded.uri ? { ...given, uri: recorded.uri } : given;
 }
 
 /** Chooses again, for the run's new read time, every version the run reads that it did not name. */

@@ -12,6 +12,7 @@ import { applyChange } from './lineage-change.apply';
 import type { LineageChange } from './lineage-change.types';
 import { LineageState, LoadedState, MissingState, slotKey, Wanted, type Kind, type RunSnapshot, type Snapshots } from './lineage-state';
 import { LineageRepository, type EdgeWrites, type LoadPart, type ReceiptWrite, type WritePart } from './lineage.repository';
+import type { LineageWriteHook } from './lineage-write-hook';
 
 /** What became of one change; a recorded one names the entity it is about (see Applied.subjectId). */
 export type RecordOutcome = { status: 'recorded' | 'duplicate'; subjectId: string | null } | { status: 'rejected'; error: LineageError };
@@ -35,6 +36,8 @@ export class LineageRecorder {
     private readonly repository = new LineageRepository(),
     /** Changes per transaction: large enough to amortise round trips, small enough for the transaction timeout. */
     private readonly chunkSize = 500,
+    /** Derived work that commits with each transaction (lineage-write-hook.ts), given by the composition root. */
+    private readonly hooks: readonly LineageWriteHook[] = [],
   ) {}
 
   /**
@@ -52,6 +55,9 @@ export class LineageRecorder {
       const outcomes = changes.map((change) => applyOne(state, change, entries));
       if (state.wanted.empty) {
         await this.flush(tx, state, parts.write);
+        // Hook: derived records and notices, in this transaction (see LineageWriteHook).
+        const recorded = outcomes.map((outcome) => outcome !== 'missing' && outcome.status === 'recorded');
+        for (const hook of this.hooks) await hook.afterWrite(tx, { context, changes, recorded, state });
         await this.audit.append(tx, context, entries);
         return { outcomes: outcomes as RecordOutcome[], state };
       }

@@ -36,7 +36,7 @@ export class ImpactService {
     const bounds = traversalBounds(query.maxDepth, query.maxNodes, this.limits.traversal);
     const asOf = asOfArgument(query.asOf);
     const kinds = query.kinds ? new Set(query.kinds) : null;
-    return this.db.read('impact', async (tx) => {
+    return this.db.traverse('impact', async (tx) => {
       const answer = await walkLineage(tx, this.traversals, { start, directions: ['DOWN'], bounds, asOf });
       const downstream = answer.nodes.filter((node) => node.id !== start.id);
       return {

@@ -4,8 +4,9 @@ import { KIND_ORDER, type Direction } from './lineage-steps';
 import { present, toLineageEdge } from './lineage-node';
 import type { LineageEdge, LineageNode, LineagePath } from './lineage.type';
 import { TRAVERSAL_LIMITS, type TraversalBounds } from './traversal-limits';
-import type { TraversalRepository } from './traversal.repository';
-import { pendingChecks, settle, traverse, type NodeRef, type Traversal, type TruncationReason } from './traversal';
+import type { Walk, WalkPlan } from './traversal.repository';
+import type { TruncationReason } from '../../core/vocabulary';
+import { pendingChecks, settle, traverse, type NodeRef, type Traversal } from './traversal';
 
 /**
  * Runs one bounded walk inside the caller's read transaction and shapes it into answer nodes and edges: the
@@ -30,24 +31,23 @@ export interface LineageAnswer {
 }
 
 /**
- * Walks, then describes what it reached. The start is checked by the description rather than by a statement of
- * its own (one round trip less on every question): NOT_FOUND when no node has the id, or when it did not exist
- * yet at the instant asked.
+ * Walks, then describes what it reached, mostly from what the walk's statement reported (TraversalWalk). The start
+ * is checked by that description rather than by a statement of its own: NOT_FOUND when no node has the id, or
+ * when it did not exist yet at the instant asked.
  */
-export async function walkLineage(tx: Tx, repository: TraversalRepository, request: WalkRequest): Promise<LineageAnswer> {
+export async function walkLineage(tx: Tx, repository: { walk(tx: Tx, plan: WalkPlan): Walk }, request: WalkRequest): Promise<LineageAnswer> {
   const options = {
     directions: request.directions,
     maxDepth: request.bounds.maxDepth,
     maxNodes: request.bounds.maxNodes,
     maxEdges: request.bounds.maxNodes * TRAVERSAL_LIMITS.EDGES_PER_NODE,
   };
-  const traversal = await traverse(request.start, options, (expansion) => repository.expand(tx, expansion, request.asOf));
+  const walk = repository.walk(tx, { ...options, start: request.start, asOf: request.asOf });
+  const traversal = await traverse(request.start, options, walk.expand);
   const pending = pendingChecks(traversal);
-  const described = await repository.describe(
-    tx,
+  const described = await walk.describe(
     [...traversal.nodes.values()].map((node) => ({ id: node.id, kind: node.kind, ...pending.get(node.id)! })),
-    [...traversal.nodes.keys()],
-    request.asOf,
+    new Set(traversal.nodes.keys()),
   );
   const start = described.get(request.start.id);
   if (!start) throw new NotFoundError(request.start.kind, request.start.id);

@@ -1,10 +1,12 @@
-import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { Args, Ctx, Extensions, Query, Resolver } from 'type-graphql';
+import { GRAPH_COST } from './traversal-limits';
 import type { GraphQLContext } from '../../graphql/context';
 import { LineageGraphArgs } from './traversal.input';
 import { LineageGraph } from './lineage-graph.type';
 
 @Resolver(() => LineageGraph)
 export class LineageGraphResolver {
+  @Extensions(GRAPH_COST)
   @Query(() => LineageGraph, {
     description: "A node's lineage neighbourhood for an explorer: nodes and edges within `depth` hops (default 2), bounded by `maxNodes` (default 100).",
   })

@@ -44,15 +44,16 @@ export class LineageGraphService {
     const bounds = graphBounds(query.depth, query.maxNodes, this.limits.traversal);
     const asOf = asOfArgument(query.asOf);
     const direction = query.direction ?? LineageDirection.BOTH;
-    return this.db.read('lineageGraph', async (tx) => {
+    return this.db.traverse('lineageGraph', async (tx) => {
       const answer = await walkLineage(tx, this.traversals, { start, directions: DIRECTIONS_OF[direction], bounds, asOf });
       return { ...traversalResultFields(answer, bounds, asOf), direction, nodes: answer.nodes };
     });
   }
 
   /**
-   * Has Neo4j plan the traversal statements now rather than on the first question (start-up calls it). Planning a
-   * large statement on a cold, busy Neo4j can take longer than a question may, hence the longer timeout.
+   * Has Neo4j plan the common traversal statements now rather than on the first questions (start-up calls it;
+   * TraversalRepository.prepare). Planning on a cold, busy Neo4j can take longer than a question may, hence the
+   * longer timeout.
    */
   prepareQueries(): Promise<void> {
     return this.db.read('prepareLineageQueries', (tx) => this.traversals.prepare(tx), { timeoutMs: PREPARE_TIMEOUT_MS });

@@ -1,6 +1,7 @@
 import { upstreamEndIsSource } from './lineage-steps';
 import type { LineageEdge } from './lineage.type';
 import type { EdgeType, NodeKind } from '../../core/vocabulary';
+import { cutText } from '../../core/text';
 
 /**
  * How a node reads in an answer: a short label, its instant, its key properties and, for deployments, whether
@@ -99,7 +100,7 @@ function liveness(kind: NodeKind, props: Props, asOf: Date): boolean | null {
 
 /** UUIDs and other long run ids are shortened to 8 characters, like a short commit SHA. */
 function shortRunId(runId: string): string {
-  return runId.length <= 12 ? runId : runId.slice(0, 8);
+  return runId.length <= 12 ? runId : cutText(runId, 8);
 }
 
 /** `https://github.com/acme/fraud` → `acme/fraud`. */

@@ -35,7 +35,7 @@ export class ProvenanceService {
     const bounds = traversalBounds(query.maxDepth, query.maxNodes, this.limits.traversal);
     const asOf = asOfArgument(query.asOf);
     const kinds = query.kinds ? new Set(query.kinds) : null;
-    return this.db.read('provenance', async (tx) => {
+    return this.db.traverse('provenance', async (tx) => {
       const answer = await walkLineage(tx, this.traversals, { start, directions: ['UP'], bounds, asOf });
       const upstream = answer.nodes.filter((node) => node.id !== start.id);
       return {

@@ -3,6 +3,7 @@ import { kindOfId } from '../../core/ids';
 import { instant } from '../../core/validate';
 import type { NodeRef } from './traversal';
 import type { NodeKind } from '../../core/vocabulary';
+import { cutText } from '../../core/text';
 
 /** Checks shared by every lineage question: where it starts and the instant it is about. */
 
@@ -12,7 +13,7 @@ import type { NodeKind } from '../../core/vocabulary';
  */
 export function startOf(field: string, id: string, allowed: readonly NodeKind[], question: string): NodeRef {
   const kind = kindOfId(id);
-  if (!kind) throw new BadInputError(field, `'${id.slice(0, 80)}' is not a global id (ids look like DatasetVersion:suXap83B9uYQKAgbxNdWIu)`);
+  if (!kind) throw new BadInputError(field, `'${cutText(id, 80)}' is not a global id (ids look like DatasetVersion:suXap83B9uYQKAgbxNdWIu)`);
   if (!allowed.includes(kind)) {
     throw new BadInputError(field, `${question} starts from a ${orList(allowed)}; ${id} is a ${kind}`);
   }

@@ -1,7 +1,6 @@
 import type { LineageEdge, LineageNode } from './lineage.type';
 import type { RecipeArtifact, RecipeCommit, ReproductionGap, ReproductionStep } from './reproduction.type';
-import type { TruncationReason } from './traversal';
-import type { RunState } from '../../core/vocabulary';
+import type { RunState, TruncationReason } from '../../core/vocabulary';
 
 /**
  * Turns the upstream walk from a model version into a recipe: which runs to replay in which order, with what

@@ -1,4 +1,5 @@
-import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, Extensions, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { TRAVERSAL_COST } from './traversal-limits';
 import type { GraphQLContext } from '../../graphql/context';
 import { Run } from '../run/run.type';
 import { ReproductionRecipe, ReproductionStep } from './reproduction.type';
@@ -6,6 +7,7 @@ import { ReproductionArgs } from './traversal.input';
 
 @Resolver(() => ReproductionRecipe)
 export class ReproductionResolver {
+  @Extensions(TRAVERSAL_COST)
   @Query(() => ReproductionRecipe, {
     description:
       'What exactly is needed to rebuild a model version: source dataset versions with digests, commits, and the runs to replay in order with their parameters.',

@@ -34,7 +34,7 @@ export class ReproductionService {
     const start = startOf('modelVersion', query.modelVersion, ['ModelVersion'], 'reproductionRecipe');
     const bounds = traversalBounds(query.maxDepth, query.maxNodes, this.limits.traversal);
     const asOf = asOfArgument(query.asOf);
-    return this.db.read('reproductionRecipe', async (tx) => {
+    return this.db.traverse('reproductionRecipe', async (tx) => {
       const answer = await walkLineage(tx, this.traversals, { start, directions: ['UP'], bounds, asOf });
       const runIds = answer.nodes.filter((node) => node.kind === 'Run').map((node) => node.id);
       const stored = await this.recipes.parametersOf(tx, runIds);

@@ -80,3 +80,14 @@ export function graphBounds(depth: number | null | undefined, maxNodes: number |
     maxNodes: boundedArgument('maxNodes', maxNodes, 'DEFAULT_GRAPH_NODES', tighter(constant('MAX_GRAPH_NODES'), nodesSetting(settings))),
   };
 }
+
+/**
+ * The cost extension of traversal fields (see src/graphql/operation-limits.ts): an operation is charged the nodes
+ * each traversal may visit, its `maxNodes` or the default budget.
+ */
+export const TRAVERSAL_COST = {
+  nodeBudget: { argument: 'maxNodes', fallback: (limits: Pick<Limits, 'traversal'>) => traversalBounds(null, null, limits.traversal).maxNodes },
+};
+export const GRAPH_COST = {
+  nodeBudget: { argument: 'maxNodes', fallback: (limits: Pick<Limits, 'traversal'>) => graphBounds(null, null, limits.traversal).maxNodes },
+};

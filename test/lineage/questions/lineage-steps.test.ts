@@ -41,6 +41,7 @@ describe('lineage steps', () => {
     const parameters = (query: string) => new Set([...query.matchAll(/\$([A-Za-z]+)/g)].map((m) => m[1]));
     assert.deepEqual([...parameters(TRAVERSAL_CYPHER.EXPAND)], ['walk']);
     assert.deepEqual([...parameters(TRAVERSAL_CYPHER.DESCRIBE)], ['describe']);
-    assert.ok(TRAVERSAL_CYPHER.EXPAND.startsWith('CYPHER replan=skip'));
+    // Plans are good whatever the statistics they were made with, and cheap to make: none is kept against replanning.
+    assert.ok(!TRAVERSAL_CYPHER.EXPAND.includes('replan=skip'));
   });
 });

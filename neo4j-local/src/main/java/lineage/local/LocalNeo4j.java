@@ -55,6 +55,9 @@ public final class LocalNeo4j {
                     .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
                     .setConfig(GraphDatabaseSettings.pagecache_memory, pageCache)
                     .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, txMemory)
+                    // A bookmark of a transaction that never happened (a forged one) would hold its connection for
+                    // the default 30 s; on a single server a real bookmark is always ready at once.
+                    .setConfig(GraphDatabaseSettings.bookmark_ready_timeout, Duration.ofSeconds(2))
                     // Bolt waits 5 s twice on shutdown by default; a local single-user server has nothing to drain.
                     .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofMillis(500))
                     .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofMillis(500))

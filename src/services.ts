@@ -2,6 +2,7 @@ import { AuditService, type AuditAnchoring } from './audit/audit.service';
 import { AuditReportService } from './audit/report/audit-report.service';
 import { ApiKeyService, type ApiKeyCacheSettings } from './auth/api-key.service';
 import type { Database } from './db/database';
+import { ColumnLineageService } from './lineage/column/column-lineage.service';
 import { DEFAULT_LIMITS, type Limits } from './limits';
 import { CommitService } from './lineage/commit/commit.service';
 import { DatasetService } from './lineage/dataset/dataset.service';
@@ -40,6 +41,7 @@ export interface Services {
   reproduction: ReproductionService;
   lineageGraph: LineageGraphService;
   search: SearchService;
+  columns: ColumnLineageService;
   audit: AuditService;
   auditReports: AuditReportService;
   quality: QualityService;
@@ -73,6 +75,7 @@ export function createServices(db: Database, version: string, options: ServiceOp
   const models = new ModelService(db, limits, recorder);
   const deployments = new DeploymentService(db, limits, recorder);
   const provenance = new ProvenanceService(db, limits);
+  const columns = new ColumnLineageService(db, limits);
   const quality = new QualityService(db, audit, notices);
   const qualityAssessment = new QualityAssessmentService(db, limits);
   const staleness = new StalenessService(db, limits);
@@ -91,9 +94,10 @@ export function createServices(db: Database, version: string, options: ServiceOp
     reproduction: new ReproductionService(db, limits),
     lineageGraph: new LineageGraphService(db, limits),
     search: new SearchService(db),
+    columns,
     audit,
     auditReports: new AuditReportService(
-      { audit, provenance, datasets, runs, jobs, commits, models, deployments, quality, qualityAssessment, staleness },
+      { audit, provenance, datasets, runs, jobs, commits, models, deployments, quality, qualityAssessment, staleness, columns },
       limits,
     ),
     quality,

@@ -1,3 +1,4 @@
+import { fieldsSection } from './column-panel';
 import { formatInstant, h } from './dom';
 
 /**
@@ -53,7 +54,8 @@ function related(title: string, items: Array<{ id: string; text: string; note?: 
 
 const runText = (run: any) => `${run.job?.name ?? 'run'} ${String(run.runId).slice(0, 8)}`;
 
-export function renderEntity(entity: Entity, goto: Goto): HTMLElement {
+/** `chooseField` opens the column lineage of a field of a dataset or model version. */
+export function renderEntity(entity: Entity, goto: Goto, chooseField: (fieldId: string) => void = () => {}): HTMLElement {
   const body = h('div', { class: 'entity' });
   const add = (...nodes: Array<Node | null>) => nodes.forEach((n) => n && body.append(n));
   const relatedLinks = (title: string, items: Array<{ id: string; text: string; note?: string }>, total?: number) => {
@@ -92,6 +94,7 @@ export function renderEntity(entity: Entity, goto: Goto): HTMLElement {
       add(
         properties(entity, ['modelName', 'version', 'framework', 'artifactUri', 'digest', 'createdAt']),
         keyValues('Metrics', entity.metrics),
+        fieldsSection(entity.fields, chooseField),
         relatedLinks(
           'Trained by',
           entity.trainingRun ? [{ id: entity.trainingRun.id, text: runText(entity.trainingRun), note: entity.trainingRun.state ?? '' }] : [],
@@ -113,6 +116,7 @@ export function renderEntity(entity: Entity, goto: Goto): HTMLElement {
         entity.schema?.length
           ? h('section', {}, h('h3', {}, 'Schema'), h('p', {}, entity.schema.map((f: any) => `${f.name}${f.type ? `: ${f.type}` : ''}`).join(', ')))
           : null,
+        fieldsSection(entity.fields, chooseField),
         relatedLinks('Produced by', entity.producedBy ? [{ id: entity.producedBy.id, text: runText(entity.producedBy) }] : []),
         entity.producedBy ? null : h('p', { class: 'note' }, 'A raw source: nothing recorded produced it.'),
         relatedLinks(

@@ -1,5 +1,8 @@
 import './style.css';
 import { apiKey, graphql, setApiKey } from './api';
+import { renderColumnPanel } from './column-panel';
+import { ColumnView } from './column-view';
+import { COLUMN_LINEAGE, columnLayout, type ColumnLineage } from './columns';
 import { renderEntity } from './details';
 import { byId, formatInstant, h } from './dom';
 import { GraphModel } from './graph-model';
@@ -56,6 +59,7 @@ let busyCount = 0;
 let atRisk: AtRisk | null = null;
 
 const view = new GraphView(byId('graph'), { select: (id) => select(id), expand: (id) => void expand(id, 'BOTH') });
+const columnView = new ColumnView(byId('column-graph'), { select: (id) => void showColumns(id) });
 
 // ---------------------------------------------------------------------------------------------------------------
 // Status, busy flag, URL
@@ -103,6 +107,7 @@ function syncControls(): void {
 function focusNode(id: string, options: { keepQuestion?: boolean } = {}): void {
   state.node = id;
   state.selected = id;
+  state.field = null;
   if (!options.keepQuestion) {
     state.question = null;
     state.about = null;
@@ -188,7 +193,48 @@ async function load(): Promise<void> {
     if (!model.has(state.selected ?? '')) state.selected = from;
     render(true);
     void showDetails(state.selected!);
+    if (state.field) await showColumns(state.field, { push: false });
+    else hideColumns();
   });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Column view: a field's column lineage replaces the graph until it is closed
+
+/** Shows the column lineage of a field (chosen in the details of its version, or in the column view itself). */
+async function showColumns(fieldId: string, options: { push?: boolean } = {}): Promise<void> {
+  const mine = generation;
+  await busy(async () => {
+    status('Asking for column lineage…');
+    const { columnLineage } = await graphql<{ columnLineage: ColumnLineage }>(COLUMN_LINEAGE, { from: fieldId, asOf: state.asOf });
+    if (mine !== generation) return;
+    const layout = columnLayout(columnLineage);
+    state.field = fieldId;
+    writeUrl(options.push ?? true);
+    document.body.dataset.view = 'columns';
+    byId('graph').hidden = true;
+    byId('column-graph').hidden = false;
+    columnView.render(columnLineage, layout);
+    byId('columns').replaceChildren(renderColumnPanel(columnLineage, layout, { select: (id) => void showColumns(id), close: closeColumns }));
+    status(`Column lineage of ${columnLineage.start.label}: ${columnLineage.fields.length} field${columnLineage.fields.length === 1 ? '' : 's'}.`);
+  });
+}
+
+function closeColumns(): void {
+  if (!state.field) return;
+  state.field = null;
+  hideColumns();
+  writeUrl(true);
+  status('Back to the lineage graph.');
+}
+
+function hideColumns(): void {
+  if (document.body.dataset.view !== 'columns') return;
+  document.body.dataset.view = 'graph';
+  byId('column-graph').hidden = true;
+  byId('graph').hidden = false;
+  byId('columns').replaceChildren();
+  view.fit();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -554,7 +600,17 @@ async function showDetails(id: string): Promise<void> {
     const now = state.asOf
       ? h('p', { class: 'note', id: 'details-now' }, `The graph is as of ${formatInstant(state.asOf)}; these details are as recorded now.`)
       : null;
-    panel.replaceChildren(actions(node), now ?? '', entity ? renderEntity(entity, (target) => select(target)) : h('p', {}, 'This node no longer exists.'));
+    panel.replaceChildren(
+      actions(node),
+      now ?? '',
+      entity
+        ? renderEntity(
+            entity,
+            (target) => select(target),
+            (field) => void showColumns(field),
+          )
+        : h('p', {}, 'This node no longer exists.'),
+    );
   });
 }
 
@@ -658,7 +714,8 @@ document.addEventListener('keydown', (event) => {
       view.fit();
       break;
     case 'Escape':
-      clearQuestion();
+      if (state.field) closeColumns();
+      else clearQuestion();
       break;
     case 'Enter':
       if (!inGraph) return;

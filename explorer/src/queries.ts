@@ -1,5 +1,7 @@
 /** The GraphQL the explorer asks, and the shapes of the answers it uses. */
 
+import { FIELDS_SELECTION } from './columns';
+
 export type Kind = 'DATASET' | 'DATASET_VERSION' | 'JOB' | 'RUN' | 'COMMIT' | 'MODEL' | 'MODEL_VERSION' | 'DEPLOYMENT';
 export type Direction = 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH';
 
@@ -87,9 +89,9 @@ export const NODE_DETAILS = `query Details($id: ID!) {
     __typename id
     ... on Deployment { name environment endpoint deployedAt retiredAt deployedBy retiredBy isLive
       modelVersion { id modelName version } previous { id deployedAt modelVersion { version } } next { id deployedAt modelVersion { version } } ${HISTORY} }
-    ... on ModelVersion { modelName version artifactUri digest framework metrics createdAt model { id }
+    ... on ModelVersion { modelName version artifactUri digest framework metrics createdAt model { id } ${FIELDS_SELECTION}
       trainingRun { ${RUN_REF} } deployments { id name environment deployedAt retiredAt isLive } ${HISTORY} }
-    ... on DatasetVersion { namespace name version digest uri rowCount createdAt schema { name type }
+    ... on DatasetVersion { namespace name version digest uri rowCount createdAt schema { name type } ${FIELDS_SELECTION}
       dataset { id } producedBy { ${RUN_REF} } consumedBy(first: 10) { totalCount nodes { ${RUN_REF} } } ${HISTORY} }
     ... on Run { runId state startedAt endedAt parameters errorMessage job { id namespace name }
       commit { id repository sha message author } parent { ${RUN_REF} }

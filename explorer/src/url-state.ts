@@ -1,8 +1,9 @@
 /**
  * The view as a URL, so that a view can be shared: `?node=<focused id>&asOf=<ISO instant>&q=provenance|impact|quality`
  * (`about=<id>` when the question is about another node than the focused one), `sel=<id>` when another node than
- * the focused one is selected, and the bounds when they differ from the defaults (`depth`, `max`). Expansions
- * are not kept: a shared view opens on the focused neighbourhood.
+ * the focused one is selected, and the bounds when they differ from the defaults (`depth`, `max`); `field=<id>`
+ * while the column lineage of a field is shown. Expansions are not kept: a shared view opens on the focused
+ * neighbourhood.
  */
 
 export type Question = 'provenance' | 'impact' | 'quality';
@@ -15,6 +16,8 @@ export interface ViewState {
   selected: string | null;
   depth: number;
   maxNodes: number;
+  /** The field whose column lineage is shown, if any. */
+  field: string | null;
 }
 
 export const DEFAULT_DEPTH = 2;
@@ -38,6 +41,7 @@ export function readUrl(search: string): ViewState {
     selected: params.get('sel') ?? node,
     depth: int('depth', DEFAULT_DEPTH, 1, 20),
     maxNodes: int('max', DEFAULT_MAX_NODES, 5, 2000),
+    field: params.get('field'),
   };
 }
 
@@ -52,6 +56,7 @@ export function toSearch(state: ViewState): string {
   if (state.selected && state.selected !== state.node) params.set('sel', state.selected);
   if (state.depth !== DEFAULT_DEPTH) params.set('depth', String(state.depth));
   if (state.maxNodes !== DEFAULT_MAX_NODES) params.set('max', String(state.maxNodes));
+  if (state.field) params.set('field', state.field);
   const text = params.toString();
   return text ? `?${text}` : '';
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { NODE_KINDS, type NodeKind } from './vocabulary';
+import { FIELD_KIND, NODE_KINDS, type NodeKind } from './vocabulary';
 
 /**
  * Global ids are derived from natural keys: `<Label>:<22 base64url chars of SHA-256(key)>`. The same natural
@@ -7,7 +7,7 @@ import { NODE_KINDS, type NodeKind } from './vocabulary';
  * ids before touching the graph, and `node(id:)` knows the label to seek from the prefix.
  */
 
-function derive(kind: NodeKind, ...key: string[]): string {
+function derive(kind: NodeKind | typeof FIELD_KIND, ...key: string[]): string {
   // NUL cannot occur in the key parts (validation refuses control characters), so the join is unambiguous.
   const digest = createHash('sha256').update(key.join('\u0000')).digest('base64url');
   return `${kind}:${digest.slice(0, 22)}`;
@@ -22,7 +22,14 @@ export const ids = {
   model: (name: string) => derive('Model', name),
   modelVersion: (model: string, version: string) => derive('ModelVersion', model, version),
   deployment: (name: string, environment: string, deployedAt: string) => derive('Deployment', name, environment, deployedAt),
+  /** A field of a dataset version or model version (its owner), by name. */
+  field: (ownerId: string, name: string) => derive(FIELD_KIND, ownerId, name),
 };
+
+/** Whether an id names a field (see ids.field). */
+export function isFieldId(id: string): boolean {
+  return /^Field:[A-Za-z0-9_-]{22}$/.test(id);
+}
 
 /** The kind named by an id's prefix, or null when the id is not one of ours. */
 export function kindOfId(id: string): NodeKind | null {

@@ -10,6 +10,14 @@
 export const NODE_KINDS = ['Dataset', 'DatasetVersion', 'Job', 'Run', 'Commit', 'Model', 'ModelVersion', 'Deployment'] as const;
 export type NodeKind = (typeof NODE_KINDS)[number];
 
+/**
+ * Fields (columns) of dataset and model versions are nodes too, with global ids of the same scheme (ids.field),
+ * but not lineage nodes of the table-level walk: column lineage walks them (src/lineage/column), along
+ * FIELD_OF (a field to its version), FEEDS (an input field into an output field) and AFFECTS (an input field into
+ * a whole output version).
+ */
+export const FIELD_KIND = 'Field';
+
 /** The relationship types of lineage (see lineage/questions/lineage-steps.ts for which way each one leads). */
 export const EDGE_TYPES = ['VERSION_OF', 'RUN_OF', 'READ', 'WROTE', 'RAN_CODE', 'CHILD_OF', 'SERVES'] as const;
 export type EdgeType = (typeof EDGE_TYPES)[number];

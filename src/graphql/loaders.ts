@@ -30,7 +30,7 @@ function pages<T>(batch: (keys: readonly RelatedPageKey[]) => Promise<Page<T>[]>
 }
 
 export function createLoaders(services: Services) {
-  const { datasets, jobs, runs, commits, models, deployments, openlineage, audit } = services;
+  const { datasets, jobs, runs, commits, models, deployments, openlineage, audit, columns } = services;
   return {
     dataset: byKey((ids) => datasets.findByIds(ids)),
     datasetVersion: byKey((ids) => datasets.findVersionsByIds(ids)),
@@ -70,6 +70,31 @@ export function createLoaders(services: Services) {
 
     auditHistoryPages: pages((keys) => audit.historyPages(keys.map((k) => ({ ...k, entityId: k.parentId })))),
 
+    columnField: byKey((ids) => columns.findFieldsByIds(ids)),
+    fieldPagesOfDatasetVersion: pages((keys) =>
+      columns.fieldPages(
+        'DatasetVersion',
+        keys.map((k) => ({ ...k, ownerId: k.parentId })),
+      ),
+    ),
+    fieldPagesOfModelVersion: pages((keys) =>
+      columns.fieldPages(
+        'ModelVersion',
+        keys.map((k) => ({ ...k, ownerId: k.parentId })),
+      ),
+    ),
+    upstreamColumnEdgePages: pages((keys) =>
+      columns.edgePages(
+        'UP',
+        keys.map((k) => ({ ...k, fieldId: k.parentId })),
+      ),
+    ),
+    downstreamColumnEdgePages: pages((keys) =>
+      columns.edgePages(
+        'DOWN',
+        keys.map((k) => ({ ...k, fieldId: k.parentId })),
+      ),
+    ),
     quality: createQualityLoaders(services),
   };
 }

@@ -4,6 +4,13 @@ import { buildSchema } from 'type-graphql';
 import { AuditResolver, HISTORY_RESOLVERS } from '../audit/audit.resolver';
 import { ApiKeyResolver } from '../auth/api-key.resolver';
 import { ViewerResolver } from '../auth/viewer.resolver';
+import { ColumnEdgeResolver, ColumnFieldResolver, DatasetVersionFieldsResolver, ModelVersionFieldsResolver } from '../lineage/column/column-field.resolver';
+import {
+  ColumnLineageResolver,
+  ImpactedDatasetVersionResolver,
+  ImpactedDeploymentResolver,
+  ImpactedModelVersionResolver,
+} from '../lineage/column/column-lineage.resolver';
 import { CommitResolver } from '../lineage/commit/commit.resolver';
 import { DatasetResolver } from '../lineage/dataset/dataset.resolver';
 import { DatasetVersionResolver } from '../lineage/dataset/dataset-version.resolver';
@@ -23,6 +30,18 @@ import { QUALITY_RESOLVERS } from '../lineage/quality/quality.resolvers';
 import { WebhookResolver } from '../webhooks/webhook.resolver';
 import { LINEAGE_EVENT_RESOLVERS } from '../openlineage/lineage-event.resolver';
 import { ServiceInfoResolver } from '../system/service-info.resolver';
+
+/** Column-level lineage (src/lineage/column): its questions, and the fields of dataset and model versions. */
+const COLUMN_RESOLVERS = [
+  ColumnLineageResolver,
+  ImpactedDatasetVersionResolver,
+  ImpactedModelVersionResolver,
+  ImpactedDeploymentResolver,
+  ColumnFieldResolver,
+  ColumnEdgeResolver,
+  DatasetVersionFieldsResolver,
+  ModelVersionFieldsResolver,
+] as const;
 
 /** The GraphQL schema, built from the resolver classes; schema/schema.graphql is its committed print. */
 export function buildLineageSchema(): Promise<GraphQLSchema> {
@@ -49,6 +68,7 @@ export function buildLineageSchema(): Promise<GraphQLSchema> {
       LineageGraphResolver,
       LineageNodeResolver,
       SearchResolver,
+      ...COLUMN_RESOLVERS,
       ...QUALITY_RESOLVERS,
       WebhookResolver,
       ...LINEAGE_EVENT_RESOLVERS,

@@ -1,6 +1,8 @@
 import {
   childPath,
+  isAbsent,
   isObject,
+  quote,
   optionalArray,
   optionalInteger,
   optionalObject,
@@ -42,6 +44,7 @@ export function checkDatasetFacets(value: unknown, path: string, issues: IssueLi
   checkFacets(value, path, issues, {
     [FACET.version]: checkVersion,
     [FACET.schema]: checkSchema,
+    [FACET.columnLineage]: checkColumnLineage,
     // Data quality results: read wherever producers put them (dbt sends them as dataset facets, the spec as input facets).
     ...QUALITY_DATASET_FACET_CHECKS,
     // Only an output is a model version the run produced; elsewhere the facet is kept, not read.
@@ -123,6 +126,53 @@ function checkSchemaFields(value: unknown, path: string, issues: IssueList): voi
     optionalString(field.type, childPath(fieldPath, 'type'), issues);
     optionalString(field.description, childPath(fieldPath, 'description'), issues);
     checkSchemaFields(field.fields, childPath(fieldPath, 'fields'), issues);
+  });
+}
+
+/**
+ * ColumnLineageDatasetFacet, 1-0-0 to 1-2-0: what the column mapping reads. `fields` may be absent (some
+ * producers send an empty facet, `{}`), which means no column lineage; the input fields need their dataset and
+ * field; transformations their `type`, one of the spec's two. Everything else (descriptions, `_producer`) is kept.
+ */
+function checkColumnLineage(facet: JsonObject, path: string, issues: IssueList): void {
+  const fieldsPath = childPath(path, 'fields');
+  if (optionalObject(facet.fields, fieldsPath, issues)) {
+    for (const [output, entry] of Object.entries(facet.fields)) {
+      if (issues.full) return;
+      const entryPath = childPath(fieldsPath, output);
+      if (output === '') issues.add(entryPath, `${entryPath}: an output field needs a name`);
+      if (!requireObject(entry, entryPath, issues)) continue;
+      optionalString(entry.transformationType, childPath(entryPath, 'transformationType'), issues);
+      optionalString(entry.transformationDescription, childPath(entryPath, 'transformationDescription'), issues);
+      const inputsPath = childPath(entryPath, 'inputFields');
+      if (entry.inputFields === undefined || entry.inputFields === null) issues.add(inputsPath, `${inputsPath} is required`);
+      else checkInputFields(entry.inputFields, inputsPath, issues);
+    }
+  }
+  checkInputFields(facet.dataset, childPath(path, 'dataset'), issues);
+}
+
+function checkInputFields(value: unknown, path: string, issues: IssueList): void {
+  if (!optionalArray(value, path, issues)) return;
+  value.forEach((input, index) => {
+    const inputPath = childPath(path, index);
+    if (issues.full || !requireObject(input, inputPath, issues)) return;
+    for (const key of ['namespace', 'name', 'field']) requireString(input[key], childPath(inputPath, key), issues, { nonEmpty: true });
+    const listPath = childPath(inputPath, 'transformations');
+    if (!optionalArray(input.transformations, listPath, issues)) return;
+    input.transformations.forEach((transformation, at) => {
+      const itemPath = childPath(listPath, at);
+      if (issues.full || !requireObject(transformation, itemPath, issues)) return;
+      const typePath = childPath(itemPath, 'type');
+      if (requireString(transformation.type, typePath, issues) && !['DIRECT', 'INDIRECT'].includes(transformation.type.trim().toUpperCase())) {
+        issues.add(typePath, `${typePath} must be DIRECT or INDIRECT, got ${quote(transformation.type)}`);
+      }
+      optionalString(transformation.subtype, childPath(itemPath, 'subtype'), issues);
+      optionalString(transformation.description, childPath(itemPath, 'description'), issues);
+      if (!isAbsent(transformation.masking) && typeof transformation.masking !== 'boolean') {
+        issues.add(childPath(itemPath, 'masking'), `${childPath(itemPath, 'masking')} must be a boolean, got ${typeName(transformation.masking)}`);
+      }
+    });
   });
 }
 

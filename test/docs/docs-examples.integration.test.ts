@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadDemo } from '../../src/demo/demo-loader';
-import { docsExamples, formatAnswer, rewriteAnswers } from '../support/docs-examples';
+import { docsEvents, docsExamples, formatAnswer, rewriteAnswers } from '../support/docs-examples';
 import { startTestService, type TestService } from '../support/service';
 
 /**
  * The documentation shows real answers: each example of the README and of docs/ runs against the service, in
  * order, and must answer exactly what the page shows; the second pass proves the examples' mutations are
  * idempotent. The walkthrough of the lineage questions runs on the demo lineage, loaded first (loading it again
- * changes nothing). With UPDATE_DOCS=1 the answers in the pages are rewritten from what the service returns (then
+ * changes nothing), and the OpenLineage events the pages show are posted before the examples run. With UPDATE_DOCS=1 the answers in the pages are rewritten from what the service returns (then
  * review the diff).
  */
 describe('documentation examples', () => {
@@ -16,6 +16,15 @@ describe('documentation examples', () => {
   before(async () => {
     service = await startTestService();
     await loadDemo(service.services);
+    // The events the pages show being sent (column lineage comes only through OpenLineage); again is a duplicate.
+    for (const { file, event } of docsEvents()) {
+      const response = await fetch(`${service.url}/api/v1/lineage`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(event),
+      });
+      assert.equal(response.status, 201, `${file}: ${await response.text()}`);
+    }
   });
   after(async () => service?.stop());
 

@@ -45,6 +45,18 @@ export function docsExamples(): DocsExample[] {
   return documentationFiles().flatMap((file) => markdownExamples(file, fs.readFileSync(path.join(PROJECT_ROOT, file), 'utf8')));
 }
 
+const EVENT = /<!-- event -->\n```json\n([\s\S]*?)```/g;
+
+/**
+ * OpenLineage events the documentation shows being sent (a `<!-- event -->` marker, then a ```json block): the
+ * docs test posts them, in order, before it runs the examples, which may then ask about what they recorded.
+ */
+export function docsEvents(): Array<{ file: string; event: unknown }> {
+  return documentationFiles().flatMap((file) =>
+    [...fs.readFileSync(path.join(PROJECT_ROOT, file), 'utf8').matchAll(EVENT)].map((match) => ({ file, event: JSON.parse(match[1]!) as unknown })),
+  );
+}
+
 /** Replaces each example's json block with the given answers, index for index (used with UPDATE_DOCS=1). */
 export function rewriteAnswers(examples: DocsExample[], answers: string[]): void {
   for (const file of new Set(examples.map((example) => example.file))) {

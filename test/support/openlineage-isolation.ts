@@ -62,7 +62,7 @@ export async function removeIsolated(db: Database, prefixes: readonly string[]):
 }
 
 /** Receipt details that differ between two deliveries of the same events, and ids derived from renamed keys. */
-const VOLATILE = new Set(['id', 'jobId', 'datasetId', 'modelId', 'recordedAt', 'receivedAt', 'receivedBy', 'requestId', 'source']);
+const VOLATILE = new Set(['id', 'jobId', 'datasetId', 'modelId', 'ownerId', 'recordedAt', 'receivedAt', 'receivedBy', 'requestId', 'source']);
 
 /**
  * Every node and relationship a test's events produced (found from its namespace prefix), with natural keys
@@ -119,6 +119,7 @@ function naturalKey(labels: string[], props: Record<string, unknown>): string {
   if (labels.includes('Commit')) return `Commit(${pick('repository', 'sha')})`;
   if (labels.includes('ModelVersion')) return `ModelVersion(${pick('modelName', 'version')})`;
   if (labels.includes('Model')) return `Model(${pick('name')})`;
+  if (labels.includes('Field')) return `Field(${pick('namespace', 'datasetName', 'modelName', 'version', 'name')})`;
   if (labels.includes('LineageEvent')) return `LineageEvent(${gunzipSync(props.bodyGzip as Buffer).toString('utf8')})`;
   return `${labels.join(':')}(${JSON.stringify(props)})`;
 }

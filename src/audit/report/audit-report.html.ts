@@ -1,3 +1,4 @@
+import { featureRows } from './audit-report.columns';
 import { qualityHtml } from './audit-report.quality.render';
 import type { AuditReport, RecordedBy } from './audit-report.types';
 
@@ -78,6 +79,10 @@ export function renderHtml(report: AuditReport): string {
     ['Commit', 'Repository', 'Branch', 'Author', 'Committed', 'Message', 'Recorded'],
     provenance.commits.map((c) => [code(c.sha), c.repository, c.branch ?? '', c.author ?? '', c.committedAt ?? '', c.message ?? '', recorded(c.recorded)]),
   );
+  if (report.features) {
+    if (report.features.truncated) add('<p class="warning">A limit cut the column lineage: some source columns may be missing.</p>');
+    table('Source columns of the features', ['Feature', 'Source column', 'Masking'], featureRows(report.features));
+  }
   add('</section>');
 
   add(qualityHtml(report.dataQuality, report.asOf, esc));

@@ -1,3 +1,4 @@
+import { featureRows } from './audit-report.columns';
 import { qualityMarkdown } from './audit-report.quality.render';
 import type { AuditReport, RecordedBy } from './audit-report.types';
 
@@ -80,6 +81,11 @@ export function renderMarkdown(report: AuditReport): string {
     provenance.commits.map((c) => [c.sha, c.repository, c.branch ?? '', c.author ?? '', c.committedAt ?? '', c.message ?? '', recordedText(c.recorded)]),
   );
 
+  if (report.features) {
+    out('### Source columns of the features', '');
+    if (report.features.truncated) out('> A limit cut the column lineage: some source columns may be missing.', '');
+    table(['Feature', 'Source column', 'Masking'], featureRows(report.features));
+  }
   out(...qualityMarkdown(report.dataQuality, report.asOf, text));
 
   out('## Deployment history', '');

@@ -1,4 +1,5 @@
 import { BadInputError, NotFoundError } from '../../errors';
+import type { ColumnLineageService } from '../../lineage/column/column-lineage.service';
 import type { CommitService } from '../../lineage/commit/commit.service';
 import type { DatasetService } from '../../lineage/dataset/dataset.service';
 import type { DeploymentService } from '../../lineage/deployment/deployment.service';
@@ -13,6 +14,7 @@ import type { ProvenanceService } from '../../lineage/questions/provenance.servi
 import type { RunService } from '../../lineage/run/run.service';
 import type { AuditRecord } from '../audit-record.type';
 import type { AuditService } from '../audit.service';
+import { reportFeatures } from './audit-report.columns';
 import { reportDigest } from './audit-report.digest';
 import { dataQualitySection, type QualitySources } from './audit-report.quality';
 import type { AuditReport, RecordedBy, ReportAuditRecord, ReportDeployment } from './audit-report.types';
@@ -27,6 +29,7 @@ export interface AuditReportSources {
   commits: CommitService;
   models: ModelService;
   deployments: DeploymentService;
+  columns: ColumnLineageService;
   quality: QualitySources['quality'];
   qualityAssessment: QualitySources['qualityAssessment'];
   staleness: QualitySources['staleness'];
@@ -71,6 +74,7 @@ export class AuditReportService {
     const [trainingRunId] = await models.trainingRunIdsOf([modelVersionId]);
 
     const upstream = await provenance.traceProvenance({ from: subjectId, asOf, maxNodes: PROVENANCE_NODES });
+    const features = await reportFeatures(this.sources.columns, modelVersionId, asOf);
     const idsOf = (wanted: string) => upstream.nodes.filter((node) => node.kind === wanted).map((node) => node.id);
     const sourceIds = new Set(upstream.sources.map((node) => node.id));
     const versionIds = idsOf('DatasetVersion');
@@ -221,6 +225,7 @@ export class AuditReportService {
           )
           .sort(byText((commit) => `${commit.committedAt ?? ''}\u0000${commit.sha}`)),
       },
+      features,
       dataQuality,
       deploymentHistory: history.map(toDeployment),
       auditRecords: records.map(toReportRecord),

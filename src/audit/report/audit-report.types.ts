@@ -24,6 +24,12 @@ export interface AuditReport {
     runs: ReportRun[];
     commits: ReportCommit[];
   };
+  /**
+   * Column level, when it is known: each feature of the model version (as its training run listed them, see
+   * docs/column-lineage.md) with the source columns it comes from, on the exact dataset versions read. Null when
+   * no column lineage of the model version is recorded.
+   */
+  features: ReportFeatures | null;
   /** Whether it stood on bad data at the instant: offending versions, checks and flags on its provenance, staleness. */
   dataQuality: ReportDataQuality;
   /** The deployments in the subject's slot (deployment report) or of the model version, in the order they happened. */
@@ -105,6 +111,27 @@ export interface ReportRun {
   read: string[];
   wrote: string[];
   recorded: RecordedBy | null;
+}
+
+export interface ReportFeatures {
+  /** A limit cut a walk (or the model has more features than a report lists): some sources may be missing. */
+  truncated: boolean;
+  features: ReportFeature[];
+}
+
+export interface ReportFeature {
+  name: string;
+  type: string | null;
+  /** By label; empty when nothing upstream of the feature is recorded. */
+  sources: ReportSourceColumn[];
+}
+
+export interface ReportSourceColumn {
+  /** `namespace/name@version.field` */
+  column: string;
+  datasetVersionId: string;
+  /** Every path from this column to the feature passed through a masking transformation. */
+  masked: boolean;
 }
 
 export interface ReportCommit {

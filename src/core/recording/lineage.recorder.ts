@@ -12,6 +12,8 @@ import { applyChange } from './lineage-change.apply';
 import type { LineageChange } from './lineage-change.types';
 import { LineageState, LoadedState, MissingState, slotKey, Wanted, type Kind, type RunSnapshot, type Snapshots } from './lineage-state';
 import { LineageRepository, type EdgeWrites, type LoadPart, type ReceiptWrite, type WritePart } from './lineage.repository';
+import { columnWritesOf } from '../column/column-writes';
+import { ColumnWriteRepository } from '../column/column-write.repository';
 import type { LineageWriteHook } from './lineage-write-hook';
 
 /** What became of one change; a recorded one names the entity it is about (see Applied.subjectId). */
@@ -30,6 +32,9 @@ const MAX_ROUNDS = 8;
  * duplicate, not a refused one) appends its audit record in the same transaction.
  */
 export class LineageRecorder {
+  /** The column lineage part of each write (src/core/column): see record(). */
+  private readonly columns = new ColumnWriteRepository();
+
   constructor(
     private readonly db: Database,
     private readonly audit: AuditLog,
@@ -53,8 +58,13 @@ export class LineageRecorder {
       const state = LineageState.over(loaded);
       const entries: AuditEntry[] = [];
       const outcomes = changes.map((change) => applyOne(state, change, entries));
+      // Column lineage (src/core/column): the fields and column edges of the versions the batch touched, derived
+      // from their facets and their writers' reads. Derived before the write, not in a LineageWriteHook: a writer
+      // not loaded yet is wanted like any state, and the round loads it.
+      const columns = columnWritesOf(state);
       if (state.wanted.empty) {
         await this.flush(tx, state, parts.write);
+        await this.columns.write(tx, columns);
         // Hook: derived records and notices, in this transaction (see LineageWriteHook).
         const recorded = outcomes.map((outcome) => outcome !== 'missing' && outcome.status === 'recorded');
         for (const hook of this.hooks) await hook.afterWrite(tx, { context, changes, recorded, state });

@@ -2,9 +2,22 @@ import { BadInputError } from '../errors';
 import { cutText, isWellFormed } from './text';
 
 /**
- * Checks on values arriving at a front door, shared by every service. Each throws BadInputError naming the
+ * Checks on values arriving at a front door, shared by every normalizer. Each throws BadInputError naming the
  * field path it was given (e.g. `outputs[2].version`), so the client sees exactly which value was wrong.
  */
+
+/**
+ * Where a value came from, in the caller's terms. A normalizer names the logical field (`path('version')`,
+ * `path('schema', 3, 'name')`); the caller says where that is: `outputs[1].schema[3].name` in a GraphQL input,
+ * `outputs[1].facets.schema.fields[0].fields[2].name` in an OpenLineage event. So one normalizer serves every
+ * front door, and every error names the value as the client sent it.
+ */
+export type FieldPath = (field: string, ...rest: Array<string | number>) => string;
+
+/** Paths into a plain input object below `prefix`: `inputPath('outputs[1]')('schema', 3, 'name')` is `outputs[1].schema[3].name`. */
+export function inputPath(prefix = ''): FieldPath {
+  return (...parts) => parts.reduce<string>((path, part) => (typeof part === 'number' ? `${path}[${part}]` : path === '' ? part : `${path}.${part}`), prefix);
+}
 
 export const INPUT_LIMITS = {
   name: 1024,

@@ -1,6 +1,6 @@
-import type { DeployFields } from '../lineage/deployment/deployment.service';
+import type { DeployFields } from '../core/deployment/deployment.normalize';
 import type { DatasetVersionFields } from '../core/dataset/dataset.normalize';
-import type { ModelVersionFields } from '../lineage/model/model.service';
+import type { ModelVersionFields } from '../core/model/model.normalize';
 import type { RunDatasetFields } from '../core/run/run.normalize';
 
 /**

@@ -1,31 +1,21 @@
 import { BadInputError } from '../errors';
 import { cutText } from '../core/text';
-import { ids } from '../core/ids';
-import { toJsonProperty } from '../core/json-property';
-import { instant, optionalJsonObject, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../core/validate';
 import { normalizeCommit, type NormalizedCommit } from '../core/commit/commit.normalize';
-import { normalizeDatasetVersion, type NormalizedDatasetVersion } from '../core/dataset/dataset.normalize';
+import { normalizeDatasetRef, normalizeDatasetVersion, type DatasetRef, type NormalizedDatasetVersion } from '../core/dataset/dataset.normalize';
+import { NO_VERSION_VALUES } from '../core/dataset/dataset-version.label';
+import { ids } from '../core/ids';
 import { normalizeJob } from '../core/job/job.normalize';
-import { checkMetrics } from '../core/model/model.rules';
-import type {
-  DatasetMention,
-  DatasetRef,
-  EventReceipt,
-  FacetValues,
-  LineageChange,
-  ModelVersionOutput,
-  RunInput,
-  RunOutput,
-} from '../core/recording/lineage-change.types';
-import { childPath, isObject } from './openlineage.checks';
-import { facetOf, FACET } from './openlineage.facets';
-import type { CommitPlan, DatasetPlan, Facets, IngestPlan, ModelVersionPlan, RawOutputDataset, RunEvent, ValidEvent } from './openlineage.types';
+import { normalizeModelVersion } from '../core/model/model.normalize';
+import type { DatasetMention, EventReceipt, FacetValues, LineageChange, ModelVersionOutput, RunInput, RunOutput } from '../core/recording/lineage-change.types';
+import { instant, optionalJsonObject, optionalText, requiredName, INPUT_LIMITS, type FieldPath } from '../core/validate';
 import type { RunEventType } from '../core/vocabulary';
+import { childPath } from './openlineage.checks';
+import type { CommitPlan, DatasetPlan, IngestPlan, ModelVersionPlan } from './openlineage.types';
 
 /**
- * Turns a validated, planned OpenLineage event into the change the recorder applies, checking it against the
- * limits every front door enforces (names up to 1,024 characters without control characters, versions up to
- * 256, ...). A value over a limit is refused with the JSON path of that value in the event, as the validator
+ * Turns a validated, planned OpenLineage event into the change the recorder applies, through the normalizers every
+ * front door uses (names up to 1,024 characters without control characters, versions up to 256, ...). The plan
+ * says where each value was in the event, so a value over a limit is refused with its JSON path, as the validator
  * does, not with the name of a field of our model.
  *
  * Deliberate choices (docs/openlineage-mapping.md, "Into the graph"):
@@ -35,22 +25,17 @@ import type { RunEventType } from '../core/vocabulary';
  *   its writer does. Dataset facets go on the version when the event names it, else on the dataset.
  * - An error message longer than the model's limit is cut (the whole text stays in the run's facets).
  */
-export function changeOf(event: ValidEvent, plan: IngestPlan, receipt: EventReceipt): LineageChange {
+export function changeOf(plan: IngestPlan, receipt: EventReceipt): LineageChange {
   const at = instant('eventTime', plan.eventTime, new Date());
   if (plan.kind === 'dataset') {
-    return { kind: 'dataset', at, dataset: mention('dataset', plan.dataset!), receipt };
+    return { kind: 'dataset', at, dataset: mention(plan.dataset!), receipt };
   }
-  const job = normalizeJob('job', { namespace: plan.job!.namespace, name: plan.job!.name });
+  const job = normalizeJob({ namespace: plan.job!.namespace, name: plan.job!.name }, jsonPath('job'));
   const jobFacets = facetsOrNull(plan.job!.facets);
   if (plan.kind === 'job') {
-    const datasets = [
-      ...plan.inputs.map((input, index) => mention(childPath('inputs', index), input)),
-      ...outputsOf(event, plan).map(({ path, dataset }) => mention(path, dataset)),
-    ];
-    return { kind: 'job', at, job, jobFacets, datasets, receipt };
+    return { kind: 'job', at, job, jobFacets, datasets: [...plan.inputs, ...plan.outputs].map(mention), receipt };
   }
   const run = plan.run!;
-  const models = modelPaths(event);
   const runId = requiredName('run.runId', run.runId, INPUT_LIMITS.version);
   if (run.parent?.runId === runId) throw new BadInputError('run.facets.parent.run.runId', 'a run cannot be its own parent');
   return {
@@ -62,129 +47,88 @@ export function changeOf(event: ValidEvent, plan: IngestPlan, receipt: EventRece
     job,
     jobFacets,
     commit: commitOf(plan.commit),
-    parameters: optionalJsonObject(
-      Object.hasOwn((event as RunEvent).run.facets ?? {}, FACET.lineageParameters)
-        ? 'run.facets.lineage_parameters.parameters'
-        : 'run.facets.executionParameters.parameters',
-      run.parameters,
-    ),
+    parameters: optionalJsonObject(run.parametersPath, run.parameters),
     errorMessage: run.errorMessage === null ? null : cut(run.errorMessage, INPUT_LIMITS.text),
-    parent: run.parent ? { runId: run.parent.runId, job: normalizeJob('run.facets.parent.job', run.parent.job) } : null,
+    parent: run.parent ? { runId: run.parent.runId, job: normalizeJob(run.parent.job, jsonPath('run.facets.parent.job')) } : null,
     runFacets: facetsOrNull(run.facets),
-    inputs: plan.inputs.map((input, index) => inputOf(childPath('inputs', index), input)),
-    outputs: outputsOf(event, plan).map(({ path, dataset }) => outputOf(path, dataset)),
-    modelVersions: plan.modelVersions.map((model, index) => modelVersionOf(models[index]!, model)),
+    inputs: plan.inputs.map(inputOf),
+    outputs: plan.outputs.map(outputOf),
+    modelVersions: plan.modelVersions.map(modelVersionOf),
     unversionedInputs: 'observe',
     receipt,
   };
 }
 
-function inputOf(path: string, input: DatasetPlan): RunInput {
-  const dataset = datasetRef(path, input);
-  const uri = optionalText(childPath(path, 'name'), input.uri, INPUT_LIMITS.uri);
+/** Paths into the event below `base`, as the validator writes them. */
+function jsonPath(base: string): FieldPath {
+  return (...parts) => parts.reduce<string>(childPath, base);
+}
+
+/**
+ * Where each field of a dataset version came from in the event: its version from the version facet (when it named
+ * it), its row count from the statistics facets, its URI from its name, its schema fields from the schema facet.
+ */
+function datasetPath(dataset: DatasetPlan): FieldPath {
+  const at = jsonPath(dataset.path);
+  return (field, ...rest) => {
+    if (field === 'version') return dataset.versionPath ?? at('version');
+    if (field === 'rowCount') return dataset.rowCountPath ?? at('rowCount');
+    if (field === 'uri') return at('name');
+    if (field === 'schema' && typeof rest[0] === 'number') return jsonPath(dataset.schemaFields![rest[0]]!.path)(...(rest.slice(1) as [string]));
+    return at(field, ...rest);
+  };
+}
+
+function datasetRef(dataset: DatasetPlan): DatasetRef {
+  return normalizeDatasetRef(dataset, datasetPath(dataset));
+}
+
+function versionOf(
+  dataset: DatasetPlan,
+  fields: { uri: string | null; schema?: DatasetPlan['schemaFields']; rowCount?: number | null },
+): NormalizedDatasetVersion {
+  return normalizeDatasetVersion({ namespace: dataset.namespace, name: dataset.name, version: dataset.version!, ...fields }, datasetPath(dataset));
+}
+
+function inputOf(input: DatasetPlan): RunInput {
+  const dataset = datasetRef(input);
+  const uri = optionalText(datasetPath(input)('uri'), input.uri, INPUT_LIMITS.uri);
   return {
     dataset,
-    version: input.version === null ? null : versionOf(path, input, { uri }),
-    values: { digest: null, uri, schemaJson: null, rowCount: null },
+    version: input.version === null ? null : versionOf(input, { uri }),
+    values: { ...NO_VERSION_VALUES, uri },
     facets: facetsOrNull(input.facets),
     ioFacets: facetsOrNull(input.ioFacets),
   };
 }
 
-function outputOf(path: string, output: DatasetPlan): RunOutput {
+function outputOf(output: DatasetPlan): RunOutput {
   return {
-    ...versionOf(path, output, { uri: output.uri, schema: output.schemaFields, rowCount: output.rowCount }),
+    ...versionOf(output, { uri: output.uri, schema: output.schemaFields, rowCount: output.rowCount }),
     facets: facetsOrNull(output.facets),
     ioFacets: facetsOrNull(output.ioFacets),
   };
 }
 
 /** A dataset of a DatasetEvent or JobEvent: its facets and schema go on the version it names, else on the dataset. */
-function mention(path: string, dataset: DatasetPlan): DatasetMention {
+function mention(dataset: DatasetPlan): DatasetMention {
   return {
-    dataset: datasetRef(path, dataset),
-    version: dataset.version === null ? null : versionOf(path, dataset, { uri: dataset.uri, schema: dataset.schemaFields }),
+    dataset: datasetRef(dataset),
+    version: dataset.version === null ? null : versionOf(dataset, { uri: dataset.uri, schema: dataset.schemaFields }),
     facets: facetsOrNull(dataset.facets),
   };
 }
 
-function datasetRef(path: string, dataset: DatasetPlan): DatasetRef {
-  const namespace = requiredName(childPath(path, 'namespace'), dataset.namespace);
-  const name = requiredName(childPath(path, 'name'), dataset.name);
-  return { id: ids.dataset(namespace, name), namespace, name };
-}
-
-/**
- * The version through the same normaliser as a GraphQL input, with its error paths translated back to the
- * event: `outputs[0].schema[3].name` becomes `outputs[0].facets.schema.fields[1].fields[0].name`.
- */
-function versionOf(
-  path: string,
-  dataset: DatasetPlan,
-  fields: { uri: string | null; schema?: DatasetPlan['schemaFields']; rowCount?: number | null },
-): NormalizedDatasetVersion {
-  try {
-    return normalizeDatasetVersion(path, { namespace: dataset.namespace, name: dataset.name, version: dataset.version!, ...fields });
-  } catch (error) {
-    if (!(error instanceof BadInputError)) throw error;
-    const field = String(error.extensions.field);
-    const suffix = field.slice(path.length);
-    const schema = /^\.schema\[(\d+)\]\.(\w+)$/.exec(suffix);
-    const translated =
-      suffix === '.version' && dataset.versionSource === 'facet'
-        ? `${path}.facets.version.datasetVersion`
-        : suffix === '.rowCount'
-          ? `${path}.outputFacets.outputStatistics.rowCount`
-          : suffix === '.uri'
-            ? `${path}.name`
-            : schema
-              ? `${schemaFieldPaths(dataset.facets, `${path}.facets.schema`)[Number(schema[1])]}.${schema[2]}`
-              : field;
-    throw new BadInputError(translated, error.message.slice(field.length + 2));
-  }
-}
-
-/** The JSON path of each schema field, in the order the mapper flattens them (each parent before its children). */
-function schemaFieldPaths(facets: Record<string, unknown>, base: string): string[] {
-  const walk = (fields: unknown, at: string): string[] =>
-    Array.isArray(fields)
-      ? fields.flatMap((field, index) => [childPath(at, index), ...(isObject(field) ? walk(field.fields, childPath(childPath(at, index), 'fields')) : [])])
-      : [];
-  const schema = facets.schema;
-  return isObject(schema) ? walk(schema.fields, `${base}.fields`) : [];
-}
-
-/** Outputs that are datasets, with their path in the event (model-version outputs are counted, not listed). */
-function outputsOf(event: ValidEvent, plan: IngestPlan): Array<{ path: string; dataset: DatasetPlan }> {
-  const paths = ((event as RunEvent).outputs ?? []).flatMap((output, index) => (isModel(output) ? [] : [childPath('outputs', index)]));
-  return plan.outputs.map((dataset, index) => ({ path: paths[index]!, dataset }));
-}
-
-function modelPaths(event: ValidEvent): string[] {
-  return ((event as RunEvent).outputs ?? []).flatMap((output, index) =>
-    isModel(output) ? [childPath(childPath(childPath('outputs', index), 'facets'), FACET.modelVersion)] : [],
-  );
-}
-
-function isModel(output: RawOutputDataset): boolean {
-  return facetOf(output.facets as Facets | null | undefined, FACET.modelVersion) !== undefined;
-}
-
-function modelVersionOf(path: string, model: ModelVersionPlan): ModelVersionOutput {
-  const modelName = requiredName(childPath(path, 'name'), model.name);
-  const version = requiredName(childPath(path, 'version'), model.version, INPUT_LIMITS.version);
-  checkMetrics(childPath(path, 'metrics'), model.metrics);
+/** The facet's fields under their names in the facet (`name` is the model's), metric keys as sent. */
+function modelVersionOf(model: ModelVersionPlan): ModelVersionOutput {
+  const at = jsonPath(model.path);
+  const path: FieldPath = (field, ...rest) =>
+    field === 'model' ? at('name') : field === 'metrics' && rest.length > 0 ? `${at('metrics')}.${rest.join('.')}` : at(field, ...rest);
   return {
-    id: ids.modelVersion(modelName, version),
-    modelId: ids.model(modelName),
-    modelName,
-    version,
-    values: {
-      artifactUri: optionalText(childPath(path, 'artifactUri'), model.artifactUri, INPUT_LIMITS.uri),
-      digest: null,
-      framework: optionalName(childPath(path, 'framework'), model.framework, INPUT_LIMITS.version),
-      metricsJson: toJsonProperty(model.metrics),
-    },
+    ...normalizeModelVersion(
+      { model: model.name, version: model.version, artifactUri: model.artifactUri, framework: model.framework, metrics: model.metrics },
+      path,
+    ),
     facets: facetsOrNull(model.facets),
     ioFacets: facetsOrNull(model.ioFacets),
   };
@@ -195,16 +139,9 @@ const SHA = /^[0-9a-fA-F]{7,64}$/;
 /** The commit a job ran from, when its `version` is a commit SHA (see changeOf). */
 function commitOf(commit: CommitPlan | null): NormalizedCommit | null {
   if (!commit || !SHA.test(commit.sha)) return null;
-  const base = 'job.facets.sourceCodeLocation';
-  try {
-    return normalizeCommit(base, { repository: commit.repository, sha: commit.sha, branch: commit.branch });
-  } catch (error) {
-    if (!(error instanceof BadInputError)) throw error;
-    const field = String(error.extensions.field);
-    // The repository is `repoUrl` if the facet has it, else `url`; the SHA is `version`.
-    const translated = field === `${base}.repository` ? `${base}.${commit.repository === commit.url ? 'url' : 'repoUrl'}` : field.replace(/\.sha$/, '.version');
-    throw new BadInputError(translated, error.message.slice(field.length + 2));
-  }
+  const at = jsonPath('job.facets.sourceCodeLocation');
+  const path: FieldPath = (field, ...rest) => (field === 'repository' ? commit.repositoryPath : field === 'sha' ? at('version') : at(field, ...rest));
+  return normalizeCommit({ repository: commit.repository, sha: commit.sha, branch: commit.branch }, path);
 }
 
 function facetsOrNull(facets: Record<string, unknown>): FacetValues | null {

@@ -131,7 +131,7 @@ function prepare(context: WriteContext, event: unknown, receivedAt: string, limi
     requestId: context.requestId ?? null,
   };
   try {
-    return { change: changeOf(result.event, plan, receipt), eventId: receipt.id, warnings };
+    return { change: changeOf(plan, receipt), eventId: receipt.id, warnings };
   } catch (error) {
     // A value over one of our limits: answered like the validator's issues, with its path in the event.
     if (error instanceof BadInputError) {

@@ -1,42 +1,50 @@
-import { isObject } from './openlineage.checks';
+import { childPath, isObject } from './openlineage.checks';
 import { countOf, facetOf, FACET, keptFacets, textOf } from './openlineage.facets';
 import type { DatasetPlan, Facets, ModelVersionPlan, RawDataset, RawInputDataset, RawOutputDataset, SchemaFieldPlan, VersionSource } from './openlineage.types';
 
-export function planInput(dataset: RawInputDataset): DatasetPlan {
+/** `path` is where the dataset is in the event (`inputs[0]`). */
+export function planInput(dataset: RawInputDataset, path: string): DatasetPlan {
   const io = dataset.inputFacets;
   const statistics = facetOf(io, FACET.inputStatistics);
   // Older producers report input sizes in the data quality facet only.
   const quality = facetOf(io, FACET.dataQualityMetrics);
+  const fromStatistics = countOf(statistics?.rowCount);
+  const rowCount = fromStatistics ?? countOf(quality?.rowCount);
   return {
-    ...describeDataset(dataset, null),
-    rowCount: countOf(statistics?.rowCount) ?? countOf(quality?.rowCount),
+    ...describeDataset(dataset, null, path),
+    rowCount,
+    rowCountPath:
+      rowCount === null ? null : facetPath(path, 'inputFacets', fromStatistics !== null ? FACET.inputStatistics : FACET.dataQualityMetrics, 'rowCount'),
     bytes: countOf(statistics?.size) ?? countOf(quality?.bytes),
     ioFacets: keptFacets(io),
   };
 }
 
 /** `writtenBy` is the writing run's id (lower-cased), or null for a JobEvent, which has no run. */
-export function planOutput(dataset: RawOutputDataset, writtenBy: string | null): DatasetPlan {
+export function planOutput(dataset: RawOutputDataset, writtenBy: string | null, path: string): DatasetPlan {
   const io = dataset.outputFacets;
   const statistics = facetOf(io, FACET.outputStatistics);
+  const rowCount = countOf(statistics?.rowCount);
   return {
-    ...describeDataset(dataset, writtenBy),
-    rowCount: countOf(statistics?.rowCount),
+    ...describeDataset(dataset, writtenBy, path),
+    rowCount,
+    rowCountPath: rowCount === null ? null : facetPath(path, 'outputFacets', FACET.outputStatistics, 'rowCount'),
     bytes: countOf(statistics?.size),
     ioFacets: keptFacets(io),
   };
 }
 
 /** The dataset of a DatasetEvent: static metadata, no run, no read or write. */
-export function planStaticDataset(dataset: RawDataset): DatasetPlan {
-  return { ...describeDataset(dataset, null), rowCount: null, bytes: null, ioFacets: {} };
+export function planStaticDataset(dataset: RawDataset, path: string): DatasetPlan {
+  return { ...describeDataset(dataset, null, path), rowCount: null, rowCountPath: null, bytes: null, ioFacets: {} };
 }
 
 /** An output marked with our `lineage_modelVersion` facet, or null when it is an ordinary output. */
-export function planModelVersion(dataset: RawOutputDataset): ModelVersionPlan | null {
+export function planModelVersion(dataset: RawOutputDataset, path: string): ModelVersionPlan | null {
   const facet = facetOf(dataset.facets, FACET.modelVersion);
   if (facet === undefined) return null;
   return {
+    path: facetPath(path, 'facets', FACET.modelVersion),
     name: facet.name as string,
     version: facet.version as string,
     artifactUri: textOf(facet.artifactUri),
@@ -48,16 +56,17 @@ export function planModelVersion(dataset: RawOutputDataset): ModelVersionPlan | 
   };
 }
 
-type DatasetDescription = Omit<DatasetPlan, 'rowCount' | 'bytes' | 'ioFacets'>;
+type DatasetDescription = Omit<DatasetPlan, 'rowCount' | 'rowCountPath' | 'bytes' | 'ioFacets'>;
 
-function describeDataset(dataset: RawDataset, writtenBy: string | null): DatasetDescription {
+function describeDataset(dataset: RawDataset, writtenBy: string | null, path: string): DatasetDescription {
   const facets = dataset.facets;
   const schema = facetOf(facets, FACET.schema);
   return {
+    path,
     namespace: dataset.namespace,
     name: dataset.name,
-    ...versionOf(facets, writtenBy),
-    schemaFields: schema === undefined ? null : flattenSchema(schema.fields),
+    ...versionOf(facets, writtenBy, path),
+    schemaFields: schema === undefined ? null : flattenSchema(schema.fields, '', childPath(facetPath(path, 'facets', FACET.schema), 'fields')),
     columnLineage: facetOf(facets, FACET.columnLineage) ?? null,
     uri: datasetUri(dataset.namespace, dataset.name, facets),
     facets: keptFacets(facets),
@@ -69,21 +78,34 @@ function describeDataset(dataset: RawDataset, writtenBy: string | null): Dataset
  * event delivered twice names the same version; an input's stays null for the service to resolve to the
  * version current when the run read it (which it knows and the event does not).
  */
-function versionOf(facets: Facets | null | undefined, writtenBy: string | null): { version: string | null; versionSource: VersionSource } {
+function versionOf(
+  facets: Facets | null | undefined,
+  writtenBy: string | null,
+  path: string,
+): { version: string | null; versionSource: VersionSource; versionPath: string | null } {
   const version = textOf(facetOf(facets, FACET.version)?.datasetVersion);
-  if (version !== null) return { version, versionSource: 'facet' };
-  if (writtenBy !== null) return { version: `run-${writtenBy}`, versionSource: 'derived-from-run' };
-  return { version: null, versionSource: 'unknown' };
+  if (version !== null) return { version, versionSource: 'facet', versionPath: facetPath(path, 'facets', FACET.version, 'datasetVersion') };
+  if (writtenBy !== null) return { version: `run-${writtenBy}`, versionSource: 'derived-from-run', versionPath: null };
+  return { version: null, versionSource: 'unknown', versionPath: null };
 }
 
-/** Nested fields become dotted names, each parent listed before its children. Depth was bounded by the validator. */
-function flattenSchema(fields: unknown, prefix = ''): SchemaFieldPlan[] {
+/**
+ * Nested fields become dotted names, each parent listed before its children, each with its JSON path (`at` is the
+ * path of the list). Depth was bounded by the validator.
+ */
+function flattenSchema(fields: unknown, prefix: string, at: string): SchemaFieldPlan[] {
   if (!Array.isArray(fields)) return [];
-  return (fields as Array<{ name: string; type?: unknown; description?: unknown; fields?: unknown }>).flatMap((field) => {
+  return (fields as Array<{ name: string; type?: unknown; description?: unknown; fields?: unknown }>).flatMap((field, index) => {
     const name = prefix === '' ? field.name : `${prefix}.${field.name}`;
-    const own = { name, type: typeOrNull(field.type), description: typeOrNull(field.description) };
-    return [own, ...flattenSchema(field.fields, name)];
+    const path = childPath(at, index);
+    const own = { name, type: typeOrNull(field.type), description: typeOrNull(field.description), path };
+    return [own, ...flattenSchema(field.fields, name, childPath(path, 'fields'))];
   });
+}
+
+/** `outputs[0]` + `facets`, `schema` → `outputs[0].facets.schema` (odd facet names quoted, see childPath). */
+function facetPath(path: string, ...keys: string[]): string {
+  return keys.reduce(childPath, path);
 }
 
 function typeOrNull(value: unknown): string | null {

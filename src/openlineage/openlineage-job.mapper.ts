@@ -12,8 +12,10 @@ export function planJob(job: RawJob): JobPlan {
 export function planCommit(job: RawJob): CommitPlan | null {
   const location = facetOf(job.facets, FACET.sourceCodeLocation);
   if (location === undefined || textOf(location.type)?.toLowerCase() !== 'git') return null;
-  const repository = textOf(location.repoUrl) ?? textOf(location.url);
+  const repoUrl = textOf(location.repoUrl);
+  const repository = repoUrl ?? textOf(location.url);
   const sha = textOf(location.version);
   if (repository === null || sha === null) return null;
-  return { repository, sha, branch: textOf(location.branch), path: textOf(location.path), url: textOf(location.url) };
+  const repositoryPath = `job.facets.sourceCodeLocation.${repoUrl !== null ? 'repoUrl' : 'url'}`;
+  return { repository, sha, branch: textOf(location.branch), path: textOf(location.path), url: textOf(location.url), repositoryPath };
 }

@@ -25,6 +25,7 @@ export function planRun(run: RawRun, eventType: RunEventType | null, eventTime: 
     endedAt: eventType !== null && ENDS.has(eventType) ? eventTime : null,
     errorMessage: textOf(facetOf(facets, FACET.errorMessage)?.message),
     parameters: planParameters(facets),
+    parametersPath: `run.facets.${Object.hasOwn(facets ?? {}, FACET.lineageParameters) ? 'lineage_parameters' : 'executionParameters'}.parameters`,
     parent: planParent(facets),
     facets: keptFacets(facets),
   };

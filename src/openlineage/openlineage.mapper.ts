@@ -1,4 +1,5 @@
 import { planInput, planModelVersion, planOutput, planStaticDataset } from './openlineage-dataset.mapper';
+import { childPath } from './openlineage.checks';
 import { planCommit, planJob } from './openlineage-job.mapper';
 import { planRun } from './openlineage-run.mapper';
 import { producerOf } from './openlineage.defaults';
@@ -16,7 +17,7 @@ export function planIngestion(event: ValidEvent): IngestPlan {
   const common = { kind, eventType, eventTime: utcMillis(event.eventTime), producer: producerOf(event) };
   if (kind === 'dataset') {
     const { dataset } = event as DatasetEvent;
-    return { ...common, job: null, run: null, commit: null, inputs: [], outputs: [], modelVersions: [], dataset: planStaticDataset(dataset) };
+    return { ...common, job: null, run: null, commit: null, inputs: [], outputs: [], modelVersions: [], dataset: planStaticDataset(dataset, 'dataset') };
   }
   const { job, run, inputs, outputs } = event as RunEvent | JobEvent;
   const runPlan = run === undefined ? null : planRun(run, eventType, common.eventTime);
@@ -25,7 +26,7 @@ export function planIngestion(event: ValidEvent): IngestPlan {
     job: planJob(job),
     run: runPlan,
     commit: planCommit(job),
-    inputs: (inputs ?? []).map(planInput),
+    inputs: (inputs ?? []).map((input, index) => planInput(input, childPath('inputs', index))),
     ...splitOutputs(outputs ?? [], runPlan?.runId ?? null),
     dataset: null,
   };
@@ -41,11 +42,12 @@ export function eventKind(event: ValidEvent): EventKind {
 function splitOutputs(outputs: RawOutputDataset[], writtenBy: string | null): { outputs: DatasetPlan[]; modelVersions: ModelVersionPlan[] } {
   const datasets: DatasetPlan[] = [];
   const modelVersions: ModelVersionPlan[] = [];
-  for (const output of outputs) {
-    const model = planModelVersion(output);
+  outputs.forEach((output, index) => {
+    const path = childPath('outputs', index);
+    const model = planModelVersion(output, path);
     if (model !== null) modelVersions.push(model);
-    else datasets.push(planOutput(output, writtenBy));
-  }
+    else datasets.push(planOutput(output, writtenBy, path));
+  });
   return { outputs: datasets, modelVersions };
 }
 

@@ -131,6 +131,8 @@ export interface RunPlan {
    * facet (its `parameters` object, which wins on a shared key); null when the run carries neither.
    */
   parameters: Record<string, unknown> | null;
+  /** Where the parameters are checked from (for errors): ours when sent, else the spec's facet. */
+  parametersPath: string;
   /** Run facet `parent`. */
   parent: ParentRunPlan | null;
   /** All run facets as sent (null facets dropped). */
@@ -146,6 +148,8 @@ export interface CommitPlan {
   path: string | null;
   /** The facet's `url` (the file or tree the job runs from). */
   url: string | null;
+  /** The JSON path `repository` was read from (`repoUrl` or `url` of the facet), for errors. */
+  repositoryPath: string;
 }
 
 export type VersionSource = 'facet' | 'derived-from-run' | 'unknown';
@@ -155,9 +159,13 @@ export interface SchemaFieldPlan {
   name: string;
   type: string | null;
   description: string | null;
+  /** The field's JSON path in the event (`outputs[0].facets.schema.fields[1].fields[0]`), for errors. */
+  path: string;
 }
 
 export interface DatasetPlan {
+  /** The dataset's JSON path in the event (`inputs[0]`, `outputs[2]`, `dataset`): the errors about it name it. */
+  path: string;
   namespace: string;
   name: string;
   /**
@@ -166,10 +174,14 @@ export interface DatasetPlan {
    */
   version: string | null;
   versionSource: VersionSource;
+  /** The JSON path of the version facet's `datasetVersion` when the version came from it, else null. */
+  versionPath: string | null;
   /** The `schema` facet's fields, flattened; null when there is no schema facet. */
   schemaFields: SchemaFieldPlan[] | null;
   /** Output facet `outputStatistics.rowCount`, input facet `inputStatistics.rowCount` (or `dataQualityMetrics.rowCount`). */
   rowCount: number | null;
+  /** The JSON path `rowCount` was read from, or null. */
+  rowCountPath: string | null;
   /** Output facet `outputStatistics.size`, input facet `inputStatistics.size` (or `dataQualityMetrics.bytes`). */
   bytes: number | null;
   /** The `columnLineage` dataset facet as sent. */
@@ -187,6 +199,8 @@ export interface DatasetPlan {
 }
 
 export interface ModelVersionPlan {
+  /** The JSON path of the `lineage_modelVersion` facet in the event, for errors. */
+  path: string;
   name: string;
   version: string;
   artifactUri: string | null;

@@ -153,12 +153,30 @@ describe('planIngestion: datasets', () => {
 
   it('flattens nested schema fields with dotted names', () => {
     assert.deepEqual(output('churn/evaluation.parquet')?.schemaFields, [
-      { name: 'customer_id', type: 'BIGINT', description: 'CRM customer key' },
-      { name: 'prediction', type: 'STRUCT', description: null },
-      { name: 'prediction.label', type: 'BOOLEAN', description: null },
-      { name: 'prediction.score', type: 'DOUBLE', description: 'probability of churn' },
+      { name: 'customer_id', type: 'BIGINT', description: 'CRM customer key', path: 'outputs[0].facets.schema.fields[0]' },
+      { name: 'prediction', type: 'STRUCT', description: null, path: 'outputs[0].facets.schema.fields[1]' },
+      { name: 'prediction.label', type: 'BOOLEAN', description: null, path: 'outputs[0].facets.schema.fields[1].fields[0]' },
+      { name: 'prediction.score', type: 'DOUBLE', description: 'probability of churn', path: 'outputs[0].facets.schema.fields[1].fields[1]' },
     ]);
     assert.equal(output('crm.public.churn_scores')?.schemaFields, null);
+  });
+
+  it('says where each dataset, its version and its row count were in the event', () => {
+    const complete = planOwn('run-complete.json');
+    assert.deepEqual(
+      complete.inputs.map((dataset) => [dataset.path, dataset.versionPath, dataset.rowCountPath]),
+      [
+        ['inputs[0]', 'inputs[0].facets.version.datasetVersion', 'inputs[0].inputFacets.inputStatistics.rowCount'],
+        ['inputs[1]', null, null],
+      ],
+    );
+    assert.deepEqual(
+      complete.outputs.map((dataset) => [dataset.path, dataset.versionPath, dataset.rowCountPath]),
+      [
+        ['outputs[0]', null, 'outputs[0].outputFacets.outputStatistics.rowCount'],
+        ['outputs[1]', 'outputs[1].facets.version.datasetVersion', null],
+      ],
+    );
   });
 
   it('keeps the column lineage facet as sent', () => {
@@ -207,6 +225,7 @@ describe('planIngestion: model versions', () => {
     assert.deepEqual(
       { ...model, facets: Object.keys(model.facets) },
       {
+        path: 'outputs[2].facets.lineage_modelVersion',
         name: 'churn-classifier',
         version: '7',
         artifactUri: 's3://ml-models/churn/7/model.pkl',
@@ -239,6 +258,7 @@ describe('planIngestion: jobs and commits', () => {
       branch: 'main',
       path: 'churn/train.py',
       url: 'https://github.com/acme/ml-pipelines/blob/9f2c1e7b4a5d6c8e0f1a2b3c4d5e6f708192a3b4/churn/train.py',
+      repositoryPath: 'job.facets.sourceCodeLocation.repoUrl',
     };
     assert.deepEqual(planOwn('run-start.json').commit, expected);
     assert.deepEqual(planOwn('run-complete.json').commit, expected);
@@ -247,6 +267,7 @@ describe('planIngestion: jobs and commits', () => {
   it('falls back to url for the repository, and has no commit without a sha or for another system', () => {
     const noRepoUrl = planOwn('run-start.json', (e) => delete e.job.facets.sourceCodeLocation.repoUrl);
     assert.equal(noRepoUrl.commit?.repository, noRepoUrl.commit?.url);
+    assert.equal(noRepoUrl.commit?.repositoryPath, 'job.facets.sourceCodeLocation.url');
     assert.equal(planOwn('job-event.json').commit, null);
     assert.equal(planOwn('run-start.json', (e) => (e.job.facets.sourceCodeLocation.type = 'svn')).commit, null);
     assert.equal(planOwn('run-fail.json').commit, null);

@@ -1,6 +1,6 @@
 import { BadInputError } from '../../errors';
 import { ids, normalizeRepository } from '../ids';
-import { optionalInstant, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../validate';
+import { optionalInstant, optionalName, optionalText, requiredName, INPUT_LIMITS, type FieldPath } from '../validate';
 
 export interface CommitFields {
   repository: string;
@@ -20,19 +20,20 @@ export interface NormalizedCommit {
 
 const SHA = /^[0-9a-f]{7,64}$/;
 
-export function normalizeCommit(field: string, input: CommitFields): NormalizedCommit {
-  const repository = normalizeRepository(requiredName(`${field}.repository`, input.repository, INPUT_LIMITS.uri));
-  const sha = requiredName(`${field}.sha`, input.sha, 64).toLowerCase();
-  if (!SHA.test(sha)) throw new BadInputError(`${field}.sha`, `'${input.sha}' is not a commit SHA (7 to 64 hex characters)`);
+/** Checks a commit named by a front door; the repository gets its one spelling (see normalizeRepository). */
+export function normalizeCommit(input: CommitFields, path: FieldPath): NormalizedCommit {
+  const repository = normalizeRepository(requiredName(path('repository'), input.repository, INPUT_LIMITS.uri));
+  const sha = requiredName(path('sha'), input.sha, 64).toLowerCase();
+  if (!SHA.test(sha)) throw new BadInputError(path('sha'), `'${input.sha}' is not a commit SHA (7 to 64 hex characters)`);
   return {
     id: ids.commit(repository, sha),
     repository,
     sha,
     values: {
-      branch: optionalName(`${field}.branch`, input.branch),
-      author: optionalText(`${field}.author`, input.author, INPUT_LIMITS.name),
-      message: optionalText(`${field}.message`, input.message),
-      committedAt: optionalInstant(`${field}.committedAt`, input.committedAt),
+      branch: optionalName(path('branch'), input.branch),
+      author: optionalText(path('author'), input.author, INPUT_LIMITS.name),
+      message: optionalText(path('message'), input.message),
+      committedAt: optionalInstant(path('committedAt'), input.committedAt),
     },
   };
 }

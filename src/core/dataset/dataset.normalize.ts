@@ -1,16 +1,26 @@
 import { ids } from '../ids';
-import { toJsonProperty } from '../json-property';
-import { boundedList, instant, optionalCount, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../validate';
+import type { DatasetRegistration, DatasetVersionRegistration } from '../recording/lineage-change.types';
+import { inputPath, instant, optionalText, requiredName, INPUT_LIMITS, type FieldPath } from '../validate';
+import { checkVersionValues, type VersionValueFields, type VersionValues } from './dataset-version.label';
 
-export interface DatasetVersionFields {
+export interface DatasetFields {
+  namespace: string;
+  name: string;
+  description?: string | null;
+}
+
+export interface DatasetVersionFields extends VersionValueFields {
   namespace: string;
   name: string;
   version: string;
-  digest?: string | null;
-  uri?: string | null;
-  schema?: ReadonlyArray<{ name: string; type?: string | null; description?: string | null }> | null;
-  rowCount?: number | null;
   createdAt?: Date | string | null;
+}
+
+/** A dataset named by a front door, with its id. */
+export interface DatasetRef {
+  id: string;
+  namespace: string;
+  name: string;
 }
 
 /** A version input after validation, with its ids computed. */
@@ -21,32 +31,38 @@ export interface NormalizedDatasetVersion {
   name: string;
   version: string;
   createdAt: string | null;
-  values: { digest: string | null; uri: string | null; schemaJson: string | null; rowCount: number | null };
+  values: VersionValues;
 }
 
-/** Validates a version input; `field` prefixes error paths (e.g. `outputs[1]`). */
-export function normalizeDatasetVersion(field: string, input: DatasetVersionFields): NormalizedDatasetVersion {
-  const at = (name: string) => (field ? `${field}.${name}` : name);
-  const namespace = requiredName(at('namespace'), input.namespace);
-  const name = requiredName(at('name'), input.name);
-  const version = requiredName(at('version'), input.version, INPUT_LIMITS.version);
-  const schema = boundedList(at('schema'), input.schema).map((schemaField, index) => ({
-    name: requiredName(at(`schema[${index}].name`), schemaField.name),
-    type: optionalText(at(`schema[${index}].type`), schemaField.type, INPUT_LIMITS.name),
-    description: optionalText(at(`schema[${index}].description`), schemaField.description),
-  }));
+/** Checks the name of a dataset; `path` says where each field was (see FieldPath). */
+export function normalizeDatasetRef(input: { namespace: string; name: string }, path: FieldPath): DatasetRef {
+  const namespace = requiredName(path('namespace'), input.namespace);
+  const name = requiredName(path('name'), input.name);
+  return { id: ids.dataset(namespace, name), namespace, name };
+}
+
+/** Checks a version input: its name, version and write-once values (dataset-version.label). */
+export function normalizeDatasetVersion(input: DatasetVersionFields, path: FieldPath): NormalizedDatasetVersion {
+  const { id: datasetId, namespace, name } = normalizeDatasetRef(input, path);
+  const version = requiredName(path('version'), input.version, INPUT_LIMITS.version);
   return {
     id: ids.datasetVersion(namespace, name, version),
-    datasetId: ids.dataset(namespace, name),
+    datasetId,
     namespace,
     name,
     version,
-    createdAt: input.createdAt ? instant(at('createdAt'), input.createdAt, new Date()) : null,
-    values: {
-      digest: optionalName(at('digest'), input.digest, INPUT_LIMITS.version),
-      uri: optionalText(at('uri'), input.uri, INPUT_LIMITS.uri),
-      schemaJson: input.schema ? toJsonProperty(schema) : null,
-      rowCount: optionalCount(at('rowCount'), input.rowCount),
-    },
+    createdAt: input.createdAt ? instant(path('createdAt'), input.createdAt, new Date()) : null,
+    values: checkVersionValues(input, path),
   };
+}
+
+/** What a GraphQL registerDataset asks the recorder to do. */
+export function datasetRegistration(input: DatasetFields, now = new Date()): DatasetRegistration {
+  const dataset = normalizeDatasetRef(input, inputPath());
+  return { kind: 'registerDataset', at: now.toISOString(), dataset, description: optionalText('description', input.description), receipt: null };
+}
+
+/** What a GraphQL registerDatasetVersion asks the recorder to do. */
+export function datasetVersionRegistration(input: DatasetVersionFields, now = new Date()): DatasetVersionRegistration {
+  return { kind: 'registerDatasetVersion', at: now.toISOString(), version: normalizeDatasetVersion(input, inputPath()), receipt: null };
 }

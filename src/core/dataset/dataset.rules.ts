@@ -1,5 +1,6 @@
 import { BadInputError, ConflictError } from '../../errors';
 import { describeConflicts, mergeWriteOnce } from '../write-once';
+import type { VersionValues } from './dataset-version.label';
 
 /**
  * The rules of dataset versions, as pure functions: shared by the dataset service (GraphQL registration) and the
@@ -9,12 +10,8 @@ import { describeConflicts, mergeWriteOnce } from '../write-once';
 /** The version an input without a version string resolves to when its dataset had none yet at the run's time. */
 export const UNVERSIONED = 'unversioned';
 
-export type VersionValues = {
-  digest: string | null;
-  uri: string | null;
-  schemaJson: string | null;
-  rowCount: number | null;
-};
+/** The write-once values of a version are described with its label (dataset-version.label). */
+export type { VersionValues } from './dataset-version.label';
 
 export interface VersionKey {
   id: string;

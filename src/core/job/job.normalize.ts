@@ -1,5 +1,5 @@
 import { ids } from '../ids';
-import { optionalText, requiredName } from '../validate';
+import { optionalText, requiredName, type FieldPath } from '../validate';
 
 export interface JobFields {
   namespace: string;
@@ -14,8 +14,9 @@ export interface NormalizedJob {
   description: string | null;
 }
 
-export function normalizeJob(field: string, input: JobFields): NormalizedJob {
-  const namespace = requiredName(`${field}.namespace`, input.namespace);
-  const name = requiredName(`${field}.name`, input.name);
-  return { id: ids.job(namespace, name), namespace, name, description: optionalText(`${field}.description`, input.description) };
+/** Checks a job named by a front door; `path` says where each field was (see FieldPath). */
+export function normalizeJob(input: JobFields, path: FieldPath): NormalizedJob {
+  const namespace = requiredName(path('namespace'), input.namespace);
+  const name = requiredName(path('name'), input.name);
+  return { id: ids.job(namespace, name), namespace, name, description: optionalText(path('description'), input.description) };
 }

@@ -1,14 +1,11 @@
 import { BadInputError, ConflictError } from '../../errors';
 import { describeConflicts, mergeWriteOnce } from '../write-once';
+import type { ModelVersionValues } from './model-version.label';
 
 /** The rules of model versions, shared by the GraphQL registration and the recorder (OpenLineage's model facet). */
 
-export type ModelVersionValues = {
-  artifactUri: string | null;
-  digest: string | null;
-  framework: string | null;
-  metricsJson: string | null;
-};
+/** The write-once values of a model version are described with its label (model-version.label). */
+export type { ModelVersionValues } from './model-version.label';
 
 /** Metrics are compared across versions, so they must be numbers. `field` is the path of the metrics object. */
 export function checkMetrics(field: string, metrics: Record<string, unknown> | null): void {

@@ -2,16 +2,22 @@ import type { AuditChange, AuditEntry } from '../audit-log';
 import { fieldChanges } from '../field-changes';
 import { sameData } from '../canonical-json';
 import type { StoredFacets } from '../facets';
+import type { Applied } from './lineage-change.apply';
 import type { LineageChange } from './lineage-change.types';
-import type { RunSnapshot, TouchedEntity, VersionSnapshot } from './lineage-state';
+import type { DeploymentSnapshot, RunSnapshot, TouchedEntity, VersionSnapshot } from './lineage-state';
 
 /**
  * The audit entry of one recorded change, from what it touched (see LineageState.touched): every entity it
- * created or changed, the versions it linked as read or written (and the datasets of those), and the fields it
- * set or changed with their values before and after (a facet as `facets.<name>`, when the value of a facet an
- * entity already had changed).
+ * created or changed, the versions it linked as read or written (and the datasets of those), the model version a
+ * new deployment serves, and the fields it set or changed with their values before and after (a facet as
+ * `facets.<name>`, when the value of a facet an entity already had changed). A deployment or retirement that
+ * found everything as asked names what it found and says it changed nothing.
  */
-export function auditEntryOf(change: LineageChange, touched: readonly TouchedEntity[]): AuditEntry {
+export function auditEntryOf(change: LineageChange, touched: readonly TouchedEntity[], applied: Applied): AuditEntry {
+  if (applied.unchanged && (change.kind === 'deploy' || change.kind === 'retire')) {
+    const entityIds = [applied.subjectId!, ...(change.kind === 'deploy' ? [change.modelVersion.id] : [])];
+    return { operation: operationOf(change), entityIds, changes: [], details: { unchanged: true } };
+  }
   const entityIds = new Set<string>();
   const created: string[] = [];
   const changes: AuditChange[] = [];
@@ -25,25 +31,49 @@ export function auditEntryOf(change: LineageChange, touched: readonly TouchedEnt
     // A created entity's facets are the event's, which `details.eventId` (its SHA-256) pins; only changes are listed.
     if (entity.before) changes.push(...facetChanges(entity.id, facetsOf(entity.before), facetsOf(entity.after)));
     if (entity.kind === 'version') entityIds.add((entity.after as VersionSnapshot).datasetId);
+    if (entity.kind === 'deployment' && !entity.before) entityIds.add((entity.after as DeploymentSnapshot).modelVersionId);
     if (entity.kind === 'run') {
       for (const id of linkedVersions(entity.before as RunSnapshot | null, entity.after as RunSnapshot)) entityIds.add(id);
     }
   }
-  return {
-    operation: operationOf(change),
-    entityIds: [...entityIds],
-    changes,
-    details: {
-      ...(change.kind === 'run' ? { runId: change.runId } : {}),
-      ...(change.receipt ? { eventId: change.receipt.id } : {}),
-      created: created.sort(),
-    },
-  };
+  return { operation: operationOf(change), entityIds: [...entityIds], changes, details: detailsOf(change, created, applied) };
 }
 
-/** `runEvent.START` for a GraphQL run mutation; `openlineage.RunEvent.START`, `openlineage.JobEvent`, … for events. */
+/**
+ * What the record says besides the changes: for runs and events, the run id, the event id and what was created;
+ * for a registration, whether the entity registered was new; for a deployment, its slot and who deployed it.
+ */
+function detailsOf(change: LineageChange, created: string[], applied: Applied): Record<string, unknown> | null {
+  switch (change.kind) {
+    case 'run':
+    case 'job':
+    case 'dataset':
+      return {
+        ...(change.kind === 'run' ? { runId: change.runId } : {}),
+        ...(change.receipt ? { eventId: change.receipt.id } : {}),
+        created: created.sort(),
+      };
+    case 'deploy':
+      return { slot: change.slot, deployedBy: change.deployedBy };
+    case 'retire':
+      return null;
+    default:
+      return { created: created.includes(applied.subjectId!) };
+  }
+}
+
+const OPERATIONS: Partial<Record<LineageChange['kind'], string>> = { deploy: 'deployModel', retire: 'retireDeployment' };
+
+/**
+ * `runEvent.START` for a GraphQL run mutation, the mutation's name for the other GraphQL writes (`registerDataset`,
+ * `deployModel`, ...); `openlineage.RunEvent.START`, `openlineage.JobEvent`, … for events.
+ */
 function operationOf(change: LineageChange): string {
-  if (!change.receipt) return change.kind === 'run' ? `runEvent.${change.event}` : `${change.kind}Event`;
+  if (!change.receipt) {
+    if (change.kind === 'run') return `runEvent.${change.event}`;
+    if (change.kind === 'job' || change.kind === 'dataset') return `${change.kind}Event`;
+    return OPERATIONS[change.kind] ?? change.kind;
+  }
   const kind = { run: 'RunEvent', job: 'JobEvent', dataset: 'DatasetEvent' }[change.receipt.kind];
   return change.receipt.eventType ? `openlineage.${kind}.${change.receipt.eventType}` : `openlineage.${kind}`;
 }
@@ -90,8 +120,14 @@ function auditedFields(kind: TouchedEntity['kind'], snapshot: TouchedEntity['aft
         parentRunId: run.parent?.runId ?? null,
       };
     }
-    case 'job': {
+    case 'job':
+    case 'dataset':
+    case 'model': {
       return { description: (snapshot as { description: string | null }).description };
+    }
+    case 'deployment': {
+      const deployment = snapshot as DeploymentSnapshot;
+      return { retiredAt: deployment.retiredAt, retiredBy: deployment.retiredBy };
     }
     case 'version':
     case 'modelVersion': {

@@ -3,8 +3,8 @@ import { mergeFacets } from '../facets';
 import { ids } from '../ids';
 import { fillCommit } from '../commit/commit.rules';
 import { currentVersion, dedupeVersions, fillVersion, readableAt, UNVERSIONED, type VersionTimeline, type VersionValues } from '../dataset/dataset.rules';
-import type { NormalizedDatasetVersion } from '../dataset/dataset.normalize';
-import type { NormalizedJob } from '../job/job.normalize';
+import type { DatasetRef } from '../dataset/dataset.normalize';
+import { NO_VERSION_VALUES } from '../dataset/dataset-version.label';
 import { checkTrainingRun, fillModelVersion } from '../model/model.rules';
 import {
   checkCommit,
@@ -19,33 +19,50 @@ import {
   nextState,
   readTimeOf,
 } from '../run/run.rules';
-import type { DatasetMention, DatasetRef, FacetValues, LineageChange, RunChange, RunInput } from './lineage-change.types';
+import type { DatasetMention, LineageChange, RunChange, RunInput } from './lineage-change.types';
 import { FIRST_CANDIDATES, type IoEdge, type LineageState, type ReadEdge, type RunSnapshot, type TouchedEntity, type VersionSnapshot } from './lineage-state';
+import { recordVersion, touchDataset, touchJob } from './mentions';
+import { applyRegistration, isRegistration } from './registration.apply';
+
+/** What applying a change did: recorded (or a duplicate event), the entity it is about, whether it changed nothing. */
+export interface Applied {
+  status: 'recorded' | 'duplicate';
+  /** The entity the change is about (a run, a registered entity, the deployment made or found), for the caller. */
+  subjectId: string | null;
+  /** A deployment or retirement that found everything already as asked. */
+  unchanged: boolean;
+}
 
 /**
- * Applies one change to the state, by the domain rules (run.rules, dataset.rules, commit.rules, model.rules):
- * the same function records a GraphQL mutation and every event of an OpenLineage batch. All or nothing: a
- * change that breaks a rule throws its error and leaves the state as it was.
+ * Applies one change to the state, by the domain rules (run.rules, dataset.rules, commit.rules, model.rules,
+ * deployment.rules): the same function records every GraphQL mutation and every event of an OpenLineage batch.
+ * All or nothing: a change that breaks a rule throws its error and leaves the state as it was.
  */
-export function applyChange(state: LineageState, change: LineageChange, observe?: (touched: TouchedEntity[]) => void): 'recorded' | 'duplicate' {
-  if (change.receipt && state.get('receipt', change.receipt.id)) return 'duplicate';
+export function applyChange(state: LineageState, change: LineageChange, observe?: (touched: TouchedEntity[], applied: Applied) => void): Applied {
+  if (change.receipt && state.get('receipt', change.receipt.id)) return { status: 'duplicate', subjectId: null, unchanged: true };
   const draft = state.child();
-  let about: { label: 'Run' | 'Job' | 'Dataset'; id: string };
-  if (change.kind === 'run') {
-    applyRun(draft, change);
-    about = { label: 'Run', id: change.id };
-  } else if (change.kind === 'job') {
-    touchJob(draft, change.job, change.jobFacets, change.at);
-    for (const mention of change.datasets) applyMention(draft, mention, change.at);
-    about = { label: 'Job', id: change.job.id };
+  let applied: Applied;
+  if (isRegistration(change)) {
+    applied = { status: 'recorded', ...applyRegistration(draft, change) };
   } else {
-    applyMention(draft, change.dataset, change.at);
-    about = { label: 'Dataset', id: change.dataset.dataset.id };
+    let about: { label: 'Run' | 'Job' | 'Dataset'; id: string };
+    if (change.kind === 'run') {
+      applyRun(draft, change);
+      about = { label: 'Run', id: change.id };
+    } else if (change.kind === 'job') {
+      touchJob(draft, change.job, change.jobFacets, change.at);
+      for (const mention of change.datasets) applyMention(draft, mention, change.at);
+      about = { label: 'Job', id: change.job.id };
+    } else {
+      applyMention(draft, change.dataset, change.at);
+      about = { label: 'Dataset', id: change.dataset.dataset.id };
+    }
+    if (change.receipt) draft.put('receipt', { ...change.receipt, about });
+    applied = { status: 'recorded', subjectId: about.id, unchanged: false };
   }
-  if (change.receipt) draft.put('receipt', { ...change.receipt, about });
-  observe?.(draft.touched());
+  observe?.(draft.touched(), applied);
   draft.commit();
-  return 'recorded';
+  return applied;
 }
 
 function applyRun(state: LineageState, change: RunChange): void {
@@ -222,7 +239,7 @@ function resolve(state: LineageState, dataset: DatasetRef, readTime: string, cha
       version: UNVERSIONED,
       createdAt: readTime,
       createdAtFromRun: false,
-      values: EMPTY_VALUES,
+      values: NO_VERSION_VALUES,
       facets: null,
       producer: null,
     });
@@ -249,25 +266,6 @@ function timelineOf(version: VersionSnapshot): VersionTimeline {
   return { id: version.id, createdAt: version.createdAt, producerId: version.producer?.id ?? null };
 }
 
-/** Creates the version or fills its write-once fields. */
-function recordVersion(version: NormalizedDatasetVersion, before: VersionSnapshot | null, at: string, written: boolean): VersionSnapshot {
-  const fill = fillVersion(version, before?.values ?? null, version.values);
-  if (before) return { ...before, values: { ...before.values, ...fill } };
-  return {
-    id: version.id,
-    datasetId: version.datasetId,
-    namespace: version.namespace,
-    name: version.name,
-    version: version.version,
-    createdAt: version.createdAt ?? at,
-    // An output created by a run exists from the moment the run ended (settleOutputTimes).
-    createdAtFromRun: written && version.createdAt === null,
-    values: version.values,
-    facets: null,
-    producer: null,
-  };
-}
-
 /**
  * Outputs whose creation time was not given take the run's end, once the run has ended: a version exists from
  * the moment its writer finished, whatever order the run's events arrived in.
@@ -292,29 +290,9 @@ function applyMention(state: LineageState, mention: DatasetMention, at: string):
   state.put('version', { ...version, facets: mergeFacets(version.facets, mention.facets, at) });
 }
 
-/** Jobs and datasets exist from their earliest mention; their facets merge by name (see core/facets). */
-function touchJob(state: LineageState, job: NormalizedJob, facets: FacetValues | null, at: string): void {
-  const before = state.get('job', job.id);
-  state.put('job', {
-    id: job.id,
-    namespace: job.namespace,
-    name: job.name,
-    description: job.description ?? before?.description ?? null,
-    createdAt: earliest(before?.createdAt, at)!,
-    facets: mergeFacets(before?.facets ?? null, facets, at),
-  });
-}
-
-function touchDataset(state: LineageState, dataset: DatasetRef, facets: FacetValues | null, at: string): void {
-  const before = state.get('dataset', dataset.id);
-  state.put('dataset', { ...dataset, createdAt: earliest(before?.createdAt, at)!, facets: mergeFacets(before?.facets ?? null, facets, at) });
-}
-
 /** Two facet maps of the same read, each already merged by the rule: merge the second into the first. */
 function mergeIo(a: IoEdge['ioFacets'], b: IoEdge['ioFacets']): IoEdge['ioFacets'] {
   let merged = a;
   for (const [name, facet] of Object.entries(b ?? {})) merged = mergeFacets(merged, { [name]: facet.value }, facet.at);
   return merged;
 }
-
-const EMPTY_VALUES: VersionValues = { digest: null, uri: null, schemaJson: null, rowCount: null };

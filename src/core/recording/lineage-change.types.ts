@@ -1,25 +1,28 @@
 import type { NormalizedCommit } from '../commit/commit.normalize';
-import type { NormalizedDatasetVersion } from '../dataset/dataset.normalize';
+import type { DatasetRef, NormalizedDatasetVersion } from '../dataset/dataset.normalize';
 import type { VersionValues } from '../dataset/dataset.rules';
 import type { NormalizedJob } from '../job/job.normalize';
-import type { ModelVersionValues } from '../model/model.rules';
+import type { NormalizedModel, NormalizedModelVersion } from '../model/model.normalize';
 import type { RunEventType } from '../vocabulary';
 
 /**
- * What the recorder records: one change per event, already validated and normalised by its front door
- * (a GraphQL mutation, an OpenLineage event), with global ids computed. Instants are ISO-8601 UTC strings.
+ * What the recorder records: every write, whatever its front door (a GraphQL mutation, an OpenLineage event, the
+ * CLIs, the demo), is one change, already validated and normalised, with global ids computed. Instants are
+ * ISO-8601 UTC strings.
  */
-export type LineageChange = RunChange | JobChange | DatasetChange;
+export type LineageChange =
+  | RunChange
+  | JobChange
+  | DatasetChange
+  | DatasetRegistration
+  | DatasetVersionRegistration
+  | ModelRegistration
+  | ModelVersionRegistration
+  | DeployChange
+  | RetireChange;
 
 /** Facets as an event reports them, by name. */
 export type FacetValues = Readonly<Record<string, unknown>>;
-
-/** A dataset named by an event, without a version. */
-export interface DatasetRef {
-  id: string;
-  namespace: string;
-  name: string;
-}
 
 /** A version an event names, with the facets it reports about it. */
 export interface VersionMention extends NormalizedDatasetVersion {
@@ -43,12 +46,8 @@ export interface RunOutput extends VersionMention {
   ioFacets: FacetValues | null;
 }
 
-export interface ModelVersionOutput {
-  id: string;
-  modelId: string;
-  modelName: string;
-  version: string;
-  values: ModelVersionValues;
+/** A model version a run produced (OpenLineage's `lineage_modelVersion` facet on an output). */
+export interface ModelVersionOutput extends NormalizedModelVersion {
   facets: FacetValues | null;
   ioFacets: FacetValues | null;
 }
@@ -120,4 +119,68 @@ export interface DatasetChange {
   at: string;
   dataset: DatasetMention;
   receipt: EventReceipt | null;
+}
+
+/** A dataset registered (GraphQL registerDataset): created if new; its description set when given. */
+export interface DatasetRegistration {
+  kind: 'registerDataset';
+  at: string;
+  dataset: DatasetRef;
+  description: string | null;
+  receipt: null;
+}
+
+/** A dataset version registered (GraphQL registerDatasetVersion): created, or its write-once fields filled. */
+export interface DatasetVersionRegistration {
+  kind: 'registerDatasetVersion';
+  at: string;
+  version: NormalizedDatasetVersion;
+  receipt: null;
+}
+
+/** A model registered (GraphQL registerModel): created if new; its description set when given. */
+export interface ModelRegistration {
+  kind: 'registerModel';
+  at: string;
+  model: NormalizedModel;
+  receipt: null;
+}
+
+/** A model version registered, with the run that trained it if known (GraphQL registerModelVersion). */
+export interface ModelVersionRegistration {
+  kind: 'registerModelVersion';
+  at: string;
+  version: NormalizedModelVersion;
+  trainingRun: { id: string; runId: string } | null;
+  receipt: null;
+}
+
+/** A deployment slot: a name in an environment (`fraud-api` in `production`). */
+export interface Slot {
+  name: string;
+  environment: string;
+}
+
+/** A model version deployed to a slot (GraphQL deployModel); the deployment live there is retired at that instant. */
+export interface DeployChange {
+  kind: 'deploy';
+  at: string;
+  slot: Slot;
+  modelVersion: { id: string; modelName: string; version: string };
+  endpoint: string | null;
+  /** As given; without it the deployment is made at `at`, unless the version is already live in the slot. */
+  deployedAt: string | null;
+  deployedBy: string;
+  receipt: null;
+}
+
+/** A deployment retired (GraphQL retireDeployment): by its id, or the latest of a slot. */
+export interface RetireChange {
+  kind: 'retire';
+  at: string;
+  target: { id: string } | { slot: Slot };
+  /** As given; without it, `at`. */
+  retiredAt: string | null;
+  retiredBy: string;
+  receipt: null;
 }

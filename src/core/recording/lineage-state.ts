@@ -2,7 +2,7 @@ import type { StoredFacets } from '../facets';
 import type { CommitValues } from '../commit/commit.rules';
 import type { VersionValues } from '../dataset/dataset.rules';
 import type { ModelVersionValues } from '../model/model.rules';
-import type { EventReceipt } from './lineage-change.types';
+import type { EventReceipt, Slot } from './lineage-change.types';
 import type { RunState } from '../vocabulary';
 
 /**
@@ -63,6 +63,7 @@ export interface DatasetSnapshot {
   id: string;
   namespace: string;
   name: string;
+  description: string | null;
   createdAt: string;
   facets: StoredFacets | null;
 }
@@ -96,6 +97,27 @@ export interface ModelVersionSnapshot {
   producerId: string | null;
 }
 
+export interface ModelSnapshot {
+  id: string;
+  name: string;
+  description: string | null;
+  createdAt: string;
+}
+
+export interface DeploymentSnapshot {
+  id: string;
+  name: string;
+  environment: string;
+  endpoint: string | null;
+  deployedAt: string;
+  deployedBy: string | null;
+  retiredAt: string | null;
+  retiredBy: string | null;
+  modelVersionId: string;
+  /** The deployment of the slot it succeeded. */
+  previousId: string | null;
+}
+
 /** A raw event recorded by the batch, with the node it is about. */
 export interface ReceiptSnapshot extends EventReceipt {
   about: { label: 'Run' | 'Job' | 'Dataset'; id: string };
@@ -108,6 +130,8 @@ export interface Snapshots {
   job: JobSnapshot;
   commit: CommitSnapshot;
   modelVersion: ModelVersionSnapshot;
+  model: ModelSnapshot;
+  deployment: DeploymentSnapshot;
   /** `true` for a receipt already stored before this batch. */
   receipt: ReceiptSnapshot | true;
 }
@@ -121,7 +145,7 @@ export interface TouchedEntity {
   before: Snapshots[Kind] | null;
   after: Snapshots[Kind];
 }
-export const KINDS: readonly Kind[] = ['run', 'version', 'dataset', 'job', 'commit', 'modelVersion', 'receipt'];
+export const KINDS: readonly Kind[] = ['run', 'version', 'dataset', 'job', 'commit', 'modelVersion', 'model', 'deployment', 'receipt'];
 
 /**
  * The versions of a dataset current at an instant for a reading run, as Neo4j had them: the newest `limit`
@@ -156,6 +180,11 @@ export function candidateKey(key: CandidateKey): string {
   return `${key.datasetId}|${key.at}|${key.runId}|${key.limit}`;
 }
 
+/** A slot's key (names never hold NUL: validation refuses control characters). */
+export function slotKey(slot: Slot): string {
+  return `${slot.name}\u0000${slot.environment}`;
+}
+
 export class MissingState extends Error {
   constructor() {
     super('the recorder needs state that was not loaded yet');
@@ -166,6 +195,8 @@ export class MissingState extends Error {
 export class Wanted {
   readonly ids = new Map<Kind, Set<string>>(KINDS.map((kind) => [kind, new Set<string>()]));
   readonly candidates = new Map<string, CandidateKey>();
+  /** Slots whose latest deployment is needed (a deployment is made or retired there), by slotKey. */
+  readonly slots = new Map<string, Slot>();
   /**
    * Runs the changes record events of, with the producer's run id: these are locked. Other runs asked for
    * (parents) are only read: a change creates them, if at all, as placeholders that never overwrite anything.
@@ -177,7 +208,7 @@ export class Wanted {
   misses = 0;
 
   get empty(): boolean {
-    return this.candidates.size === 0 && [...this.ids.values()].every((ids) => ids.size === 0);
+    return this.candidates.size === 0 && this.slots.size === 0 && [...this.ids.values()].every((ids) => ids.size === 0);
   }
 }
 
@@ -185,6 +216,8 @@ export class Wanted {
 export class LoadedState {
   readonly entities = new Map<Kind, Map<string, Snapshots[Kind] | null>>(KINDS.map((kind) => [kind, new Map()]));
   readonly candidates = new Map<string, string[]>();
+  /** The latest deployment of each slot asked for (by deployedAt, then id), or null when it has none; by slotKey. */
+  readonly slots = new Map<string, string | null>();
   /** Versions loaded, by dataset id. */
   readonly versionsByDataset = new Map<string, Set<string>>();
   /** Runs locked for this batch (see Wanted.locks). */
@@ -220,6 +253,8 @@ export class LineageState {
   /** By kind, created when first needed: a state is made for every change applied. */
   private readonly changed = new Map<Kind, Map<string, Snapshots[Kind]>>();
   private readonly versionsByDataset = new Map<string, Set<string>>();
+  /** Deployments the changes made, by slotKey. */
+  private readonly deploymentsBySlot = new Map<string, Set<string>>();
 
   private constructor(
     readonly loaded: LoadedState,
@@ -279,6 +314,38 @@ export class LineageState {
     if (!snapshots) this.changed.set(kind, (snapshots = new Map()));
     snapshots.set(id, snapshot);
     if (kind === 'version') indexVersion(this.versionsByDataset, snapshot as VersionSnapshot);
+    if (kind === 'deployment') {
+      const key = slotKey(snapshot as DeploymentSnapshot);
+      let ids = this.deploymentsBySlot.get(key);
+      if (!ids) this.deploymentsBySlot.set(key, (ids = new Set()));
+      ids.add((snapshot as DeploymentSnapshot).id);
+    }
+  }
+
+  /**
+   * The latest deployment of a slot (by deployedAt, then id): the latest Neo4j had, or a later one the changes
+   * made. Notes the slot as wanted (MissingState) when it was not loaded.
+   */
+  latestInSlot(slot: Slot): DeploymentSnapshot | null {
+    const key = slotKey(slot);
+    const loaded = this.loaded.slots.get(key);
+    if (loaded === undefined) {
+      this.wanted.slots.set(key, slot);
+      this.wanted.misses++;
+      throw new MissingState();
+    }
+    let latest: DeploymentSnapshot | null = loaded === null ? null : this.get('deployment', loaded);
+    for (const id of this.deploymentIdsOf(key)) {
+      const candidate = this.get('deployment', id)!;
+      if (!latest || candidate.deployedAt > latest.deployedAt || (candidate.deployedAt === latest.deployedAt && candidate.id > latest.id)) latest = candidate;
+    }
+    return latest;
+  }
+
+  private deploymentIdsOf(key: string): Set<string> {
+    const ids = new Set(this.parent ? this.parent.deploymentIdsOf(key) : []);
+    for (const id of this.deploymentsBySlot.get(key) ?? []) ids.add(id);
+    return ids;
   }
 
   /** Ids of every known version of a dataset: loaded ones and those the changes created. */

@@ -10,13 +10,14 @@ import type { WriteContext } from '../write-context';
 import { auditEntryOf } from './audit-entries';
 import { applyChange } from './lineage-change.apply';
 import type { LineageChange } from './lineage-change.types';
-import { LineageState, LoadedState, MissingState, Wanted, type Kind, type RunSnapshot, type Snapshots } from './lineage-state';
-import { LineageRepository, type EdgeWrites, type ReceiptWrite } from './lineage.repository';
+import { LineageState, LoadedState, MissingState, slotKey, Wanted, type Kind, type RunSnapshot, type Snapshots } from './lineage-state';
+import { LineageRepository, type EdgeWrites, type LoadPart, type ReceiptWrite, type WritePart } from './lineage.repository';
 import { columnWritesOf } from '../column/column-writes';
 import { ColumnWriteRepository } from '../column/column-write.repository';
 import type { LineageWriteHook } from './lineage-write-hook';
 
-export type RecordOutcome = { status: 'recorded' | 'duplicate' } | { status: 'rejected'; error: LineageError };
+/** What became of one change; a recorded one names the entity it is about (see Applied.subjectId). */
+export type RecordOutcome = { status: 'recorded' | 'duplicate'; subjectId: string | null } | { status: 'rejected'; error: LineageError };
 
 /** Enough for any real batch: each round only loads what the previous one found missing. */
 const MAX_ROUNDS = 8;
@@ -51,7 +52,8 @@ export class LineageRecorder {
   async record(tx: Tx, context: WriteContext, changes: readonly LineageChange[]): Promise<{ outcomes: RecordOutcome[]; state: LineageState }> {
     const loaded = new LoadedState();
     const wanted = wantedBy(changes);
-    await this.repository.load(tx, wanted, loaded);
+    const parts = partsOf(changes);
+    await this.repository.load(tx, wanted, loaded, parts.load);
     for (let round = 1; round <= MAX_ROUNDS; round++) {
       const state = LineageState.over(loaded);
       const entries: AuditEntry[] = [];
@@ -61,7 +63,7 @@ export class LineageRecorder {
       // not loaded yet is wanted like any state, and the round loads it.
       const columns = columnWritesOf(state);
       if (state.wanted.empty) {
-        await this.flush(tx, state);
+        await this.flush(tx, state, parts.write);
         await this.columns.write(tx, columns);
         // Hook: derived records and notices, in this transaction (see LineageWriteHook).
         const recorded = outcomes.map((outcome) => outcome !== 'missing' && outcome.status === 'recorded');
@@ -69,9 +71,20 @@ export class LineageRecorder {
         await this.audit.append(tx, context, entries);
         return { outcomes: outcomes as RecordOutcome[], state };
       }
-      await this.repository.load(tx, state.wanted, loaded);
+      await this.repository.load(tx, state.wanted, loaded, parts.load);
     }
     throw new Error(`the recorder still lacked state after ${MAX_ROUNDS} rounds`);
+  }
+
+  /**
+   * Records one change in the caller's transaction (a GraphQL mutation) and returns the entity it is about; a change
+   * the rules refuse throws its error, so the transaction writes nothing.
+   */
+  async recordOne(tx: Tx, context: WriteContext, change: LineageChange): Promise<{ subjectId: string | null; state: LineageState }> {
+    const { outcomes, state } = await this.record(tx, context, [change]);
+    const [outcome] = outcomes;
+    if (outcome!.status === 'rejected') throw outcome.error;
+    return { subjectId: outcome!.subjectId, state };
   }
 
   /**
@@ -105,7 +118,7 @@ export class LineageRecorder {
   }
 
   /** Writes what the accepted changes changed, and nothing else. */
-  private async flush(tx: Tx, state: LineageState): Promise<void> {
+  private async flush(tx: Tx, state: LineageState, parts: ReadonlySet<WritePart>): Promise<void> {
     const { loaded } = state;
     // Sorted by id, so that concurrent transactions lock shared nodes (a job, a dataset) in the same order.
     const changed = <K extends Kind>(kind: K): Array<Snapshots[K]> =>
@@ -113,33 +126,43 @@ export class LineageRecorder {
         .changedOf(kind)
         .filter((snapshot) => kind === 'receipt' || !sameData(snapshot, loaded.get(kind, idOf(snapshot)) ?? null))
         .sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
+    // A description is written only when a change set it, so that a change that merely mentions a dataset or a
+    // model (an OpenLineage event) never writes back a description another transaction has just replaced.
+    const described = <K extends 'dataset' | 'model'>(kind: K) =>
+      changed(kind).map((snapshot) => ({ ...snapshot, setDescription: snapshot.description !== (loaded.get(kind, snapshot.id)?.description ?? null) }));
     const changedRuns = changed('run');
     const runs = changedRuns.filter((run) => loaded.locked.has(run.id));
     const written = new Set(runs.map((run) => run.id));
-    await this.repository.write(tx, {
-      jobs: changed('job'),
-      commits: changed('commit'),
-      datasets: changed('dataset'),
-      versions: changed('version'),
-      modelVersions: changed('modelVersion'),
-      // A run changed without being locked is a parent the changes created as a placeholder.
-      placeholderRuns: changedRuns.filter((run) => !loaded.locked.has(run.id)),
-      runs: runs.map((run) => {
-        const before = loaded.get('run', run.id) ?? null;
-        const link = (now: string | null, then: string | null | undefined) => (now !== null && now !== then ? now : null);
-        return {
-          run,
-          links: {
-            jobId: link(run.jobId, before?.jobId),
-            commitId: link(run.commitId, before?.commitId),
-            parentId: link(run.parent?.id ?? null, before?.parent?.id),
-          },
-        };
-      }),
-      edges: edgeWrites(runs, loaded),
-      receipts: receiptWrites(state),
-      lockedOnly: [...loaded.lockedOnly].filter((id) => !written.has(id)),
-    });
+    await this.repository.write(
+      tx,
+      {
+        jobs: changed('job'),
+        commits: changed('commit'),
+        datasets: described('dataset'),
+        versions: changed('version'),
+        modelVersions: changed('modelVersion'),
+        models: described('model'),
+        deployments: changed('deployment'),
+        // A run changed without being locked is a parent the changes created as a placeholder.
+        placeholderRuns: changedRuns.filter((run) => !loaded.locked.has(run.id)),
+        runs: runs.map((run) => {
+          const before = loaded.get('run', run.id) ?? null;
+          const link = (now: string | null, then: string | null | undefined) => (now !== null && now !== then ? now : null);
+          return {
+            run,
+            links: {
+              jobId: link(run.jobId, before?.jobId),
+              commitId: link(run.commitId, before?.commitId),
+              parentId: link(run.parent?.id ?? null, before?.parent?.id),
+            },
+          };
+        }),
+        edges: edgeWrites(runs, loaded),
+        receipts: receiptWrites(state),
+        lockedOnly: [...loaded.lockedOnly].filter((id) => !written.has(id)),
+      },
+      parts,
+    );
   }
 }
 
@@ -148,15 +171,56 @@ function applyOne(state: LineageState, change: LineageChange, entries: AuditEntr
   const misses = state.wanted.misses;
   try {
     let entry: AuditEntry | null = null;
-    const status = applyChange(state, change, (touched) => (entry = auditEntryOf(change, touched)));
+    const applied = applyChange(state, change, (touched, outcome) => (entry = auditEntryOf(change, touched, outcome)));
     if (state.wanted.misses !== misses) return 'missing';
-    if (status === 'recorded' && entry) entries.push(entry);
-    return { status };
+    if (applied.status === 'recorded' && entry) entries.push(entry);
+    return { status: applied.status, subjectId: applied.subjectId };
   } catch (error) {
     if (error instanceof MissingState || state.wanted.misses !== misses) return 'missing';
     if (error instanceof LineageError) return { status: 'rejected', error };
     throw error;
   }
+}
+
+/**
+ * The parts of the load and write statements each kind of change may need. A batch's statements hold the parts of
+ * its kinds (and any other part with rows), so a batch of one kind always runs the same two statements, planned
+ * once, and a GraphQL registration plans two small ones instead of the whole recorder.
+ */
+const LINEAGE_LOAD: readonly LoadPart[] = ['runs', 'refs', 'versionIds', 'datasetIds', 'jobIds', 'commitIds', 'modelVersionIds', 'receiptIds', 'guesses'];
+const LINEAGE_WRITE: readonly WritePart[] = [
+  'jobs',
+  'commits',
+  'datasets',
+  'versions',
+  'modelVersions',
+  'placeholderRuns',
+  'runs',
+  'removedReads',
+  'reads',
+  'writes',
+  'modelWrites',
+  'receipts',
+  'lockedOnly',
+];
+const PARTS_OF: Record<LineageChange['kind'], { load: readonly LoadPart[]; write: readonly WritePart[] }> = {
+  run: { load: LINEAGE_LOAD, write: LINEAGE_WRITE },
+  job: { load: LINEAGE_LOAD, write: LINEAGE_WRITE },
+  dataset: { load: LINEAGE_LOAD, write: LINEAGE_WRITE },
+  registerDataset: { load: ['datasetIds'], write: ['datasets'] },
+  registerDatasetVersion: { load: ['versionIds', 'datasetIds'], write: ['datasets', 'versions'] },
+  registerModel: { load: ['modelIds'], write: ['models'] },
+  registerModelVersion: { load: ['runs', 'modelVersionIds', 'modelIds'], write: ['models', 'modelVersions', 'runs', 'modelWrites', 'lockedOnly'] },
+  deploy: { load: ['modelVersionIds', 'deploymentIds', 'slots'], write: ['deployments'] },
+  retire: { load: ['deploymentIds', 'slots'], write: ['deployments'] },
+};
+
+function partsOf(changes: readonly LineageChange[]): { load: ReadonlySet<LoadPart>; write: ReadonlySet<WritePart> } {
+  const kinds = new Set(changes.map((change) => change.kind));
+  return {
+    load: new Set([...kinds].flatMap((kind) => PARTS_OF[kind].load)),
+    write: new Set([...kinds].flatMap((kind) => PARTS_OF[kind].write)),
+  };
 }
 
 /** What the changes obviously touch, loaded before the first round so that most batches need no second one. */
@@ -194,12 +258,31 @@ function wantedBy(changes: readonly LineageChange[]): Wanted {
       }
       for (const output of change.outputs) want('version', output.id);
       for (const output of change.modelVersions) want('modelVersion', output.id);
-    } else {
+    } else if (change.kind === 'job' || change.kind === 'dataset') {
       if (change.kind === 'job') want('job', change.job.id);
       for (const mention of change.kind === 'job' ? change.datasets : [change.dataset]) {
         if (mention.version) want('version', mention.version.id);
         else want('dataset', mention.dataset.id);
       }
+    } else if (change.kind === 'registerDataset') {
+      want('dataset', change.dataset.id);
+    } else if (change.kind === 'registerDatasetVersion') {
+      want('dataset', change.version.datasetId);
+      want('version', change.version.id);
+    } else if (change.kind === 'registerModel') {
+      want('model', change.model.id);
+    } else if (change.kind === 'registerModelVersion') {
+      want('model', change.version.modelId);
+      want('modelVersion', change.version.id);
+      if (change.trainingRun) lockRun(change.trainingRun.runId);
+    } else if (change.kind === 'deploy') {
+      want('modelVersion', change.modelVersion.id);
+      wanted.slots.set(slotKey(change.slot), change.slot);
+      if (change.deployedAt) want('deployment', ids.deployment(change.slot.name, change.slot.environment, change.deployedAt));
+    } else if ('id' in change.target) {
+      want('deployment', change.target.id);
+    } else {
+      wanted.slots.set(slotKey(change.target.slot), change.target.slot);
     }
   }
   return wanted;

@@ -2,7 +2,10 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { Tx } from '../../db/database';
 import { fromFacetsProperty, toFacetsProperty, type StoredFacets } from '../facets';
+import { datasetVersionProjection, versionValuesOf, type StoredDatasetVersion } from '../dataset/dataset-version.label';
 import { fromJsonProperty, toJsonProperty } from '../json-property';
+import { runProjection, type StoredRun } from '../run/run.label';
+import { modelVersionProjection, modelVersionValuesOf, type StoredModelVersion } from '../model/model-version.label';
 import {
   candidateKey,
   FIRST_CANDIDATES,
@@ -10,15 +13,16 @@ import {
   type CandidateKey,
   type CommitSnapshot,
   type DatasetSnapshot,
+  type DeploymentSnapshot,
   type JobSnapshot,
   type LoadedState,
+  type ModelSnapshot,
   type ModelVersionSnapshot,
   type ReadEdge,
   type RunSnapshot,
   type VersionSnapshot,
   type Wanted,
 } from './lineage-state';
-import type { RunState } from '../vocabulary';
 
 /**
  * Reads and writes the recorder's state in bulk: every statement is one UNWIND over all the entities of a
@@ -27,15 +31,227 @@ import type { RunState } from '../vocabulary';
 
 /** A run with everything attached to it that the rules read. */
 const RUN = (r: string) =>
-  `${r} { .id, .runId, .jobId, .state, .startedAt, .endedAt, .parametersJson, .errorMessage, .facetsJson,
-          reads: COLLECT { MATCH (${r})-[e:READ]->(v:DatasetVersion) RETURN { versionId: v.id, datasetId: v.datasetId, implicit: e.implicit, ioFacetsJson: e.ioFacetsJson } },
+  runProjection(
+    r,
+    `reads: COLLECT { MATCH (${r})-[e:READ]->(v:DatasetVersion) RETURN { versionId: v.id, datasetId: v.datasetId, implicit: e.implicit, ioFacetsJson: e.ioFacetsJson } },
           writes: COLLECT { MATCH (${r})-[e:WROTE]->(v:DatasetVersion) RETURN { versionId: v.id, ioFacetsJson: e.ioFacetsJson } },
           modelWrites: COLLECT { MATCH (${r})-[e:WROTE]->(v:ModelVersion) RETURN { versionId: v.id, ioFacetsJson: e.ioFacetsJson } },
           commitId: (COLLECT { MATCH (${r})-[:RAN_CODE]->(c:Commit) RETURN c.id })[0],
-          parent: (COLLECT { MATCH (${r})-[:CHILD_OF]->(p:Run) RETURN p { .id, .runId } })[0] }`;
-const VERSION = (v: string) =>
-  `${v} { .id, .datasetId, .namespace, .name, .version, .digest, .uri, .schemaJson, .rowCount, .createdAt, .createdAtFromRun, .facetsJson,
-          producer: (COLLECT { MATCH (p:Run)-[:WROTE]->(${v}) RETURN p { .id, .runId } })[0] }`;
+          parent: (COLLECT { MATCH (${r})-[:CHILD_OF]->(p:Run) RETURN p { .id, .runId } })[0]`,
+  );
+const DEPLOYMENT = (d: string) =>
+  `${d} { .id, .name, .environment, .endpoint, .deployedAt, .deployedBy, .retiredAt, .retiredBy, .modelVersionId,
+          previousId: (COLLECT { MATCH (${d})-[:SUCCEEDS]->(p:Deployment) RETURN p.id })[0] }`;
+/** A version with the run that wrote it (see dataset-version.label). */
+const VERSION = (v: string) => datasetVersionProjection(v, `producer: (COLLECT { MATCH (p:Run)-[:WROTE]->(${v}) RETURN p { .id, .runId } })[0]`);
+
+/**
+ * The load statement, part by part: each reads one kind of entity by global id (runs locked first), and returns
+ * it under the name of `LOAD_RESULTS`. A statement holds the parts a batch's kinds of change may need (see
+ * LOAD_PARTS_OF in the recorder), so that the many small writes of GraphQL registrations plan small statements,
+ * and every batch of one kind runs the same statement.
+ */
+const LOAD_PARTS: Record<LoadPart, string> = {
+  runs: `CALL () {
+     UNWIND $ids.runs AS input
+     MERGE (r:Run {id: input.id})
+       ON CREATE SET r.runId = input.runId, r.lockedOnly = true
+     SET r.locked = true
+     REMOVE r.locked
+     RETURN collect({ created: r.lockedOnly IS NOT NULL, run: ${RUN('r')}, versions: COLLECT { MATCH (r)-[:READ|WROTE]->(v:DatasetVersion) RETURN ${VERSION('v')} } }) AS runs
+   }`,
+  refs: `CALL () { UNWIND $ids.refs AS id MATCH (r:Run {id: id}) RETURN collect(${RUN('r')}) AS refs }`,
+  versionIds: `CALL () { UNWIND $ids.versionIds AS id MATCH (v:DatasetVersion {id: id}) RETURN collect(${VERSION('v')}) AS versions }`,
+  datasetIds: `CALL () { UNWIND $ids.datasetIds AS id MATCH (n:Dataset {id: id}) RETURN collect(n { .id, .namespace, .name, .description, .createdAt, .facetsJson }) AS datasets }`,
+  jobIds: `CALL () { UNWIND $ids.jobIds AS id MATCH (n:Job {id: id}) RETURN collect(n { .id, .namespace, .name, .description, .createdAt, .facetsJson }) AS jobs }`,
+  commitIds: `CALL () {
+     UNWIND $ids.commitIds AS id MATCH (n:Commit {id: id})
+     RETURN collect(n { .id, .repository, .sha, .branch, .author, .message, .committedAt, .createdAt }) AS commits
+   }`,
+  modelVersionIds: `CALL () {
+     UNWIND $ids.modelVersionIds AS id MATCH (n:ModelVersion {id: id})
+     RETURN collect(${modelVersionProjection('n', 'producerId: (COLLECT { MATCH (p:Run)-[:WROTE]->(n) RETURN p.id })[0]')}) AS modelVersions
+   }`,
+  modelIds: `CALL () { UNWIND $ids.modelIds AS id MATCH (n:Model {id: id}) RETURN collect(n { .id, .name, .description, .createdAt }) AS models }`,
+  deploymentIds: `CALL () { UNWIND $ids.deploymentIds AS id MATCH (n:Deployment {id: id}) RETURN collect(${DEPLOYMENT('n')}) AS deployments }`,
+  slots: `// The latest deployment of each slot a deployment is made or retired in (by deployedAt, then id).
+   CALL () {
+     UNWIND $ids.slots AS slot
+     CALL (slot) {
+       OPTIONAL MATCH (n:Deployment {name: slot.name, environment: slot.environment})
+       RETURN n ORDER BY n.deployedAt DESC, n.id DESC LIMIT 1
+     }
+     RETURN collect({ key: slot.key, deployment: CASE WHEN n IS NULL THEN null ELSE ${DEPLOYMENT('n')} END }) AS slots
+   }`,
+  receiptIds: `CALL () { UNWIND $ids.receiptIds AS id MATCH (n:LineageEvent {id: id}) RETURN collect(n.id) AS receipts }`,
+  guesses: `// The versions likely current at each guessed read (ReadGuess), its read time computed as the rules do.
+   CALL () {
+     UNWIND $ids.guesses AS guess
+     OPTIONAL MATCH (r:Run {id: guess.runId})
+     WITH guess, r, datetime(guess.start) AS start
+     WITH guess, coalesce(CASE WHEN r.startedAt IS NULL OR r.startedAt > start THEN start ELSE r.startedAt END, r.endedAt, datetime(guess.end), datetime(guess.at)) AS at
+     RETURN collect({
+       datasetId: guess.datasetId, runId: guess.runId, at: at,
+       // Only the few versions kept are projected (projecting inside would project every version seen).
+       versions: [v IN COLLECT {
+         MATCH (v:DatasetVersion)
+         WHERE v.datasetId = guess.datasetId AND v.createdAt <= at AND NOT EXISTS { (:Run {id: guess.runId})-[:WROTE]->(v) }
+         RETURN v ORDER BY v.datasetId DESC, v.createdAt DESC, v.id DESC LIMIT ${FIRST_CANDIDATES}
+       } | ${VERSION('v')}]
+     }) AS guesses
+   }`,
+};
+
+const LOAD_RESULTS: Record<LoadPart, string> = {
+  runs: 'runs',
+  refs: 'refs',
+  versionIds: 'versions',
+  datasetIds: 'datasets',
+  jobIds: 'jobs',
+  commitIds: 'commits',
+  modelVersionIds: 'modelVersions',
+  modelIds: 'models',
+  deploymentIds: 'deployments',
+  slots: 'slots',
+  receiptIds: 'receipts',
+  guesses: 'guesses',
+};
+
+/**
+ * The write statement, part by part, in an order where every node exists before a relationship needs it: each
+ * part an UNWIND over the rows of one list. Like the load, a statement holds the parts its batch's kinds of change
+ * may write (WRITE_PARTS_OF in the recorder) and those with rows.
+ */
+const WRITE_PARTS: Record<WritePart, string> = {
+  jobs: `// Jobs, commits and datasets: created or updated; each exists from its earliest known instant.
+CALL () {
+     UNWIND $changes.jobs AS row
+     MERGE (j:Job {id: row.id})
+       ON CREATE SET j.namespace = row.namespace, j.name = row.name, j.createdAt = datetime(row.createdAt), j.recordedAt = datetime()
+     SET j.description = row.description, j.facetsJson = row.facetsJson
+     WITH j, row WHERE j.createdAt > datetime(row.createdAt)
+     SET j.createdAt = datetime(row.createdAt)
+   }`,
+  commits: `CALL () {
+     UNWIND $changes.commits AS row
+     MERGE (c:Commit {id: row.id})
+       ON CREATE SET c.repository = row.repository, c.sha = row.sha, c.createdAt = datetime(row.createdAt), c.recordedAt = datetime()
+     SET c.branch = row.branch, c.author = row.author, c.message = row.message, c.committedAt = datetime(row.committedAt)
+     WITH c, row WHERE c.createdAt > datetime(row.createdAt)
+     SET c.createdAt = datetime(row.createdAt)
+   }`,
+  datasets: `CALL () {
+     UNWIND $changes.datasets AS row
+     MERGE (d:Dataset {id: row.id})
+       ON CREATE SET d.namespace = row.namespace, d.name = row.name, d.createdAt = datetime(row.createdAt), d.recordedAt = datetime()
+     SET d.facetsJson = row.facetsJson, d.description = CASE WHEN row.setDescription THEN row.description ELSE d.description END
+     WITH d, row WHERE d.createdAt > datetime(row.createdAt)
+     SET d.createdAt = datetime(row.createdAt)
+   }`,
+  versions: `// Dataset versions with their datasets, model versions with their models.
+   CALL () {
+     UNWIND $changes.versions AS row
+     MERGE (d:Dataset {id: row.datasetId})
+       ON CREATE SET d.namespace = row.namespace, d.name = row.name, d.createdAt = datetime(row.createdAt), d.recordedAt = datetime()
+     MERGE (v:DatasetVersion {id: row.id})
+       ON CREATE SET v.datasetId = row.datasetId, v.namespace = row.namespace, v.name = row.name, v.version = row.version, v.recordedAt = datetime()
+     SET v += row.properties, v.createdAt = datetime(row.createdAt)
+     MERGE (v)-[:VERSION_OF]->(d)
+     WITH d, row WHERE d.createdAt > datetime(row.createdAt)
+     SET d.createdAt = datetime(row.createdAt)
+   }`,
+  models: `CALL () {
+     UNWIND $changes.models AS row
+     MERGE (m:Model {id: row.id})
+       ON CREATE SET m.name = row.name, m.createdAt = datetime(row.createdAt), m.recordedAt = datetime()
+     SET m.description = CASE WHEN row.setDescription THEN row.description ELSE m.description END
+     WITH m, row WHERE m.createdAt > datetime(row.createdAt)
+     SET m.createdAt = datetime(row.createdAt)
+   }`,
+  modelVersions: `CALL () {
+     UNWIND $changes.modelVersions AS row
+     MERGE (m:Model {id: row.modelId})
+       ON CREATE SET m.name = row.modelName, m.createdAt = datetime(row.createdAt), m.recordedAt = datetime()
+     MERGE (v:ModelVersion {id: row.id})
+       ON CREATE SET v.modelId = row.modelId, v.modelName = row.modelName, v.version = row.version, v.recordedAt = datetime()
+     SET v += row.properties, v.createdAt = datetime(row.createdAt)
+     MERGE (v)-[:VERSION_OF]->(m)
+     WITH m, row WHERE m.createdAt > datetime(row.createdAt)
+     SET m.createdAt = datetime(row.createdAt)
+   }`,
+  deployments: `// Deployments made (serving their model version, after the slot's previous one) or retired.
+   CALL () {
+     UNWIND $changes.deployments AS row
+     MERGE (d:Deployment {id: row.id})
+       ON CREATE SET d.name = row.name, d.environment = row.environment, d.endpoint = row.endpoint, d.deployedAt = datetime(row.deployedAt),
+                     d.deployedBy = row.deployedBy, d.modelVersionId = row.modelVersionId, d.recordedAt = datetime()
+     SET d.retiredAt = datetime(row.retiredAt), d.retiredBy = row.retiredBy
+     WITH d, row
+     CALL (d, row) { MATCH (v:ModelVersion {id: row.modelVersionId}) MERGE (d)-[:SERVES]->(v) }
+     CALL (d, row) { MATCH (p:Deployment {id: row.previousId}) MERGE (d)-[:SUCCEEDS]->(p) }
+   }`,
+  placeholderRuns: `// Parents named by children and not recorded yet: created with their job, unless created meanwhile.
+   CALL () {
+     UNWIND $changes.placeholderRuns AS row
+     MERGE (r:Run {id: row.id})
+       ON CREATE SET r.runId = row.runId, r.jobId = row.jobId, r.recordedAt = datetime()
+     WITH r, row WHERE r.jobId = row.jobId
+     MATCH (j:Job {id: row.jobId})
+     MERGE (r)-[:RUN_OF]->(j)
+   }`,
+  runs: `// Runs (all locked, so they exist): properties as computed, links to job, commit and parent when new.
+   CALL () {
+     UNWIND $changes.runs AS row
+     MATCH (r:Run {id: row.id})
+     SET r += row.properties, r.startedAt = datetime(row.startedAt), r.endedAt = datetime(row.endedAt), r.recordedAt = coalesce(r.recordedAt, datetime())
+     REMOVE r.lockedOnly
+     WITH r, row
+     CALL (r, row) { MATCH (j:Job {id: row.links.jobId}) MERGE (r)-[:RUN_OF]->(j) }
+     CALL (r, row) { MATCH (c:Commit {id: row.links.commitId}) MERGE (r)-[:RAN_CODE]->(c) }
+     CALL (r, row) { MATCH (p:Run {id: row.links.parentId}) MERGE (r)-[:CHILD_OF]->(p) }
+   }`,
+  removedReads: `// Reads chosen again are removed; reads and writes are merged with the facets of the read or write.
+   CALL () {
+     UNWIND $changes.removedReads AS row
+     MATCH (:Run {id: row.runId})-[e:READ]->(:DatasetVersion {id: row.versionId})
+     DELETE e
+   }`,
+  reads: `CALL () {
+     UNWIND $changes.reads AS row
+     MATCH (r:Run {id: row.runId}) MATCH (v:DatasetVersion {id: row.versionId})
+     MERGE (r)-[e:READ]->(v)
+     SET e.implicit = row.implicit, e.ioFacetsJson = row.ioFacetsJson
+   }`,
+  writes: `CALL () {
+     UNWIND $changes.writes AS row
+     MATCH (r:Run {id: row.runId}) MATCH (v:DatasetVersion {id: row.versionId})
+     MERGE (r)-[e:WROTE]->(v)
+     SET e.ioFacetsJson = row.ioFacetsJson
+   }`,
+  modelWrites: `CALL () {
+     UNWIND $changes.modelWrites AS row
+     MATCH (r:Run {id: row.runId}) MATCH (v:ModelVersion {id: row.versionId})
+     MERGE (r)-[e:WROTE]->(v)
+     SET e.ioFacetsJson = row.ioFacetsJson
+   }`,
+  receipts: `// Raw events, each stored once, linked to the run, job or dataset they are about.
+   CALL () {
+     UNWIND $changes.receipts AS row
+     MERGE (e:LineageEvent {id: row.id})
+       ON CREATE SET e += row.properties, e.eventTime = datetime(row.eventTime), e.receivedAt = datetime(row.receivedAt)
+     WITH e, row
+     CALL (e, row) { MATCH (n:Run {id: row.about.runId}) MERGE (e)-[:ABOUT]->(n) }
+     CALL (e, row) { MATCH (n:Job {id: row.about.jobId}) MERGE (e)-[:ABOUT]->(n) }
+     CALL (e, row) { MATCH (n:Dataset {id: row.about.datasetId}) MERGE (e)-[:ABOUT]->(n) }
+   }`,
+  lockedOnly: `// Runs created only to be locked, that no change wrote, go again.
+   CALL () {
+     UNWIND $changes.lockedOnly AS id
+     MATCH (r:Run {id: id})
+     WHERE r.lockedOnly AND NOT EXISTS { (r)--() }
+     DELETE r
+   }`,
+};
 
 export class LineageRepository {
   /**
@@ -44,7 +260,7 @@ export class LineageRepository {
    * START and its COMPLETE arriving together) take turns instead of overwriting each other. Whatever is not
    * found is recorded as absent. Versions current at an instant (candidates) come in a second statement.
    */
-  async load(tx: Tx, wanted: Wanted, loaded: LoadedState): Promise<void> {
+  async load(tx: Tx, wanted: Wanted, loaded: LoadedState, parts: ReadonlySet<LoadPart> = ALL_LOAD_PARTS): Promise<void> {
     const pending = (kind: Kind) => [...wanted.ids.get(kind)!].filter((id) => !loaded.has(kind, id)).sort();
     const params = {
       runs: pending('run')
@@ -56,70 +272,56 @@ export class LineageRepository {
       jobIds: pending('job'),
       commitIds: pending('commit'),
       modelVersionIds: pending('modelVersion'),
+      modelIds: pending('model'),
+      deploymentIds: pending('deployment'),
       receiptIds: pending('receipt'),
+      slots: [...wanted.slots].filter(([key]) => !loaded.slots.has(key)).map(([key, slot]) => ({ key, ...slot })),
       guesses: wanted.guesses.splice(0),
     };
-    if (Object.values(params).some((list) => list.length > 0)) await this.loadByIds(tx, params, loaded);
+    if (Object.values(params).some((list) => list.length > 0)) await this.loadByIds(tx, params, parts, loaded);
     const candidates = [...wanted.candidates.values()].filter((key) => !loaded.candidates.has(candidateKey(key)));
     if (candidates.length > 0) await this.loadCandidates(tx, candidates, loaded);
   }
 
-  private async loadByIds(tx: Tx, params: LoadParams, loaded: LoadedState): Promise<void> {
-    const [row] = await tx.rows<{
-      runs: Array<{ created: boolean; run: StoredRun; versions: StoredVersion[] }>;
-      refs: StoredRun[];
-      versions: StoredVersion[];
-      datasets: StoredDataset[];
-      jobs: StoredJob[];
-      commits: StoredCommit[];
-      modelVersions: StoredModelVersion[];
-      receipts: string[];
-      guesses: Array<{ datasetId: string; runId: string; at: Date; versions: StoredVersion[] }>;
-    }>(
+  private async loadByIds(tx: Tx, params: LoadParams, parts: ReadonlySet<LoadPart>, loaded: LoadedState): Promise<void> {
+    const included = (Object.keys(LOAD_PARTS) as LoadPart[]).filter((part) => parts.has(part) || params[part].length > 0);
+    const [row] = await tx.rows<
+      Partial<{
+        runs: Array<{ created: boolean; run: StoredRunRow; versions: StoredVersion[] }>;
+        refs: StoredRunRow[];
+        versions: StoredVersion[];
+        datasets: StoredDataset[];
+        jobs: StoredJob[];
+        commits: StoredCommit[];
+        modelVersions: StoredModelVersionRow[];
+        models: StoredModel[];
+        deployments: StoredDeployment[];
+        slots: Array<{ key: string; deployment: StoredDeployment | null }>;
+        receipts: string[];
+        guesses: Array<{ datasetId: string; runId: string; at: Date; versions: StoredVersion[] }>;
+      }>
+    >(
       // Lock each run (a property write holds the node's write lock until commit) and read it with its edges and
       // the versions they reach; then each other kind of entity by global id.
-      `CALL () {
-         UNWIND $ids.runs AS input
-         MERGE (r:Run {id: input.id})
-           ON CREATE SET r.runId = input.runId, r.lockedOnly = true
-         SET r.locked = true
-         REMOVE r.locked
-         RETURN collect({ created: r.lockedOnly IS NOT NULL, run: ${RUN('r')}, versions: COLLECT { MATCH (r)-[:READ|WROTE]->(v:DatasetVersion) RETURN ${VERSION('v')} } }) AS runs
-       }
-       CALL () { UNWIND $ids.refs AS id MATCH (r:Run {id: id}) RETURN collect(${RUN('r')}) AS refs }
-       CALL () { UNWIND $ids.versionIds AS id MATCH (v:DatasetVersion {id: id}) RETURN collect(${VERSION('v')}) AS versions }
-       CALL () { UNWIND $ids.datasetIds AS id MATCH (n:Dataset {id: id}) RETURN collect(n { .id, .namespace, .name, .createdAt, .facetsJson }) AS datasets }
-       CALL () { UNWIND $ids.jobIds AS id MATCH (n:Job {id: id}) RETURN collect(n { .id, .namespace, .name, .description, .createdAt, .facetsJson }) AS jobs }
-       CALL () {
-         UNWIND $ids.commitIds AS id MATCH (n:Commit {id: id})
-         RETURN collect(n { .id, .repository, .sha, .branch, .author, .message, .committedAt, .createdAt }) AS commits
-       }
-       CALL () {
-         UNWIND $ids.modelVersionIds AS id MATCH (n:ModelVersion {id: id})
-         RETURN collect(n { .id, .modelId, .modelName, .version, .artifactUri, .digest, .framework, .metricsJson, .createdAt, .createdAtFromRun, .facetsJson,
-                            producerId: (COLLECT { MATCH (p:Run)-[:WROTE]->(n) RETURN p.id })[0] }) AS modelVersions
-       }
-       CALL () { UNWIND $ids.receiptIds AS id MATCH (n:LineageEvent {id: id}) RETURN collect(n.id) AS receipts }
-       // The versions likely current at each guessed read (ReadGuess), its read time computed as the rules do.
-       CALL () {
-         UNWIND $ids.guesses AS guess
-         OPTIONAL MATCH (r:Run {id: guess.runId})
-         WITH guess, r, datetime(guess.start) AS start
-         WITH guess, coalesce(CASE WHEN r.startedAt IS NULL OR r.startedAt > start THEN start ELSE r.startedAt END, r.endedAt, datetime(guess.end), datetime(guess.at)) AS at
-         RETURN collect({
-           datasetId: guess.datasetId, runId: guess.runId, at: at,
-           // Only the few versions kept are projected (projecting inside would project every version seen).
-           versions: [v IN COLLECT {
-             MATCH (v:DatasetVersion)
-             WHERE v.datasetId = guess.datasetId AND v.createdAt <= at AND NOT EXISTS { (:Run {id: guess.runId})-[:WROTE]->(v) }
-             RETURN v ORDER BY v.datasetId DESC, v.createdAt DESC, v.id DESC LIMIT ${FIRST_CANDIDATES}
-           } | ${VERSION('v')}]
-         }) AS guesses
-       }
-       RETURN runs, refs, versions, datasets, jobs, commits, modelVersions, receipts, guesses`,
+      `${included.map((part) => LOAD_PARTS[part]).join('\n')}
+       RETURN ${included.map((part) => LOAD_RESULTS[part]).join(', ')}`,
       { ids: params },
     );
-    const found = row!;
+    const found = {
+      runs: [],
+      refs: [],
+      versions: [],
+      datasets: [],
+      jobs: [],
+      commits: [],
+      modelVersions: [],
+      models: [],
+      deployments: [],
+      slots: [],
+      receipts: [],
+      guesses: [],
+      ...row!,
+    };
     for (const id of params.refs) loaded.set('run', id, null);
     for (const run of found.refs) loaded.set('run', run.id, toRunSnapshot(run));
     for (const { created, run, versions } of found.runs) {
@@ -133,6 +335,14 @@ export class LineageRepository {
     for (const id of params.datasetIds) loaded.set('dataset', id, null);
     for (const { facetsJson, createdAt, ...dataset } of found.datasets) {
       loaded.set('dataset', dataset.id, { ...dataset, createdAt: createdAt.toISOString(), facets: fromFacetsProperty(facetsJson) });
+    }
+    for (const id of params.modelIds) loaded.set('model', id, null);
+    for (const { createdAt, ...model } of found.models) loaded.set('model', model.id, { ...model, createdAt: createdAt.toISOString() });
+    for (const id of params.deploymentIds) loaded.set('deployment', id, null);
+    for (const deployment of found.deployments) loaded.set('deployment', deployment.id, toDeploymentSnapshot(deployment));
+    for (const { key, deployment } of found.slots) {
+      loaded.slots.set(key, deployment?.id ?? null);
+      if (deployment && !loaded.has('deployment', deployment.id)) loaded.set('deployment', deployment.id, toDeploymentSnapshot(deployment));
     }
     for (const id of params.jobIds) loaded.set('job', id, null);
     for (const job of found.jobs) loaded.set('job', job.id, toJobSnapshot(job));
@@ -187,167 +397,66 @@ export class LineageRepository {
    * empty list is not typed like a list of maps, so separate lists would plan the statement anew for every
    * combination of empty and non-empty kinds.
    */
-  async write(tx: Tx, writes: RecorderWrites): Promise<void> {
-    const params = {
-      jobs: writes.jobs.map(({ facets, ...job }) => ({ ...job, facetsJson: toFacetsProperty(facets) })),
-      commits: writes.commits.map(({ values, ...commit }) => ({ ...commit, ...values })),
-      datasets: writes.datasets.map(({ facets, ...dataset }) => ({ ...dataset, facetsJson: toFacetsProperty(facets) })),
-      versions: writes.versions.map((v) => ({
-        id: v.id,
-        datasetId: v.datasetId,
-        namespace: v.namespace,
-        name: v.name,
-        version: v.version,
-        createdAt: v.createdAt,
-        properties: { ...v.values, createdAtFromRun: v.createdAtFromRun || null, facetsJson: toFacetsProperty(v.facets) },
-      })),
-      modelVersions: writes.modelVersions.map((v) => ({
-        id: v.id,
-        modelId: v.modelId,
-        modelName: v.modelName,
-        version: v.version,
-        createdAt: v.createdAt,
-        properties: { ...v.values, createdAtFromRun: v.createdAtFromRun || null, facetsJson: toFacetsProperty(v.facets) },
-      })),
-      runs: writes.runs.map(({ run, links }) => ({
-        id: run.id,
-        startedAt: run.startedAt,
-        endedAt: run.endedAt,
-        properties: {
-          runId: run.runId,
-          jobId: run.jobId,
-          state: run.state,
-          parametersJson: toJsonProperty(run.parameters),
-          errorMessage: run.errorMessage,
-          facetsJson: toFacetsProperty(run.facets),
-        },
-        links,
-      })),
-      placeholderRuns: writes.placeholderRuns.map((run) => ({ id: run.id, runId: run.runId, jobId: run.jobId })),
-      ...writes.edges,
-      receipts: await Promise.all(
-        writes.receipts.map(async ({ properties: { body, ...properties }, ...receipt }) => ({
-          ...receipt,
-          properties: { ...properties, bodyGzip: await gzipped(body ?? null) },
-        })),
-      ),
-      lockedOnly: writes.lockedOnly,
-    };
+  async write(tx: Tx, writes: RecorderWrites, parts: ReadonlySet<WritePart> = ALL_WRITE_PARTS): Promise<void> {
+    const params = await writeParams(writes);
     if (Object.values(params).every((list) => list.length === 0)) return;
-    await tx.rows(
-      // Jobs, commits and datasets: created or updated; each exists from its earliest known instant.
-      `CALL () {
-         UNWIND $changes.jobs AS row
-         MERGE (j:Job {id: row.id})
-           ON CREATE SET j.namespace = row.namespace, j.name = row.name, j.createdAt = datetime(row.createdAt), j.recordedAt = datetime()
-         SET j.description = row.description, j.facetsJson = row.facetsJson
-         WITH j, row WHERE j.createdAt > datetime(row.createdAt)
-         SET j.createdAt = datetime(row.createdAt)
-       }
-       CALL () {
-         UNWIND $changes.commits AS row
-         MERGE (c:Commit {id: row.id})
-           ON CREATE SET c.repository = row.repository, c.sha = row.sha, c.createdAt = datetime(row.createdAt), c.recordedAt = datetime()
-         SET c.branch = row.branch, c.author = row.author, c.message = row.message, c.committedAt = datetime(row.committedAt)
-         WITH c, row WHERE c.createdAt > datetime(row.createdAt)
-         SET c.createdAt = datetime(row.createdAt)
-       }
-       CALL () {
-         UNWIND $changes.datasets AS row
-         MERGE (d:Dataset {id: row.id})
-           ON CREATE SET d.namespace = row.namespace, d.name = row.name, d.createdAt = datetime(row.createdAt), d.recordedAt = datetime()
-         SET d.facetsJson = row.facetsJson
-         WITH d, row WHERE d.createdAt > datetime(row.createdAt)
-         SET d.createdAt = datetime(row.createdAt)
-       }
-       // Dataset versions with their datasets, model versions with their models.
-       CALL () {
-         UNWIND $changes.versions AS row
-         MERGE (d:Dataset {id: row.datasetId})
-           ON CREATE SET d.namespace = row.namespace, d.name = row.name, d.createdAt = datetime(row.createdAt), d.recordedAt = datetime()
-         MERGE (v:DatasetVersion {id: row.id})
-           ON CREATE SET v.datasetId = row.datasetId, v.namespace = row.namespace, v.name = row.name, v.version = row.version, v.recordedAt = datetime()
-         SET v += row.properties, v.createdAt = datetime(row.createdAt)
-         MERGE (v)-[:VERSION_OF]->(d)
-         WITH d, row WHERE d.createdAt > datetime(row.createdAt)
-         SET d.createdAt = datetime(row.createdAt)
-       }
-       CALL () {
-         UNWIND $changes.modelVersions AS row
-         MERGE (m:Model {id: row.modelId})
-           ON CREATE SET m.name = row.modelName, m.createdAt = datetime(row.createdAt), m.recordedAt = datetime()
-         MERGE (v:ModelVersion {id: row.id})
-           ON CREATE SET v.modelId = row.modelId, v.modelName = row.modelName, v.version = row.version, v.recordedAt = datetime()
-         SET v += row.properties, v.createdAt = datetime(row.createdAt)
-         MERGE (v)-[:VERSION_OF]->(m)
-         WITH m, row WHERE m.createdAt > datetime(row.createdAt)
-         SET m.createdAt = datetime(row.createdAt)
-       }
-       // Parents named by children and not recorded yet: created with their job, unless created meanwhile.
-       CALL () {
-         UNWIND $changes.placeholderRuns AS row
-         MERGE (r:Run {id: row.id})
-           ON CREATE SET r.runId = row.runId, r.jobId = row.jobId, r.recordedAt = datetime()
-         WITH r, row WHERE r.jobId = row.jobId
-         MATCH (j:Job {id: row.jobId})
-         MERGE (r)-[:RUN_OF]->(j)
-       }
-       // Runs (all locked, so they exist): properties as computed, links to job, commit and parent when new.
-       CALL () {
-         UNWIND $changes.runs AS row
-         MATCH (r:Run {id: row.id})
-         SET r += row.properties, r.startedAt = datetime(row.startedAt), r.endedAt = datetime(row.endedAt), r.recordedAt = coalesce(r.recordedAt, datetime())
-         REMOVE r.lockedOnly
-         WITH r, row
-         CALL (r, row) { MATCH (j:Job {id: row.links.jobId}) MERGE (r)-[:RUN_OF]->(j) }
-         CALL (r, row) { MATCH (c:Commit {id: row.links.commitId}) MERGE (r)-[:RAN_CODE]->(c) }
-         CALL (r, row) { MATCH (p:Run {id: row.links.parentId}) MERGE (r)-[:CHILD_OF]->(p) }
-       }
-       // Reads chosen again are removed; reads and writes are merged with the facets of the read or write.
-       CALL () {
-         UNWIND $changes.removedReads AS row
-         MATCH (:Run {id: row.runId})-[e:READ]->(:DatasetVersion {id: row.versionId})
-         DELETE e
-       }
-       CALL () {
-         UNWIND $changes.reads AS row
-         MATCH (r:Run {id: row.runId}) MATCH (v:DatasetVersion {id: row.versionId})
-         MERGE (r)-[e:READ]->(v)
-         SET e.implicit = row.implicit, e.ioFacetsJson = row.ioFacetsJson
-       }
-       CALL () {
-         UNWIND $changes.writes AS row
-         MATCH (r:Run {id: row.runId}) MATCH (v:DatasetVersion {id: row.versionId})
-         MERGE (r)-[e:WROTE]->(v)
-         SET e.ioFacetsJson = row.ioFacetsJson
-       }
-       CALL () {
-         UNWIND $changes.modelWrites AS row
-         MATCH (r:Run {id: row.runId}) MATCH (v:ModelVersion {id: row.versionId})
-         MERGE (r)-[e:WROTE]->(v)
-         SET e.ioFacetsJson = row.ioFacetsJson
-       }
-       // Raw events, each stored once, linked to the run, job or dataset they are about.
-       CALL () {
-         UNWIND $changes.receipts AS row
-         MERGE (e:LineageEvent {id: row.id})
-           ON CREATE SET e += row.properties, e.eventTime = datetime(row.eventTime), e.receivedAt = datetime(row.receivedAt)
-         WITH e, row
-         CALL (e, row) { MATCH (n:Run {id: row.about.runId}) MERGE (e)-[:ABOUT]->(n) }
-         CALL (e, row) { MATCH (n:Job {id: row.about.jobId}) MERGE (e)-[:ABOUT]->(n) }
-         CALL (e, row) { MATCH (n:Dataset {id: row.about.datasetId}) MERGE (e)-[:ABOUT]->(n) }
-       }
-       // Runs created only to be locked, that no change wrote, go again.
-       CALL () {
-         UNWIND $changes.lockedOnly AS id
-         MATCH (r:Run {id: id})
-         WHERE r.lockedOnly AND NOT EXISTS { (r)--() }
-         DELETE r
-       }`,
-      { changes: params },
-    );
+    const included = (Object.keys(WRITE_PARTS) as WritePart[]).filter((part) => parts.has(part) || params[part].length > 0);
+    await tx.rows(included.map((part) => WRITE_PARTS[part]).join('\n'), { changes: params });
   }
 }
+
+/** The rows of each part of the write statement, as Neo4j takes them (facets and JSON values as strings, events gzipped). */
+async function writeParams(writes: RecorderWrites) {
+  return {
+    jobs: writes.jobs.map(({ facets, ...job }) => ({ ...job, facetsJson: toFacetsProperty(facets) })),
+    commits: writes.commits.map(({ values, ...commit }) => ({ ...commit, ...values })),
+    datasets: writes.datasets.map(({ facets, ...dataset }) => ({ ...dataset, facetsJson: toFacetsProperty(facets) })),
+    models: writes.models,
+    deployments: writes.deployments,
+    versions: writes.versions.map((v) => ({
+      id: v.id,
+      datasetId: v.datasetId,
+      namespace: v.namespace,
+      name: v.name,
+      version: v.version,
+      createdAt: v.createdAt,
+      properties: { ...v.values, createdAtFromRun: v.createdAtFromRun || null, facetsJson: toFacetsProperty(v.facets) },
+    })),
+    modelVersions: writes.modelVersions.map((v) => ({
+      id: v.id,
+      modelId: v.modelId,
+      modelName: v.modelName,
+      version: v.version,
+      createdAt: v.createdAt,
+      properties: { ...v.values, createdAtFromRun: v.createdAtFromRun || null, facetsJson: toFacetsProperty(v.facets) },
+    })),
+    runs: writes.runs.map(({ run, links }) => ({
+      id: run.id,
+      startedAt: run.startedAt,
+      endedAt: run.endedAt,
+      properties: {
+        runId: run.runId,
+        jobId: run.jobId,
+        state: run.state,
+        parametersJson: toJsonProperty(run.parameters),
+        errorMessage: run.errorMessage,
+        facetsJson: toFacetsProperty(run.facets),
+      },
+      links,
+    })),
+    placeholderRuns: writes.placeholderRuns.map((run) => ({ id: run.id, runId: run.runId, jobId: run.jobId })),
+    ...writes.edges,
+    receipts: await Promise.all(
+      writes.receipts.map(async ({ properties: { body, ...properties }, ...receipt }) => ({
+        ...receipt,
+        properties: { ...properties, bodyGzip: await gzipped(body ?? null) },
+      })),
+    ),
+    lockedOnly: writes.lockedOnly,
+  };
+}
+
+type WriteParams = Awaited<ReturnType<typeof writeParams>>;
 
 type Kind = Parameters<LoadedState['has']>[0];
 
@@ -364,6 +473,16 @@ async function gzipped(body: string | null): Promise<Int8Array | null> {
   return new Int8Array(compressed.buffer, compressed.byteOffset, compressed.byteLength);
 }
 
+/** A part of the write statement, named by its parameter list. */
+export type WritePart = keyof WriteParams;
+
+export const ALL_WRITE_PARTS: ReadonlySet<WritePart> = new Set(Object.keys(WRITE_PARTS) as WritePart[]);
+
+/** A part of the load statement, named by its parameter list. */
+export type LoadPart = keyof LoadParams;
+
+export const ALL_LOAD_PARTS: ReadonlySet<LoadPart> = new Set(Object.keys(LOAD_PARTS) as LoadPart[]);
+
 interface LoadParams {
   runs: Array<{ id: string; runId: string }>;
   refs: string[];
@@ -372,7 +491,10 @@ interface LoadParams {
   jobIds: string[];
   commitIds: string[];
   modelVersionIds: string[];
+  modelIds: string[];
+  deploymentIds: string[];
   receiptIds: string[];
+  slots: Array<{ key: string; name: string; environment: string }>;
   guesses: ReadGuess[];
 }
 
@@ -380,9 +502,12 @@ interface LoadParams {
 export interface RecorderWrites {
   jobs: JobSnapshot[];
   commits: CommitSnapshot[];
-  datasets: DatasetSnapshot[];
+  datasets: Array<DatasetSnapshot & { setDescription: boolean }>;
   versions: VersionSnapshot[];
   modelVersions: ModelVersionSnapshot[];
+  /** With `setDescription` when a change set the description (only then is it written). */
+  models: Array<ModelSnapshot & { setDescription: boolean }>;
+  deployments: DeploymentSnapshot[];
   runs: Array<{ run: RunSnapshot; links: RunLinks }>;
   /** Parents known only by the id and job a child named: created if still missing, never overwriting. */
   placeholderRuns: RunSnapshot[];
@@ -414,43 +539,22 @@ export interface ReceiptWrite {
   about: { runId: string | null; jobId: string | null; datasetId: string | null };
 }
 
-interface StoredRun {
-  id: string;
-  runId: string;
-  jobId: string | null;
-  state: RunState | null;
-  startedAt: Date | null;
-  endedAt: Date | null;
-  parametersJson: string | null;
-  errorMessage: string | null;
-  facetsJson: string | null;
+/** A run (see run.label) with what the rules read of its relationships. */
+type StoredRunRow = StoredRun & {
   reads: Array<{ versionId: string; datasetId: string; implicit: boolean | null; ioFacetsJson: string | null }>;
   writes: Array<{ versionId: string; ioFacetsJson: string | null }>;
   modelWrites: Array<{ versionId: string; ioFacetsJson: string | null }>;
   commitId: string | null;
   parent: { id: string; runId: string } | null;
-}
+};
 
-interface StoredVersion {
-  id: string;
-  datasetId: string;
-  namespace: string;
-  name: string;
-  version: string;
-  digest: string | null;
-  uri: string | null;
-  schemaJson: string | null;
-  rowCount: number | null;
-  createdAt: Date;
-  createdAtFromRun: boolean | null;
-  facetsJson: string | null;
-  producer: { id: string; runId: string } | null;
-}
+type StoredVersion = StoredDatasetVersion & { producer: { id: string; runId: string } | null };
 
 interface StoredDataset {
   id: string;
   namespace: string;
   name: string;
+  description: string | null;
   createdAt: Date;
   facetsJson: string | null;
 }
@@ -475,22 +579,33 @@ interface StoredCommit {
   createdAt: Date;
 }
 
-interface StoredModelVersion {
+type StoredModelVersionRow = StoredModelVersion & { producerId: string | null };
+
+interface StoredModel {
   id: string;
-  modelId: string;
-  modelName: string;
-  version: string;
-  artifactUri: string | null;
-  digest: string | null;
-  framework: string | null;
-  metricsJson: string | null;
+  name: string;
+  description: string | null;
   createdAt: Date;
-  createdAtFromRun: boolean | null;
-  facetsJson: string | null;
-  producerId: string | null;
 }
 
-function toRunSnapshot(run: StoredRun): RunSnapshot {
+interface StoredDeployment {
+  id: string;
+  name: string;
+  environment: string;
+  endpoint: string | null;
+  deployedAt: Date;
+  deployedBy: string | null;
+  retiredAt: Date | null;
+  retiredBy: string | null;
+  modelVersionId: string;
+  previousId: string | null;
+}
+
+function toDeploymentSnapshot(d: StoredDeployment): DeploymentSnapshot {
+  return { ...d, deployedAt: d.deployedAt.toISOString(), retiredAt: d.retiredAt?.toISOString() ?? null };
+}
+
+function toRunSnapshot(run: StoredRunRow): RunSnapshot {
   return {
     id: run.id,
     runId: run.runId,
@@ -523,7 +638,7 @@ function toVersionSnapshot(v: StoredVersion): VersionSnapshot {
     version: v.version,
     createdAt: v.createdAt.toISOString(),
     createdAtFromRun: v.createdAtFromRun === true,
-    values: { digest: v.digest, uri: v.uri, schemaJson: v.schemaJson, rowCount: v.rowCount },
+    values: versionValuesOf(v),
     facets: fromFacetsProperty(v.facetsJson),
     producer: v.producer,
   };
@@ -543,7 +658,7 @@ function toCommitSnapshot(c: StoredCommit): CommitSnapshot {
   };
 }
 
-function toModelVersionSnapshot(v: StoredModelVersion): ModelVersionSnapshot {
+function toModelVersionSnapshot(v: StoredModelVersionRow): ModelVersionSnapshot {
   return {
     id: v.id,
     modelId: v.modelId,
@@ -551,7 +666,7 @@ function toModelVersionSnapshot(v: StoredModelVersion): ModelVersionSnapshot {
     version: v.version,
     createdAt: v.createdAt.toISOString(),
     createdAtFromRun: v.createdAtFromRun === true,
-    values: { artifactUri: v.artifactUri, digest: v.digest, framework: v.framework, metricsJson: v.metricsJson },
+    values: modelVersionValuesOf(v),
     facets: fromFacetsProperty(v.facetsJson),
     producerId: v.producerId,
   };

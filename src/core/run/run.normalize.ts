@@ -5,7 +5,7 @@ import { normalizeDatasetVersion, type DatasetVersionFields } from '../dataset/d
 import { ids } from '../ids';
 import { normalizeJob, type JobFields } from '../job/job.normalize';
 import type { RunChange, RunInput } from '../recording/lineage-change.types';
-import { boundedList, instant, optionalJsonObject, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../validate';
+import { boundedList, inputPath, instant, optionalJsonObject, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../validate';
 import type { RunEventType } from '../vocabulary';
 
 export type RunDatasetFields = Omit<DatasetVersionFields, 'version' | 'createdAt'> & { version?: string | null };
@@ -47,7 +47,7 @@ export function runChange(event: RunEventType, input: RunEventFields, options: R
   const parentRunId = optionalName('parentRunId', input.parentRunId, INPUT_LIMITS.version);
   if (parentRunId === runId) throw new BadInputError('parentRunId', 'a run cannot be its own parent');
   const outputs = boundedList('outputs', input.outputs).map((output, index) => ({
-    ...normalizeDatasetVersion(`outputs[${index}]`, { ...output, version: output.version ?? `run-${runId}` }),
+    ...normalizeDatasetVersion({ ...output, version: output.version ?? `run-${runId}` }, inputPath(`outputs[${index}]`)),
     facets: null,
     ioFacets: null,
   }));
@@ -57,12 +57,12 @@ export function runChange(event: RunEventType, input: RunEventFields, options: R
     id: ids.run(runId),
     runId,
     at: instant('at', input.at, new Date()),
-    job: input.job ? normalizeJob('job', input.job) : null,
+    job: input.job ? normalizeJob(input.job, inputPath('job')) : null,
     jobFacets: null,
-    commit: input.commit ? normalizeCommit('commit', input.commit) : null,
+    commit: input.commit ? normalizeCommit(input.commit, inputPath('commit')) : null,
     parameters: optionalJsonObject('parameters', input.parameters),
     errorMessage: optionalText('errorMessage', input.errorMessage),
-    parent: parentRunId ? { runId: parentRunId, job: options.parentJob ? normalizeJob('parent.job', options.parentJob) : null } : null,
+    parent: parentRunId ? { runId: parentRunId, job: options.parentJob ? normalizeJob(options.parentJob, inputPath('parent.job')) : null } : null,
     runFacets: optionalJsonObject('facets', input.facets),
     inputs: boundedList('inputs', input.inputs).map((dataset, index) => normalizeInput(`inputs[${index}]`, dataset)),
     outputs,
@@ -74,7 +74,7 @@ export function runChange(event: RunEventType, input: RunEventFields, options: R
 
 function normalizeInput(field: string, input: RunDatasetFields): RunInput {
   // Without a version, the rest is validated with a stand-in version, so bad input fails before any transaction.
-  const version = normalizeDatasetVersion(field, { ...input, version: input.version ?? UNVERSIONED });
+  const version = normalizeDatasetVersion({ ...input, version: input.version ?? UNVERSIONED }, inputPath(field));
   const named = input.version !== null && input.version !== undefined;
   return {
     dataset: { id: version.datasetId, namespace: version.namespace, name: version.name },

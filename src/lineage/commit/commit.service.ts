@@ -4,7 +4,7 @@ import { normalizeCommit } from '../../core/commit/commit.normalize';
 import { normalizeRepository } from '../../core/ids';
 import { inKeyOrder } from '../../core/key-order';
 import { mapPage, pageRequest, type Page } from '../../core/page';
-import { optionalName, INPUT_LIMITS } from '../../core/validate';
+import { inputPath, optionalName, INPUT_LIMITS } from '../../core/validate';
 import { RunRepository, toRun } from '../run/run.repository';
 import type { Run } from '../run/run.type';
 import { CommitRepository } from './commit.repository';
@@ -23,7 +23,7 @@ export class CommitService {
   }
 
   async findByKey(repository: string, sha: string): Promise<Commit | null> {
-    const commit = normalizeCommit('commit', { repository, sha });
+    const commit = normalizeCommit({ repository, sha }, inputPath('commit'));
     const [found] = await this.findByIds([commit.id]);
     return found ?? null;
   }

@@ -1,46 +1,23 @@
 import type { Tx } from '../../db/database';
-import { fromJsonProperty } from '../../core/json-property';
+import { datasetVersionProjection, datasetVersionView, type StoredDatasetVersion } from '../../core/dataset/dataset-version.label';
 import { keysetPage, keysetPagesByParent, type Page, type PageRequest, type RelatedPageKey } from '../../core/page';
 import type { Dataset } from './dataset.type';
-import type { DatasetVersion, SchemaField } from './dataset-version.type';
+import type { DatasetVersion } from './dataset-version.type';
 
-/** Map projections of the two labels; every query returns these shapes. */
+export type { StoredDatasetVersion } from '../../core/dataset/dataset-version.label';
+
+/** Map projections of the two labels (a version's is its label's); every query returns these shapes. */
 const DATASET = (v: string) => `${v} { .id, .namespace, .name, .description, .createdAt, .facetsJson, kind: 'Dataset' }`;
-const VERSION = (v: string) =>
-  `${v} { .id, .datasetId, .namespace, .name, .version, .digest, .uri, .schemaJson, .rowCount, .createdAt, .facetsJson, kind: 'DatasetVersion' }`;
-
-/** A version as stored: the schema is a JSON string property. */
-export interface StoredDatasetVersion extends Omit<DatasetVersion, 'schema'> {
-  schemaJson: string | null;
-}
-
-export interface DatasetWrite {
-  id: string;
-  namespace: string;
-  name: string;
-  description: string | null;
-  at: string;
-}
-
-export interface DatasetVersionWrite {
-  id: string;
-  datasetId: string;
-  namespace: string;
-  name: string;
-  version: string;
-  createdAt: string;
-  /** Write-once fields to fill (already checked against what is recorded). */
-  fill: { digest?: string; uri?: string; schemaJson?: string; rowCount?: number };
-}
+const VERSION = datasetVersionProjection;
 
 export interface DatasetFilter {
   namespace: string | null;
   namePrefix: string | null;
 }
 
+/** A stored version as the API shows it (see dataset-version.label). */
 export function toDatasetVersion(stored: StoredDatasetVersion): DatasetVersion {
-  const { schemaJson, ...rest } = stored;
-  return { ...rest, schema: fromJsonProperty<SchemaField[]>(schemaJson) };
+  return datasetVersionView(stored);
 }
 
 export class DatasetRepository {
@@ -62,38 +39,6 @@ export class DatasetRepository {
     return new Map(rows.map((row) => [row.version.id, row.version]));
   }
 
-  /** Creates missing datasets; sets descriptions that are given. Returns the descriptions recorded before. */
-  async upsert(tx: Tx, datasets: readonly DatasetWrite[]): Promise<Map<string, { created: boolean; previousDescription: string | null }>> {
-    const rows = await tx.rows<{ id: string; created: boolean; previousDescription: string | null }>(
-      // Merge each dataset on its id; the description is the one mutable property.
-      `UNWIND $datasets AS input
-       OPTIONAL MATCH (existing:Dataset {id: input.id})
-       WITH input, existing IS NULL AS created, existing.description AS previousDescription
-       MERGE (d:Dataset {id: input.id})
-         ON CREATE SET d.namespace = input.namespace, d.name = input.name, d.createdAt = datetime(input.at), d.recordedAt = datetime()
-       SET d.description = coalesce(input.description, d.description)
-       RETURN d.id AS id, created, previousDescription`,
-      { datasets },
-    );
-    return new Map(rows.map((row) => [row.id, { created: row.created, previousDescription: row.previousDescription }]));
-  }
-
-  /** Creates missing versions (and their datasets) and fills write-once fields. */
-  async writeVersions(tx: Tx, versions: readonly DatasetVersionWrite[]): Promise<void> {
-    await tx.rows(
-      // Merge dataset and version, link them, and fill the version's unknown fields.
-      `UNWIND $versions AS input
-       MERGE (d:Dataset {id: input.datasetId})
-         ON CREATE SET d.namespace = input.namespace, d.name = input.name, d.createdAt = datetime(input.createdAt), d.recordedAt = datetime()
-       MERGE (v:DatasetVersion {id: input.id})
-         ON CREATE SET v.datasetId = input.datasetId, v.namespace = input.namespace, v.name = input.name, v.version = input.version,
-                       v.createdAt = datetime(input.createdAt), v.recordedAt = datetime()
-       MERGE (v)-[:VERSION_OF]->(d)
-       SET v += input.fill`,
-      { versions },
-    );
-  }
-
   /** The newest version of each dataset (by createdAt), keyed by dataset id. */
   async latestVersions(tx: Tx, datasetIds: readonly string[]): Promise<Map<string, StoredDatasetVersion>> {
     const rows = await tx.rows<{ datasetId: string; version: StoredDatasetVersion }>(
@@ -107,24 +52,6 @@ export class DatasetRepository {
       { datasetIds },
     );
     return new Map(rows.map((row) => [row.datasetId, row.version]));
-  }
-
-  /** For each (dataset, at) pair: the newest version created at or before that instant. */
-  async versionsCurrentAt(tx: Tx, refs: ReadonlyArray<{ datasetId: string; at: string }>): Promise<Array<StoredDatasetVersion | null>> {
-    const rows = await tx.rows<{ index: number; version: StoredDatasetVersion }>(
-      `UNWIND range(0, size($refs) - 1) AS index
-       WITH index, $refs[index] AS ref
-       MATCH (d:Dataset {id: ref.datasetId})
-       CALL (d, ref) {
-         MATCH (n:DatasetVersion)-[:VERSION_OF]->(d)
-         WHERE n.createdAt <= datetime(ref.at)
-         RETURN n ORDER BY n.createdAt DESC, n.id DESC LIMIT 1
-       }
-       RETURN index, ${VERSION('n')} AS version`,
-      { refs },
-    );
-    const byIndex = new Map(rows.map((row) => [row.index, row.version]));
-    return refs.map((_, index) => byIndex.get(index) ?? null);
   }
 
   /** Versions of each dataset, newest first. */

@@ -5,18 +5,6 @@ import type { Deployment } from './deployment.type';
 const DEPLOYMENT = (v: string) =>
   `${v} { .id, .name, .environment, .endpoint, .deployedAt, .retiredAt, .deployedBy, .retiredBy, .modelVersionId, kind: 'Deployment' }`;
 
-export interface DeploymentWrite {
-  id: string;
-  name: string;
-  environment: string;
-  endpoint: string | null;
-  deployedAt: string;
-  deployedBy: string;
-  modelVersionId: string;
-  /** The slot's latest deployment, linked as the previous one and retired now if still live. */
-  previousId: string | null;
-}
-
 export class DeploymentRepository {
   async findByIds(tx: Tx, ids: readonly string[]): Promise<Map<string, Deployment>> {
     const rows = await tx.rows<{ deployment: Deployment }>(
@@ -46,36 +34,6 @@ export class DeploymentRepository {
       { name, environment, asOf },
     );
     return row?.deployment ?? null;
-  }
-
-  /**
-   * Creates a deployment serving its model version; the slot's previous deployment is linked and, if still live,
-   * retired at the same instant, so that a slot never has two live deployments.
-   */
-  async create(tx: Tx, deployment: DeploymentWrite): Promise<void> {
-    await tx.rows(
-      `MATCH (v:ModelVersion {id: $deployment.modelVersionId})
-       CREATE (d:Deployment {id: $deployment.id, name: $deployment.name, environment: $deployment.environment,
-                             endpoint: $deployment.endpoint, deployedAt: datetime($deployment.deployedAt),
-                             deployedBy: $deployment.deployedBy, modelVersionId: $deployment.modelVersionId, recordedAt: datetime()})
-       CREATE (d)-[:SERVES]->(v)
-       WITH d
-       CALL (d) {
-         MATCH (p:Deployment {id: $deployment.previousId})
-         CREATE (d)-[:SUCCEEDS]->(p)
-         WITH p WHERE p.retiredAt IS NULL
-         SET p.retiredAt = d.deployedAt, p.retiredBy = d.deployedBy
-       }`,
-      { deployment },
-    );
-  }
-
-  async retire(tx: Tx, id: string, retiredAt: string, retiredBy: string): Promise<void> {
-    await tx.rows(
-      `MATCH (d:Deployment {id: $id}) WHERE d.retiredAt IS NULL
-       SET d.retiredAt = datetime($retiredAt), d.retiredBy = $retiredBy`,
-      { id, retiredAt, retiredBy },
-    );
   }
 
   /** Deployments of each model version, newest first, keyed by version id. */

@@ -1,30 +1,17 @@
 import type { Tx } from '../../db/database';
-import { fromJsonProperty } from '../../core/json-property';
+import { modelVersionProjection, modelVersionView, type StoredModelVersion } from '../../core/model/model-version.label';
 import { keysetPage, keysetPagesByParent, type Page, type PageRequest, type RelatedPageKey } from '../../core/page';
 import type { Model } from './model.type';
 import type { ModelVersion } from './model-version.type';
 
 const MODEL = (v: string) => `${v} { .id, .name, .description, .createdAt, kind: 'Model' }`;
-const VERSION = (v: string) =>
-  `${v} { .id, .modelId, .modelName, .version, .artifactUri, .digest, .framework, .metricsJson, .createdAt, .facetsJson, kind: 'ModelVersion' }`;
+const VERSION = modelVersionProjection;
 
-export interface StoredModelVersion extends Omit<ModelVersion, 'metrics'> {
-  metricsJson: string | null;
-}
+export type { StoredModelVersion } from '../../core/model/model-version.label';
 
+/** A stored model version as the API shows it (see model-version.label). */
 export function toModelVersion(stored: StoredModelVersion): ModelVersion {
-  const { metricsJson, ...rest } = stored;
-  return { ...rest, metrics: fromJsonProperty<Record<string, unknown>>(metricsJson) };
-}
-
-export interface ModelVersionWrite {
-  id: string;
-  modelId: string;
-  modelName: string;
-  version: string;
-  createdAt: string;
-  fill: { artifactUri?: string; digest?: string; framework?: string; metricsJson?: string };
-  trainingRunId: string | null;
+  return modelVersionView(stored);
 }
 
 export class ModelRepository {
@@ -44,44 +31,6 @@ export class ModelRepository {
       { ids },
     );
     return new Map(rows.map((row) => [row.version.id, row.version]));
-  }
-
-  /** Creates the model if missing; replaces its description when given. Returns the description before. */
-  async upsert(
-    tx: Tx,
-    model: { id: string; name: string; description: string | null; at: string },
-  ): Promise<{ created: boolean; previousDescription: string | null }> {
-    const [row] = await tx.rows<{ created: boolean; previousDescription: string | null }>(
-      // Merge the model on its id; the description is the one mutable property.
-      `OPTIONAL MATCH (existing:Model {id: $model.id})
-       WITH existing IS NULL AS created, existing.description AS previousDescription
-       MERGE (m:Model {id: $model.id})
-         ON CREATE SET m.name = $model.name, m.createdAt = datetime($model.at), m.recordedAt = datetime()
-       SET m.description = coalesce($model.description, m.description)
-       RETURN created, previousDescription`,
-      { model },
-    );
-    return row!;
-  }
-
-  /** Creates the version (and model) if missing, fills its unknown fields, links its training run. */
-  async writeVersion(tx: Tx, version: ModelVersionWrite): Promise<void> {
-    await tx.rows(
-      // Merge model and version, link them, fill the version, and link the run that wrote it.
-      `MERGE (m:Model {id: $version.modelId})
-         ON CREATE SET m.name = $version.modelName, m.createdAt = datetime($version.createdAt), m.recordedAt = datetime()
-       MERGE (v:ModelVersion {id: $version.id})
-         ON CREATE SET v.modelId = $version.modelId, v.modelName = $version.modelName, v.version = $version.version,
-                       v.createdAt = datetime($version.createdAt), v.recordedAt = datetime()
-       MERGE (v)-[:VERSION_OF]->(m)
-       SET v += $version.fill
-       WITH v
-       CALL (v) {
-         OPTIONAL MATCH (r:Run {id: $version.trainingRunId})
-         FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | MERGE (r)-[:WROTE]->(v))
-       }`,
-      { version },
-    );
   }
 
   /** The run that produced each model version, as run ids keyed by version id. */

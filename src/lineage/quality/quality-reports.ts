@@ -96,7 +96,8 @@ export function qualityReportsOf(changes: readonly LineageChange[], recorded: re
       for (const output of change.outputs) {
         for (const [facet, value] of qualityFacets(output.facets)) keep(report(state, run.id, output.id, output.id, 'DATASET', facet, value, change.at));
       }
-    } else {
+    } else if (change.kind === 'job' || change.kind === 'dataset') {
+      // Registrations and deployments carry no facets, so no quality report.
       for (const mention of change.kind === 'job' ? change.datasets : [change.dataset]) {
         if (!mention.version) continue;
         const id = mention.version.id;

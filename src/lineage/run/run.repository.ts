@@ -1,26 +1,23 @@
 import type { Tx } from '../../db/database';
-import { fromJsonProperty } from '../../core/json-property';
+import { runProjection, runView, type StoredRun } from '../../core/run/run.label';
 import { keysetPage, keysetPagesByParent, type Page, type PageRequest, type RelatedPageKey, type SortKey } from '../../core/page';
-import type { StoredDatasetVersion } from '../dataset/dataset.repository';
+import { datasetVersionProjection, type StoredDatasetVersion } from '../../core/dataset/dataset-version.label';
 import type { Run } from './run.type';
 import type { RunState } from '../../core/vocabulary';
 
-const RUN = (v: string) => `${v} { .id, .runId, .state, .startedAt, .endedAt, .parametersJson, .errorMessage, .jobId, .facetsJson, kind: 'Run' }`;
-const VERSION = (v: string) =>
-  `${v} { .id, .datasetId, .namespace, .name, .version, .digest, .uri, .schemaJson, .rowCount, .createdAt, .facetsJson, kind: 'DatasetVersion' }`;
+const RUN = runProjection;
+const VERSION = datasetVersionProjection;
 /** Newest first; runs known only as parents have no times and sort last. */
 const RUN_ORDER: SortKey[] = [
   { expression: 'coalesce(n.startedAt, n.endedAt, datetime({epochMillis: 0}))', descending: true, temporal: true },
   { expression: 'n.id', descending: true },
 ];
 
-export interface StoredRun extends Omit<Run, 'parameters'> {
-  parametersJson: string | null;
-}
+export type { StoredRun } from '../../core/run/run.label';
 
+/** A stored run as the API shows it (see run.label). */
 export function toRun(stored: StoredRun): Run {
-  const { parametersJson, ...rest } = stored;
-  return { ...rest, parameters: fromJsonProperty<Record<string, unknown>>(parametersJson) };
+  return runView(stored);
 }
 
 export class RunRepository {

@@ -7,7 +7,7 @@ import { mapPage, pageRequest, type Page } from '../../core/page';
 import type { LineageRecorder } from '../../core/recording/lineage.recorder';
 import type { RunSnapshot } from '../../core/recording/lineage-state';
 import { runChange, type RunEventFields, type RunEventOptions } from '../../core/run/run.normalize';
-import { requiredName, INPUT_LIMITS } from '../../core/validate';
+import { inputPath, requiredName, INPUT_LIMITS } from '../../core/validate';
 import type { WriteContext } from '../../core/write-context';
 import { toDatasetVersion } from '../dataset/dataset.repository';
 import type { DatasetVersion } from '../dataset/dataset-version.type';
@@ -32,9 +32,7 @@ export class RunService {
   async recordRunEvent(context: WriteContext, event: RunEventType, input: RunEventFields, options: RunEventOptions = {}): Promise<Run> {
     const change = runChange(event, input, options);
     return this.db.write(`runEvent.${event}`, async (tx) => {
-      const { outcomes, state } = await this.recorder.record(tx, context, [change]);
-      const [outcome] = outcomes;
-      if (outcome!.status === 'rejected') throw outcome.error;
+      const { state } = await this.recorder.recordOne(tx, context, change);
       return runOf(state.get('run', change.id)!);
     });
   }
@@ -86,7 +84,7 @@ export class RunService {
     after?: string | null,
   ): Promise<Page<Run>> {
     const hasJob = filter.jobNamespace != null || filter.jobName != null;
-    const jobId = hasJob ? normalizeJob('job', { namespace: filter.jobNamespace ?? '', name: filter.jobName ?? '' }).id : null;
+    const jobId = hasJob ? normalizeJob({ namespace: filter.jobNamespace ?? '', name: filter.jobName ?? '' }, inputPath('job')).id : null;
     const request = pageRequest(first, after, this.limits.page);
     return this.db.read('listRuns', async (tx) => mapPage(await this.runs.list(tx, { jobId, state: filter.state ?? null }, request), toRun));
   }
@@ -104,5 +102,7 @@ export function runOf(run: RunSnapshot): Run {
     parametersJson: run.parameters ? JSON.stringify(run.parameters) : null,
     errorMessage: run.errorMessage,
     jobId: run.jobId,
+    // A run mutation's answer has always shown no facets; kept so (a later query of the run shows them).
+    facetsJson: null,
   });
 }

@@ -4,11 +4,13 @@ import { describe, it } from 'node:test';
 import { ConflictError, LineageError } from '../../../src/errors';
 import { mergeFacets } from '../../../src/core/facets';
 import { ids } from '../../../src/core/ids';
+import { NO_VERSION_VALUES } from '../../../src/core/dataset/dataset-version.label';
 import { normalizeDatasetVersion } from '../../../src/core/dataset/dataset.normalize';
 import { normalizeJob } from '../../../src/core/job/job.normalize';
 import { applyChange } from '../../../src/core/recording/lineage-change.apply';
 import type { RunChange } from '../../../src/core/recording/lineage-change.types';
 import { KINDS, LineageState, LoadedState, MissingState } from '../../../src/core/recording/lineage-state';
+import { inputPath } from '../../../src/core/validate';
 import type { RunEventType } from '../../../src/core/vocabulary';
 
 /**
@@ -21,7 +23,7 @@ function applyAll(changes: readonly RunChange[]): { state: LineageState; outcome
     const state = LineageState.over(loaded);
     const outcomes = changes.map((change) => {
       try {
-        return applyChange(state, change);
+        return applyChange(state, change).status;
       } catch (error) {
         if (error instanceof MissingState) return 'missing';
         if (error instanceof LineageError) return error.code;
@@ -35,7 +37,7 @@ function applyAll(changes: readonly RunChange[]): { state: LineageState; outcome
 }
 
 const RUN = 'run-1';
-const job = normalizeJob('job', { namespace: 'ns', name: 'build' });
+const job = normalizeJob({ namespace: 'ns', name: 'build' }, inputPath('job'));
 
 function runChange(event: RunEventType, at: string, extra: Partial<RunChange> = {}): RunChange {
   return {
@@ -63,12 +65,12 @@ function runChange(event: RunEventType, at: string, extra: Partial<RunChange> = 
 const input = {
   dataset: { id: ids.dataset('ns', 'table'), namespace: 'ns', name: 'table' },
   version: null,
-  values: { digest: null, uri: null, schemaJson: null, rowCount: null },
+  values: NO_VERSION_VALUES,
   facets: null,
   ioFacets: null,
 };
 const output = {
-  ...normalizeDatasetVersion('outputs[0]', { namespace: 'ns', name: 'table', version: `run-${RUN}` }),
+  ...normalizeDatasetVersion({ namespace: 'ns', name: 'table', version: `run-${RUN}` }, inputPath('outputs[0]')),
   facets: { schema: { fields: [] } },
   ioFacets: null,
 };

@@ -15,6 +15,8 @@ import { createLogger } from '../src/logger';
  *   npm test -- unit               only *.test.ts that are neither integration nor e2e (no Neo4j started)
  *   npm test -- integration e2e    only those kinds
  *   npm test -- test/lineage       only files under that path
+ *
+ * At the end it lists the test files by wall time; LINEAGE_TEST_BUDGET_MS (75 minutes) stops a run that hangs.
  */
 
 type Kind = 'unit' | 'integration' | 'e2e';
@@ -26,6 +28,9 @@ function kindOf(file: string): Kind {
   if (file.endsWith('.e2e.test.js')) return 'e2e';
   return 'unit';
 }
+
+/** CI stops at 90 minutes, installs included; the tests take under 20 on a quiet 2-core machine. */
+const DEFAULT_BUDGET_MS = 75 * 60_000;
 
 const SOURCE_ROOT = path.resolve(__dirname, '..', '..', 'test');
 
@@ -82,15 +87,33 @@ async function main(): Promise<number> {
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
   process.once('SIGTERM', () => void stop().then(() => process.exit(143)));
 
+  // Spec for people; the file timings at the end (and in a file, for a run cut off by its budget).
+  const timings = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lineage-test-timings-')), 'timings.txt');
+  env.LINEAGE_TEST_TIMINGS_FILE = timings;
+  const reporters = [
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${path.join(__dirname, 'support', 'file-timing-reporter.js')}`,
+    '--test-reporter-destination=stdout',
+  ];
+  const budgetMs = Number(process.env.LINEAGE_TEST_BUDGET_MS ?? DEFAULT_BUDGET_MS);
   try {
     return await new Promise<number>((resolve) => {
-      const child = spawn(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
-        stdio: 'inherit',
-        env,
+      const child = spawn(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=2', ...reporters, ...files], { stdio: 'inherit', env });
+      // A hung test must not eat CI's whole time limit in silence: past the budget the run stops, saying which files
+      // were still running and where the time went.
+      const budget = setTimeout(() => {
+        const table = fs.existsSync(timings) ? fs.readFileSync(timings, 'utf8') : '(no test file reported yet)\n';
+        process.stderr.write(`\nthe test run went past LINEAGE_TEST_BUDGET_MS (${budgetMs} ms) and was stopped\n${table}`);
+        child.kill('SIGKILL');
+      }, budgetMs);
+      child.once('exit', (code, signal) => {
+        clearTimeout(budget);
+        resolve(code ?? (signal ? 1 : 0));
       });
-      child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
     });
   } finally {
+    fs.rmSync(path.dirname(timings), { recursive: true, force: true });
     await stop();
   }
 }

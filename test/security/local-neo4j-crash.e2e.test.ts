@@ -40,6 +40,21 @@ async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: nu
   assert.fail(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
 }
 
+/** Listens on the port as soon as it is free (a killed process lets it go a moment later), within `withinMs`. */
+async function squat(port: number, withinMs: number): Promise<net.Server> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const server = net.createServer();
+    try {
+      await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+      return server;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`port ${port} still taken ${withinMs} ms after the kill: ${String(error)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
 const AUDIT_KEY = 'crash-test-audit-key-of-at-least-32-bytes';
 
 const isExit = (pid: number) => (line: Record<string, any>) => line.pid === pid && String(line.msg).startsWith('the local Neo4j exited unexpectedly');
@@ -61,7 +76,8 @@ describe('the local Neo4j killed under ingestion load', () => {
         NEO4J_LOCAL_BOLT_PORT: String(boltPort),
         NEO4J_LOCAL_HEAP: '384m',
         NEO4J_LOCAL_PAGECACHE: '64m',
-        NEO4J_LOCAL_RESTART_BACKOFF_MS: '500',
+        // Long enough for the second test to take the port between the kill and the first restart.
+        NEO4J_LOCAL_RESTART_BACKOFF_MS: '3000',
         NEO4J_LOCAL_RESTART_ATTEMPTS: '2',
         // A busy machine takes minutes to start a JVM: a restart that times out is no test of the supervisor.
         NEO4J_LOCAL_START_TIMEOUT_MS: '900000',
@@ -151,7 +167,12 @@ describe('the local Neo4j killed under ingestion load', () => {
     assert.deepEqual(
       [...statuses.keys()].filter((status) => ![200, 201, 503, 0].includes(status)),
       [],
-      `unexpected answers: ${JSON.stringify(Object.fromEntries(statuses))}: ${unexpected.join(' | ')}`,
+      `unexpected answers: ${JSON.stringify(Object.fromEntries(statuses))}: ${unexpected.join(' | ')}; errors logged: ${JSON.stringify(
+        service.lines
+          .filter((line) => line.level >= 50)
+          .slice(0, 10)
+          .map((line) => ({ msg: line.msg, transaction: line.transaction, code: line.err?.code, message: String(line.err?.message ?? '').slice(0, 300) })),
+      )}`,
     );
     assert.equal((await httpCall(service.url, 'GET', '/healthz')).status, 200);
     assert.equal((await httpCall(service.url, 'GET', '/readyz')).status, 200);
@@ -175,10 +196,10 @@ describe('the local Neo4j killed under ingestion load', () => {
 
   it('says it is not alive while Neo4j cannot be restarted, and recovers when it can', async () => {
     process.kill(jvmPid, 'SIGKILL');
+    // Its port taken as soon as the dead JVM lets it go, before the supervisor's first restart (after
+    // NEO4J_LOCAL_RESTART_BACKOFF_MS): every restart fails, until the port is free again.
+    const squatter = await squat(boltPort, 2_500);
     await service.waitForLog(isExit(jvmPid), 'that the local Neo4j died', 60_000);
-    // Its port taken: every restart fails, until the port is free again.
-    const squatter = net.createServer();
-    await new Promise<void>((resolve, reject) => squatter.once('error', reject).listen(boltPort, '127.0.0.1', resolve));
     try {
       await eventually(async () => (await httpCall(service.url, 'GET', '/healthz')).status === 503, 300_000, '/healthz to fail');
       const health = await httpCall(service.url, 'GET', '/healthz');

@@ -18,14 +18,22 @@ import type {
 } from '../lineage/recording/lineage-change.types';
 import type { RunEventType } from '../lineage/run/run.rules';
 import { childPath, isObject } from './openlineage.checks';
-import { facetOf, FACET } from './openlineage.facets';
-import type { CommitPlan, DatasetPlan, Facets, IngestPlan, ModelVersionPlan, RawOutputDataset, RunEvent, ValidEvent } from './openlineage.types';
+import { FACET } from './openlineage.facets';
+import type { CommitPlan, DatasetPlan, IngestPlan, ModelVersionPlan, ValidationIssue } from './openlineage.types';
+
+/** The change to record, and the warnings about the datasets set aside on the way. */
+export interface MappedEvent {
+  change: LineageChange;
+  warnings: ValidationIssue[];
+}
 
 /**
  * Turns a validated, planned OpenLineage event into the change the recorder applies, checking it against the
  * limits every front door enforces (names up to 1,024 characters without control characters, versions up to
- * 256, ...). A value over a limit is refused with the JSON path of that value in the event, as the validator
- * does, not with the name of a field of our model.
+ * 256, ...). A value over a limit is named with the JSON path of that value in the event, as the validator
+ * does, not with the name of a field of our model. A dataset of a run or JobEvent over a limit is set aside
+ * with a warning, like a dataset the validator could not read; over a limit in what the event is about (the
+ * run id, the job, the parameters, the dataset of a DatasetEvent) it is refused (BadInputError).
  *
  * Deliberate choices (docs/openlineage-mapping.md, "Into the graph"):
  * - `sourceCodeLocation.version` names a commit only when it is a commit SHA (7 to 64 hex digits); a tag,
@@ -34,25 +42,34 @@ import type { CommitPlan, DatasetPlan, Facets, IngestPlan, ModelVersionPlan, Raw
  *   its writer does. Dataset facets go on the version when the event names it, else on the dataset.
  * - An error message longer than the model's limit is cut (the whole text stays in the run's facets).
  */
-export function changeOf(event: ValidEvent, plan: IngestPlan, receipt: EventReceipt): LineageChange {
+export function changeOf(plan: IngestPlan, receipt: EventReceipt): MappedEvent {
   const at = instant('eventTime', plan.eventTime, new Date());
+  const warnings: ValidationIssue[] = [];
+  /** Each dataset through `map`; one over a limit is left out, with a warning naming the path and the limit. */
+  const each = <P extends { path: string }, T>(plans: readonly P[], map: (plan: P) => T): T[] =>
+    plans.flatMap((item) => {
+      try {
+        return [map(item)];
+      } catch (error) {
+        if (!(error instanceof BadInputError)) throw error;
+        const part = item.path.replace(/\.facets\.lineage_modelVersion$/, '');
+        warnings.push({ path: part, message: `${error.message}; the ${part.startsWith('inputs') ? 'input' : 'output'} is set aside` });
+        return [];
+      }
+    });
   if (plan.kind === 'dataset') {
-    return { kind: 'dataset', at, dataset: mention('dataset', plan.dataset!), receipt };
+    return { change: { kind: 'dataset', at, dataset: mention(plan.dataset!), receipt }, warnings };
   }
   const job = normalizeJob('job', { namespace: plan.job!.namespace, name: plan.job!.name });
   const jobFacets = facetsOrNull(plan.job!.facets);
   if (plan.kind === 'job') {
-    const datasets = [
-      ...plan.inputs.map((input, index) => mention(childPath('inputs', index), input)),
-      ...outputsOf(event, plan).map(({ path, dataset }) => mention(path, dataset)),
-    ];
-    return { kind: 'job', at, job, jobFacets, datasets, receipt };
+    const datasets = [...each(plan.inputs, mention), ...each(plan.outputs, mention)];
+    return { change: { kind: 'job', at, job, jobFacets, datasets, receipt }, warnings };
   }
   const run = plan.run!;
-  const models = modelPaths(event);
   const runId = requiredName('run.runId', run.runId, INPUT_LIMITS.version);
   if (run.parent?.runId === runId) throw new BadInputError('run.facets.parent.run.runId', 'a run cannot be its own parent');
-  return {
+  const change: LineageChange = {
     kind: 'run',
     event: (plan.eventType ?? 'OTHER') as RunEventType,
     id: ids.run(runId),
@@ -62,23 +79,23 @@ export function changeOf(event: ValidEvent, plan: IngestPlan, receipt: EventRece
     jobFacets,
     commit: commitOf(plan.commit),
     parameters: optionalJsonObject(
-      Object.hasOwn((event as RunEvent).run.facets ?? {}, FACET.lineageParameters)
-        ? 'run.facets.lineage_parameters.parameters'
-        : 'run.facets.executionParameters.parameters',
+      Object.hasOwn(run.facets, FACET.lineageParameters) ? 'run.facets.lineage_parameters.parameters' : 'run.facets.executionParameters.parameters',
       run.parameters,
     ),
     errorMessage: run.errorMessage === null ? null : cut(run.errorMessage, INPUT_LIMITS.text),
     parent: run.parent ? { runId: run.parent.runId, job: normalizeJob('run.facets.parent.job', run.parent.job) } : null,
     runFacets: facetsOrNull(run.facets),
-    inputs: plan.inputs.map((input, index) => inputOf(childPath('inputs', index), input)),
-    outputs: outputsOf(event, plan).map(({ path, dataset }) => outputOf(path, dataset)),
-    modelVersions: plan.modelVersions.map((model, index) => modelVersionOf(models[index]!, model)),
+    inputs: each(plan.inputs, inputOf),
+    outputs: each(plan.outputs, outputOf),
+    modelVersions: each(plan.modelVersions, modelVersionOf),
     unversionedInputs: 'observe',
     receipt,
   };
+  return { change, warnings };
 }
 
-function inputOf(path: string, input: DatasetPlan): RunInput {
+function inputOf(input: DatasetPlan): RunInput {
+  const { path } = input;
   const dataset = datasetRef(path, input);
   const uri = optionalText(childPath(path, 'name'), input.uri, INPUT_LIMITS.uri);
   return {
@@ -90,16 +107,17 @@ function inputOf(path: string, input: DatasetPlan): RunInput {
   };
 }
 
-function outputOf(path: string, output: DatasetPlan): RunOutput {
+function outputOf(output: DatasetPlan): RunOutput {
   return {
-    ...versionOf(path, output, { uri: output.uri, schema: output.schemaFields, rowCount: output.rowCount }),
+    ...versionOf(output.path, output, { uri: output.uri, schema: output.schemaFields, rowCount: output.rowCount }),
     facets: facetsOrNull(output.facets),
     ioFacets: facetsOrNull(output.ioFacets),
   };
 }
 
 /** A dataset of a DatasetEvent or JobEvent: its facets and schema go on the version it names, else on the dataset. */
-function mention(path: string, dataset: DatasetPlan): DatasetMention {
+function mention(dataset: DatasetPlan): DatasetMention {
+  const { path } = dataset;
   return {
     dataset: datasetRef(path, dataset),
     version: dataset.version === null ? null : versionOf(path, dataset, { uri: dataset.uri, schema: dataset.schemaFields }),
@@ -153,23 +171,8 @@ function schemaFieldPaths(facets: Record<string, unknown>, base: string): string
   return isObject(schema) ? walk(schema.fields, `${base}.fields`) : [];
 }
 
-/** Outputs that are datasets, with their path in the event (model-version outputs are counted, not listed). */
-function outputsOf(event: ValidEvent, plan: IngestPlan): Array<{ path: string; dataset: DatasetPlan }> {
-  const paths = ((event as RunEvent).outputs ?? []).flatMap((output, index) => (isModel(output) ? [] : [childPath('outputs', index)]));
-  return plan.outputs.map((dataset, index) => ({ path: paths[index]!, dataset }));
-}
-
-function modelPaths(event: ValidEvent): string[] {
-  return ((event as RunEvent).outputs ?? []).flatMap((output, index) =>
-    isModel(output) ? [childPath(childPath(childPath('outputs', index), 'facets'), FACET.modelVersion)] : [],
-  );
-}
-
-function isModel(output: RawOutputDataset): boolean {
-  return facetOf(output.facets as Facets | null | undefined, FACET.modelVersion) !== undefined;
-}
-
-function modelVersionOf(path: string, model: ModelVersionPlan): ModelVersionOutput {
+function modelVersionOf(model: ModelVersionPlan): ModelVersionOutput {
+  const { path } = model;
   const modelName = requiredName(childPath(path, 'name'), model.name);
   const version = requiredName(childPath(path, 'version'), model.version, INPUT_LIMITS.version);
   checkMetrics(childPath(path, 'metrics'), model.metrics);

@@ -94,8 +94,7 @@ type Prepared = ({ change: LineageChange; eventId: string; error?: undefined } |
 function prepare(context: WriteContext, event: unknown, receivedAt: string): Prepared {
   const result = validateEvent(event);
   if (!result.ok) return { eventId: null, error: new InvalidInputError('not a valid OpenLineage event', result.errors), warnings: [] };
-  const { warnings } = result;
-  const plan = planIngestion(result.event);
+  const plan = planIngestion(result.event, result.setAside);
   const body = canonicalJson(result.event);
   const receipt: EventReceipt = {
     id: createHash('sha256').update(body).digest('hex'),
@@ -111,8 +110,10 @@ function prepare(context: WriteContext, event: unknown, receivedAt: string): Pre
     source: context.source,
     requestId: context.requestId ?? null,
   };
+  const { warnings } = result;
   try {
-    return { change: changeOf(result.event, plan, receipt), eventId: receipt.id, warnings };
+    const mapped = changeOf(plan, receipt);
+    return { change: mapped.change, eventId: receipt.id, warnings: [...warnings, ...mapped.warnings] };
   } catch (error) {
     // A value over one of our limits: answered like the validator's issues, with its path in the event.
     if (error instanceof BadInputError) {

@@ -1,14 +1,15 @@
-import { isObject } from './openlineage.checks';
-import { countOf, facetOf, FACET, keptFacets, textOf } from './openlineage.facets';
-import type { DatasetPlan, Facets, ModelVersionPlan, RawDataset, RawInputDataset, RawOutputDataset, SchemaFieldPlan, VersionSource } from './openlineage.types';
+import { childPath, isObject as isObject } from './openlineage.checks';
+import { countOf, facetOf, FACET, keptFacets, textOf, type SetAside } from './openlineage.facets';
+import type { DatasetPlan, ModelVersionPlan, RawDataset, RawInputDataset, RawOutputDataset, SchemaFieldPlan, VersionSource } from './openlineage.types';
 
-export function planInput(dataset: RawInputDataset): DatasetPlan {
+export function planInput(dataset: RawInputDataset, path: string, setAside: SetAside): DatasetPlan {
   const io = dataset.inputFacets;
-  const statistics = facetOf(io, FACET.inputStatistics);
+  const at = childPath(path, 'inputFacets');
+  const statistics = facetOf(io, FACET.inputStatistics, at, setAside);
   // Older producers report input sizes in the data quality facet only.
-  const quality = facetOf(io, FACET.dataQualityMetrics);
+  const quality = facetOf(io, FACET.dataQualityMetrics, at, setAside);
   return {
-    ...describeDataset(dataset, null),
+    ...describeDataset(dataset, path, null, setAside),
     rowCount: countOf(statistics?.rowCount) ?? countOf(quality?.rowCount),
     bytes: countOf(statistics?.size) ?? countOf(quality?.bytes),
     ioFacets: keptFacets(io),
@@ -16,11 +17,11 @@ export function planInput(dataset: RawInputDataset): DatasetPlan {
 }
 
 /** `writtenBy` is the writing run's id (lower-cased), or null for a JobEvent, which has no run. */
-export function planOutput(dataset: RawOutputDataset, writtenBy: string | null): DatasetPlan {
+export function planOutput(dataset: RawOutputDataset, path: string, writtenBy: string | null, setAside: SetAside): DatasetPlan {
   const io = dataset.outputFacets;
-  const statistics = facetOf(io, FACET.outputStatistics);
+  const statistics = facetOf(io, FACET.outputStatistics, childPath(path, 'outputFacets'), setAside);
   return {
-    ...describeDataset(dataset, writtenBy),
+    ...describeDataset(dataset, path, writtenBy, setAside),
     rowCount: countOf(statistics?.rowCount),
     bytes: countOf(statistics?.size),
     ioFacets: keptFacets(io),
@@ -28,15 +29,17 @@ export function planOutput(dataset: RawOutputDataset, writtenBy: string | null):
 }
 
 /** The dataset of a DatasetEvent: static metadata, no run, no read or write. */
-export function planStaticDataset(dataset: RawDataset): DatasetPlan {
-  return { ...describeDataset(dataset, null), rowCount: null, bytes: null, ioFacets: {} };
+export function planStaticDataset(dataset: RawDataset, path: string, setAside: SetAside): DatasetPlan {
+  return { ...describeDataset(dataset, path, null, setAside), rowCount: null, bytes: null, ioFacets: {} };
 }
 
 /** An output marked with our `lineage_modelVersion` facet, or null when it is an ordinary output. */
-export function planModelVersion(dataset: RawOutputDataset): ModelVersionPlan | null {
-  const facet = facetOf(dataset.facets, FACET.modelVersion);
+export function planModelVersion(dataset: RawOutputDataset, path: string, setAside: SetAside): ModelVersionPlan | null {
+  const at = childPath(path, 'facets');
+  const facet = facetOf(dataset.facets, FACET.modelVersion, at, setAside);
   if (facet === undefined) return null;
   return {
+    path: childPath(at, FACET.modelVersion),
     name: facet.name as string,
     version: facet.version as string,
     artifactUri: textOf(facet.artifactUri),
@@ -50,16 +53,19 @@ export function planModelVersion(dataset: RawOutputDataset): ModelVersionPlan | 
 
 type DatasetDescription = Omit<DatasetPlan, 'rowCount' | 'bytes' | 'ioFacets'>;
 
-function describeDataset(dataset: RawDataset, writtenBy: string | null): DatasetDescription {
+function describeDataset(dataset: RawDataset, path: string, writtenBy: string | null, setAside: SetAside): DatasetDescription {
   const facets = dataset.facets;
-  const schema = facetOf(facets, FACET.schema);
+  const at = childPath(path, 'facets');
+  const facet = (name: string) => facetOf(facets, name, at, setAside);
+  const schema = facet(FACET.schema);
   return {
+    path,
     namespace: dataset.namespace,
     name: dataset.name,
-    ...versionOf(facets, writtenBy),
+    ...versionOf(facet(FACET.version), writtenBy),
     schemaFields: schema === undefined ? null : flattenSchema(schema.fields),
-    columnLineage: facetOf(facets, FACET.columnLineage) ?? null,
-    uri: datasetUri(dataset.namespace, dataset.name, facets),
+    columnLineage: facet(FACET.columnLineage) ?? null,
+    uri: datasetUri(dataset.namespace, dataset.name, facet(FACET.symlinks)),
     facets: keptFacets(facets),
   };
 }
@@ -69,8 +75,8 @@ function describeDataset(dataset: RawDataset, writtenBy: string | null): Dataset
  * event delivered twice names the same version; an input's stays null for the service to resolve to the
  * version current when the run read it (which it knows and the event does not).
  */
-function versionOf(facets: Facets | null | undefined, writtenBy: string | null): { version: string | null; versionSource: VersionSource } {
-  const version = textOf(facetOf(facets, FACET.version)?.datasetVersion);
+function versionOf(facet: Record<string, unknown> | undefined, writtenBy: string | null): { version: string | null; versionSource: VersionSource } {
+  const version = textOf(facet?.datasetVersion);
   if (version !== null) return { version, versionSource: 'facet' };
   if (writtenBy !== null) return { version: `run-${writtenBy}`, versionSource: 'derived-from-run' };
   return { version: null, versionSource: 'unknown' };
@@ -104,10 +110,10 @@ const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
  * format) and `dataSource` (a connection, not a dataset) do not say where the dataset is, so they are not used.
  * The result is not percent-encoded: it is the location as the producer names it.
  */
-export function datasetUri(namespace: string, name: string, facets: Facets | null | undefined): string | null {
+export function datasetUri(namespace: string, name: string, symlinks: Record<string, unknown> | undefined): string | null {
   const own = storageUri(namespace, name);
   if (own !== null) return own;
-  const identifiers = facetOf(facets, FACET.symlinks)?.identifiers;
+  const identifiers = symlinks?.identifiers;
   if (!Array.isArray(identifiers)) return null;
   for (const identifier of identifiers) {
     if (!isObject(identifier) || typeof identifier.namespace !== 'string' || typeof identifier.name !== 'string') continue;

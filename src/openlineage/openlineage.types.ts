@@ -16,7 +16,8 @@ export type Facet = Record<string, unknown>;
 export type Facets = Record<string, Facet | null>;
 
 export interface RawJob {
-  namespace: string;
+  /** Required by the spec; read through `jobNamespaceOf` (openlineage.defaults.ts). */
+  namespace?: unknown;
   name: string;
   facets?: Facets | null;
   [property: string]: unknown;
@@ -97,7 +98,15 @@ export interface ValidationIssue {
  * Accepted events come with warnings: what the event got wrong that does not stop it from becoming lineage
  * (a missing producer, say), each with the path and what was recorded instead.
  */
-export type ValidationResult = { ok: true; event: ValidEvent; warnings: ValidationIssue[] } | { ok: false; errors: ValidationIssue[] };
+export type ValidationResult =
+  | {
+      ok: true;
+      event: ValidEvent;
+      warnings: ValidationIssue[];
+      /** Paths of the parts of the event not to read (see `Warnings` in openlineage.checks.ts). */
+      setAside: ReadonlySet<string>;
+    }
+  | { ok: false; errors: ValidationIssue[] };
 
 // ---------------------------------------------------------------------------------------------------------
 // The ingestion plan: what the graph services record for one event. Pure data, JSON-serialisable.
@@ -119,7 +128,7 @@ export interface ParentRunPlan {
 }
 
 export interface RunPlan {
-  /** The event's `run.runId`, lower-cased (UUIDs are case-insensitive; one run must not become two). */
+  /** The event's `run.runId`, lower-cased when a UUID (UUIDs are case-insensitive; one run must not become two). */
   runId: string;
   /** START/RUNNING → RUNNING, COMPLETE → COMPLETED, FAIL → FAILED, ABORT → ABORTED, OTHER or absent → null (no change). */
   state: RunState | null;
@@ -161,6 +170,8 @@ export interface SchemaFieldPlan {
 }
 
 export interface DatasetPlan {
+  /** Where it is in the event (`inputs[2]`, `dataset`), for messages about it. */
+  path: string;
   namespace: string;
   name: string;
   /**
@@ -190,6 +201,8 @@ export interface DatasetPlan {
 }
 
 export interface ModelVersionPlan {
+  /** Where its facet is in the event: `outputs[1].facets.lineage_modelVersion`. */
+  path: string;
   name: string;
   version: string;
   artifactUri: string | null;

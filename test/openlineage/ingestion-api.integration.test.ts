@@ -216,14 +216,13 @@ describe('OpenLineage API', () => {
     assert.equal(job, null);
   });
 
-  it('answers 400 with the JSON path of each problem, for the spec and for our limits', async () => {
+  it('answers 400 only for what cannot become lineage, with the JSON path of each problem', async () => {
     const copy = isolation();
     const cases: Array<[(event: Json) => void, string[]]> = [
-      [(e) => ((e.run.runId = 'run-42'), delete e.eventTime), ['eventTime', 'run.runId']],
-      [(e) => (e.outputs[0].name = 'x'.repeat(1025)), ['outputs[0].name']],
-      [(e) => (e.outputs[0].facets.schema.fields[1].fields[0].name = 'la\u0000bel'), ['outputs[0].facets.schema.fields[1].fields[0].name']],
-      [(e) => (e.outputs[1].facets.version.datasetVersion = 'v'.repeat(300)), ['outputs[1].facets.version.datasetVersion']],
-      [(e) => (e.outputs[2].facets.lineage_modelVersion.metrics = { auc: 'high' }), ['outputs[2].facets.lineage_modelVersion.metrics.auc']],
+      [(e) => ((e.run.runId = 'run-42'), delete e.eventTime), ['eventTime']],
+      [(e) => delete e.run.runId, ['run.runId']],
+      [(e) => (e.job.name = ''), ['job.name']],
+      [(e) => (e.job.name = 'x'.repeat(1025)), ['job.name']],
       [(e) => (e.run.facets.parent.run.runId = e.run.runId), ['run.facets.parent.run.runId']],
     ];
     for (const [change, paths] of cases) {
@@ -234,6 +233,44 @@ describe('OpenLineage API', () => {
         answer.body.error.issues.map((issue: Json) => issue.path),
         paths,
       );
+    }
+  });
+
+  it('records the rest of an event when one dataset cannot be read or is over our limits, with a warning naming it', async () => {
+    const cases: Array<[(event: Json) => void, string, RegExp]> = [
+      [(e) => (e.outputs[0].name = 'x'.repeat(1025)), 'outputs[0]', /^outputs\[0\]\.name: .*; the output is set aside$/],
+      [
+        (e) => (e.outputs[0].facets.schema.fields[1].fields[0].name = 'la\u0000bel'),
+        'outputs[0]',
+        /^outputs\[0\]\.facets\.schema\.fields\[1\]\.fields\[0\]\.name: .*; the output is set aside$/,
+      ],
+      [
+        (e) => (e.outputs[1].facets.version.datasetVersion = 'v'.repeat(300)),
+        'outputs[1]',
+        /^outputs\[1\]\.facets\.version\.datasetVersion: .*; the output is set aside$/,
+      ],
+      [
+        (e) => (e.outputs[2].facets.lineage_modelVersion.metrics = { auc: 'high' }),
+        'outputs[2]',
+        /metrics\.auc must be a finite number, got a string; the output is set aside$/,
+      ],
+      [(e) => (e.inputs[0].namespace = ''), 'inputs[0]', /^inputs\[0\]\.namespace must not be empty; the input is set aside$/],
+    ];
+    for (const [change, path, message] of cases) {
+      const copy = isolation();
+      const answer = await post(service, '/api/v1/lineage', fixture(copy, 'run-complete.json', change));
+      assert.equal(answer.status, 201, `${path}: ${JSON.stringify(answer.body)}`);
+      assert.deepEqual(
+        answer.body.warnings.map((warning: Json) => warning.path),
+        [path],
+      );
+      assert.match(answer.body.warnings[0].message, message);
+      const { run } = dataOf<any>(
+        await service.graphql(`{ run(runId: "${copy.runId(RUN_ID)}") { state inputs { name } outputs { name } modelVersions { version } } }`),
+      );
+      assert.equal(run.state, 'COMPLETED', path);
+      const recorded = run.inputs.length + run.outputs.length + run.modelVersions.length;
+      assert.equal(recorded, 4, `${path}: the other datasets are recorded (${JSON.stringify(run)})`);
     }
   });
 

@@ -27,7 +27,8 @@ import type { Limits } from '../limits';
  * for the `edges`/`nodes` of a connection (`first`, or LIMIT_PAGE_DEFAULT), the length of an id list argument
  * (`nodes(ids:)`), and LIST_ESTIMATE for other lists (a run's inputs, say). Scalars are free: they are
  * properties of an object already fetched. Introspection fields (`__schema`, `__type`) are not counted; the
- * token limit bounds them.
+ * token limit bounds them. A field may weigh more than one object with `@Extensions({ cost: N })`: a lineage
+ * question is a walk that may return up to its node budget (QUESTION_COST in src/lineage/questions/traversal-limits.ts).
  */
 export const LIST_ESTIMATE = 10;
 /** Selections visited at most; fragments spread repeatedly can describe exponentially many. */
@@ -104,7 +105,7 @@ export function measureOperation(
         ? (argument(field, selection.arguments ?? [], 'first', variables) ?? options.defaultPageSize)
         : undefined;
       const perObject = selection.selectionSet ? walk(selection.selectionSet, returned, fieldDepth, toCount(childPageSize), spreads) : 0;
-      cost += count * (1 + perObject);
+      cost += count * (weightOf(field) + perObject);
       measure.cost = Math.max(measure.cost, cost);
     }
     return cost;
@@ -145,6 +146,12 @@ export function checkOperationLimits(
     );
   }
   return measure;
+}
+
+/** What one object of the field weighs: its `cost` extension, else 1. */
+function weightOf(field: GraphQLField<unknown, unknown>): number {
+  const cost = field.extensions?.cost;
+  return typeof cost === 'number' && Number.isFinite(cost) && cost >= 1 ? cost : 1;
 }
 
 function fieldOf(type: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined {

@@ -1,5 +1,6 @@
-import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { Args, Ctx, Extensions, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
+import { QUESTION_COST } from './traversal-limits';
 import { FilteredTraversalArgs } from './traversal.input';
 import { Impact } from './impact.type';
 
@@ -7,8 +8,9 @@ import { Impact } from './impact.type';
 export class ImpactResolver {
   @Query(() => Impact, {
     description:
-      'What was made from this dataset, dataset version or commit: downstream dataset versions, model versions and deployments, live ones flagged by environment; as of `asOf` (default now).',
+      'What was made from a node: downstream dataset versions, model versions and deployments, live ones flagged by environment; as of `asOf` (default now). From a dataset or model (all their versions), a dataset version, model version, run or commit; a job: its newest completed run. Also a field of each of those entities.',
   })
+  @Extensions(QUESTION_COST)
   impact(@Args() args: FilteredTraversalArgs, @Ctx() { services }: GraphQLContext): Promise<Impact> {
     return services.impact.assessImpact(args);
   }

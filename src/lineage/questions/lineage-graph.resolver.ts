@@ -1,13 +1,16 @@
-import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { Args, Ctx, Extensions, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
+import { QUESTION_COST } from './traversal-limits';
 import { LineageGraphArgs } from './traversal.input';
 import { LineageGraph } from './lineage-graph.type';
 
 @Resolver(() => LineageGraph)
 export class LineageGraphResolver {
   @Query(() => LineageGraph, {
-    description: "A node's lineage neighbourhood for an explorer: nodes and edges within `depth` hops (default 2), bounded by `maxNodes` (default 100).",
+    description:
+      "A node's lineage neighbourhood for an explorer: nodes and edges within `depth` hops (default 2), bounded by `maxNodes` (default 100). From any node; also a field of every entity.",
   })
+  @Extensions(QUESTION_COST)
   lineageGraph(@Args() args: LineageGraphArgs, @Ctx() { services }: GraphQLContext): Promise<LineageGraph> {
     return services.lineageGraph.neighbourhood(args);
   }

@@ -1,5 +1,4 @@
 import type { Database } from '../../db/database';
-import { NODE_KINDS } from '../common/ids';
 import { walkLineage } from './lineage-answer';
 import { LineageDirection } from './lineage.type';
 import type { LineageGraph } from './lineage-graph.type';
@@ -38,13 +37,14 @@ export class LineageGraphService {
    * what a lineage explorer draws, with per-node flags saying where it can expand further.
    */
   neighbourhood(query: LineageGraphQuery): Promise<LineageGraph> {
-    const start = startOf('from', query.from, NODE_KINDS, 'lineageGraph');
+    // Every kind starts as itself: the neighbourhood of a dataset is the dataset's.
+    const start = startOf('from', query.from, 'lineageGraph');
     const bounds = graphBounds(query.depth, query.maxNodes);
     const asOf = asOfArgument(query.asOf);
     const direction = query.direction ?? LineageDirection.BOTH;
     return this.db.read('lineageGraph', async (tx) => {
-      const answer = await walkLineage(tx, this.traversals, { start, directions: DIRECTIONS_OF[direction], bounds, asOf });
-      return { ...traversalResultFields(answer, bounds, asOf), direction, nodes: answer.nodes };
+      const answer = await walkLineage(tx, this.traversals, { start: { id: start.id, kind: start.kind }, directions: DIRECTIONS_OF[direction], bounds, asOf });
+      return { ...traversalResultFields(answer, bounds, asOf, start.id), direction, nodes: answer.nodes };
     });
   }
 

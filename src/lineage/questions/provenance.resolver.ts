@@ -1,5 +1,6 @@
-import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { Args, Ctx, Extensions, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
+import { QUESTION_COST } from './traversal-limits';
 import { FilteredTraversalArgs } from './traversal.input';
 import { Provenance } from './provenance.type';
 
@@ -7,8 +8,9 @@ import { Provenance } from './provenance.type';
 export class ProvenanceResolver {
   @Query(() => Provenance, {
     description:
-      'Which data, code and runs produced this deployment, model version or dataset version, transitively to the raw sources; as of `asOf` (default now).',
+      'Which data, code and runs produced a node, transitively to the raw sources, as of `asOf` (default now). From a deployment, model version, dataset version or run; a dataset: its version current at `asOf`; a model: its newest version; a job: its newest completed run. Also a field of each of those entities.',
   })
+  @Extensions(QUESTION_COST)
   provenance(@Args() args: FilteredTraversalArgs, @Ctx() { services }: GraphQLContext): Promise<Provenance> {
     return services.provenance.traceProvenance(args);
   }

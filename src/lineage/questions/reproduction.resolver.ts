@@ -1,5 +1,6 @@
-import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, Extensions, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
+import { QUESTION_COST } from './traversal-limits';
 import { Run } from '../run/run.type';
 import { ReproductionRecipe, ReproductionStep } from './reproduction.type';
 import { ReproductionArgs } from './traversal.input';
@@ -8,8 +9,9 @@ import { ReproductionArgs } from './traversal.input';
 export class ReproductionResolver {
   @Query(() => ReproductionRecipe, {
     description:
-      'What exactly is needed to rebuild a model version: source dataset versions with digests, commits, and the runs to replay in order with their parameters.',
+      'What exactly is needed to rebuild a model version or dataset version: source dataset versions with digests, commits, and the runs to replay in order with their parameters. From a model version or dataset version; a deployment: the version it serves; a model: its newest version; a dataset: its version current at `asOf`. Also a field of each of those entities.',
   })
+  @Extensions(QUESTION_COST)
   reproductionRecipe(@Args() args: ReproductionArgs, @Ctx() { services }: GraphQLContext): Promise<ReproductionRecipe> {
     return services.reproduction.recipeFor(args);
   }

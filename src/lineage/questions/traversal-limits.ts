@@ -29,6 +29,13 @@ export const TRAVERSAL_LIMITS = {
   MAX_SEARCH_QUERY_LENGTH: 200,
 } as const;
 
+/**
+ * What one lineage question weighs in an operation's cost (LIMIT_GRAPHQL_COST, src/graphql/operation-limits.ts),
+ * as `@Extensions(QUESTION_COST)` on each question field: a walk may return up to its node budget, so a list of
+ * entities each asking a question costs what a list of that many pages would.
+ */
+export const QUESTION_COST = { cost: 100 };
+
 type LimitName = keyof typeof TRAVERSAL_LIMITS;
 
 /** A maximum and the name of the limit (setting or constant) that sets it, for the error. */

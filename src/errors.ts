@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 
 /**
  * The one catalogue of error codes the service answers with, over GraphQL (`extensions.code`) and over HTTP
- * (`{"error": {"code", "message", ...}}` with the status below). The README's error table is checked against
+ * (`{"error": {"code", "message", ...}}` with the status below). The error table in docs/api.md is checked against
  * this list by a test, so a code cannot be added without being documented.
  */
 export const ERROR_CATALOGUE = {

@@ -1,6 +1,6 @@
 /**
  * The limits that keep one request from exhausting the server or the database. Each is a setting (see
- * `src/config.ts` and the README), and every error for a limit names its setting, so the client and the operator
+ * `src/config.ts` and docs/configuration.md), and every error for a limit names its setting, so the client and the operator
  * both know which one was hit and what to raise.
  *
  * Limits enforced at the front doors (body size, GraphQL depth/cost/aliases) are passed to them by the

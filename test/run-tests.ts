@@ -27,15 +27,22 @@ function kindOf(file: string): Kind {
   return 'unit';
 }
 
+const SOURCE_ROOT = path.resolve(__dirname, '..', '..', 'test');
+
+/** Compiled test files whose source still exists: tsc never deletes the output of a renamed or removed test. */
 function listTestFiles(dir: string): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
     .flatMap((entry) => {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) return listTestFiles(full);
-      return entry.name.endsWith('.test.js') ? [full] : [];
+      return entry.name.endsWith('.test.js') && hasSource(full) ? [full] : [];
     })
     .sort();
+}
+
+function hasSource(compiled: string): boolean {
+  return fs.existsSync(path.join(SOURCE_ROOT, path.relative(TEST_ROOT, compiled)).replace(/\.js$/, '.ts'));
 }
 
 function selectFiles(args: string[]): string[] {

@@ -71,7 +71,7 @@ export const DEMO_SOURCES: readonly DatasetVersionFields[] = [
   source('raw/customers', '2025-03-31', '2025-04-01T00:45:00Z', 226_907, 'b4d7019e3c5a2f68e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0'),
 ];
 
-/** The version read as the bad one in the README walkthrough. */
+/** The version read as the bad one in the walkthrough of docs/questions.md. */
 export const DEMO_BAD_SOURCE = { namespace: DEMO_NAMESPACE, name: 'raw/transactions', version: '2025-02-28' };
 
 const input = (name: string, version: string): RunDatasetFields => ({ namespace: DEMO_NAMESPACE, name, version });

@@ -3,7 +3,7 @@ import type { TransactionEvent } from '../db/database';
 
 /**
  * Prometheus metrics, served at GET /metrics. One registry per process (metrics are process-wide, like the
- * process itself); the names are documented in the README's Operations section.
+ * process itself); the names are documented in docs/operations.md.
  *
  * For ingestion: call `recordIngestedEvents(eventType, count)` once per accepted OpenLineage event (or batch),
  * after its transaction committed, so the counter never counts an event that was not stored.
@@ -30,7 +30,7 @@ const httpDuration = new Histogram({
 
 const errors = new Counter({
   name: 'lineage_errors_total',
-  help: 'Errors answered to clients, by error code (the catalogue in the README, plus GraphQL parse/validation codes).',
+  help: 'Errors answered to clients, by error code (the catalogue in docs/api.md, plus GraphQL parse/validation codes).',
   labelNames: ['code'] as const,
   registers: [registry],
 });

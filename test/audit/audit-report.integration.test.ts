@@ -10,7 +10,7 @@ import { chromiumMissing, launchBrowser, screenshotPath } from '../support/brows
 import { dataOf } from '../support/graphql';
 import { startTestService, testNeo4jUri, type TestService } from '../support/service';
 
-/** The instant the README's report is about: after the demo's last deployment (10 April 2025). */
+/** The instant the report in docs/audit.md is about: after the demo's last deployment (10 April 2025). */
 const AS_OF = '2025-06-30T00:00:00.000Z';
 const LIVE = `query($at: DateTimeISO) { liveDeployment(name: "fraud-api", environment: "production", asOf: $at) { id modelVersion { id version } } }`;
 

@@ -14,7 +14,7 @@ import { startTestService, type TestService } from '../support/service';
  * deployment, ask what data produced it, expand and collapse, travel back to 15 March, share the URL. The page
  * exposes what it shows in the DOM (the list "Nodes shown", with data-* attributes), which is what is asserted.
  *
- * EXPLORER_DOCS_SCREENSHOT=1 (`npm run screenshot:explorer`) also writes the README's docs/explorer.png.
+ * EXPLORER_DOCS_SCREENSHOT=1 (`npm run screenshot:explorer`) also writes docs/explorer.png (shown in docs/explorer.md).
  */
 
 const PRODUCTION = 'fraud-api (production, 2025-04-10 09:00)';

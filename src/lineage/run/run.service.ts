@@ -32,6 +32,11 @@ export interface RunEventFields {
   parameters?: Record<string, unknown> | null;
   parentRunId?: string | null;
   errorMessage?: string | null;
+  /**
+   * Run facets by name (OpenLineage-style: per name, the value of the latest event wins); importers keep what a
+   * tool records beyond parameters here (MLflow tags and metrics, a DVC stage's command).
+   */
+  facets?: Record<string, unknown> | null;
 }
 
 export interface RunEventOptions {
@@ -145,7 +150,7 @@ export function runChange(event: RunEventType, input: RunEventFields, options: R
     parameters: optionalJsonObject('parameters', input.parameters),
     errorMessage: optionalText('errorMessage', input.errorMessage),
     parent: parentRunId ? { runId: parentRunId, job: options.parentJob ? normalizeJob('parent.job', options.parentJob) : null } : null,
-    runFacets: null,
+    runFacets: optionalJsonObject('facets', input.facets),
     inputs: boundedList('inputs', input.inputs).map((dataset, index) => normalizeInput(`inputs[${index}]`, dataset)),
     outputs,
     modelVersions: [],

@@ -6,7 +6,9 @@ export type Direction = 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH';
 export interface LineageNode {
   id: string;
   kind: Kind;
+  /** Shortened for display; `fullLabel` has every name, version and run id whole. */
   label: string;
+  fullLabel: string;
   time: string | null;
   properties: Record<string, unknown>;
   isSource: boolean;
@@ -33,7 +35,7 @@ export interface LineageGraph {
   edges: LineageEdge[];
 }
 
-const NODE = `id kind label time properties isSource isLive hasMoreUpstream hasMoreDownstream`;
+const NODE = `id kind label fullLabel time properties isSource isLive hasMoreUpstream hasMoreDownstream`;
 const EDGE = `id type upstream downstream`;
 
 export const SEARCH = `query Search($query: String!) { search(query: $query, first: 15) { score node { ${NODE} } } }`;
@@ -54,7 +56,7 @@ export interface Provenance {
 }
 
 export const PROVENANCE = `query Provenance($from: ID!, $asOf: DateTimeISO) {
-  provenance(from: $from, asOf: $asOf, maxNodes: 500) { start { ${NODE} } asOf truncated nodes { ${NODE} } edges { ${EDGE} } sources { id label } }
+  provenance(from: $from, asOf: $asOf, maxNodes: 500) { start { ${NODE} } asOf truncated nodes { ${NODE} } edges { ${EDGE} } sources { id label fullLabel } }
 }`;
 
 export interface Impact {
@@ -69,7 +71,7 @@ export interface Impact {
 export const IMPACT = `query Impact($from: ID!, $asOf: DateTimeISO) {
   impact(from: $from, asOf: $asOf, maxNodes: 500) {
     start { ${NODE} } asOf truncated nodes { ${NODE} } edges { ${EDGE} }
-    environments { environment live { id label } retired { id label } }
+    environments { environment live { id label fullLabel } retired { id label fullLabel } }
   }
 }`;
 
@@ -101,8 +103,12 @@ export const NODE_DETAILS = `query Details($id: ID!) {
   }
 }`;
 
-/** Node kinds the questions start from (the service says the same: PROVENANCE_STARTS, IMPACT_STARTS). */
-export const PROVENANCE_KINDS: readonly Kind[] = ['DEPLOYMENT', 'MODEL_VERSION', 'DATASET_VERSION'];
-export const IMPACT_KINDS: readonly Kind[] = ['DATASET', 'DATASET_VERSION', 'COMMIT'];
+/**
+ * Node kinds the questions start from (the service says the same: QUESTION_STARTS in
+ * src/lineage/questions/question-start.ts). A dataset's provenance starts from its version current at the instant,
+ * a model's from its newest version, a job's from its newest completed run: the answer's `start` says which.
+ */
+export const PROVENANCE_KINDS: readonly Kind[] = ['DEPLOYMENT', 'MODEL_VERSION', 'DATASET_VERSION', 'RUN', 'DATASET', 'MODEL', 'JOB'];
+export const IMPACT_KINDS: readonly Kind[] = ['DATASET', 'DATASET_VERSION', 'COMMIT', 'RUN', 'MODEL_VERSION', 'MODEL', 'JOB'];
 /** Audit reports exist for these (GET /reports/audit/<id>.html). */
 export const REPORT_KINDS: readonly Kind[] = ['DEPLOYMENT', 'MODEL_VERSION'];

@@ -1,4 +1,5 @@
-import { NotFoundError } from '../../errors';
+import { ConflictError, NotFoundError } from '../../errors';
+import { describeConflicts } from '../common/write-once';
 import { mergeFacets } from '../common/facets';
 import { ids } from '../common/ids';
 import { fillCommit } from '../commit/commit.rules';
@@ -18,6 +19,8 @@ import {
   mergeParameters,
   nextState,
   readTimeOf,
+  reviseOutput,
+  type SetAside,
 } from '../run/run.rules';
 import type { DatasetMention, DatasetRef, FacetValues, LineageChange, RunChange, RunInput } from './lineage-change.types';
 import { FIRST_CANDIDATES, type IoEdge, type LineageState, type ReadEdge, type RunSnapshot, type TouchedEntity, type VersionSnapshot } from './lineage-state';
@@ -68,7 +71,8 @@ function applyRun(state: LineageState, change: RunChange): void {
   const parent = change.parent ? linkParent(state, change, recorded) : (recorded?.parent ?? null);
   checkStartAfterEnd(change.runId, change.event, recorded?.endedAt ?? null, change.at);
   const startedAt = isStart(change.event) ? earliest(recorded?.startedAt, change.at) : (recorded?.startedAt ?? null);
-  const endedAt = recorded?.endedAt ?? (FINAL_STATE[change.event] ? change.at : null);
+  // A run ends at its first final event, by event time: a late earlier COMPLETE moves the end back.
+  const endedAt = FINAL_STATE[change.event] ? earliest(recorded?.endedAt, change.at) : (recorded?.endedAt ?? null);
 
   // A version read and written in one event must not contradict itself.
   dedupeVersions([...change.inputs.flatMap((input) => (input.version ? [input.version] : [])), ...change.outputs]);
@@ -76,8 +80,12 @@ function applyRun(state: LineageState, change: RunChange): void {
   for (const output of change.outputs) {
     const before = state.get('version', output.id);
     checkWriter(output, before?.producer ?? null, self);
-    const version = recordVersion(output, before, change.at, true);
-    state.put('version', { ...version, facets: mergeFacets(version.facets, output.facets, change.at), producer: self });
+    // The run's events are one story: its outputs take the latest values up to its end (run.rules reviseOutput).
+    const revised = reviseOutput(before, { values: output.values, facets: output.facets }, change.at, endedAt);
+    const refused = revised.setAside.filter((item) => !item.replaced);
+    if (refused.length > 0) throw sealedConflict(output, refused);
+    const { values, valuesAt, facets } = revised;
+    state.put('version', { ...(before ?? newVersion(output, change.at, true)), values, valuesAt, facets, producer: self });
     writes.set(output.id, { ioFacets: mergeFacets(writes.get(output.id)?.ioFacets ?? null, output.ioFacets, change.at) });
   }
 
@@ -212,6 +220,7 @@ function resolve(state: LineageState, dataset: DatasetRef, readTime: string, cha
       createdAt: readTime,
       createdAtFromRun: false,
       values: EMPTY_VALUES,
+      valuesAt: null,
       facets: null,
       producer: null,
     });
@@ -242,6 +251,10 @@ function timelineOf(version: VersionSnapshot): VersionTimeline {
 function recordVersion(version: NormalizedDatasetVersion, before: VersionSnapshot | null, at: string, written: boolean): VersionSnapshot {
   const fill = fillVersion(version, before?.values ?? null, version.values);
   if (before) return { ...before, values: { ...before.values, ...fill } };
+  return newVersion(version, at, written);
+}
+
+function newVersion(version: NormalizedDatasetVersion, at: string, written: boolean): VersionSnapshot {
   return {
     id: version.id,
     datasetId: version.datasetId,
@@ -252,9 +265,19 @@ function recordVersion(version: NormalizedDatasetVersion, before: VersionSnapsho
     // An output created by a run exists from the moment the run ended (settleOutputTimes).
     createdAtFromRun: written && version.createdAt === null,
     values: version.values,
+    valuesAt: null,
     facets: null,
     producer: null,
   };
+}
+
+/** A version sealed by its writer's end, given other values by an event after it. */
+function sealedConflict(version: NormalizedDatasetVersion, setAside: readonly SetAside[]): ConflictError {
+  const conflicts = setAside.map((item) => ({ field: item.field, recorded: item.kept, given: item.setAside }));
+  return new ConflictError(`dataset version ${version.namespace}/${version.name}@${version.version} is sealed: ${describeConflicts(conflicts)}`, {
+    ref: version.id,
+    fields: conflicts.map((c) => c.field),
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import type { StoredFacets } from '../common/facets';
 import type { CommitValues } from '../commit/commit.rules';
 import type { VersionValues } from '../dataset/dataset.rules';
 import type { ModelVersionValues } from '../model/model.rules';
+import type { ValueTimes } from '../run/run.rules';
 import type { RunState } from '../run/run.type';
 import type { EventReceipt } from './lineage-change.types';
 
@@ -55,6 +56,8 @@ export interface VersionSnapshot {
   /** Its creation time is its writer's end (see the recorder's settle rule). */
   createdAtFromRun: boolean;
   values: VersionValues;
+  /** When its writer's events gave each value (run.rules reviseOutput); null for values no run event gave. */
+  valuesAt: ValueTimes | null;
   facets: StoredFacets | null;
   producer: { id: string; runId: string } | null;
 }

@@ -3,6 +3,7 @@ import { gzip } from 'node:zlib';
 import type { Tx } from '../../db/database';
 import { fromFacetsProperty, toFacetsProperty, type StoredFacets } from '../common/facets';
 import { fromJsonProperty, toJsonProperty } from '../common/json-property';
+import type { ValueTimes } from '../run/run.rules';
 import type { RunState } from '../run/run.type';
 import {
   candidateKey,
@@ -34,7 +35,7 @@ const RUN = (r: string) =>
           commitId: (COLLECT { MATCH (${r})-[:RAN_CODE]->(c:Commit) RETURN c.id })[0],
           parent: (COLLECT { MATCH (${r})-[:CHILD_OF]->(p:Run) RETURN p { .id, .runId } })[0] }`;
 const VERSION = (v: string) =>
-  `${v} { .id, .datasetId, .namespace, .name, .version, .digest, .uri, .schemaJson, .rowCount, .createdAt, .createdAtFromRun, .facetsJson,
+  `${v} { .id, .datasetId, .namespace, .name, .version, .digest, .uri, .schemaJson, .rowCount, .valuesAtJson, .createdAt, .createdAtFromRun, .facetsJson,
           producer: (COLLECT { MATCH (p:Run)-[:WROTE]->(${v}) RETURN p { .id, .runId } })[0] }`;
 
 export class LineageRepository {
@@ -199,7 +200,12 @@ export class LineageRepository {
         name: v.name,
         version: v.version,
         createdAt: v.createdAt,
-        properties: { ...v.values, createdAtFromRun: v.createdAtFromRun || null, facetsJson: toFacetsProperty(v.facets) },
+        properties: {
+          ...v.values,
+          valuesAtJson: toJsonProperty(v.valuesAt),
+          createdAtFromRun: v.createdAtFromRun || null,
+          facetsJson: toFacetsProperty(v.facets),
+        },
       })),
       modelVersions: writes.modelVersions.map((v) => ({
         id: v.id,
@@ -441,6 +447,7 @@ interface StoredVersion {
   uri: string | null;
   schemaJson: string | null;
   rowCount: number | null;
+  valuesAtJson: string | null;
   createdAt: Date;
   createdAtFromRun: boolean | null;
   facetsJson: string | null;
@@ -524,6 +531,7 @@ function toVersionSnapshot(v: StoredVersion): VersionSnapshot {
     createdAt: v.createdAt.toISOString(),
     createdAtFromRun: v.createdAtFromRun === true,
     values: { digest: v.digest, uri: v.uri, schemaJson: v.schemaJson, rowCount: v.rowCount },
+    valuesAt: fromJsonProperty<ValueTimes>(v.valuesAtJson),
     facets: fromFacetsProperty(v.facetsJson),
     producer: v.producer,
   };

@@ -99,6 +99,7 @@ function inputOf(input: DatasetPlan): RunInput {
   const dataset = datasetRef(path, input);
   const uri = optionalText(childPath(path, 'name'), input.uri, INPUT_LIMITS.uri);
   return {
+    path,
     dataset,
     version: input.version === null ? null : versionOf(path, input, { uri }),
     values: { digest: null, uri, schemaJson: null, rowCount: null },
@@ -109,6 +110,7 @@ function inputOf(input: DatasetPlan): RunInput {
 
 function outputOf(output: DatasetPlan): RunOutput {
   return {
+    path: output.path,
     ...versionOf(output.path, output, { uri: output.uri, schema: output.schemaFields, rowCount: output.rowCount }),
     facets: facetsOrNull(output.facets),
     ioFacets: facetsOrNull(output.ioFacets),
@@ -119,6 +121,7 @@ function outputOf(output: DatasetPlan): RunOutput {
 function mention(dataset: DatasetPlan): DatasetMention {
   const { path } = dataset;
   return {
+    path,
     dataset: datasetRef(path, dataset),
     version: dataset.version === null ? null : versionOf(path, dataset, { uri: dataset.uri, schema: dataset.schemaFields }),
     facets: facetsOrNull(dataset.facets),
@@ -177,6 +180,7 @@ function modelVersionOf(model: ModelVersionPlan): ModelVersionOutput {
   const version = requiredName(childPath(path, 'version'), model.version, INPUT_LIMITS.version);
   checkMetrics(childPath(path, 'metrics'), model.metrics);
   return {
+    path: path.replace(/\.facets\.lineage_modelVersion$/, ''),
     id: ids.modelVersion(modelName, version),
     modelId: ids.model(modelName),
     modelName,

@@ -3,8 +3,10 @@ import { gunzipSync } from 'node:zlib';
 import type { Database } from '../db/database';
 import { BadInputError, InvalidInputError, LimitExceededError, LineageError } from '../errors';
 import { limits } from '../limits';
-import { recordIngestedEvents, recordIngestWarnings } from '../observability/metrics';
+import { recordIngestConflicts, recordIngestedEvents, recordIngestWarnings } from '../observability/metrics';
 import { canonicalJson } from '../lineage/common/canonical-json';
+import { kindOfId } from '../lineage/common/ids';
+import type { RecordedConflict } from '../lineage/recording/conflict-log';
 import { mapPage, pageRequest, type Page } from '../lineage/common/page';
 import type { WriteContext } from '../lineage/common/write-context';
 import type { EventReceipt, LineageChange } from '../lineage/recording/lineage-change.types';
@@ -69,12 +71,14 @@ export class IngestionService {
       if (!item.change) return { status: 'rejected', eventId: item.eventId, error: item.error, warnings };
       const outcome = recorded[next++]!;
       if (outcome.status === 'rejected') return { status: 'rejected', eventId: item.eventId, error: outcome.error, warnings };
+      if (outcome.status === 'duplicate') return { status: 'duplicate', eventId: item.eventId, warnings };
+      // What the event contradicted was set aside and kept with it: said like any other part set aside.
+      const all = [...warnings, ...outcome.conflicts.map(conflictWarning)];
       // Counted once its transaction committed, i.e. now.
-      if (outcome.status === 'recorded') {
-        recordIngestedEvents(item.change.receipt?.eventType ?? item.change.kind.toUpperCase());
-        recordIngestWarnings(warnings.map((warning) => warning.path));
-      }
-      return { status: outcome.status === 'recorded' ? 'accepted' : 'duplicate', eventId: item.eventId, warnings };
+      recordIngestedEvents(item.change.receipt?.eventType ?? item.change.kind.toUpperCase());
+      recordIngestWarnings(warnings.map((warning) => warning.path));
+      recordIngestConflicts(outcome.conflicts.map((conflict) => kindOfId(conflict.entityId) ?? 'other'));
+      return { status: 'accepted', eventId: item.eventId, warnings: all };
     });
   }
 
@@ -123,6 +127,11 @@ function prepare(context: WriteContext, event: unknown, receivedAt: string): Pre
     if (error instanceof LineageError) return { eventId: receipt.id, error, warnings };
     throw error;
   }
+}
+
+/** A conflict in the answer: the warning that the part was set aside, and where to find it. */
+function conflictWarning(conflict: RecordedConflict): ValidationIssue {
+  return { path: conflict.path, message: `${conflict.message}; set aside (conflict kept with the stored event, on ${conflict.entityId})` };
 }
 
 function toLineageEvent({ bodyGzip, ...stored }: StoredLineageEvent): LineageEvent {

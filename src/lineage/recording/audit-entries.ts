@@ -4,7 +4,8 @@ import { fieldChanges } from '../../audit/field-changes';
 import { sameData } from '../common/canonical-json';
 import type { StoredFacets } from '../common/facets';
 import type { LineageChange } from './lineage-change.types';
-import type { RunSnapshot, TouchedEntity, VersionSnapshot } from './lineage-state';
+import type { RecordedConflict } from './conflict-log';
+import type { ReceiptSnapshot, RunSnapshot, TouchedEntity, VersionSnapshot } from './lineage-state';
 
 /**
  * The audit entry of one recorded change, from what it touched (see LineageState.touched): every entity it
@@ -16,8 +17,16 @@ export function auditEntryOf(change: LineageChange, touched: readonly TouchedEnt
   const entityIds = new Set<string>();
   const created: string[] = [];
   const changes: AuditChange[] = [];
+  const conflicts: RecordedConflict[] = [];
   for (const entity of touched) {
-    if (entity.kind === 'receipt') continue;
+    if (entity.kind === 'receipt') {
+      // What the event contradicted is part of its record: the entity whose fact stood, and what was set aside.
+      for (const conflict of entity.after === true ? [] : (entity.after as ReceiptSnapshot).conflicts) {
+        conflicts.push(conflict);
+        entityIds.add(conflict.entityId);
+      }
+      continue;
+    }
     entityIds.add(entity.id);
     if (!entity.before) created.push(entity.id);
     // A created entity's fields change from nothing to their first values.
@@ -38,6 +47,7 @@ export function auditEntryOf(change: LineageChange, touched: readonly TouchedEnt
       ...(change.kind === 'run' ? { runId: change.runId } : {}),
       ...(change.receipt ? { eventId: change.receipt.id } : {}),
       created: created.sort(),
+      ...(conflicts.length > 0 ? { conflicts } : {}),
     },
   };
 }

@@ -4,6 +4,7 @@ import type { VersionValues } from '../dataset/dataset.rules';
 import type { ModelVersionValues } from '../model/model.rules';
 import type { ValueTimes } from '../run/run.rules';
 import type { RunState } from '../run/run.type';
+import type { RecordedConflict } from './conflict-log';
 import type { EventReceipt } from './lineage-change.types';
 
 /**
@@ -102,6 +103,8 @@ export interface ModelVersionSnapshot {
 /** A raw event recorded by the batch, with the node it is about. */
 export interface ReceiptSnapshot extends EventReceipt {
   about: { label: 'Run' | 'Job' | 'Dataset'; id: string };
+  /** What the event contradicted, set aside (see ConflictLog). */
+  conflicts: RecordedConflict[];
 }
 
 export interface Snapshots {

@@ -3,17 +3,21 @@ import type { Database, Tx } from '../../db/database';
 import { InternalError, LineageError, ServiceUnavailableError } from '../../errors';
 import { sameData } from '../common/canonical-json';
 import { toFacetsProperty } from '../common/facets';
-import { ids } from '../common/ids';
+import { ids, kindOfId, type NodeKind } from '../common/ids';
+import { toJsonProperty } from '../common/json-property';
 import { UNVERSIONED } from '../dataset/dataset.rules';
 import { earliest, FINAL_STATE, isStart } from '../run/run.rules';
 import type { WriteContext } from '../common/write-context';
 import { auditEntryOf } from './audit-entries';
 import { applyChange } from './lineage-change.apply';
 import type { LineageChange } from './lineage-change.types';
-import { LineageState, LoadedState, MissingState, Wanted, type Kind, type RunSnapshot, type Snapshots } from './lineage-state';
+import type { RecordedConflict } from './conflict-log';
+import { LineageState, LoadedState, MissingState, Wanted, type Kind, type ReceiptSnapshot, type RunSnapshot, type Snapshots } from './lineage-state';
 import { LineageRepository, type EdgeWrites, type ReceiptWrite } from './lineage.repository';
 
-export type RecordOutcome = { status: 'recorded' | 'duplicate' } | { status: 'rejected'; error: LineageError };
+/** A recorded change's `conflicts` are what it contradicted and set aside (ConflictLog: OpenLineage events only). */
+export type RecordOutcome =
+  { status: 'recorded'; conflicts: readonly RecordedConflict[] } | { status: 'duplicate' } | { status: 'rejected'; error: LineageError };
 
 /** Enough for any real batch: each round only loads what the previous one found missing. */
 const MAX_ROUNDS = 8;
@@ -129,10 +133,15 @@ function applyOne(state: LineageState, change: LineageChange, entries: AuditEntr
   const misses = state.wanted.misses;
   try {
     let entry: AuditEntry | null = null;
-    const status = applyChange(state, change, (touched) => (entry = auditEntryOf(change, touched)));
+    let conflicts: readonly RecordedConflict[] = [];
+    const status = applyChange(state, change, (touched) => {
+      conflicts = touched.flatMap((entity) => (entity.kind === 'receipt' && entity.after !== true ? (entity.after as ReceiptSnapshot).conflicts : []));
+      entry = auditEntryOf(change, touched);
+    });
     if (state.wanted.misses !== misses) return 'missing';
-    if (status === 'recorded' && entry) entries.push(entry);
-    return { status };
+    if (status === 'duplicate') return { status };
+    if (entry) entries.push(entry);
+    return { status, conflicts };
   } catch (error) {
     if (error instanceof MissingState || state.wanted.misses !== misses) return 'missing';
     if (error instanceof LineageError) return { status: 'rejected', error };
@@ -213,17 +222,24 @@ function edgeWrites(runs: readonly RunSnapshot[], loaded: LoadedState): EdgeWrit
 function receiptWrites(state: LineageState): ReceiptWrite[] {
   return state.changedOf('receipt').flatMap((receipt) => {
     if (receipt === true) return [];
-    const { id, eventTime, receivedAt, about, ...properties } = receipt;
+    const { id, eventTime, receivedAt, about, conflicts, ...properties } = receipt;
+    const conflicted = (kind: NodeKind) => [...new Set(conflicts.map((c) => c.entityId).filter((entityId) => kindOfId(entityId) === kind))];
     return [
       {
         id,
         eventTime,
         receivedAt,
-        properties,
+        properties: { ...properties, conflictsJson: toJsonProperty(conflicts.length > 0 ? conflicts : null) },
         about: {
           runId: about.label === 'Run' ? about.id : null,
           jobId: about.label === 'Job' ? about.id : null,
           datasetId: about.label === 'Dataset' ? about.id : null,
+        },
+        conflictsWith: {
+          runIds: conflicted('Run'),
+          versionIds: conflicted('DatasetVersion'),
+          modelVersionIds: conflicted('ModelVersion'),
+          commitIds: conflicted('Commit'),
         },
       },
     ];

@@ -342,6 +342,11 @@ export class LineageRepository {
          CALL (e, row) { MATCH (n:Run {id: row.about.runId}) MERGE (e)-[:ABOUT]->(n) }
          CALL (e, row) { MATCH (n:Job {id: row.about.jobId}) MERGE (e)-[:ABOUT]->(n) }
          CALL (e, row) { MATCH (n:Dataset {id: row.about.datasetId}) MERGE (e)-[:ABOUT]->(n) }
+         // What it contradicted, so that an entity's conflicts are one hop away (after the entities: they exist).
+         CALL (e, row) { UNWIND row.conflictsWith.runIds AS id MATCH (n:Run {id: id}) MERGE (e)-[:CONFLICTS_WITH]->(n) }
+         CALL (e, row) { UNWIND row.conflictsWith.versionIds AS id MATCH (n:DatasetVersion {id: id}) MERGE (e)-[:CONFLICTS_WITH]->(n) }
+         CALL (e, row) { UNWIND row.conflictsWith.modelVersionIds AS id MATCH (n:ModelVersion {id: id}) MERGE (e)-[:CONFLICTS_WITH]->(n) }
+         CALL (e, row) { UNWIND row.conflictsWith.commitIds AS id MATCH (n:Commit {id: id}) MERGE (e)-[:CONFLICTS_WITH]->(n) }
        }
        // Runs created only to be locked, that no change wrote, go again.
        CALL () {
@@ -418,6 +423,8 @@ export interface ReceiptWrite {
   /** The receipt's other fields, `body` (canonical JSON) among them. */
   properties: Record<string, string | null>;
   about: { runId: string | null; jobId: string | null; datasetId: string | null };
+  /** The entities whose recorded facts the event contradicted (RecordedConflict), by kind. */
+  conflictsWith: { runIds: string[]; versionIds: string[]; modelVersionIds: string[]; commitIds: string[] };
 }
 
 interface StoredRun {

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const db = { read: async () => ({ name: 'bench', role: 'writer' }) } as unknown as Database;
   const authenticator = new Authenticator(
     { enabled: true, keyCacheMs: 30_000, jwt: undefined },
-    new ApiKeyService(db, new AuditService(db), 30_000),
+    new ApiKeyService(db, new AuditService(db, DEFAULT_LIMITS), 30_000),
     undefined,
   );
   const header = `Bearer lin_${'A'.repeat(43)}`;

@@ -6,7 +6,7 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import { loadConfig } from '../src/config';
 import { Database } from '../src/db/database';
 import { loadMigrationFiles, Migrator } from '../src/db/migrator';
-import { kindOfId } from '../src/lineage/common/ids';
+import { kindOfId } from '../src/core/ids';
 import type { Direction } from '../src/lineage/questions/lineage-steps';
 import { TRAVERSAL_LIMITS } from '../src/lineage/questions/traversal-limits';
 import { TRAVERSAL_CYPHER } from '../src/lineage/questions/traversal.repository';

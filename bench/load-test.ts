@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Database } from '../src/db/database';
 import { loadMigrationFiles, Migrator } from '../src/db/migrator';
-import { ids } from '../src/lineage/common/ids';
+import { ids } from '../src/core/ids';
 import { freePort, startLocalNeo4j, type LocalNeo4j } from '../src/local-neo4j/local-neo4j';
 import { createLogger } from '../src/logger';
 import { MIGRATIONS_DIR, packageVersion, PROJECT_ROOT } from '../src/paths';

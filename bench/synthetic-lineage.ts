@@ -1,5 +1,5 @@
 import type { Database } from '../src/db/database';
-import { ids } from '../src/lineage/common/ids';
+import { ids } from '../src/core/ids';
 
 /**
  * A synthetic lineage graph with the shape of a real ML platform, written with batched UNWIND statements (through

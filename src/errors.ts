@@ -1,5 +1,3 @@
-import { GraphQLError } from 'graphql';
-
 /**
  * The one catalogue of error codes the service answers with, over GraphQL (`extensions.code`) and over HTTP
  * (`{"error": {"code", "message", ...}}` with the status below). The error table in docs/api.md is checked against
@@ -42,14 +40,22 @@ export const ERROR_CATALOGUE = {
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
-export class LineageError extends GraphQLError {
+/**
+ * An error the client is told about: a code of the catalogue and the extensions that go with it (`field`, `ref`,
+ * `limit`, …; `code` last). Plain data, known to no protocol: the GraphQL route answers it as a GraphQL error with
+ * these extensions (graphql-js copies an original error's `extensions`), the HTTP routes as `{"error": {...}}`.
+ */
+export class LineageError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  readonly extensions: Readonly<Record<string, unknown>>;
 
   constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
-    super(message, { extensions: { ...extensions, code } });
+    super(message);
+    this.name = new.target.name;
     this.code = code;
     this.status = ERROR_CATALOGUE[code].status;
+    this.extensions = { ...extensions, code };
   }
 }
 

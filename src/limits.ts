@@ -3,10 +3,9 @@
  * `src/config.ts` and docs/configuration.md), and every error for a limit names its setting, so the client and the operator
  * both know which one was hit and what to raise.
  *
- * Limits enforced at the front doors (body size, GraphQL depth/cost/aliases) are passed to them by the
- * composition root. Limits enforced deep inside services (page sizes, traversal budgets, batch sizes) are read
- * through `limits()`, which the composition root sets once per process with `useLimits()`: a service then needs
- * no new constructor argument to honour a setting.
+ * The composition root passes them, once, to whatever enforces them: the front doors (body size, GraphQL
+ * depth/cost/aliases) and the services (page sizes, traversal budgets, batch sizes, see createServices). There is
+ * no global: two services in one process (the tests start several) each honour their own settings.
  */
 export interface Limits {
   http: {
@@ -54,15 +53,3 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   traversal: { maxDepth: 100, maxNodes: 10_000 },
   ingestion: { maxBatchEvents: 500, batchBodyBytes: 64 * 1024 * 1024 },
 });
-
-let inForce: Readonly<Limits> = DEFAULT_LIMITS;
-
-/** The limits in force in this process. */
-export function limits(): Readonly<Limits> {
-  return inForce;
-}
-
-/** Sets the limits of this process; called by the composition root with the validated settings. */
-export function useLimits(settings: Limits): void {
-  inForce = Object.freeze(structuredClone(settings));
-}

@@ -9,7 +9,6 @@ import { loadDemoIfWanted } from './demo/demo-loader';
 import { buildLineageSchema } from './graphql/schema';
 import { ReadinessService } from './health/readiness.service';
 import { buildApp } from './http/app';
-import { useLimits } from './limits';
 import { recordNeo4jAvailability, recordTransaction } from './observability/metrics';
 import { MIGRATIONS_DIR, packageVersion } from './paths';
 import { createServices, type Services } from './services';
@@ -38,14 +37,13 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
   const db = Database.connect({ ...config.neo4j, uri: neo4jUri }, logger);
   db.onTransaction(recordTransaction);
   db.onAvailabilityChange(recordNeo4jAvailability);
-  useLimits(config.limits);
   try {
     await db.waitUntilReachable(config.neo4j.connectTimeoutMs);
     const migrator = new Migrator(db, loadMigrationFiles(MIGRATIONS_DIR), logger);
     const applied = await migrator.migrate();
     logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'schema is up to date');
 
-    const services = createServices(db, packageVersion(), { keyCacheMs: config.auth.keyCacheMs });
+    const services = createServices(db, packageVersion(), { keyCacheMs: config.auth.keyCacheMs, limits: config.limits });
     const jwt = config.auth.jwt ? new JwtVerifier(config.auth.jwt, logger) : undefined;
     await announceAuthentication(config, services, logger);
     await warmUp(db, services, logger);

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../core/canonical-json';
 
 /**
  * The hash chain of the audit trail. Each record's hash covers its whole content and the previous record's hash,
  * so changing, removing or reordering any record breaks every hash after it. The content is serialised as
- * canonical JSON (keys sorted at every level), so the hash depends on the values only, never on property order.
+ * canonical JSON (keys sorted at every level; core/canonical-json.ts, the serialiser that also names OpenLineage
+ * events), so the hash depends on the values only, never on property order. That serialisation is frozen: a
+ * stored trail verifies only while it gives the same text (test/audit/audit-hash.test.ts pins it).
  */
 
 /** The chain starts from this value: the "previous hash" of record 1. */
@@ -28,18 +31,4 @@ export function recordHash(content: HashedContent): string {
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
-export function canonicalJson(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, inner]) => inner !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonicalJson(inner)}`).join(',')}}`;
-  }
-  if (typeof value === 'number' && !Number.isFinite(value)) return 'null';
-  return JSON.stringify(value);
 }

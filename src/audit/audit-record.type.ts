@@ -1,10 +1,11 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { JSONObjectResolver, JSONResolver, SafeIntResolver } from 'graphql-scalars';
 import { Connection } from '../graphql/connection';
+import type { AuditChange as Change } from '../core/audit-log';
 import { DateTimeScalar } from '../graphql/scalars';
 
 @ObjectType({ description: 'One change of a field, with its value before and after (null when it had none).' })
-export class AuditChange {
+export class AuditChange implements Change {
   @Field(() => ID)
   entityId!: string;
 

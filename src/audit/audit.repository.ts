@@ -1,7 +1,8 @@
 import type { Tx } from '../db/database';
-import { NODE_KINDS, kindOfId, type NodeKind } from '../lineage/common/ids';
-import { keysetPage, keysetPagesByParent, type Page, type PageRequest, type RelatedPageKey, type SortKey } from '../lineage/common/page';
+import { kindOfId } from '../core/ids';
+import { keysetPage, keysetPagesByParent, type Page, type PageRequest, type RelatedPageKey, type SortKey } from '../core/page';
 import { GENESIS_HASH } from './audit-hash';
+import { NODE_KINDS, type NodeKind } from '../core/vocabulary';
 
 /** A record as stored: changes and details are JSON strings. */
 export interface StoredAuditRecord {

@@ -1,21 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Tx } from '../db/database';
-import { kindOfId, NODE_KINDS, type NodeKind } from '../lineage/common/ids';
-import { fromJsonProperty, toJsonProperty } from '../lineage/common/json-property';
-import { mapPage, pageRequest, type Page, type PageRequest } from '../lineage/common/page';
-import { optionalInstant, optionalName } from '../lineage/common/validate';
-import type { WriteContext } from '../lineage/common/write-context';
+import type { Limits } from '../limits';
+import { kindOfId } from '../core/ids';
+import { fromJsonProperty, toJsonProperty } from '../core/json-property';
+import { mapPage, pageRequest, type Page, type PageRequest } from '../core/page';
+import { optionalInstant, optionalName } from '../core/validate';
+import type { WriteContext } from '../core/write-context';
 import { GENESIS_HASH, recordHash } from './audit-hash';
 import { AuditRepository, type AuditRecordWrite, type StoredAuditRecord } from './audit.repository';
-import type { AuditChange, AuditRecord, AuditVerification } from './audit-record.type';
-
-/** What a write service tells the audit trail about one write. */
-export interface AuditEntry {
-  operation: string;
-  entityIds: readonly string[];
-  changes?: readonly AuditChange[];
-  details?: Record<string, unknown> | null;
-}
+import type { AuditChange, AuditEntry, AuditLog } from '../core/audit-log';
+import type { AuditRecord, AuditVerification } from './audit-record.type';
+import { NODE_KINDS, type NodeKind } from '../core/vocabulary';
 
 const VERIFY_PAGE = 2_000;
 
@@ -24,9 +19,10 @@ const VERIFY_PAGE = 2_000;
  * hash-chained, so a committed change always has its record and a rolled-back one never does. There is no way
  * to edit or delete a record through the service; `verify` detects any change made behind its back.
  */
-export class AuditService {
+export class AuditService implements AuditLog {
   constructor(
     private readonly db: Database,
+    private readonly limits: Limits,
     private readonly audit = new AuditRepository(),
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -138,7 +134,7 @@ export class AuditService {
       until: optionalInstant('until', filter.until),
       descending: filter.newestFirst ?? false,
     };
-    const request = pageRequest(first, after);
+    const request = pageRequest(first, after, this.limits.page);
     return this.db.read('audit.trail', async (tx) => mapPage(await this.audit.list(tx, normalized, request), toAuditRecord));
   }
 
@@ -147,7 +143,7 @@ export class AuditService {
     const byKind = new Map<NodeKind, Array<{ index: number; parentId: string; request: PageRequest }>>();
     keys.forEach((key, index) => {
       const kind = kindOfId(key.entityId) ?? NODE_KINDS[0];
-      byKind.set(kind, [...(byKind.get(kind) ?? []), { index, parentId: key.entityId, request: pageRequest(key.first, key.after) }]);
+      byKind.set(kind, [...(byKind.get(kind) ?? []), { index, parentId: key.entityId, request: pageRequest(key.first, key.after, this.limits.page) }]);
     });
     return this.db.read('audit.history', async (tx) => {
       const pages: Page<AuditRecord>[] = new Array(keys.length);

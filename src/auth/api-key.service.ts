@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { AuditService } from '../audit/audit.service';
+import type { AuditLog } from '../core/audit-log';
 import type { Database } from '../db/database';
 import { BadInputError, ConflictError, NotFoundError } from '../errors';
-import type { WriteContext } from '../lineage/common/write-context';
+import type { WriteContext } from '../core/write-context';
 import { ApiKeyRepository } from './api-key.repository';
 import type { ApiKey, CreatedApiKey } from './api-key.type';
 import type { Principal, Role } from './principal';
@@ -41,7 +41,7 @@ export class ApiKeyService {
 
   constructor(
     private readonly db: Database,
-    private readonly audit: AuditService,
+    private readonly audit: AuditLog,
     private readonly cacheMs: number,
     private readonly keys = new ApiKeyRepository(),
   ) {}

@@ -2,9 +2,8 @@ import 'reflect-metadata';
 import os from 'node:os';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { loadMigrationFiles, MigrationError, Migrator } from '../db/migrator';
-import type { WriteContext } from '../lineage/common/write-context';
+import type { WriteContext } from '../core/write-context';
 import { LocalNeo4jError } from '../local-neo4j/local-neo4j';
-import { useLimits } from '../limits';
 import { createLogger } from '../logger';
 import { MIGRATIONS_DIR, packageVersion } from '../paths';
 import { createServices, type Services } from '../services';
@@ -147,8 +146,7 @@ async function main(argv: string[]): Promise<number> {
   const { db, close } = await openCliDatabase(config, logger);
   try {
     await new Migrator(db, loadMigrationFiles(MIGRATIONS_DIR), logger).migrate();
-    useLimits(config.limits);
-    const services = createServices(db, packageVersion());
+    const services = createServices(db, packageVersion(), { limits: config.limits });
     const context: WriteContext = { actor: args.actor ?? `cli:${os.userInfo().username}`, source: 'cli' };
     if (args.dvc !== null) {
       const state = await readDvcRepository(args.dvc, { repository: args.repository });

@@ -4,9 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../config';
 import { loadMigrationFiles, MigrationError, Migrator } from '../db/migrator';
-import type { WriteContext } from '../lineage/common/write-context';
+import type { WriteContext } from '../core/write-context';
 import { LocalNeo4jError } from '../local-neo4j/local-neo4j';
-import { useLimits } from '../limits';
 import { createLogger } from '../logger';
 import { openCliDatabase } from './cli-database';
 import { parseEventFile, type EventItem } from '../openlineage/event-stream';
@@ -44,8 +43,7 @@ async function main(argv: string[]): Promise<number> {
   const { db, close } = await openCliDatabase(config, logger);
   try {
     await new Migrator(db, loadMigrationFiles(MIGRATIONS_DIR), logger).migrate();
-    useLimits(config.limits);
-    const { openlineage } = createServices(db, packageVersion());
+    const { openlineage } = createServices(db, packageVersion(), { limits: config.limits });
     const context: WriteContext = { actor: `cli:${os.userInfo().username}`, source: 'cli' };
     const chunkSize = Math.min(CHUNK, config.limits.ingestion.maxBatchEvents);
 

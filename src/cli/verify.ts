@@ -69,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
   const { db, close } = await openCliDatabase(config, logger);
   try {
     await new Migrator(db, loadMigrationFiles(MIGRATIONS_DIR), logger).migrate();
-    const services = createServices(db, packageVersion());
+    const services = createServices(db, packageVersion(), { limits: config.limits });
     const { title, sources } = args.model ? await modelSources(services, args.model) : await datasetSources(services, args.dataset!, args.namespace);
     const checks = sources.map((source) => checkSource(source, args.data));
     const code = exitCodeOf(checks);

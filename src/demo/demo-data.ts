@@ -1,7 +1,7 @@
 import type { DeployFields } from '../lineage/deployment/deployment.service';
-import type { DatasetVersionFields } from '../lineage/dataset/dataset.service';
+import type { DatasetVersionFields } from '../core/dataset/dataset.normalize';
 import type { ModelVersionFields } from '../lineage/model/model.service';
-import type { RunDatasetFields } from '../lineage/run/run.service';
+import type { RunDatasetFields } from '../core/run/run.normalize';
 
 /**
  * The demo lineage: a card-fraud model at Acme, over three monthly pipeline runs in 2025.

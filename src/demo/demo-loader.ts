@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
-import type { WriteContext } from '../lineage/common/write-context';
-import type { RunEventType } from '../lineage/run/run.service';
+import type { WriteContext } from '../core/write-context';
 import type { Services } from '../services';
 import {
   DEMO_COMMITS,
@@ -15,6 +14,7 @@ import {
   DEMO_SOURCES,
   type DemoRun,
 } from './demo-data';
+import type { RunEventType } from '../core/vocabulary';
 
 /**
  * Loads the demo lineage (demo-data.ts) through the same services as any other front door, as the principal

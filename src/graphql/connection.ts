@@ -1,5 +1,5 @@
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
-import type { Page } from '../lineage/common/page';
+import type { Page } from '../core/page';
 
 @ObjectType({ description: 'Relay page information.' })
 export class PageInfo {

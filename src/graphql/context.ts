@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/principal';
 import type { CausalScope } from '../db/database';
-import type { WriteContext } from '../lineage/common/write-context';
+import type { WriteContext } from '../core/write-context';
 import type { Services } from '../services';
 import type { Loaders } from './loaders';
 

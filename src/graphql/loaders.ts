@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Page } from '../lineage/common/page';
+import type { Page } from '../core/page';
 import type { Services } from '../services';
 
 /**

@@ -169,7 +169,7 @@ function listSize(field: GraphQLField<unknown, unknown>, args: readonly Argument
   return LIST_ESTIMATE;
 }
 
-function argument(field: GraphQLField<unknown, unknown>, args: readonly ArgumentNode[], name: string, variables: Variables): any {
+function argument(field: GraphQLField<unknown, unknown>, args: readonly ArgumentNode[], name: string, variables: Variables): unknown {
   const definition = field.args.find((arg) => arg.name === name);
   const node = args.find((arg) => arg.name.value === name);
   if (!definition || !node) return undefined;

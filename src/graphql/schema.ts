@@ -20,6 +20,7 @@ import { ProvenanceResolver } from '../lineage/questions/provenance.resolver';
 import { ReproductionResolver, ReproductionStepResolver } from '../lineage/questions/reproduction.resolver';
 import { SearchResolver } from '../lineage/questions/search.resolver';
 import { RunResolver } from '../lineage/run/run.resolver';
+import { LINEAGE_EVENT_RESOLVERS } from '../openlineage/lineage-event.resolver';
 import { ServiceInfoResolver } from '../system/service-info.resolver';
 
 /** The GraphQL schema, built from the resolver classes; schema/schema.graphql is its committed print. */
@@ -48,6 +49,7 @@ export function buildLineageSchema(): Promise<GraphQLSchema> {
       ...ENTITY_QUESTION_RESOLVERS,
       LineageNodeResolver,
       SearchResolver,
+      ...LINEAGE_EVENT_RESOLVERS,
     ],
     // Input is validated by the services, which know the domain rules; class-validator is not used.
     validate: false,

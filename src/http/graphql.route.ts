@@ -189,9 +189,10 @@ const TOO_DEEP_TO_PARSE = /Maximum call stack size exceeded/;
 /** Domain and GraphQL validation errors go to the client as they are; anything unexpected is logged and hidden. */
 function formatError(formatted: GraphQLFormattedError, error: unknown, logger: Logger, limits: Limits): GraphQLFormattedError {
   const original = unwrapResolverError(error);
-  if (original instanceof LineageError) {
+  const lineageError = lineageErrorOf(original);
+  if (lineageError) {
     // `formatted.extensions` has Apollo's internal `http` extension removed already.
-    return { ...formatted, message: original.message, extensions: { ...formatted.extensions, ...withoutHttp(original.extensions) } };
+    return { ...formatted, message: lineageError.message, extensions: { ...formatted.extensions, ...withoutHttp(lineageError.extensions) } };
   }
   if (original instanceof GraphQLError) {
     // graphql-js reports its token limit as a syntax error; name the setting like every other limit.
@@ -213,6 +214,18 @@ function formatError(formatted: GraphQLFormattedError, error: unknown, logger: L
   }
   logger.error({ err: original, path: formatted.path }, 'unexpected error in a resolver');
   return { message: 'internal error; the cause is logged on the server', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/**
+ * The domain error behind a GraphQL error: thrown in a resolver, graphql-js wraps it (with a path); thrown in a
+ * plugin (a role check), Apollo wraps it (without one).
+ */
+function lineageErrorOf(error: unknown): LineageError | null {
+  for (let current = error; current instanceof Error; current = (current as { originalError?: unknown }).originalError) {
+    if (current instanceof LineageError) return current;
+    if (!(current instanceof GraphQLError)) break;
+  }
+  return null;
 }
 
 function withoutHttp(extensions: Record<string, unknown>): Record<string, unknown> {

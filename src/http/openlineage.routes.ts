@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { principalOf } from '../auth/principal';
 import { LineageError } from '../errors';
 import type { Limits } from '../limits';
-import type { WriteContext } from '../lineage/common/write-context';
+import type { WriteContext } from '../core/write-context';
 import { parseJson, parseNdjsonEvents, type EventItem } from '../openlineage/event-stream';
 import type { IngestOutcome } from '../openlineage/ingestion.service';
 import type { Services } from '../services';

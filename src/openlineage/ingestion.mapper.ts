@@ -1,11 +1,11 @@
 import { BadInputError } from '../errors';
-import { ids } from '../lineage/common/ids';
-import { toJsonProperty } from '../lineage/common/json-property';
-import { instant, optionalJsonObject, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../lineage/common/validate';
-import { normalizeCommit, type NormalizedCommit } from '../lineage/commit/commit.service';
-import { normalizeDatasetVersion, type NormalizedDatasetVersion } from '../lineage/dataset/dataset.service';
-import { normalizeJob } from '../lineage/job/job.service';
-import { checkMetrics } from '../lineage/model/model.rules';
+import { ids } from '../core/ids';
+import { toJsonProperty } from '../core/json-property';
+import { instant, optionalJsonObject, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../core/validate';
+import { normalizeCommit, type NormalizedCommit } from '../core/commit/commit.normalize';
+import { normalizeDatasetVersion, type NormalizedDatasetVersion } from '../core/dataset/dataset.normalize';
+import { normalizeJob } from '../core/job/job.normalize';
+import { checkMetrics } from '../core/model/model.rules';
 import type {
   DatasetMention,
   DatasetRef,
@@ -15,8 +15,8 @@ import type {
   ModelVersionOutput,
   RunInput,
   RunOutput,
-} from '../lineage/recording/lineage-change.types';
-import type { RunEventType } from '../lineage/run/run.rules';
+} from '../core/recording/lineage-change.types';
+import type { RunEventType } from '../core/vocabulary';
 import { childPath, isObject } from './openlineage.checks';
 import { FACET } from './openlineage.facets';
 import type { CommitPlan, DatasetPlan, IngestPlan, ModelVersionPlan, ValidationIssue } from './openlineage.types';

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import type { Database } from '../db/database';
+import type { Limits } from '../limits';
 import { BadInputError, InvalidInputError, LimitExceededError, LineageError } from '../errors';
-import { limits } from '../limits';
 import { recordIngestConflicts, recordIngestedEvents, recordIngestWarnings } from '../observability/metrics';
-import { canonicalJson } from '../lineage/common/canonical-json';
-import { kindOfId } from '../lineage/common/ids';
-import type { RecordedConflict } from '../lineage/recording/conflict-log';
-import { mapPage, pageRequest, type Page } from '../lineage/common/page';
-import type { WriteContext } from '../lineage/common/write-context';
-import type { EventReceipt, LineageChange } from '../lineage/recording/lineage-change.types';
-import type { LineageRecorder } from '../lineage/recording/lineage.recorder';
+import { canonicalJson } from '../core/canonical-json';
+import { kindOfId } from '../core/ids';
+import type { RecordedConflict } from '../core/recording/conflict-log';
+import { mapPage, pageRequest, type Page } from '../core/page';
+import type { WriteContext } from '../core/write-context';
+import type { EventReceipt, LineageChange } from '../core/recording/lineage-change.types';
+import type { LineageRecorder } from '../core/recording/lineage.recorder';
 import type { EventItem } from './event-stream';
 import { changeOf } from './ingestion.mapper';
 import { LineageEventRepository, type EventSubject, type StoredLineageEvent } from './lineage-event.repository';
@@ -37,6 +37,7 @@ export type IngestOutcome = ({ status: 'accepted' | 'duplicate'; eventId: string
 export class IngestionService {
   constructor(
     private readonly db: Database,
+    private readonly limits: Limits,
     private readonly recorder: LineageRecorder,
     private readonly events = new LineageEventRepository(),
   ) {}
@@ -51,7 +52,7 @@ export class IngestionService {
    * its error. Throws LIMIT_EXCEEDED for a batch over the limit, SERVICE_UNAVAILABLE when Neo4j is down.
    */
   async ingestBatch(context: WriteContext, items: readonly EventItem[]): Promise<IngestOutcome[]> {
-    const { maxBatchEvents } = limits().ingestion;
+    const { maxBatchEvents } = this.limits.ingestion;
     if (items.length > maxBatchEvents) {
       throw new LimitExceededError('LIMIT_BATCH_EVENTS', `a batch may hold at most ${maxBatchEvents} events, got ${items.length}`);
     }
@@ -84,7 +85,7 @@ export class IngestionService {
 
   /** Raw events about each run, job or dataset, in event-time order. */
   eventPages(subject: EventSubject, keys: ReadonlyArray<{ parentId: string; first?: number | null; after?: string | null }>): Promise<Page<LineageEvent>[]> {
-    const requests = keys.map((key) => ({ parentId: key.parentId, request: pageRequest(key.first, key.after) }));
+    const requests = keys.map((key) => ({ parentId: key.parentId, request: pageRequest(key.first, key.after, this.limits.page) }));
     return this.db.read(`lineageEvents.${subject}`, async (tx) =>
       (await this.events.pagesAbout(tx, subject, requests)).map((page) => mapPage(page, toLineageEvent)),
     );

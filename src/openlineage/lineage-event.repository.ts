@@ -1,5 +1,5 @@
 import type { Tx } from '../db/database';
-import { keysetPagesByParent, type Page, type RelatedPageKey } from '../lineage/common/page';
+import { keysetPagesByParent, type Page, type RelatedPageKey } from '../core/page';
 
 /** The nodes raw events can be about; a closed list, so the label in the query is never user input. */
 export type EventSubject = 'Run' | 'Job' | 'Dataset';

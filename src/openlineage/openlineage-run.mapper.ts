@@ -1,9 +1,10 @@
 import { facetOf, FACET, keptFacets, textOf, type SetAside } from './openlineage.facets';
 import { isUuid } from './openlineage.formats';
-import type { EventType, ParentRunPlan, RawRun, RunPlan, RunState } from './openlineage.types';
+import type { RunEventType, RunState } from '../core/vocabulary';
+import type { ParentRunPlan, RawRun, RunPlan } from './openlineage.types';
 
 /** OTHER says nothing about the run's state (it carries metadata, even after the end), so it changes nothing. */
-const STATE_AFTER: Record<EventType, RunState | null> = {
+const STATE_AFTER: Record<RunEventType, RunState | null> = {
   START: 'RUNNING',
   RUNNING: 'RUNNING',
   COMPLETE: 'COMPLETED',
@@ -12,11 +13,11 @@ const STATE_AFTER: Record<EventType, RunState | null> = {
   OTHER: null,
 };
 
-const STARTS: ReadonlySet<EventType> = new Set(['START', 'RUNNING']);
-const ENDS: ReadonlySet<EventType> = new Set(['COMPLETE', 'FAIL', 'ABORT']);
+const STARTS: ReadonlySet<RunEventType> = new Set(['START', 'RUNNING']);
+const ENDS: ReadonlySet<RunEventType> = new Set(['COMPLETE', 'FAIL', 'ABORT']);
 
 /** `eventTime` is already normalised to UTC milliseconds. */
-export function planRun(run: RawRun, eventType: EventType | null, eventTime: string, setAside: SetAside): RunPlan {
+export function planRun(run: RawRun, eventType: RunEventType | null, eventTime: string, setAside: SetAside): RunPlan {
   const facets = run.facets;
   const facet = (name: string) => facetOf(facets, name, 'run.facets', setAside);
   return {

@@ -1,3 +1,4 @@
+import { RUN_EVENT_TYPES, type RunEventType } from '../core/vocabulary';
 import { childPath } from './openlineage.checks';
 import { planInput, planModelVersion, planOutput, planStaticDataset } from './openlineage-dataset.mapper';
 import { planCommit, planJob } from './openlineage-job.mapper';
@@ -6,11 +7,9 @@ import { producerOf } from './openlineage.defaults';
 import { NOTHING_SET_ASIDE, type SetAside } from './openlineage.facets';
 import { parseDateTime } from './openlineage.formats';
 import {
-  EVENT_TYPES,
   type DatasetEvent,
   type DatasetPlan,
   type EventKind,
-  type EventType,
   type IngestPlan,
   type JobEvent,
   type ModelVersionPlan,
@@ -64,10 +63,10 @@ export function eventKind(event: ValidEvent): EventKind {
 }
 
 /** The event type, or null (OTHER: no change of state) when absent or not one of the spec's. */
-function eventTypeOf(event: ValidEvent, setAside: SetAside): EventType | null {
+function eventTypeOf(event: ValidEvent, setAside: SetAside): RunEventType | null {
   const { eventType } = event;
-  if (setAside.has('eventType') || !(EVENT_TYPES as readonly unknown[]).includes(eventType)) return null;
-  return eventType as EventType;
+  if (setAside.has('eventType') || !(RUN_EVENT_TYPES as readonly unknown[]).includes(eventType)) return null;
+  return eventType as RunEventType;
 }
 
 /** The datasets of a list with their paths, without those the validator set aside. */

@@ -1,3 +1,5 @@
+import type { RunEventType, RunState } from '../core/vocabulary';
+
 /**
  * OpenLineage events as they arrive (spec 2-0-x, https://openlineage.io/spec/2-0-2/OpenLineage.json) and the
  * ingestion plan we map them to. The raw types describe only what the validator checks; everything else an
@@ -6,9 +8,6 @@
  * Optional fields may be `null`: Jackson and Go producers write `null` for unset fields, and the validator
  * treats `null` like an absent optional field (a required field must not be null).
  */
-
-export const EVENT_TYPES = ['START', 'RUNNING', 'COMPLETE', 'ABORT', 'FAIL', 'OTHER'] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
 
 /** A facet: `_producer` and `_schemaURL` by convention, then anything. Facet contents are kept as sent. */
 export type Facet = Record<string, unknown>;
@@ -55,7 +54,7 @@ interface RawBaseEvent {
 }
 
 export interface RunEvent extends RawBaseEvent {
-  eventType?: EventType | null;
+  eventType?: RunEventType | null;
   run: RawRun;
   job: RawJob;
   inputs?: RawInputDataset[] | null;
@@ -63,7 +62,7 @@ export interface RunEvent extends RawBaseEvent {
 }
 
 export interface JobEvent extends RawBaseEvent {
-  eventType?: EventType | null;
+  eventType?: RunEventType | null;
   job: RawJob;
   run?: undefined;
   dataset?: undefined;
@@ -72,7 +71,7 @@ export interface JobEvent extends RawBaseEvent {
 }
 
 export interface DatasetEvent extends RawBaseEvent {
-  eventType?: EventType | null;
+  eventType?: RunEventType | null;
   dataset: RawDataset;
   run?: undefined;
   job?: undefined;
@@ -111,8 +110,6 @@ export type ValidationResult =
 // ---------------------------------------------------------------------------------------------------------
 // The ingestion plan: what the graph services record for one event. Pure data, JSON-serialisable.
 // ---------------------------------------------------------------------------------------------------------
-
-export type RunState = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'ABORTED';
 
 export interface JobPlan {
   namespace: string;
@@ -218,7 +215,7 @@ export interface ModelVersionPlan {
 
 export interface IngestPlan {
   kind: EventKind;
-  eventType: EventType | null;
+  eventType: RunEventType | null;
   /** ISO-8601 in UTC with milliseconds (`2024-05-01T10:00:00.123Z`); finer fractions are truncated. */
   eventTime: string;
   producer: string;

@@ -17,7 +17,8 @@ import { checkDatasetFacets, checkInputFacets, checkJobFacets, checkModelVersion
 import { DEFAULT_NAMESPACE, identityWarning, producerOf, schemaUrlOf } from './openlineage.defaults';
 import { FACET } from './openlineage.facets';
 import { isUuid, parseDateTime } from './openlineage.formats';
-import { EVENT_TYPES, type EventKind, type ValidationResult, type ValidEvent } from './openlineage.types';
+import { RUN_EVENT_TYPES } from '../core/vocabulary';
+import { type EventKind, type ValidationResult, type ValidEvent } from './openlineage.types';
 
 /**
  * Checks an incoming OpenLineage event (spec 2-0-x) by hand, and decides what of it can become lineage.
@@ -92,10 +93,10 @@ function checkIdentity(event: JsonObject, kind: EventKind, warnings: Warnings): 
 }
 
 function checkEventType(eventType: unknown, warnings: Warnings): void {
-  if (isAbsent(eventType) || (EVENT_TYPES as readonly unknown[]).includes(eventType)) return;
+  if (isAbsent(eventType) || (RUN_EVENT_TYPES as readonly unknown[]).includes(eventType)) return;
   const shown = typeof eventType === 'string' ? quote(eventType) : typeName(eventType);
   warnings.setAside.add('eventType');
-  warnings.add('eventType', `eventType ${shown} is not one of ${EVENT_TYPES.join(', ')}; read as OTHER (the run's state does not change)`);
+  warnings.add('eventType', `eventType ${shown} is not one of ${RUN_EVENT_TYPES.join(', ')}; read as OTHER (the run's state does not change)`);
 }
 
 function checkEventTime(value: unknown, issues: IssueList): void {

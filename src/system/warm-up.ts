@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database';
-import type { WriteContext } from '../lineage/common/write-context';
-import type { RunEventType } from '../lineage/run/run.service';
+import type { WriteContext } from '../core/write-context';
 import type { Services } from '../services';
+import type { RunEventType } from '../core/vocabulary';
 
 /**
  * Plans the statements of the heaviest writes before the first request: recording a run (as GraphQL and as

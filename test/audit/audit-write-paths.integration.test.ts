@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ids } from '../../src/lineage/common/ids';
+import { ids } from '../../src/core/ids';
 import { PROJECT_ROOT } from '../../src/paths';
 import { createTestKey } from '../support/auth';
 import { dataOf } from '../support/graphql';

@@ -6,7 +6,7 @@ import { DEMO_CONTEXT, loadDemo } from '../../src/demo/demo-loader';
 import { PROJECT_ROOT } from '../../src/paths';
 import { createTestKey } from '../support/auth';
 import { chromiumMissing, launchBrowser, screenshotPath } from '../support/browser';
-import { ids } from '../../src/lineage/common/ids';
+import { ids } from '../../src/core/ids';
 import { dataOf } from '../support/graphql';
 import { postEach } from '../support/openlineage-http';
 import { Isolation, removeIsolated } from '../support/openlineage-isolation';

@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ids } from '../../src/lineage/common/ids';
+import { ids } from '../../src/core/ids';
 import { runCalls } from '../../src/importers/common/import-writer';
 import type { PlannedRun } from '../../src/importers/common/import-plan';
-import { RunState, type Run } from '../../src/lineage/run/run.type';
+import type { Run } from '../../src/lineage/run/run.type';
+import type { RunState } from '../../src/core/vocabulary';
 
 const planned = (change: Partial<PlannedRun> = {}): PlannedRun => ({
   runId: 'r1',
@@ -28,7 +29,7 @@ const recordedRun = (state: RunState, facets: unknown = { mlflow_run: { tags: { 
     jobId: ids.job('ns', 'train'),
     state,
     startedAt: new Date('2026-01-01T00:00:00.000Z'),
-    endedAt: state === RunState.RUNNING ? null : new Date('2026-01-01T01:00:00.000Z'),
+    endedAt: state === 'RUNNING' ? null : new Date('2026-01-01T01:00:00.000Z'),
     parameters: { lr: '0.1' },
     errorMessage: null,
     facetsJson: JSON.stringify(Object.fromEntries(Object.entries(facets as object).map(([k, v]) => [k, { value: v, at: '2026-01-01T00:00:00.000Z' }]))),
@@ -49,17 +50,17 @@ describe('what the import writer sends', () => {
   });
 
   it('nothing for a run recorded as planned', () => {
-    const recorded = { run: recordedRun(RunState.COMPLETED), reads: read, writes: new Set<string>(), commitId: 'Commit:x' };
+    const recorded = { run: recordedRun('COMPLETED'), reads: read, writes: new Set<string>(), commitId: 'Commit:x' };
     assert.deepEqual(runCalls(planned(), recorded, now), []);
   });
 
   it('only what changed: the end of a run recorded running, an OTHER event dated now for a new tag', () => {
-    const running = { run: recordedRun(RunState.RUNNING), reads: read, writes: new Set<string>(), commitId: 'Commit:x' };
+    const running = { run: recordedRun('RUNNING'), reads: read, writes: new Set<string>(), commitId: 'Commit:x' };
     assert.deepEqual(
       runCalls(planned(), running, now).map((c) => [c.event, c.fields.at, c.fields.job]),
       [['COMPLETE', '2026-01-01T01:00:00.000Z', undefined]],
     );
-    const retagged = { run: recordedRun(RunState.COMPLETED), reads: read, writes: new Set<string>(), commitId: 'Commit:x' };
+    const retagged = { run: recordedRun('COMPLETED'), reads: read, writes: new Set<string>(), commitId: 'Commit:x' };
     const calls = runCalls(planned({ facets: { mlflow_run: { tags: { team: 'risk' } } } }), retagged, now);
     assert.deepEqual(
       calls.map((c) => [c.event, c.fields.at, Object.keys(c.fields)]),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ids } from '../../src/lineage/common/ids';
+import { ids } from '../../src/core/ids';
 import { dataOf } from '../support/graphql';
 import { postEach } from '../support/openlineage-http';
 import { Isolation, removeIsolated } from '../support/openlineage-isolation';

@@ -3,7 +3,6 @@ import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Database } from '../../src/db/database';
 import { LimitExceededError } from '../../src/errors';
-import { limits } from '../../src/limits';
 import { createLogger } from '../../src/logger';
 import { graphqlCall, httpCall, type HttpAnswer } from '../support/http';
 import { startTestService, testNeo4jUri, uniqueNamespace, type TestService } from '../support/service';
@@ -95,8 +94,8 @@ describe('limits', () => {
   });
 
   it('LIMIT_TRAVERSAL_* and LIMIT_BATCH_EVENTS reach the services that enforce them', () => {
-    assert.deepEqual(limits().traversal, { maxDepth: 3, maxNodes: 25 });
-    assert.equal(limits().ingestion.maxBatchEvents, 4);
+    assert.deepEqual(service.services.limits.traversal, { maxDepth: 3, maxNodes: 25 });
+    assert.equal(service.services.limits.ingestion.maxBatchEvents, 4);
   });
 
   it('LIMIT_TRAVERSAL_DEPTH and LIMIT_TRAVERSAL_NODES cap every traversal, and its defaults', async () => {

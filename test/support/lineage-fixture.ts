@@ -1,4 +1,4 @@
-import { ids } from '../../src/lineage/common/ids';
+import { ids } from '../../src/core/ids';
 import { dataOf } from './graphql';
 import type { TestService } from './service';
 

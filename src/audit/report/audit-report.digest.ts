@@ -1,4 +1,5 @@
-import { canonicalJson, sha256 } from '../audit-hash';
+import { canonicalJson } from '../../core/canonical-json';
+import { sha256 } from '../audit-hash';
 import type { AuditReport } from './audit-report.types';
 
 /**

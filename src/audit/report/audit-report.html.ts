@@ -1,4 +1,4 @@
-import { shortName, shortVersion } from '../../lineage/common/short-label';
+import { shortName, shortVersion } from '../../core/short-label';
 import type { AuditReport, RecordedBy } from './audit-report.types';
 
 /**

@@ -3,10 +3,10 @@ import type { CommitService } from '../../lineage/commit/commit.service';
 import type { DatasetService } from '../../lineage/dataset/dataset.service';
 import type { DeploymentService } from '../../lineage/deployment/deployment.service';
 import type { Deployment } from '../../lineage/deployment/deployment.type';
-import { limits } from '../../limits';
-import { kindOfId } from '../../lineage/common/ids';
-import type { Page } from '../../lineage/common/page';
-import { instant } from '../../lineage/common/validate';
+import type { Limits } from '../../limits';
+import { kindOfId } from '../../core/ids';
+import type { Page } from '../../core/page';
+import { instant } from '../../core/validate';
 import type { JobService } from '../../lineage/job/job.service';
 import type { ModelService } from '../../lineage/model/model.service';
 import type { ProvenanceService } from '../../lineage/questions/provenance.service';
@@ -39,7 +39,10 @@ const MAX_HISTORY = 1_000;
  * data (AuditReport); the formats only render it. It reads through the services, as any client would.
  */
 export class AuditReportService {
-  constructor(private readonly sources: AuditReportSources) {}
+  constructor(
+    private readonly sources: AuditReportSources,
+    private readonly limits: Limits,
+  ) {}
 
   async report(subjectId: string, asOfArgument?: Date | string | null): Promise<AuditReport> {
     const { deployments, models, provenance, runs, datasets, commits, jobs, audit } = this.sources;
@@ -222,7 +225,7 @@ export class AuditReportService {
       let after: string | null = null;
       // Page by page within the page size limit, up to MAX_HISTORY deployments.
       while (all.length < MAX_HISTORY) {
-        const page: Page<Deployment> = await deployments.list({ name: deployment.name, environment: deployment.environment }, limits().page.maxSize, after);
+        const page: Page<Deployment> = await deployments.list({ name: deployment.name, environment: deployment.environment }, this.limits.page.maxSize, after);
         all.push(...page.items.map((item) => item.node));
         if (!page.hasNextPage || page.items.length === 0) break;
         after = page.items.at(-1)!.cursor;

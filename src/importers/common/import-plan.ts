@@ -1,6 +1,6 @@
-import type { CommitFields } from '../../lineage/commit/commit.service';
-import type { JobFields } from '../../lineage/job/job.service';
-import type { RunDatasetFields } from '../../lineage/run/run.service';
+import type { CommitFields } from '../../core/commit/commit.normalize';
+import type { JobFields } from '../../core/job/job.normalize';
+import type { RunDatasetFields } from '../../core/run/run.normalize';
 
 /**
  * What an importer wants recorded, as plain data: the pure mappers (MLflow REST JSON, dvc.lock YAML) produce it,

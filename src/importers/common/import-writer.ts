@@ -1,11 +1,12 @@
-import { sameData } from '../../lineage/common/canonical-json';
-import { facetValuesOf } from '../../lineage/common/facets';
-import { ids } from '../../lineage/common/ids';
-import type { WriteContext } from '../../lineage/common/write-context';
+import { sameData } from '../../core/canonical-json';
+import { facetValuesOf } from '../../core/facets';
+import { ids } from '../../core/ids';
+import type { WriteContext } from '../../core/write-context';
 import type { Deployment } from '../../lineage/deployment/deployment.type';
 import type { DatasetVersion } from '../../lineage/dataset/dataset-version.type';
 import type { ModelVersion } from '../../lineage/model/model-version.type';
-import type { RunEventFields, RunEventType } from '../../lineage/run/run.service';
+import type { RunEventFields } from '../../core/run/run.normalize';
+import type { RunEventType } from '../../core/vocabulary';
 import type { Run } from '../../lineage/run/run.type';
 import { ConflictError, LimitExceededError, LineageError } from '../../errors';
 import type { Services } from '../../services';

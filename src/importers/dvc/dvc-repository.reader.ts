@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { normalizeRepository } from '../../lineage/common/ids';
+import { normalizeRepository } from '../../core/ids';
 import { defaultRemoteUrl, DvcParseError, parseDvcLock, parseDvcYaml, type DvcLockEntry } from './dvc-files.parser';
 import type { DvcRepositoryState, DvcSnapshot } from './dvc.mapper';
 

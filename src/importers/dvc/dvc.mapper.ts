@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../../lineage/common/canonical-json';
+import { canonicalJson } from '../../core/canonical-json';
 import { emptyPlan, type ImportPlan, type PlannedRun, type PlannedVersion } from '../common/import-plan';
 import type { DvcHashName, DvcLockEntry, DvcPath, DvcYaml } from './dvc-files.parser';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { normalizeRepository } from '../../lineage/common/ids';
+import { normalizeRepository } from '../../core/ids';
 import { emptyPlan, isoOfMillis, type ImportPlan, type PlannedDeployment, type PlannedRun, type PlannedVersion } from '../common/import-plan';
 import type { MlflowDataset, MlflowKeyValue, MlflowModelVersion, MlflowRun, MlflowSnapshot } from './mlflow.types';
 

@@ -1,5 +1,5 @@
 import type { Tx } from '../../db/database';
-import { keysetPage, type Page, type PageRequest } from '../common/page';
+import { keysetPage, type Page, type PageRequest } from '../../core/page';
 import type { Commit } from './commit.type';
 
 const COMMIT = (v: string) => `${v} { .id, .repository, .sha, .branch, .author, .message, .committedAt, .createdAt, kind: 'Commit' }`;

@@ -1,52 +1,19 @@
 import type { Database } from '../../db/database';
-import { BadInputError } from '../../errors';
-import { ids, normalizeRepository } from '../common/ids';
-import { inKeyOrder } from '../common/key-order';
-import { mapPage, pageRequest, type Page } from '../common/page';
-import { optionalInstant, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../common/validate';
+import type { Limits } from '../../limits';
+import { normalizeCommit } from '../../core/commit/commit.normalize';
+import { normalizeRepository } from '../../core/ids';
+import { inKeyOrder } from '../../core/key-order';
+import { mapPage, pageRequest, type Page } from '../../core/page';
+import { optionalName, INPUT_LIMITS } from '../../core/validate';
 import { RunRepository, toRun } from '../run/run.repository';
 import type { Run } from '../run/run.type';
 import { CommitRepository } from './commit.repository';
 import type { Commit } from './commit.type';
 
-export interface CommitFields {
-  repository: string;
-  sha: string;
-  branch?: string | null;
-  author?: string | null;
-  message?: string | null;
-  committedAt?: Date | string | null;
-}
-
-export interface NormalizedCommit {
-  id: string;
-  repository: string;
-  sha: string;
-  values: { branch: string | null; author: string | null; message: string | null; committedAt: string | null };
-}
-
-const SHA = /^[0-9a-f]{7,64}$/;
-
-export function normalizeCommit(field: string, input: CommitFields): NormalizedCommit {
-  const repository = normalizeRepository(requiredName(`${field}.repository`, input.repository, INPUT_LIMITS.uri));
-  const sha = requiredName(`${field}.sha`, input.sha, 64).toLowerCase();
-  if (!SHA.test(sha)) throw new BadInputError(`${field}.sha`, `'${input.sha}' is not a commit SHA (7 to 64 hex characters)`);
-  return {
-    id: ids.commit(repository, sha),
-    repository,
-    sha,
-    values: {
-      branch: optionalName(`${field}.branch`, input.branch),
-      author: optionalText(`${field}.author`, input.author, INPUT_LIMITS.name),
-      message: optionalText(`${field}.message`, input.message),
-      committedAt: optionalInstant(`${field}.committedAt`, input.committedAt),
-    },
-  };
-}
-
 export class CommitService {
   constructor(
     private readonly db: Database,
+    private readonly limits: Limits,
     private readonly commits = new CommitRepository(),
     private readonly runs = new RunRepository(),
   ) {}
@@ -62,14 +29,14 @@ export class CommitService {
   }
 
   runPages(keys: ReadonlyArray<{ commitId: string; first?: number | null; after?: string | null }>): Promise<Page<Run>[]> {
-    const requests = keys.map((key) => ({ parentId: key.commitId, request: pageRequest(key.first, key.after) }));
+    const requests = keys.map((key) => ({ parentId: key.commitId, request: pageRequest(key.first, key.after, this.limits.page) }));
     return this.db.read('commitRunPages', async (tx) => (await this.runs.runPagesOfCommits(tx, requests)).map((page) => mapPage(page, toRun)));
   }
 
   list(filter: { repository?: string | null; shaPrefix?: string | null }, first?: number | null, after?: string | null): Promise<Page<Commit>> {
     const repository = optionalName('repository', filter.repository, INPUT_LIMITS.uri);
     const shaPrefix = optionalName('shaPrefix', filter.shaPrefix, 64);
-    const request = pageRequest(first, after);
+    const request = pageRequest(first, after, this.limits.page);
     return this.db.read('listCommits', (tx) =>
       this.commits.list(tx, { repository: repository === null ? null : normalizeRepository(repository), shaPrefix: shaPrefix?.toLowerCase() ?? null }, request),
     );

@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graph
 import { PageArgs, toConnection } from '../../graphql/connection';
 import type { GraphQLContext } from '../../graphql/context';
 import { JSONObjectScalar } from '../../graphql/scalars';
-import { facetValuesOf } from '../common/facets';
+import { facetValuesOf } from '../../core/facets';
 import { Run, RunConnection } from '../run/run.type';
 import { DatasetVersion } from './dataset-version.type';
 import { Dataset } from './dataset.type';

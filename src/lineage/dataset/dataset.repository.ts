@@ -1,6 +1,6 @@
 import type { Tx } from '../../db/database';
-import { fromJsonProperty } from '../common/json-property';
-import { keysetPage, keysetPagesByParent, type Page, type PageRequest, type RelatedPageKey } from '../common/page';
+import { fromJsonProperty } from '../../core/json-property';
+import { keysetPage, keysetPagesByParent, type Page, type PageRequest, type RelatedPageKey } from '../../core/page';
 import type { Dataset } from './dataset.type';
 import type { DatasetVersion, SchemaField } from './dataset-version.type';
 

@@ -2,8 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from '
 import { PageArgs, toConnection } from '../../graphql/connection';
 import { writeContextOf, type GraphQLContext } from '../../graphql/context';
 import { JSONObjectScalar } from '../../graphql/scalars';
-import { LineageEventConnection } from '../../openlineage/lineage-event.type';
-import { facetValuesOf } from '../common/facets';
+import { facetValuesOf } from '../../core/facets';
 import { DatasetVersion, DatasetVersionConnection } from './dataset-version.type';
 import { DatasetVersionInput, RegisterDatasetInput } from './dataset.input';
 import { Dataset, DatasetConnection } from './dataset.type';
@@ -51,10 +50,5 @@ export class DatasetResolver {
   })
   facets(@Root() dataset: Dataset): Record<string, unknown> | null {
     return facetValuesOf(dataset.facetsJson);
-  }
-
-  @FieldResolver(() => LineageEventConnection, { description: 'The raw OpenLineage DatasetEvents about this dataset, in event-time order.' })
-  async events(@Root() dataset: Dataset, @Args() { first, after }: PageArgs, @Ctx() { loaders }: GraphQLContext): Promise<LineageEventConnection> {
-    return toConnection(await loaders.eventPagesOfDataset.load({ parentId: dataset.id, first, after }));
   }
 }

@@ -1,28 +1,17 @@
-import type { AuditChange } from '../../audit/audit-record.type';
-import type { AuditService } from '../../audit/audit.service';
-import { fieldChanges } from '../../audit/field-changes';
+import type { AuditChange, AuditLog } from '../../core/audit-log';
+import { fieldChanges } from '../../core/field-changes';
 import type { Database, Tx } from '../../db/database';
-import { ids } from '../common/ids';
-import { toJsonProperty } from '../common/json-property';
-import { mapPage, pageRequest, type Page } from '../common/page';
-import { boundedList, instant, optionalCount, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../common/validate';
-import type { WriteContext } from '../common/write-context';
-import { inKeyOrder } from '../common/key-order';
-import { dedupeVersions, fillVersion } from './dataset.rules';
+import type { Limits } from '../../limits';
+import { ids } from '../../core/ids';
+import { mapPage, pageRequest, type Page } from '../../core/page';
+import { normalizeDatasetVersion, type DatasetVersionFields, type NormalizedDatasetVersion } from '../../core/dataset/dataset.normalize';
+import { optionalName, optionalText, requiredName, INPUT_LIMITS } from '../../core/validate';
+import type { WriteContext } from '../../core/write-context';
+import { inKeyOrder } from '../../core/key-order';
+import { dedupeVersions, fillVersion } from '../../core/dataset/dataset.rules';
 import { DatasetRepository, toDatasetVersion, type DatasetFilter, type DatasetVersionWrite } from './dataset.repository';
 import type { Dataset } from './dataset.type';
 import type { DatasetVersion } from './dataset-version.type';
-
-export interface DatasetVersionFields {
-  namespace: string;
-  name: string;
-  version: string;
-  digest?: string | null;
-  uri?: string | null;
-  schema?: ReadonlyArray<{ name: string; type?: string | null; description?: string | null }> | null;
-  rowCount?: number | null;
-  createdAt?: Date | string | null;
-}
 
 export interface RecordedVersions {
   /** The versions as recorded after the write, in input order. */
@@ -33,21 +22,11 @@ export interface RecordedVersions {
   changes: AuditChange[];
 }
 
-/** A version input after validation, with its ids computed. */
-export interface NormalizedDatasetVersion {
-  id: string;
-  datasetId: string;
-  namespace: string;
-  name: string;
-  version: string;
-  createdAt: string | null;
-  values: { digest: string | null; uri: string | null; schemaJson: string | null; rowCount: number | null };
-}
-
 export class DatasetService {
   constructor(
     private readonly db: Database,
-    private readonly audit: AuditService,
+    private readonly limits: Limits,
+    private readonly audit: AuditLog,
     private readonly datasets = new DatasetRepository(),
   ) {}
 
@@ -150,7 +129,7 @@ export class DatasetService {
   }
 
   versionPages(keys: ReadonlyArray<{ datasetId: string; first?: number | null; after?: string | null }>): Promise<Page<DatasetVersion>[]> {
-    const requests = keys.map((key) => ({ parentId: key.datasetId, request: pageRequest(key.first, key.after) }));
+    const requests = keys.map((key) => ({ parentId: key.datasetId, request: pageRequest(key.first, key.after, this.limits.page) }));
     return this.db.read('datasetVersionPages', async (tx) => (await this.datasets.versionPages(tx, requests)).map((page) => mapPage(page, toDatasetVersion)));
   }
 
@@ -159,34 +138,7 @@ export class DatasetService {
       namespace: optionalName('namespace', filter.namespace),
       namePrefix: optionalName('namePrefix', filter.namePrefix),
     };
-    const request = pageRequest(first, after);
+    const request = pageRequest(first, after, this.limits.page);
     return this.db.read('listDatasets', (tx) => this.datasets.list(tx, normalized, request));
   }
-}
-
-/** Validates a version input; `field` prefixes error paths (e.g. `outputs[1]`). */
-export function normalizeDatasetVersion(field: string, input: DatasetVersionFields): NormalizedDatasetVersion {
-  const at = (name: string) => (field ? `${field}.${name}` : name);
-  const namespace = requiredName(at('namespace'), input.namespace);
-  const name = requiredName(at('name'), input.name);
-  const version = requiredName(at('version'), input.version, INPUT_LIMITS.version);
-  const schema = boundedList(at('schema'), input.schema).map((schemaField, index) => ({
-    name: requiredName(at(`schema[${index}].name`), schemaField.name),
-    type: optionalText(at(`schema[${index}].type`), schemaField.type, INPUT_LIMITS.name),
-    description: optionalText(at(`schema[${index}].description`), schemaField.description),
-  }));
-  return {
-    id: ids.datasetVersion(namespace, name, version),
-    datasetId: ids.dataset(namespace, name),
-    namespace,
-    name,
-    version,
-    createdAt: input.createdAt ? instant(at('createdAt'), input.createdAt, new Date()) : null,
-    values: {
-      digest: optionalName(at('digest'), input.digest, INPUT_LIMITS.version),
-      uri: optionalText(at('uri'), input.uri, INPUT_LIMITS.uri),
-      schemaJson: input.schema ? toJsonProperty(schema) : null,
-      rowCount: optionalCount(at('rowCount'), input.rowCount),
-    },
-  };
 }

@@ -6,7 +6,7 @@ import { Node } from '../node/node.type';
 @ObjectType({ implements: Node, description: 'A logical dataset (a table, a file path, a topic), identified by namespace and name.' })
 export class Dataset implements Node {
   kind!: 'Dataset';
-  /** Dataset facets as stored (see lineage/common/facets); the `facets` field shows their values. */
+  /** Dataset facets as stored (see core/facets); the `facets` field shows their values. */
   facetsJson?: string | null;
 
   @Field(() => ID)

@@ -1,5 +1,5 @@
 import type { Tx } from '../../db/database';
-import { keysetPage, type Page, type PageRequest } from '../common/page';
+import { keysetPage, type Page, type PageRequest } from '../../core/page';
 import type { Deployment } from './deployment.type';
 
 const DEPLOYMENT = (v: string) =>

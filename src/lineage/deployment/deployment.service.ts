@@ -1,11 +1,12 @@
-import type { AuditService } from '../../audit/audit.service';
+import type { AuditLog } from '../../core/audit-log';
 import type { Database, Tx } from '../../db/database';
+import type { Limits } from '../../limits';
 import { BadInputError, ConflictError, NotFoundError } from '../../errors';
-import { ids, kindOfId } from '../common/ids';
-import { inKeyOrder } from '../common/key-order';
-import { pageRequest, type Page } from '../common/page';
-import { instant, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../common/validate';
-import type { WriteContext } from '../common/write-context';
+import { ids, kindOfId } from '../../core/ids';
+import { inKeyOrder } from '../../core/key-order';
+import { pageRequest, type Page } from '../../core/page';
+import { instant, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../../core/validate';
+import type { WriteContext } from '../../core/write-context';
 import { ModelRepository } from '../model/model.repository';
 import { DeploymentRepository } from './deployment.repository';
 import type { Deployment } from './deployment.type';
@@ -30,7 +31,8 @@ export interface RetireFields {
 export class DeploymentService {
   constructor(
     private readonly db: Database,
-    private readonly audit: AuditService,
+    private readonly limits: Limits,
+    private readonly audit: AuditLog,
     private readonly deployments = new DeploymentRepository(),
     private readonly models = new ModelRepository(),
   ) {}
@@ -183,7 +185,7 @@ export class DeploymentService {
     after?: string | null,
   ): Promise<Page<Deployment>> {
     const normalized = { environment: optionalName('environment', filter.environment), name: optionalName('name', filter.name), live: filter.live ?? null };
-    const request = pageRequest(first, after);
+    const request = pageRequest(first, after, this.limits.page);
     return this.db.read('listDeployments', (tx) => this.deployments.list(tx, normalized, request));
   }
 }

@@ -1,5 +1,5 @@
 import type { Tx } from '../../db/database';
-import { keysetPage, type Page, type PageRequest } from '../common/page';
+import { keysetPage, type Page, type PageRequest } from '../../core/page';
 import type { Job } from './job.type';
 
 const JOB = (v: string) => `${v} { .id, .namespace, .name, .description, .createdAt, .facetsJson, kind: 'Job' }`;

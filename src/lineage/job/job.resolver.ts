@@ -2,8 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graph
 import { PageArgs, toConnection } from '../../graphql/connection';
 import type { GraphQLContext } from '../../graphql/context';
 import { JSONObjectScalar } from '../../graphql/scalars';
-import { LineageEventConnection } from '../../openlineage/lineage-event.type';
-import { facetValuesOf } from '../common/facets';
+import { facetValuesOf } from '../../core/facets';
 import { RunConnection } from '../run/run.type';
 import { Job, JobConnection } from './job.type';
 
@@ -32,10 +31,5 @@ export class JobResolver {
   @FieldResolver(() => JSONObjectScalar, { nullable: true, description: 'OpenLineage job facets by name (the latest value of each), custom ones included.' })
   facets(@Root() job: Job): Record<string, unknown> | null {
     return facetValuesOf(job.facetsJson);
-  }
-
-  @FieldResolver(() => LineageEventConnection, { description: 'The raw OpenLineage JobEvents about this job, in event-time order (its runs have their own).' })
-  async events(@Root() job: Job, @Args() { first, after }: PageArgs, @Ctx() { loaders }: GraphQLContext): Promise<LineageEventConnection> {
-    return toConnection(await loaders.eventPagesOfJob.load({ parentId: job.id, first, after }));
   }
 }

@@ -1,35 +1,18 @@
 import type { Database } from '../../db/database';
-import { ids } from '../common/ids';
-import { inKeyOrder } from '../common/key-order';
-import { mapPage, pageRequest, type Page } from '../common/page';
-import { optionalName, optionalText, requiredName } from '../common/validate';
+import type { Limits } from '../../limits';
+import { ids } from '../../core/ids';
+import { inKeyOrder } from '../../core/key-order';
+import { mapPage, pageRequest, type Page } from '../../core/page';
+import { optionalName, requiredName } from '../../core/validate';
 import { RunRepository, toRun } from '../run/run.repository';
 import type { Run } from '../run/run.type';
 import { JobRepository } from './job.repository';
 import type { Job } from './job.type';
 
-export interface JobFields {
-  namespace: string;
-  name: string;
-  description?: string | null;
-}
-
-export interface NormalizedJob {
-  id: string;
-  namespace: string;
-  name: string;
-  description: string | null;
-}
-
-export function normalizeJob(field: string, input: JobFields): NormalizedJob {
-  const namespace = requiredName(`${field}.namespace`, input.namespace);
-  const name = requiredName(`${field}.name`, input.name);
-  return { id: ids.job(namespace, name), namespace, name, description: optionalText(`${field}.description`, input.description) };
-}
-
 export class JobService {
   constructor(
     private readonly db: Database,
+    private readonly limits: Limits,
     private readonly jobs = new JobRepository(),
     private readonly runs = new RunRepository(),
   ) {}
@@ -44,13 +27,13 @@ export class JobService {
   }
 
   runPages(keys: ReadonlyArray<{ jobId: string; first?: number | null; after?: string | null }>): Promise<Page<Run>[]> {
-    const requests = keys.map((key) => ({ parentId: key.jobId, request: pageRequest(key.first, key.after) }));
+    const requests = keys.map((key) => ({ parentId: key.jobId, request: pageRequest(key.first, key.after, this.limits.page) }));
     return this.db.read('jobRunPages', async (tx) => (await this.runs.runPagesOfJobs(tx, requests)).map((page) => mapPage(page, toRun)));
   }
 
   list(filter: { namespace?: string | null; namePrefix?: string | null }, first?: number | null, after?: string | null): Promise<Page<Job>> {
     const normalized = { namespace: optionalName('namespace', filter.namespace), namePrefix: optionalName('namePrefix', filter.namePrefix) };
-    const request = pageRequest(first, after);
+    const request = pageRequest(first, after, this.limits.page);
     return this.db.read('listJobs', (tx) => this.jobs.list(tx, normalized, request));
   }
 }

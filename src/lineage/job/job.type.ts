@@ -6,7 +6,7 @@ import { Node } from '../node/node.type';
 @ObjectType({ implements: Node, description: 'A pipeline step, training job or any process that runs: identified by namespace and name.' })
 export class Job implements Node {
   kind!: 'Job';
-  /** Job facets as stored (see lineage/common/facets); the `facets` field shows their values. */
+  /** Job facets as stored (see core/facets); the `facets` field shows their values. */
   facetsJson?: string | null;
 
   @Field(() => ID)

@@ -1,15 +1,16 @@
-import type { AuditService } from '../../audit/audit.service';
-import { fieldChanges } from '../../audit/field-changes';
+import type { AuditLog } from '../../core/audit-log';
+import { fieldChanges } from '../../core/field-changes';
 import type { Database } from '../../db/database';
+import type { Limits } from '../../limits';
 import { NotFoundError } from '../../errors';
-import { ids } from '../common/ids';
-import { toJsonProperty } from '../common/json-property';
-import { inKeyOrder } from '../common/key-order';
-import { mapPage, pageRequest, type Page } from '../common/page';
-import { instant, optionalJsonObject, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../common/validate';
-import type { WriteContext } from '../common/write-context';
+import { ids } from '../../core/ids';
+import { toJsonProperty } from '../../core/json-property';
+import { inKeyOrder } from '../../core/key-order';
+import { mapPage, pageRequest, type Page } from '../../core/page';
+import { instant, optionalJsonObject, optionalName, optionalText, requiredName, INPUT_LIMITS } from '../../core/validate';
+import type { WriteContext } from '../../core/write-context';
 import { RunRepository } from '../run/run.repository';
-import { checkMetrics, checkTrainingRun, fillModelVersion } from './model.rules';
+import { checkMetrics, checkTrainingRun, fillModelVersion } from '../../core/model/model.rules';
 import { ModelRepository, toModelVersion, type ModelVersionWrite } from './model.repository';
 import type { Model } from './model.type';
 import type { ModelVersion } from './model-version.type';
@@ -28,7 +29,8 @@ export interface ModelVersionFields {
 export class ModelService {
   constructor(
     private readonly db: Database,
-    private readonly audit: AuditService,
+    private readonly limits: Limits,
+    private readonly audit: AuditLog,
     private readonly models = new ModelRepository(),
     private readonly runs = new RunRepository(),
   ) {}
@@ -135,13 +137,13 @@ export class ModelService {
   }
 
   versionPages(keys: ReadonlyArray<{ modelId: string; first?: number | null; after?: string | null }>): Promise<Page<ModelVersion>[]> {
-    const requests = keys.map((key) => ({ parentId: key.modelId, request: pageRequest(key.first, key.after) }));
+    const requests = keys.map((key) => ({ parentId: key.modelId, request: pageRequest(key.first, key.after, this.limits.page) }));
     return this.db.read('modelVersionPages', async (tx) => (await this.models.versionPages(tx, requests)).map((page) => mapPage(page, toModelVersion)));
   }
 
   list(filter: { namePrefix?: string | null }, first?: number | null, after?: string | null): Promise<Page<Model>> {
     const namePrefix = optionalName('namePrefix', filter.namePrefix);
-    const request = pageRequest(first, after);
+    const request = pageRequest(first, after, this.limits.page);
     return this.db.read('listModels', (tx) => this.models.list(tx, { namePrefix }, request));
   }
 }

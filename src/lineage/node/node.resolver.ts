@@ -1,12 +1,13 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { LimitExceededError } from '../../errors';
 import type { GraphQLContext } from '../../graphql/context';
-import type { Loaders } from '../../graphql/loaders';
-import { limits } from '../../limits';
-import { kindOfId, type NodeKind } from '../common/ids';
+import { kindOfId } from '../../core/ids';
 import { Node } from './node.type';
+import type { NodeKind } from '../../core/vocabulary';
 
 /** Which loader fetches each kind of node, so that node(id:) and nodes(ids:) batch like any other field. */
+type Loaders = GraphQLContext['loaders'];
+
 const LOADER_OF: Record<NodeKind, keyof Loaders> = {
   Dataset: 'dataset',
   DatasetVersion: 'datasetVersion',
@@ -26,9 +27,9 @@ export class NodeResolver {
   }
 
   @Query(() => [Node], { nullable: 'items', description: 'Entities by global id, in the order asked; null where there is none.' })
-  nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() { loaders }: GraphQLContext): Promise<Array<Node | null>> {
+  nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() { loaders, services }: GraphQLContext): Promise<Array<Node | null>> {
     // An id list is a page the client chose: the page size limit bounds it.
-    const max = limits().page.maxSize;
+    const max = services.limits.page.maxSize;
     if (ids.length > max) throw new LimitExceededError('LIMIT_PAGE_SIZE', `nodes takes at most ${max} ids per call, got ${ids.length}`);
     return Promise.all(ids.map((id) => loadNode(loaders, id)));
   }

@@ -1,5 +1,5 @@
 import { Field, ID, InterfaceType } from 'type-graphql';
-import type { NodeKind } from '../common/ids';
+import type { NodeKind } from '../../core/vocabulary';
 
 @InterfaceType({
   description: 'Anything with a stable global id, fetchable with `node(id:)`.',

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database';
-import type { NodeKind } from '../common/ids';
+import type { Limits } from '../../limits';
 import { walkLineage } from './lineage-answer';
 import type { LineageNode } from './lineage.type';
 import { asOfArgument, startOf } from './question-arguments';
@@ -9,6 +9,7 @@ import type { Impact, ImpactEnvironment } from './impact.type';
 import { traversalBounds } from './traversal-limits';
 import { TraversalRepository } from './traversal.repository';
 import { traversalResultFields } from './traversal-result.type';
+import type { NodeKind } from '../../core/vocabulary';
 
 export interface ImpactQuery {
   from: string;
@@ -21,6 +22,7 @@ export interface ImpactQuery {
 export class ImpactService {
   constructor(
     private readonly db: Database,
+    private readonly limits: Limits,
     private readonly traversals = new TraversalRepository(),
     private readonly starts = new QuestionStartRepository(),
   ) {}
@@ -33,7 +35,7 @@ export class ImpactService {
    */
   assessImpact(query: ImpactQuery): Promise<Impact> {
     const asked = startOf('from', query.from, 'impact');
-    const bounds = traversalBounds(query.maxDepth, query.maxNodes);
+    const bounds = traversalBounds(query.maxDepth, query.maxNodes, this.limits.traversal);
     const asOf = asOfArgument(query.asOf);
     const kinds = query.kinds ? new Set(query.kinds) : null;
     return this.db.read('impact', async (tx) => {

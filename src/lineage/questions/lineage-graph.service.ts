@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database';
+import type { Limits } from '../../limits';
 import { walkLineage } from './lineage-answer';
 import { LineageDirection } from './lineage.type';
 import type { LineageGraph } from './lineage-graph.type';
@@ -28,6 +29,7 @@ const DIRECTIONS_OF: Record<LineageDirection, Direction[]> = {
 export class LineageGraphService {
   constructor(
     private readonly db: Database,
+    private readonly limits: Limits,
     private readonly traversals = new TraversalRepository(),
     private readonly graph = new LineageGraphRepository(),
   ) {}
@@ -39,7 +41,7 @@ export class LineageGraphService {
   neighbourhood(query: LineageGraphQuery): Promise<LineageGraph> {
     // Every kind starts as itself: the neighbourhood of a dataset is the dataset's.
     const start = startOf('from', query.from, 'lineageGraph');
-    const bounds = graphBounds(query.depth, query.maxNodes);
+    const bounds = graphBounds(query.depth, query.maxNodes, this.limits.traversal);
     const asOf = asOfArgument(query.asOf);
     const direction = query.direction ?? LineageDirection.BOTH;
     return this.db.read('lineageGraph', async (tx) => {

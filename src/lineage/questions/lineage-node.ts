@@ -1,7 +1,7 @@
-import type { NodeKind } from '../common/ids';
-import { shortName, shortVersion } from '../common/short-label';
-import { upstreamEndIsSource, type EdgeType } from './lineage-steps';
+import { shortName, shortVersion } from '../../core/short-label';
+import { upstreamEndIsSource } from './lineage-steps';
 import type { LineageEdge } from './lineage.type';
+import type { EdgeType, NodeKind } from '../../core/vocabulary';
 
 /**
  * How a node reads in an answer: a short label, its instant, its key properties and, for deployments, whether

@@ -1,4 +1,4 @@
-import type { NodeKind } from '../common/ids';
+import type { EdgeType, NodeKind } from '../../core/vocabulary';
 
 /**
  * The lineage relation, as one table: which relationship leads from a node of one kind to a neighbour, upstream
@@ -6,9 +6,6 @@ import type { NodeKind } from '../common/ids';
  * generated from this table, so the Cypher only ever names these labels and relationship types, provenance and
  * impact are exact mirror images, and no traversal can wander along a relationship that is not lineage.
  */
-
-export const EDGE_TYPES = ['VERSION_OF', 'RUN_OF', 'READ', 'WROTE', 'RAN_CODE', 'CHILD_OF', 'SERVES'] as const;
-export type EdgeType = (typeof EDGE_TYPES)[number];
 
 export type Direction = 'UP' | 'DOWN';
 export const DIRECTIONS: readonly Direction[] = ['UP', 'DOWN'];

@@ -1,31 +1,14 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar, JSONObjectScalar } from '../../graphql/scalars';
-import type { NodeKind } from '../common/ids';
-import type { EdgeType } from './lineage-steps';
+import { EDGE_TYPES, NODE_KINDS, TRUNCATION_REASONS, type EdgeType, type NodeKind } from '../../core/vocabulary';
+import { graphqlEnum, upperSnake } from '../../graphql/enums';
 
 /** GraphQL names are UPPER_SNAKE; the values are the graph's labels, so resolvers pass kinds through unchanged. */
-export enum LineageNodeKind {
-  DATASET = 'Dataset',
-  DATASET_VERSION = 'DatasetVersion',
-  JOB = 'Job',
-  RUN = 'Run',
-  COMMIT = 'Commit',
-  MODEL = 'Model',
-  MODEL_VERSION = 'ModelVersion',
-  DEPLOYMENT = 'Deployment',
-}
+export const LineageNodeKind = graphqlEnum(NODE_KINDS, upperSnake);
 
 registerEnumType(LineageNodeKind, { name: 'LineageNodeKind', description: 'The kind of a node of the lineage graph (its label).' });
 
-export enum LineageEdgeType {
-  VERSION_OF = 'VERSION_OF',
-  RUN_OF = 'RUN_OF',
-  READ = 'READ',
-  WROTE = 'WROTE',
-  RAN_CODE = 'RAN_CODE',
-  CHILD_OF = 'CHILD_OF',
-  SERVES = 'SERVES',
-}
+export const LineageEdgeType = graphqlEnum(EDGE_TYPES);
 
 registerEnumType(LineageEdgeType, { name: 'LineageEdgeType', description: 'The relationship type of an edge of the lineage graph.' });
 
@@ -40,13 +23,9 @@ registerEnumType(LineageDirection, {
   description: 'UPSTREAM: towards what a node was made from. DOWNSTREAM: towards what was made from it. BOTH: either.',
 });
 
-export enum TruncationReason {
-  DEPTH = 'DEPTH',
-  NODE_BUDGET = 'NODE_BUDGET',
-  EDGE_BUDGET = 'EDGE_BUDGET',
-}
+export const TruncationReasonEnum = graphqlEnum(TRUNCATION_REASONS);
 
-registerEnumType(TruncationReason, {
+registerEnumType(TruncationReasonEnum, {
   name: 'TruncationReason',
   description:
     'Why an answer is incomplete. DEPTH: nodes at the depth limit have further neighbours. NODE_BUDGET: the node budget (maxNodes) ran out. EDGE_BUDGET: the walk examined as many relationships as it may (10 per node of the budget).',

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database';
-import type { NodeKind } from '../common/ids';
+import type { Limits } from '../../limits';
 import { walkLineage } from './lineage-answer';
 import { asOfArgument, startOf } from './question-arguments';
 import { resolveStart } from './question-start';
@@ -8,6 +8,7 @@ import type { Provenance } from './provenance.type';
 import { traversalBounds } from './traversal-limits';
 import { TraversalRepository } from './traversal.repository';
 import { traversalResultFields } from './traversal-result.type';
+import type { NodeKind } from '../../core/vocabulary';
 
 export interface ProvenanceQuery {
   from: string;
@@ -20,6 +21,7 @@ export interface ProvenanceQuery {
 export class ProvenanceService {
   constructor(
     private readonly db: Database,
+    private readonly limits: Limits,
     private readonly traversals = new TraversalRepository(),
     private readonly starts = new QuestionStartRepository(),
   ) {}
@@ -32,7 +34,7 @@ export class ProvenanceService {
    */
   traceProvenance(query: ProvenanceQuery): Promise<Provenance> {
     const asked = startOf('from', query.from, 'provenance');
-    const bounds = traversalBounds(query.maxDepth, query.maxNodes);
+    const bounds = traversalBounds(query.maxDepth, query.maxNodes, this.limits.traversal);
     const asOf = asOfArgument(query.asOf);
     const kinds = query.kinds ? new Set(query.kinds) : null;
     return this.db.read('provenance', async (tx) => {

@@ -1,6 +1,7 @@
 import { BadInputError } from '../../errors';
-import { kindOfId, type NodeKind } from '../common/ids';
-import { instant } from '../common/validate';
+import { kindOfId } from '../../core/ids';
+import { instant } from '../../core/validate';
+import type { NodeKind } from '../../core/vocabulary';
 import { QUESTION_STARTS, type AskedStart, type Question } from './question-start';
 
 /** Checks shared by every lineage question: where it starts and the instant it is about. */

@@ -1,6 +1,6 @@
 import { NotFoundError } from '../../errors';
 import type { Tx } from '../../db/database';
-import type { NodeKind } from '../common/ids';
+import type { NodeKind } from '../../core/vocabulary';
 import type { QuestionStartRepository } from './question-start.repository';
 import type { NodeRef } from './traversal';
 

@@ -1,7 +1,7 @@
-import type { RunState } from '../run/run.type';
 import type { LineageEdge, LineageNode } from './lineage.type';
 import type { RecipeArtifact, RecipeCommit, ReproductionGap, ReproductionStep } from './reproduction.type';
 import type { TruncationReason } from './traversal';
+import type { RunState } from '../../core/vocabulary';
 
 /**
  * Turns the upstream walk from a model version (or dataset version) into a recipe: which runs to replay in which order, with what
@@ -112,7 +112,7 @@ export function topologicalOrder(
     (a.time?.getTime() ?? 0) - (b.time?.getTime() ?? 0) || compare(String(a.properties.runId), String(b.properties.runId)) || compare(a.id, b.id);
   const waiting = new Map(runs.map((run) => [run.id, new Set(dependencies.get(run.id) ?? [])]));
   const order: LineageNode[] = [];
-  let ready = runs.filter((run) => waiting.get(run.id)!.size === 0);
+  const ready = runs.filter((run) => waiting.get(run.id)!.size === 0);
   while (ready.length > 0) {
     ready.sort(earliest);
     const next = ready.shift()!;

@@ -1,5 +1,6 @@
 import type { Database } from '../../db/database';
-import { fromJsonProperty } from '../common/json-property';
+import type { Limits } from '../../limits';
+import { fromJsonProperty } from '../../core/json-property';
 import { walkLineage } from './lineage-answer';
 import { BadInputError } from '../../errors';
 import { asOfArgument, startOf } from './question-arguments';
@@ -25,6 +26,7 @@ export interface ReproductionQuery {
 export class ReproductionService {
   constructor(
     private readonly db: Database,
+    private readonly limits: Limits,
     private readonly traversals = new TraversalRepository(),
     private readonly recipes = new ReproductionRepository(),
     private readonly starts = new QuestionStartRepository(),
@@ -37,7 +39,7 @@ export class ReproductionService {
    */
   recipeFor(query: ReproductionQuery): Promise<ReproductionRecipe> {
     const asked = recipeStart(query);
-    const bounds = traversalBounds(query.maxDepth, query.maxNodes);
+    const bounds = traversalBounds(query.maxDepth, query.maxNodes, this.limits.traversal);
     const asOf = asOfArgument(query.asOf);
     return this.db.read('reproductionRecipe', async (tx) => {
       const start = await resolveStart(tx, this.starts, asked, asOf);

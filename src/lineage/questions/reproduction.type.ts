@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar, JSONObjectScalar } from '../../graphql/scalars';
-import { RunState } from '../run/run.type';
+import type { RunState } from '../../core/vocabulary';
+import { RunStateEnum } from '../run/run.type';
 import { LineageNode } from './lineage.type';
 import { TraversalResult } from './traversal-result.type';
 
@@ -66,7 +67,7 @@ export class ReproductionStep {
   @Field(() => String, { nullable: true })
   jobName!: string | null;
 
-  @Field(() => RunState, { nullable: true })
+  @Field(() => RunStateEnum, { nullable: true })
   state!: RunState | null;
 
   @Field(() => DateTimeScalar, { nullable: true })

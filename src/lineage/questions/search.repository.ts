@@ -1,5 +1,5 @@
 import type { Tx } from '../../db/database';
-import type { NodeKind } from '../common/ids';
+import type { NodeKind } from '../../core/vocabulary';
 
 export interface SearchRow {
   id: string;

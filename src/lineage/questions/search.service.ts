@@ -1,5 +1,4 @@
 import type { Database } from '../../db/database';
-import type { NodeKind } from '../common/ids';
 import { BadInputError } from '../../errors';
 import { present } from './lineage-node';
 import type { LineageNode } from './lineage.type';
@@ -8,6 +7,7 @@ import { SearchRepository } from './search.repository';
 import type { SearchHit } from './search.type';
 import { boundedArgument } from './traversal-limits';
 import { TraversalRepository } from './traversal.repository';
+import type { NodeKind } from '../../core/vocabulary';
 
 /** What search finds: the named things. Versions, runs and their lineage are reached from these. */
 export const SEARCHABLE_KINDS: readonly NodeKind[] = ['Dataset', 'Job', 'Model', 'Deployment', 'Commit'];

@@ -1,5 +1,5 @@
 import { BadInputError, LimitExceededError } from '../../errors';
-import { limits } from '../../limits';
+import type { Limits } from '../../limits';
 
 /**
  * Every traversal is bounded by a depth (hops from the start) and a node budget; the defaults apply when a request
@@ -63,26 +63,27 @@ export function boundedArgument(field: string, value: number | null | undefined,
   return value;
 }
 
-const depthSetting = (): Maximum => ({ name: 'LIMIT_TRAVERSAL_DEPTH', value: limits().traversal.maxDepth });
-const nodesSetting = (): Maximum => ({ name: 'LIMIT_TRAVERSAL_NODES', value: limits().traversal.maxNodes });
+type Settings = Limits['traversal'];
+const depthSetting = (settings: Settings): Maximum => ({ name: 'LIMIT_TRAVERSAL_DEPTH', value: settings.maxDepth });
+const nodesSetting = (settings: Settings): Maximum => ({ name: 'LIMIT_TRAVERSAL_NODES', value: settings.maxNodes });
 
 export interface TraversalBounds {
   maxDepth: number;
   maxNodes: number;
 }
 
-/** Bounds of provenance, impact and reproduction. */
-export function traversalBounds(maxDepth: number | null | undefined, maxNodes: number | null | undefined): TraversalBounds {
+/** Bounds of provenance, impact and reproduction, within the operator's settings. */
+export function traversalBounds(maxDepth: number | null | undefined, maxNodes: number | null | undefined, settings: Settings): TraversalBounds {
   return {
-    maxDepth: boundedArgument('maxDepth', maxDepth, 'DEFAULT_TRAVERSAL_DEPTH', depthSetting()),
-    maxNodes: boundedArgument('maxNodes', maxNodes, 'DEFAULT_TRAVERSAL_NODES', nodesSetting()),
+    maxDepth: boundedArgument('maxDepth', maxDepth, 'DEFAULT_TRAVERSAL_DEPTH', depthSetting(settings)),
+    maxNodes: boundedArgument('maxNodes', maxNodes, 'DEFAULT_TRAVERSAL_NODES', nodesSetting(settings)),
   };
 }
 
-/** Bounds of the explorer graph. */
-export function graphBounds(depth: number | null | undefined, maxNodes: number | null | undefined): TraversalBounds {
+/** Bounds of the explorer graph, within the operator's settings. */
+export function graphBounds(depth: number | null | undefined, maxNodes: number | null | undefined, settings: Settings): TraversalBounds {
   return {
-    maxDepth: boundedArgument('depth', depth, 'DEFAULT_GRAPH_DEPTH', tighter(constant('MAX_GRAPH_DEPTH'), depthSetting())),
-    maxNodes: boundedArgument('maxNodes', maxNodes, 'DEFAULT_GRAPH_NODES', tighter(constant('MAX_GRAPH_NODES'), nodesSetting())),
+    maxDepth: boundedArgument('depth', depth, 'DEFAULT_GRAPH_DEPTH', tighter(constant('MAX_GRAPH_DEPTH'), depthSetting(settings))),
+    maxNodes: boundedArgument('maxNodes', maxNodes, 'DEFAULT_GRAPH_NODES', tighter(constant('MAX_GRAPH_NODES'), nodesSetting(settings))),
   };
 }

@@ -1,7 +1,8 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../../graphql/scalars';
 import type { LineageAnswer } from './lineage-answer';
-import { LineageEdge, LineageNode, TruncationReason } from './lineage.type';
+import type { TruncationReason } from '../../core/vocabulary';
+import { LineageEdge, LineageNode, TruncationReasonEnum } from './lineage.type';
 import type { TraversalBounds } from './traversal-limits';
 
 /** What every traversal answer says besides its nodes: where it started, as of when, and whether it was cut. */
@@ -25,7 +26,7 @@ export abstract class TraversalResult {
   @Field({ description: 'True when a limit cut the answer; `truncatedReason` says which.' })
   truncated!: boolean;
 
-  @Field(() => TruncationReason, { nullable: true })
+  @Field(() => TruncationReasonEnum, { nullable: true })
   truncatedReason!: TruncationReason | null;
 
   @Field(() => Int, { description: 'The depth limit applied (hops from the start).' })
@@ -42,7 +43,7 @@ export function traversalResultFields(answer: LineageAnswer, bounds: TraversalBo
     asOf: new Date(asOf),
     edges: answer.edges,
     truncated: answer.truncatedReason !== null,
-    truncatedReason: answer.truncatedReason as TruncationReason | null,
+    truncatedReason: answer.truncatedReason,
     maxDepth: bounds.maxDepth,
     maxNodes: bounds.maxNodes,
   };

@@ -1,5 +1,6 @@
 import { ArgsType, Field, ID, Int } from 'type-graphql';
 import { DateTimeScalar } from '../../graphql/scalars';
+import type { NodeKind } from '../../core/vocabulary';
 import { LineageDirection, LineageNodeKind } from './lineage.type';
 
 /**
@@ -29,7 +30,7 @@ export class TraversalOptions extends QuestionOptions {
 @ArgsType()
 export class FilteredTraversalOptions extends TraversalOptions {
   @Field(() => [LineageNodeKind], { nullable: true, description: 'Only list nodes of these kinds (the traversal still passes through the others).' })
-  kinds?: LineageNodeKind[] | null;
+  kinds?: NodeKind[] | null;
 }
 
 @ArgsType()

@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/database';
-import { NODE_KINDS, type NodeKind } from '../common/ids';
 import { DIRECTIONS, EXISTS_AT, LINEAGE_STEPS, stepsFrom, type Direction, type LineageStep } from './lineage-steps';
 import { LEVELS_PER_STATEMENT, type ExpansionRequest, type ExpansionRow } from './traversal';
+import { NODE_KINDS, type NodeKind } from '../../core/vocabulary';
 
 /**
  * The Cypher of every traversal, generated once from the step table (lineage-steps.ts): labels and relationship

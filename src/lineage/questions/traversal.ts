@@ -1,5 +1,5 @@
-import type { NodeKind } from '../common/ids';
-import { KIND_ORDER, LINEAGE_STEPS, type Direction, type EdgeType } from './lineage-steps';
+import { KIND_ORDER, LINEAGE_STEPS, type Direction } from './lineage-steps';
+import type { EdgeType, NodeKind } from '../../core/vocabulary';
 
 /**
  * A breadth-first walk over the lineage graph. The database expands several levels per statement (see

@@ -1,8 +1,9 @@
 import type { Tx } from '../../db/database';
-import { fromJsonProperty } from '../common/json-property';
-import { keysetPage, keysetPagesByParent, type Page, type PageRequest, type RelatedPageKey, type SortKey } from '../common/page';
+import { fromJsonProperty } from '../../core/json-property';
+import { keysetPage, keysetPagesByParent, type Page, type PageRequest, type RelatedPageKey, type SortKey } from '../../core/page';
 import type { StoredDatasetVersion } from '../dataset/dataset.repository';
-import type { Run, RunState } from './run.type';
+import type { Run } from './run.type';
+import type { RunState } from '../../core/vocabulary';
 
 const RUN = (v: string) => `${v} { .id, .runId, .state, .startedAt, .endedAt, .parametersJson, .errorMessage, .jobId, .facetsJson, kind: 'Run' }`;
 const VERSION = (v: string) =>

@@ -2,15 +2,15 @@ import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from '
 import { PageArgs, toConnection } from '../../graphql/connection';
 import { writeContextOf, type GraphQLContext } from '../../graphql/context';
 import { JSONObjectScalar } from '../../graphql/scalars';
-import { LineageEventConnection } from '../../openlineage/lineage-event.type';
 import { Commit } from '../commit/commit.type';
-import { facetValuesOf } from '../common/facets';
+import { facetValuesOf } from '../../core/facets';
 import { DatasetVersion } from '../dataset/dataset-version.type';
 import { Job } from '../job/job.type';
 import { ModelVersion } from '../model/model-version.type';
 import { RunInput } from './run.input';
-import type { RunEventType } from './run.rules';
-import { Run, RunConnection, RunState } from './run.type';
+import type { RunState } from '../../core/vocabulary';
+import { Run, RunConnection, RunStateEnum } from './run.type';
+import type { RunEventType } from '../../core/vocabulary';
 
 @Resolver(() => Run)
 export class RunResolver {
@@ -25,7 +25,7 @@ export class RunResolver {
     @Ctx() { services }: GraphQLContext,
     @Arg('jobNamespace', () => String, { nullable: true }) jobNamespace?: string | null,
     @Arg('jobName', () => String, { nullable: true }) jobName?: string | null,
-    @Arg('state', () => RunState, { nullable: true }) state?: RunState | null,
+    @Arg('state', () => RunStateEnum, { nullable: true }) state?: RunState | null,
   ): Promise<RunConnection> {
     return toConnection(await services.runs.list({ jobNamespace, jobName, state }, first, after));
   }
@@ -88,10 +88,5 @@ export class RunResolver {
   @FieldResolver(() => JSONObjectScalar, { nullable: true, description: 'OpenLineage run facets by name (the latest value of each), custom ones included.' })
   facets(@Root() run: Run): Record<string, unknown> | null {
     return facetValuesOf(run.facetsJson);
-  }
-
-  @FieldResolver(() => LineageEventConnection, { description: 'The raw OpenLineage events of this run, in event-time order (audit and replay).' })
-  async events(@Root() run: Run, @Args() { first, after }: PageArgs, @Ctx() { loaders }: GraphQLContext): Promise<LineageEventConnection> {
-    return toConnection(await loaders.eventPagesOfRun.load({ parentId: run.id, first, after }));
   }
 }

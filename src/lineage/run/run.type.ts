@@ -1,16 +1,13 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar, JSONObjectScalar } from '../../graphql/scalars';
 import { Connection } from '../../graphql/connection';
+import { graphqlEnum } from '../../graphql/enums';
+import { RUN_STATES, type RunState } from '../../core/vocabulary';
 import { Node } from '../node/node.type';
 
-export enum RunState {
-  RUNNING = 'RUNNING',
-  COMPLETED = 'COMPLETED',
-  FAILED = 'FAILED',
-  ABORTED = 'ABORTED',
-}
+export const RunStateEnum = graphqlEnum(RUN_STATES);
 
-registerEnumType(RunState, {
+registerEnumType(RunStateEnum, {
   name: 'RunState',
   description: 'RUNNING until the run ends; COMPLETED, FAILED and ABORTED are final.',
 });
@@ -19,7 +16,7 @@ registerEnumType(RunState, {
 export class Run implements Node {
   kind!: 'Run';
   jobId!: string | null;
-  /** Run facets as stored (see lineage/common/facets); the `facets` field shows their values. */
+  /** Run facets as stored (see core/facets); the `facets` field shows their values. */
   facetsJson?: string | null;
 
   @Field(() => ID)
@@ -28,7 +25,7 @@ export class Run implements Node {
   @Field({ description: "The run id the producer chose (OpenLineage's run.runId)." })
   runId!: string;
 
-  @Field(() => RunState, { nullable: true, description: 'Null for a run known only as the parent of another.' })
+  @Field(() => RunStateEnum, { nullable: true, description: 'Null for a run known only as the parent of another.' })
   state!: RunState | null;
 
   @Field(() => DateTimeScalar, { nullable: true })

@@ -1,43 +1,56 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BadInputError, LimitExceededError } from '../../../src/errors';
-import { ids } from '../../../src/lineage/common/ids';
+import { ids } from '../../../src/core/ids';
 import { asOfArgument, startOf } from '../../../src/lineage/questions/question-arguments';
+import { DEFAULT_LIMITS } from '../../../src/limits';
 import { graphBounds, traversalBounds, TRAVERSAL_LIMITS } from '../../../src/lineage/questions/traversal-limits';
+
+const SETTINGS = DEFAULT_LIMITS.traversal;
 
 describe('question arguments', () => {
   it('apply the defaults and refuse more than the maximum, naming the limit', () => {
-    assert.deepEqual(traversalBounds(null, undefined), { maxDepth: 20, maxNodes: 1000 });
-    assert.deepEqual(graphBounds(undefined, undefined), { maxDepth: 2, maxNodes: 100 });
-    assert.deepEqual(traversalBounds(100, 10_000), { maxDepth: 100, maxNodes: 10_000 });
+    assert.deepEqual(traversalBounds(null, undefined, SETTINGS), { maxDepth: 20, maxNodes: 1000 });
+    assert.deepEqual(graphBounds(undefined, undefined, SETTINGS), { maxDepth: 2, maxNodes: 100 });
+    assert.deepEqual(traversalBounds(100, 10_000, SETTINGS), { maxDepth: 100, maxNodes: 10_000 });
     assert.throws(
-      () => traversalBounds(101, null),
+      () => traversalBounds(101, null, SETTINGS),
       (error: unknown) =>
         error instanceof LimitExceededError &&
         error.extensions.limit === 'LIMIT_TRAVERSAL_DEPTH' &&
         /maxDepth must be at most 100, got 101/.test(error.message),
     );
     assert.throws(
-      () => traversalBounds(null, 10_001),
+      () => traversalBounds(null, 10_001, SETTINGS),
       (error: unknown) => error instanceof LimitExceededError && error.extensions.limit === 'LIMIT_TRAVERSAL_NODES',
     );
     assert.throws(
-      () => graphBounds(21, null),
+      () => graphBounds(21, null, SETTINGS),
       (error: unknown) => error instanceof LimitExceededError && error.extensions.limit === 'MAX_GRAPH_DEPTH',
     );
     assert.throws(
-      () => graphBounds(null, TRAVERSAL_LIMITS.MAX_GRAPH_NODES + 1),
+      () => graphBounds(null, TRAVERSAL_LIMITS.MAX_GRAPH_NODES + 1, SETTINGS),
       (error: unknown) => error instanceof LimitExceededError && error.extensions.limit === 'MAX_GRAPH_NODES',
+    );
+  });
+
+  it('stay within the operator settings they are given, naming the setting that binds', () => {
+    const small = { maxDepth: 3, maxNodes: 25 };
+    assert.deepEqual(traversalBounds(null, null, small), { maxDepth: 3, maxNodes: 25 });
+    assert.deepEqual(graphBounds(null, null, small), { maxDepth: 2, maxNodes: 25 });
+    assert.throws(
+      () => graphBounds(4, null, small),
+      (error: unknown) => error instanceof LimitExceededError && error.extensions.limit === 'LIMIT_TRAVERSAL_DEPTH',
     );
   });
 
   it('refuse bounds below one as bad input naming the argument', () => {
     assert.throws(
-      () => traversalBounds(0, null),
+      () => traversalBounds(0, null, SETTINGS),
       (error: unknown) => error instanceof BadInputError && error.extensions.field === 'maxDepth',
     );
     assert.throws(
-      () => graphBounds(null, -5),
+      () => graphBounds(null, -5, SETTINGS),
       (error: unknown) => error instanceof BadInputError && error.extensions.field === 'maxNodes',
     );
   });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { NodeKind } from '../../../src/lineage/common/ids';
 import { toLineageEdge } from '../../../src/lineage/questions/lineage-node';
 import type { LineageNode } from '../../../src/lineage/questions/lineage.type';
 import { planRecipe } from '../../../src/lineage/questions/reproduction-plan';
+import type { NodeKind } from '../../../src/core/vocabulary';
 
 function node(id: string, kind: NodeKind, properties: Record<string, unknown>, extra: Partial<LineageNode> = {}): LineageNode {
   return {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { NodeKind } from '../../../src/lineage/common/ids';
 import { stepsFrom, type Direction } from '../../../src/lineage/questions/lineage-steps';
 import {
   pendingChecks,
@@ -11,6 +10,7 @@ import {
   type NeighbourCheck,
   type TraversalOptions,
 } from '../../../src/lineage/questions/traversal';
+import type { NodeKind } from '../../../src/core/vocabulary';
 
 /**
  * The walk against an in-memory graph that follows the same step table as the Cypher: ids are `Kind:name`, edges

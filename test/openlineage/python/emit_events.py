@@ -15,6 +15,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import attr
+import requests
 from openlineage.client import OpenLineageClient
 from openlineage.client.event_v2 import (
     DatasetEvent,
@@ -118,7 +119,13 @@ def main() -> None:
             )
         },
     )
-    emit = lambda event: client.emit(event)  # noqa: E731
+    def emit(event):
+        try:
+            client.emit(event)
+        except requests.exceptions.HTTPError as error:
+            # Say what the service answered: the client's own message names only the status.
+            raise SystemExit(f"{error}: {error.response.text}") from error
+
 
     emit(RunEvent(eventType=RunState.START, eventTime=t0.isoformat(), run=dag_run, job=dag, producer=PRODUCER))
     emit(

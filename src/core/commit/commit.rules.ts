@@ -1,5 +1,5 @@
 import { ConflictError } from '../../errors';
-import { describeConflicts, mergeWriteOnce } from '../common/write-once';
+import { describeConflicts, mergeWriteOnce } from '../write-once';
 
 export type CommitValues = {
   branch: string | null;

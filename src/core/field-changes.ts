@@ -1,4 +1,4 @@
-import type { AuditChange } from './audit-record.type';
+import type { AuditChange } from './audit-log';
 
 /**
  * The fields that differ between an entity's state before and after a write, as audit changes. Dates are

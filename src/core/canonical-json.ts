@@ -3,6 +3,11 @@
  * the same OpenLineage event sent with its keys in another order gets the same id, and facets stored from
  * events that arrive in any order are stored byte for byte the same. Written out directly (no sorted copy of
  * the value is built): it runs on every event received.
+ *
+ * Frozen: the text is hashed into ids that are stored (an OpenLineage event's id, every audit record's hash in
+ * the chain), so it must stay byte for byte the same for every JSON value, or stored events would be received
+ * again as new and a stored audit trail would no longer verify. test/audit/audit-hash.test.ts checks it against
+ * the reference serialiser the trail was first hashed with, on generated values and on known hashes.
  */
 export function canonicalJson(value: unknown): string {
   // Many producers (the openlineage-python client among them) already send keys sorted: then the native writer

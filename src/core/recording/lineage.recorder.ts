@@ -1,13 +1,14 @@
-import type { AuditEntry, AuditService } from '../../audit/audit.service';
+import type { AuditEntry, AuditLog } from '../audit-log';
 import type { Database, Tx } from '../../db/database';
 import { InternalError, LineageError, ServiceUnavailableError } from '../../errors';
-import { sameData } from '../common/canonical-json';
-import { toFacetsProperty } from '../common/facets';
-import { ids, kindOfId, type NodeKind } from '../common/ids';
-import { toJsonProperty } from '../common/json-property';
+import { sameData } from '../canonical-json';
+import { toFacetsProperty } from '../facets';
+import { ids, kindOfId } from '../ids';
+import { toJsonProperty } from '../json-property';
+import type { NodeKind } from '../vocabulary';
 import { UNVERSIONED } from '../dataset/dataset.rules';
 import { earliest, FINAL_STATE, isStart } from '../run/run.rules';
-import type { WriteContext } from '../common/write-context';
+import type { WriteContext } from '../write-context';
 import { auditEntryOf } from './audit-entries';
 import { applyChange } from './lineage-change.apply';
 import type { LineageChange } from './lineage-change.types';
@@ -34,7 +35,7 @@ const MAX_ROUNDS = 8;
 export class LineageRecorder {
   constructor(
     private readonly db: Database,
-    private readonly audit: AuditService,
+    private readonly audit: AuditLog,
     private readonly repository = new LineageRepository(),
     /** Changes per transaction: large enough to amortise round trips, small enough for the transaction timeout. */
     private readonly chunkSize = 500,

@@ -1,12 +1,12 @@
 import { ConflictError, NotFoundError } from '../../errors';
-import { describeConflicts } from '../common/write-once';
+import { mergeFacets } from '../facets';
+import { ids } from '../ids';
+import { describeConflicts } from '../write-once';
 import { ConflictLog } from './conflict-log';
-import { mergeFacets } from '../common/facets';
-import { ids } from '../common/ids';
 import { fillCommit } from '../commit/commit.rules';
 import { currentVersion, dedupeVersions, fillVersion, readableAt, UNVERSIONED, type VersionTimeline, type VersionValues } from '../dataset/dataset.rules';
-import type { NormalizedDatasetVersion } from '../dataset/dataset.service';
-import type { NormalizedJob } from '../job/job.service';
+import type { NormalizedDatasetVersion } from '../dataset/dataset.normalize';
+import type { NormalizedJob } from '../job/job.normalize';
 import { checkTrainingRun, fillModelVersion } from '../model/model.rules';
 import {
   checkCommit,
@@ -21,9 +21,9 @@ import {
   nextState,
   readTimeOf,
   reviseOutput,
-  type RunEventType,
   type SetAside,
 } from '../run/run.rules';
+import type { RunEventType } from '../vocabulary';
 import type { DatasetMention, DatasetRef, FacetValues, LineageChange, RunChange, RunInput } from './lineage-change.types';
 import { FIRST_CANDIDATES, type IoEdge, type LineageState, type ReadEdge, type RunSnapshot, type TouchedEntity, type VersionSnapshot } from './lineage-state';
 
@@ -406,7 +406,7 @@ function applyMention(state: LineageState, mention: DatasetMention, at: string, 
   state.put('version', { ...version, facets: mergeFacets(version.facets, mention.facets, at) });
 }
 
-/** Jobs and datasets exist from their earliest mention; their facets merge by name (see common/facets). */
+/** Jobs and datasets exist from their earliest mention; their facets merge by name (see core/facets). */
 function touchJob(state: LineageState, job: NormalizedJob, facets: FacetValues | null, at: string): void {
   const before = state.get('job', job.id);
   state.put('job', {

@@ -1,11 +1,11 @@
-import type { StoredFacets } from '../common/facets';
+import type { StoredFacets } from '../facets';
 import type { CommitValues } from '../commit/commit.rules';
 import type { VersionValues } from '../dataset/dataset.rules';
 import type { ModelVersionValues } from '../model/model.rules';
 import type { ValueTimes } from '../run/run.rules';
-import type { RunState } from '../run/run.type';
 import type { RecordedConflict } from './conflict-log';
 import type { EventReceipt } from './lineage-change.types';
+import type { RunState } from '../vocabulary';
 
 /**
  * What the recorder knows of the graph while it applies a batch of changes: snapshots loaded from Neo4j (the

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { canonicalJson, sameData } from '../../../src/lineage/common/canonical-json';
+import { canonicalJson, sameData } from '../../src/core/canonical-json';
 
 it('writes JSON with sorted keys at every level, as JSON.stringify would otherwise', () => {
   const value = JSON.parse('{"b": [ {"y": 1, "x": null}, "s" ], "a": {"__proto__": {"z": true}, "c": 1.5}}') as unknown;

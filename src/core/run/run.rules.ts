@@ -1,8 +1,8 @@
 import { ConflictError, BadInputError } from '../../errors';
-import { canonicalJson, sameData } from '../common/canonical-json';
-import type { StoredFacets } from '../common/facets';
+import { canonicalJson, sameData } from '../canonical-json';
+import type { StoredFacets } from '../facets';
 import type { VersionValues } from '../dataset/dataset.rules';
-import { RunState } from './run.type';
+import type { RunEventType, RunState } from '../vocabulary';
 
 /**
  * The rules of a run's life, as pure functions over what is recorded and what an event says. Every front door
@@ -10,13 +10,10 @@ import { RunState } from './run.type';
  * applies these rules; they never touch the database.
  */
 
-/** What happened to the run. START and RUNNING keep it running; the others end it. OTHER changes no state. */
-export type RunEventType = 'START' | 'RUNNING' | 'COMPLETE' | 'FAIL' | 'ABORT' | 'OTHER';
-
 export const FINAL_STATE: Partial<Record<RunEventType, RunState>> = {
-  COMPLETE: RunState.COMPLETED,
-  FAIL: RunState.FAILED,
-  ABORT: RunState.ABORTED,
+  COMPLETE: 'COMPLETED',
+  FAIL: 'FAILED',
+  ABORT: 'ABORTED',
 };
 
 export function isStart(event: RunEventType): boolean {
@@ -29,14 +26,14 @@ export function isStart(event: RunEventType): boolean {
  */
 export function nextState(runId: string, current: RunState | null, event: RunEventType): RunState | null {
   const final = FINAL_STATE[event];
-  const isFinal = (state: RunState | null) => state !== null && state !== RunState.RUNNING;
+  const isFinal = (state: RunState | null) => state !== null && state !== 'RUNNING';
   if (final) {
     if (isFinal(current) && current !== final) {
       throw new ConflictError(`run ${runId} already ended ${current}; it cannot become ${final}`, { ref: runId });
     }
     return final;
   }
-  if (isStart(event)) return isFinal(current) ? current : RunState.RUNNING;
+  if (isStart(event)) return isFinal(current) ? current : 'RUNNING';
   return current;
 }
 

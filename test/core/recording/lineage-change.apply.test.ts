@@ -2,14 +2,14 @@ import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConflictError, LineageError } from '../../../src/errors';
-import { mergeFacets } from '../../../src/lineage/common/facets';
-import { ids } from '../../../src/lineage/common/ids';
-import { normalizeDatasetVersion } from '../../../src/lineage/dataset/dataset.service';
-import { normalizeJob } from '../../../src/lineage/job/job.service';
-import { applyChange } from '../../../src/lineage/recording/lineage-change.apply';
-import type { RunChange } from '../../../src/lineage/recording/lineage-change.types';
-import { KINDS, LineageState, LoadedState, MissingState } from '../../../src/lineage/recording/lineage-state';
-import type { RunEventType } from '../../../src/lineage/run/run.rules';
+import { mergeFacets } from '../../../src/core/facets';
+import { ids } from '../../../src/core/ids';
+import { normalizeDatasetVersion } from '../../../src/core/dataset/dataset.normalize';
+import { normalizeJob } from '../../../src/core/job/job.normalize';
+import { applyChange } from '../../../src/core/recording/lineage-change.apply';
+import type { RunChange } from '../../../src/core/recording/lineage-change.types';
+import { KINDS, LineageState, LoadedState, MissingState } from '../../../src/core/recording/lineage-state';
+import type { RunEventType } from '../../../src/core/vocabulary';
 
 /**
  * The recorder's rules on an empty graph, in memory: what the single-event and the bulk path both apply. What

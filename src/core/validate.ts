@@ -1,4 +1,4 @@
-import { BadInputError } from '../../errors';
+import { BadInputError } from '../errors';
 
 /**
  * Checks on values arriving at a front door, shared by every service. Each throws BadInputError naming the
@@ -15,6 +15,7 @@ export const INPUT_LIMITS = {
 } as const;
 
 // Control characters have no business in names and would make keys ambiguous (ids join key parts with NUL).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function requiredName(field: string, value: unknown, max: number = INPUT_LIMITS.name): string {

@@ -1,5 +1,5 @@
 import { BadInputError, ConflictError } from '../../errors';
-import { describeConflicts, mergeWriteOnce } from '../common/write-once';
+import { describeConflicts, mergeWriteOnce } from '../write-once';
 
 /** The rules of model versions, shared by the GraphQL registration and the recorder (OpenLineage's model facet). */
 

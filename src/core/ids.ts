@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
+import { NODE_KINDS, type NodeKind } from './vocabulary';
 
 /**
  * Global ids are derived from natural keys: `<Label>:<22 base64url chars of SHA-256(key)>`. The same natural
  * key always gives the same id, so writes are idempotent MERGEs on one indexed property, a batch can compute its
  * ids before touching the graph, and `node(id:)` knows the label to seek from the prefix.
  */
-
-export const NODE_KINDS = ['Dataset', 'DatasetVersion', 'Job', 'Run', 'Commit', 'Model', 'ModelVersion', 'Deployment'] as const;
-export type NodeKind = (typeof NODE_KINDS)[number];
 
 function derive(kind: NodeKind, ...key: string[]): string {
   // NUL cannot occur in the key parts (validation refuses control characters), so the join is unambiguous.

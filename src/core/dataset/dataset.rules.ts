@@ -1,5 +1,5 @@
 import { BadInputError, ConflictError } from '../../errors';
-import { describeConflicts, mergeWriteOnce } from '../common/write-once';
+import { describeConflicts, mergeWriteOnce } from '../write-once';
 
 /**
  * The rules of dataset versions, as pure functions: shared by the dataset service (GraphQL registration) and the

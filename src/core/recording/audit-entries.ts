@@ -1,8 +1,7 @@
-import type { AuditChange } from '../../audit/audit-record.type';
-import type { AuditEntry } from '../../audit/audit.service';
-import { fieldChanges } from '../../audit/field-changes';
-import { sameData } from '../common/canonical-json';
-import type { StoredFacets } from '../common/facets';
+import type { AuditChange, AuditEntry } from '../audit-log';
+import { fieldChanges } from '../field-changes';
+import { sameData } from '../canonical-json';
+import type { StoredFacets } from '../facets';
 import type { LineageChange } from './lineage-change.types';
 import type { RecordedConflict } from './conflict-log';
 import type { ReceiptSnapshot, RunSnapshot, TouchedEntity, VersionSnapshot } from './lineage-state';

@@ -1,21 +1,11 @@
-import { BadInputError, LimitExceededError } from '../../errors';
-import type { Tx } from '../../db/database';
-import { limits } from '../../limits';
+import { BadInputError, LimitExceededError } from '../errors';
+import type { Tx } from '../db/database';
+import type { Limits } from '../limits';
 
 /**
  * Relay-style pagination with keyset cursors: a cursor holds the sort-key values of the last item seen, so pages
  * stay stable while the graph grows and Neo4j skips through an index instead of counting past OFFSET rows.
  */
-
-/** Page sizes in force: LIMIT_PAGE_DEFAULT and LIMIT_PAGE_SIZE (see src/limits.ts). */
-export const PAGE_LIMITS = {
-  get defaultSize(): number {
-    return limits().page.defaultSize;
-  },
-  get maxSize(): number {
-    return limits().page.maxSize;
-  },
-};
 
 export interface PageRequest {
   first: number;
@@ -34,8 +24,9 @@ export interface Page<T> {
   hasNextPage: boolean;
 }
 
-export function pageRequest(first: number | null | undefined, after: string | null | undefined, maxSize = PAGE_LIMITS.maxSize): PageRequest {
-  const size = first ?? PAGE_LIMITS.defaultSize;
+/** The page asked for, within the page sizes in force (LIMIT_PAGE_DEFAULT and LIMIT_PAGE_SIZE, see src/limits.ts). */
+export function pageRequest(first: number | null | undefined, after: string | null | undefined, { defaultSize, maxSize }: Limits['page']): PageRequest {
+  const size = first ?? defaultSize;
   if (!Number.isInteger(size) || size < 0) throw new BadInputError('first', `must be a non-negative whole number, got ${size}`);
   if (size > maxSize) throw new LimitExceededError('LIMIT_PAGE_SIZE', `first must be at most ${maxSize}, got ${size}`);
   return { first: size, after: after ? decodeCursor(after) : null };

@@ -1,10 +1,9 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { Tx } from '../../db/database';
-import { fromFacetsProperty, toFacetsProperty, type StoredFacets } from '../common/facets';
-import { fromJsonProperty, toJsonProperty } from '../common/json-property';
+import { fromFacetsProperty, toFacetsProperty, type StoredFacets } from '../facets';
+import { fromJsonProperty, toJsonProperty } from '../json-property';
 import type { ValueTimes } from '../run/run.rules';
-import type { RunState } from '../run/run.type';
 import {
   candidateKey,
   FIRST_CANDIDATES,
@@ -20,6 +19,7 @@ import {
   type VersionSnapshot,
   type Wanted,
 } from './lineage-state';
+import type { RunState } from '../vocabulary';
 
 /**
  * Reads and writes the recorder's state in bulk: every statement is one UNWIND over all the entities of a

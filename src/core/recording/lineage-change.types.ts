@@ -1,9 +1,9 @@
-import type { NormalizedCommit } from '../commit/commit.service';
-import type { NormalizedDatasetVersion } from '../dataset/dataset.service';
+import type { NormalizedCommit } from '../commit/commit.normalize';
+import type { NormalizedDatasetVersion } from '../dataset/dataset.normalize';
 import type { VersionValues } from '../dataset/dataset.rules';
-import type { NormalizedJob } from '../job/job.service';
+import type { NormalizedJob } from '../job/job.normalize';
 import type { ModelVersionValues } from '../model/model.rules';
-import type { RunEventType } from '../run/run.rules';
+import type { RunEventType } from '../vocabulary';
 
 /**
  * What the recorder records: one change per event, already validated and normalised by its front door

@@ -6,6 +6,7 @@ import { BadInputError, InvalidInputError, LimitExceededError, LineageError } fr
 import { recordIngestConflicts, recordIngestedEvents, recordIngestWarnings } from '../observability/metrics';
 import { canonicalJson } from '../core/canonical-json';
 import { kindOfId } from '../core/ids';
+import { fromJsonProperty } from '../core/json-property';
 import type { RecordedConflict } from '../core/recording/conflict-log';
 import { mapPage, pageRequest, type Page } from '../core/page';
 import type { WriteContext } from '../core/write-context';
@@ -13,7 +14,7 @@ import type { EventReceipt, LineageChange } from '../core/recording/lineage-chan
 import type { LineageRecorder } from '../core/recording/lineage.recorder';
 import type { EventItem } from './event-stream';
 import { changeOf } from './ingestion.mapper';
-import { LineageEventRepository, type EventSubject, type StoredLineageEvent } from './lineage-event.repository';
+import { LineageEventRepository, type ConflictSubject, type EventSubject, type StoredLineageEvent } from './lineage-event.repository';
 import type { LineageEvent } from './lineage-event.type';
 import { schemaUrlOf } from './openlineage.defaults';
 import { planIngestion } from './openlineage.mapper';
@@ -83,6 +84,17 @@ export class IngestionService {
     });
   }
 
+  /** Raw events that contradicted each entity's recorded facts, in event-time order. */
+  conflictPages(
+    subject: ConflictSubject,
+    keys: ReadonlyArray<{ parentId: string; first?: number | null; after?: string | null }>,
+  ): Promise<Page<LineageEvent>[]> {
+    const requests = keys.map((key) => ({ parentId: key.parentId, request: pageRequest(key.first, key.after, this.limits.page) }));
+    return this.db.read(`lineageConflicts.${subject}`, async (tx) =>
+      (await this.events.pagesConflicting(tx, subject, requests)).map((page) => mapPage(page, toLineageEvent)),
+    );
+  }
+
   /** Raw events about each run, job or dataset, in event-time order. */
   eventPages(subject: EventSubject, keys: ReadonlyArray<{ parentId: string; first?: number | null; after?: string | null }>): Promise<Page<LineageEvent>[]> {
     const requests = keys.map((key) => ({ parentId: key.parentId, request: pageRequest(key.first, key.after, this.limits.page) }));
@@ -135,6 +147,10 @@ function conflictWarning(conflict: RecordedConflict): ValidationIssue {
   return { path: conflict.path, message: `${conflict.message}; set aside (conflict kept with the stored event, on ${conflict.entityId})` };
 }
 
-function toLineageEvent({ bodyGzip, ...stored }: StoredLineageEvent): LineageEvent {
-  return { ...stored, body: JSON.parse(gunzipSync(bodyGzip).toString('utf8')) as Record<string, unknown> };
+function toLineageEvent({ bodyGzip, conflictsJson, ...stored }: StoredLineageEvent): LineageEvent {
+  return {
+    ...stored,
+    body: JSON.parse(gunzipSync(bodyGzip).toString('utf8')) as Record<string, unknown>,
+    conflicts: fromJsonProperty<RecordedConflict[]>(conflictsJson) ?? [],
+  };
 }

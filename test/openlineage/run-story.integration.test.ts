@@ -82,4 +82,40 @@ describe("a run's events as one story, over HTTP", () => {
       assert.equal(run.events.totalCount, 3);
     }
   });
+
+  it('seals the output at the end: a later COMPLETE saying otherwise is stored, its values set aside as a conflict on the version', async () => {
+    const runId = RUN('sealed');
+    const [start, running, complete] = stream(runId);
+    const again = event(runId, 'COMPLETE', 5, { outputFacets: { outputStatistics: { rowCount: 7 } } });
+    const answers = await postEach(service, [start, complete, running, again]);
+    assert.deepEqual(
+      answers.map((answer) => answer.status),
+      [201, 201, 201, 201],
+    );
+    assert.deepEqual(
+      answers.slice(0, 3).map((answer) => answer.body.warnings),
+      [[], [], []],
+      'a late RUNNING is part of the story, no conflict',
+    );
+    assert.deepEqual(
+      answers[3]!.body.warnings.map((warning: Json) => warning.path),
+      ['outputs[0]'],
+    );
+    assert.match(answers[3]!.body.warnings[0].message, /is sealed: rowCount: recorded '1', given '7'; set aside/);
+    const { run } = dataOf<any>(
+      await service.graphql(
+        `query($runId: String!) { run(runId: $runId) { state outputs { rowCount conflicts { nodes { id conflicts { path message } } } } events { totalCount } } }`,
+        { runId },
+      ),
+    );
+    assert.equal(run.state, 'COMPLETED');
+    assert.equal(run.events.totalCount, 4, 'every event is stored');
+    assert.equal(run.outputs[0].rowCount, 1, "the final event's value stands");
+    assert.deepEqual(
+      run.outputs[0].conflicts.nodes.map((node: Json) => node.id),
+      [answers[3]!.body.eventId],
+    );
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    assert.match(metrics, /lineage_openlineage_conflicts_total\{kind="DatasetVersion"\} [1-9]/);
+  });
 });

@@ -81,6 +81,8 @@ export const LIVE_DEPLOYMENT = `query Live($name: String!, $environment: String!
 }`;
 
 const HISTORY = `history(first: 5) { totalCount nodes { at actor operation source } }`;
+/** Events that contradicted the node's recorded facts (runs, dataset and model versions): what was set aside. */
+const CONFLICTS = `conflicts(first: 5) { totalCount nodes { id eventType eventTime conflicts { entityId path message } } }`;
 const RUN_REF = `id runId state startedAt job { name }`;
 
 /** Everything the details panel shows, by type. */
@@ -90,12 +92,12 @@ export const NODE_DETAILS = `query Details($id: ID!) {
     ... on Deployment { name environment endpoint deployedAt retiredAt deployedBy retiredBy isLive
       modelVersion { id modelName version } previous { id deployedAt modelVersion { version } } next { id deployedAt modelVersion { version } } ${HISTORY} }
     ... on ModelVersion { modelName version artifactUri digest framework metrics createdAt model { id }
-      trainingRun { ${RUN_REF} } deployments { id name environment deployedAt retiredAt isLive } ${HISTORY} }
+      trainingRun { ${RUN_REF} } deployments { id name environment deployedAt retiredAt isLive } ${HISTORY} ${CONFLICTS} }
     ... on DatasetVersion { namespace name version digest uri rowCount createdAt schema { name type }
-      dataset { id } producedBy { ${RUN_REF} } consumedBy(first: 10) { totalCount nodes { ${RUN_REF} } } ${HISTORY} }
+      dataset { id } producedBy { ${RUN_REF} } consumedBy(first: 10) { totalCount nodes { ${RUN_REF} } } ${HISTORY} ${CONFLICTS} }
     ... on Run { runId state startedAt endedAt parameters errorMessage job { id namespace name }
       commit { id repository sha message author } parent { ${RUN_REF} }
-      inputs { id name version } outputs { id name version } modelVersions { id modelName version } ${HISTORY} }
+      inputs { id name version } outputs { id name version } modelVersions { id modelName version } ${HISTORY} ${CONFLICTS} }
     ... on Commit { repository sha branch author message committedAt createdAt runs(first: 10) { totalCount nodes { ${RUN_REF} } } ${HISTORY} }
     ... on Dataset { namespace name description createdAt latestVersion { id version } versions(first: 10) { totalCount nodes { id version createdAt } } ${HISTORY} }
     ... on Model { name description createdAt latestVersion { id version } versions(first: 10) { totalCount nodes { id version createdAt } } ${HISTORY} }

@@ -26,25 +26,25 @@ const EVENT = (v: string) => `${v} { .id, .kind, .eventType, .eventTime, .produc
 export class LineageEventRepository {
   /** Raw events about each run, job or dataset, in event-time order (the order to replay them in). */
   pagesAbout(tx: Tx, subject: EventSubject, keys: readonly RelatedPageKey[]): Promise<Page<StoredLineageEvent>[]> {
-    return keysetPagesByParent<StoredLineageEvent>(
-      tx,
-      {
-        parentLabel: subject,
-        match: 'MATCH (n:LineageEvent)-[:ABOUT]->(p) WHERE true',
-        projection: EVENT('n'),
-        sortKeys: [{ expression: 'n.eventTime', temporal: true }, { expression: 'n.id' }],
-      },
-      keys,
-    );
+    return this.pages(tx, subject, 'ABOUT', keys);
   }
 
   /** Raw events that contradicted each entity's recorded facts, in event-time order. */
   pagesConflicting(tx: Tx, subject: ConflictSubject, keys: readonly RelatedPageKey[]): Promise<Page<StoredLineageEvent>[]> {
+    return this.pages(tx, subject, 'CONFLICTS_WITH', keys);
+  }
+
+  private pages(
+    tx: Tx,
+    subject: EventSubject | ConflictSubject,
+    type: 'ABOUT' | 'CONFLICTS_WITH',
+    keys: readonly RelatedPageKey[],
+  ): Promise<Page<StoredLineageEvent>[]> {
     return keysetPagesByParent<StoredLineageEvent>(
       tx,
       {
         parentLabel: subject,
-        match: 'MATCH (n:LineageEvent)-[:CONFLICTS_WITH]->(p) WHERE true',
+        match: `MATCH (n:LineageEvent)-[:${type}]->(p) WHERE true`,
         projection: EVENT('n'),
         sortKeys: [{ expression: 'n.eventTime', temporal: true }, { expression: 'n.id' }],
       },

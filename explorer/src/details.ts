@@ -183,6 +183,22 @@ export function renderEntity(entity: Entity, goto: Goto, chooseField: (fieldId: 
     default:
       add(h('p', {}, `No details for a ${entity.__typename}.`));
   }
+  if (entity.conflicts?.nodes?.length) {
+    // What events said against the recorded facts, set aside: the fact shown above stands.
+    const items = entity.conflicts.nodes.flatMap((event: any) =>
+      event.conflicts
+        .filter((c: any) => c.entityId === entity.id)
+        .map((c: any) => h('li', {}, `${formatInstant(event.eventTime)} · ${event.eventType ?? 'event'} · ${c.path}: ${c.message}`)),
+    );
+    add(
+      h(
+        'section',
+        { class: 'conflicts', id: 'details-conflicts' },
+        h('h3', {}, `Conflicts set aside (${entity.conflicts.totalCount} event${entity.conflicts.totalCount === 1 ? '' : 's'})`),
+        h('ul', { class: 'related' }, ...items),
+      ),
+    );
+  }
   if (entity.history?.nodes?.length) {
     add(
       h(

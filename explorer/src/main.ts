@@ -313,7 +313,8 @@ async function ask(question: Question, about: string, mine = generation, withinL
       question,
       about,
       asOf: result.asOf,
-      highlighted: new Set([result.start.id, ...result.nodes.map((n) => n.id)]),
+      // The node asked about stays lit when the question started from a member of it (a dataset's current version).
+      highlighted: new Set([about, result.start.id, ...result.nodes.map((n) => n.id)]),
       truncated: result.truncated,
       ...(question === 'provenance' ? { provenance: result as Provenance } : { impact: result as Impact }),
     };
@@ -452,7 +453,7 @@ function renderNodeList(): void {
         h('span', { class: 'swatch', style: `background:${KIND_STYLES[node.kind].colour};clip-path:${KIND_STYLES[node.kind].clip}`, 'aria-hidden': 'true' }),
         h('span', { class: 'kind' }, KIND_STYLES[node.kind].name),
         ' ',
-        h('span', { class: 'label' }, displayLabel(node).replace(/\n/g, ' · ')),
+        h('span', { class: 'label', title: node.fullLabel }, displayLabel(node).replace(/\n/g, ' · ')),
       );
       button.addEventListener('click', () => select(node.id));
       button.addEventListener('dblclick', () => void expand(node.id, 'BOTH'));
@@ -518,25 +519,27 @@ function renderAnswer(): void {
   }
   const clear = h('button', { type: 'button', id: 'clear-question' }, 'Clear question (Esc)');
   clear.addEventListener('click', clearQuestion);
-  const goto = (id: string, text: string) => {
-    const button = h('button', { type: 'button', class: 'link', 'data-goto': id }, text);
+  const goto = (id: string, text: string, full?: string) => {
+    const button = h('button', { type: 'button', class: 'link', 'data-goto': id, title: full ?? text }, text);
     button.addEventListener('click', () => select(id));
     return button;
   };
   const about = model.node(answer.about)?.label ?? answer.about;
+  // A question about a dataset, model or job starts from a member of it: say which.
+  const startedAt = (start: LineageNode) => (start.id === answer!.about ? '' : ` (from ${start.label})`);
   const sections: HTMLElement[] = [];
   if (answer.provenance) {
     const p = answer.provenance;
     const byKind = (kind: Kind) => p.nodes.filter((n) => n.kind === kind);
     sections.push(
       h('h2', {}, 'What data produced this?'),
-      h('p', {}, `${about}, as of ${asOfText()}: ${p.nodes.length} upstream nodes (highlighted).`),
+      h('p', {}, `${about}${startedAt(p.start)}, as of ${asOfText()}: ${p.nodes.length} upstream nodes (highlighted).`),
       h('h3', {}, 'Raw sources'),
-      h('ul', { class: 'related', id: 'answer-sources' }, ...p.sources.map((s) => h('li', {}, goto(s.id, s.label)))),
+      h('ul', { class: 'related', id: 'answer-sources' }, ...p.sources.map((s) => h('li', {}, goto(s.id, s.label, s.fullLabel)))),
       h('h3', {}, 'Commits'),
-      h('ul', { class: 'related' }, ...byKind('COMMIT').map((c) => h('li', {}, goto(c.id, c.label)))),
+      h('ul', { class: 'related' }, ...byKind('COMMIT').map((c) => h('li', {}, goto(c.id, c.label, c.fullLabel)))),
       h('h3', {}, 'Dataset versions'),
-      h('ul', { class: 'related' }, ...byKind('DATASET_VERSION').map((d) => h('li', {}, goto(d.id, d.label)))),
+      h('ul', { class: 'related' }, ...byKind('DATASET_VERSION').map((d) => h('li', {}, goto(d.id, d.label, d.fullLabel)))),
     );
   }
   if (answer.quality) sections.push(...renderQualityAnswer(about, answer.quality, asOfText(), goto));
@@ -544,7 +547,7 @@ function renderAnswer(): void {
     const i = answer.impact;
     sections.push(
       h('h2', {}, 'What does this affect?'),
-      h('p', {}, `${about}, as of ${asOfText()}: ${i.nodes.length} downstream nodes (highlighted).`),
+      h('p', {}, `${about}${startedAt(i.start)}, as of ${asOfText()}: ${i.nodes.length} downstream nodes (highlighted).`),
       h('h3', {}, 'Deployments by environment'),
       i.environments.length === 0
         ? h('p', {}, 'No deployment was made from it.')
@@ -559,8 +562,8 @@ function renderAnswer(): void {
                 h(
                   'ul',
                   {},
-                  ...env.live.map((d) => h('li', { class: 'live-item' }, 'LIVE ', goto(d.id, d.label))),
-                  ...env.retired.map((d) => h('li', {}, 'retired ', goto(d.id, d.label))),
+                  ...env.live.map((d) => h('li', { class: 'live-item' }, 'LIVE ', goto(d.id, d.label, d.fullLabel))),
+                  ...env.retired.map((d) => h('li', {}, 'retired ', goto(d.id, d.label, d.fullLabel))),
                 ),
               ),
             ),
@@ -626,7 +629,8 @@ function actions(node: LineageNode): HTMLElement {
     'header',
     { class: 'node-header', 'data-node-id': node.id },
     h('span', { class: 'badge', style: `background:${style.colour}` }, style.name),
-    h('h2', { id: 'details-title' }, node.label),
+    h('h2', { id: 'details-title', title: node.fullLabel }, node.label),
+    node.fullLabel !== node.label ? h('p', { class: 'full-label', id: 'details-full-label' }, node.fullLabel) : null,
     isLiveProduction(node)
       ? h('span', { class: 'live-badge' }, 'LIVE prod')
       : node.kind === 'DEPLOYMENT'

@@ -63,6 +63,9 @@ export function createLoaders(services: Services) {
     eventPagesOfRun: pages((keys) => openlineage.eventPages('Run', keys)),
     eventPagesOfJob: pages((keys) => openlineage.eventPages('Job', keys)),
     eventPagesOfDataset: pages((keys) => openlineage.eventPages('Dataset', keys)),
+    conflictPagesOfRun: pages((keys) => openlineage.conflictPages('Run', keys)),
+    conflictPagesOfDatasetVersion: pages((keys) => openlineage.conflictPages('DatasetVersion', keys)),
+    conflictPagesOfModelVersion: pages((keys) => openlineage.conflictPages('ModelVersion', keys)),
 
     deployment: byKey((ids) => deployments.findByIds(ids)),
     previousDeployment: byKey((ids) => deployments.neighboursOf(ids, 'previous')),

@@ -117,7 +117,8 @@ export function measureOperation(
         ? (argument(field, selection.arguments ?? [], 'first', variables) ?? options.defaultPageSize)
         : undefined;
       const perObject = selection.selectionSet ? walk(selection.selectionSet, returned, fieldDepth, toCount(childPageSize), spreads) : 0;
-      cost += count * (1 + perObject) + nodeBudget(field, selection.arguments ?? [], variables, options);
+      // A traversal weighs its node budget for each object of the parent that asks it (an entity's `impact`, say).
+      cost += count * (1 + perObject + nodeBudget(field, selection.arguments ?? [], variables, options));
       measure.cost = Math.max(measure.cost, cost);
     }
     return cost;

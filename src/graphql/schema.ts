@@ -19,6 +19,7 @@ import { JobResolver } from '../lineage/job/job.resolver';
 import { ModelResolver } from '../lineage/model/model.resolver';
 import { ModelVersionResolver } from '../lineage/model/model-version.resolver';
 import { NodeResolver } from '../lineage/node/node.resolver';
+import { ENTITY_QUESTION_RESOLVERS } from '../lineage/questions/entity-questions.resolver';
 import { ImpactResolver } from '../lineage/questions/impact.resolver';
 import { LineageGraphResolver } from '../lineage/questions/lineage-graph.resolver';
 import { LineageNodeResolver } from '../lineage/questions/lineage-node.resolver';
@@ -66,6 +67,7 @@ export function buildLineageSchema(): Promise<GraphQLSchema> {
       ReproductionResolver,
       ReproductionStepResolver,
       LineageGraphResolver,
+      ...ENTITY_QUESTION_RESOLVERS,
       LineageNodeResolver,
       SearchResolver,
       ...COLUMN_RESOLVERS,

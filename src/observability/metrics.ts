@@ -78,6 +78,13 @@ const ingestWarnings = new Counter({
   registers: [registry],
 });
 
+const ingestConflicts = new Counter({
+  name: 'lineage_openlineage_conflicts_total',
+  help: 'Conflicts kept with stored OpenLineage events (a part contradicting recorded facts, set aside), by the kind of entity whose fact stood.',
+  labelNames: ['kind'] as const,
+  registers: [registry],
+});
+
 export function recordHttpRequest(method: string, route: string, status: number, seconds: number): void {
   httpRequests.inc({ method, route, status: String(status) });
   httpDuration.observe({ method, route }, seconds);
@@ -113,4 +120,9 @@ const WARNING_FIELDS = new Set(['producer', 'schemaURL']);
 /** For the OpenLineage ingestion code: count the warnings of an event once it is stored, by field (`producer`, ...). */
 export function recordIngestWarnings(paths: readonly string[]): void {
   for (const path of paths) ingestWarnings.inc({ field: WARNING_FIELDS.has(path) ? path : 'other' });
+}
+
+/** For the OpenLineage ingestion code: count the conflicts of an event once it is stored, by the kind of entity (`Run`, `DatasetVersion`, …). */
+export function recordIngestConflicts(kinds: readonly string[]): void {
+  for (const kind of kinds) ingestConflicts.inc({ kind });
 }

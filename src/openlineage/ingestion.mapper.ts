@@ -10,13 +10,21 @@ import type { DatasetMention, EventReceipt, FacetValues, LineageChange, ModelVer
 import { instant, optionalJsonObject, optionalText, requiredName, INPUT_LIMITS, type FieldPath } from '../core/validate';
 import type { RunEventType } from '../core/vocabulary';
 import { childPath } from './openlineage.checks';
-import type { CommitPlan, DatasetPlan, IngestPlan, ModelVersionPlan } from './openlineage.types';
+import type { CommitPlan, DatasetPlan, IngestPlan, ModelVersionPlan, ValidationIssue } from './openlineage.types';
+
+/** The change to record, and the warnings about the datasets set aside on the way. */
+export interface MappedEvent {
+  change: LineageChange;
+  warnings: ValidationIssue[];
+}
 
 /**
  * Turns a validated, planned OpenLineage event into the change the recorder applies, through the normalizers every
  * front door uses (names up to 1,024 characters without control characters, versions up to 256, ...). The plan
- * says where each value was in the event, so a value over a limit is refused with its JSON path, as the validator
- * does, not with the name of a field of our model.
+ * says where each value was in the event, so a value over a limit is named with its JSON path, as the validator
+ * does, not with the name of a field of our model. A dataset of a run or JobEvent over a limit is set aside with a
+ * warning, like a dataset the validator could not read; over a limit in what the event is about (the run id, the
+ * job, the parameters, the dataset of a DatasetEvent) it is refused (BadInputError).
  *
  * Deliberate choices (docs/openlineage-mapping.md, "Into the graph"):
  * - `sourceCodeLocation.version` names a commit only when it is a commit SHA (7 to 64 hex digits); a tag,
@@ -25,20 +33,34 @@ import type { CommitPlan, DatasetPlan, IngestPlan, ModelVersionPlan } from './op
  *   its writer does. Dataset facets go on the version when the event names it, else on the dataset.
  * - An error message longer than the model's limit is cut (the whole text stays in the run's facets).
  */
-export function changeOf(plan: IngestPlan, receipt: EventReceipt): LineageChange {
+export function changeOf(plan: IngestPlan, receipt: EventReceipt): MappedEvent {
   const at = instant('eventTime', plan.eventTime, new Date());
+  const warnings: ValidationIssue[] = [];
+  /** Each dataset through `map`; one over a limit is left out, with a warning naming the path and the limit. */
+  const each = <P extends { path: string }, T>(plans: readonly P[], map: (plan: P) => T): T[] =>
+    plans.flatMap((item) => {
+      try {
+        return [map(item)];
+      } catch (error) {
+        if (!(error instanceof BadInputError)) throw error;
+        const part = item.path.replace(/\.facets\.lineage_modelVersion$/, '');
+        warnings.push({ path: part, message: `${error.message}; the ${part.startsWith('inputs') ? 'input' : 'output'} is set aside` });
+        return [];
+      }
+    });
   if (plan.kind === 'dataset') {
-    return { kind: 'dataset', at, dataset: mention(plan.dataset!), receipt };
+    return { change: { kind: 'dataset', at, dataset: mention(plan.dataset!), receipt }, warnings };
   }
   const job = normalizeJob({ namespace: plan.job!.namespace, name: plan.job!.name }, jsonPath('job'));
   const jobFacets = facetsOrNull(plan.job!.facets);
   if (plan.kind === 'job') {
-    return { kind: 'job', at, job, jobFacets, datasets: [...plan.inputs, ...plan.outputs].map(mention), receipt };
+    const datasets = [...each(plan.inputs, mention), ...each(plan.outputs, mention)];
+    return { change: { kind: 'job', at, job, jobFacets, datasets, receipt }, warnings };
   }
   const run = plan.run!;
   const runId = requiredName('run.runId', run.runId, INPUT_LIMITS.version);
   if (run.parent?.runId === runId) throw new BadInputError('run.facets.parent.run.runId', 'a run cannot be its own parent');
-  return {
+  const change: LineageChange = {
     kind: 'run',
     event: (plan.eventType ?? 'OTHER') as RunEventType,
     id: ids.run(runId),
@@ -51,12 +73,13 @@ export function changeOf(plan: IngestPlan, receipt: EventReceipt): LineageChange
     errorMessage: run.errorMessage === null ? null : cut(run.errorMessage, INPUT_LIMITS.text),
     parent: run.parent ? { runId: run.parent.runId, job: normalizeJob(run.parent.job, jsonPath('run.facets.parent.job')) } : null,
     runFacets: facetsOrNull(run.facets),
-    inputs: plan.inputs.map(inputOf),
-    outputs: plan.outputs.map(outputOf),
-    modelVersions: plan.modelVersions.map(modelVersionOf),
+    inputs: each(plan.inputs, inputOf),
+    outputs: each(plan.outputs, outputOf),
+    modelVersions: each(plan.modelVersions, modelVersionOf),
     unversionedInputs: 'observe',
     receipt,
   };
+  return { change, warnings };
 }
 
 /** Paths into the event below `base`, as the validator writes them. */
@@ -94,6 +117,7 @@ function inputOf(input: DatasetPlan): RunInput {
   const dataset = datasetRef(input);
   const uri = optionalText(datasetPath(input)('uri'), input.uri, INPUT_LIMITS.uri);
   return {
+    path: input.path,
     dataset,
     version: input.version === null ? null : versionOf(input, { uri }),
     values: { ...NO_VERSION_VALUES, uri },
@@ -104,6 +128,7 @@ function inputOf(input: DatasetPlan): RunInput {
 
 function outputOf(output: DatasetPlan): RunOutput {
   return {
+    path: output.path,
     ...versionOf(output, { uri: output.uri, schema: output.schemaFields, rowCount: output.rowCount }),
     facets: facetsOrNull(output.facets),
     ioFacets: facetsOrNull(output.ioFacets),
@@ -113,6 +138,7 @@ function outputOf(output: DatasetPlan): RunOutput {
 /** A dataset of a DatasetEvent or JobEvent: its facets and schema go on the version it names, else on the dataset. */
 function mention(dataset: DatasetPlan): DatasetMention {
   return {
+    path: dataset.path,
     dataset: datasetRef(dataset),
     version: dataset.version === null ? null : versionOf(dataset, { uri: dataset.uri, schema: dataset.schemaFields }),
     facets: facetsOrNull(dataset.facets),
@@ -125,6 +151,8 @@ function modelVersionOf(model: ModelVersionPlan): ModelVersionOutput {
   const path: FieldPath = (field, ...rest) =>
     field === 'model' ? at('name') : field === 'metrics' && rest.length > 0 ? `${at('metrics')}.${rest.join('.')}` : at(field, ...rest);
   return {
+    // The output the facet is on (`outputs[1]`), for the conflicts the version may meet.
+    path: model.path.replace(/\.facets\.lineage_modelVersion$/, ''),
     ...normalizeModelVersion(
       { model: model.name, version: model.version, artifactUri: model.artifactUri, framework: model.framework, metrics: model.metrics },
       path,

@@ -4,15 +4,18 @@ import type { Database } from '../db/database';
 import type { Limits } from '../limits';
 import { BadInputError, InvalidInputError, LimitExceededError, LineageError } from '../errors';
 import { checkJson } from '../core/json-check';
-import { recordIngestedEvents, recordIngestWarnings } from '../observability/metrics';
+import { recordIngestConflicts, recordIngestedEvents, recordIngestWarnings } from '../observability/metrics';
 import { canonicalJson } from '../core/canonical-json';
+import { kindOfId } from '../core/ids';
+import { fromJsonProperty } from '../core/json-property';
+import type { RecordedConflict } from '../core/recording/conflict-log';
 import { mapPage, pageRequest, type Page } from '../core/page';
 import type { WriteContext } from '../core/write-context';
 import type { EventReceipt, LineageChange } from '../core/recording/lineage-change.types';
 import type { LineageRecorder } from '../core/recording/lineage.recorder';
 import type { EventItem } from './event-stream';
 import { changeOf } from './ingestion.mapper';
-import { LineageEventRepository, type EventSubject, type StoredLineageEvent } from './lineage-event.repository';
+import { LineageEventRepository, type ConflictSubject, type EventSubject, type StoredLineageEvent } from './lineage-event.repository';
 import type { LineageEvent } from './lineage-event.type';
 import { schemaUrlOf } from './openlineage.defaults';
 import { planIngestion } from './openlineage.mapper';
@@ -71,13 +74,26 @@ export class IngestionService {
       if (!item.change) return { status: 'rejected', eventId: item.eventId, error: item.error, warnings };
       const outcome = recorded[next++]!;
       if (outcome.status === 'rejected') return { status: 'rejected', eventId: item.eventId, error: outcome.error, warnings };
+      if (outcome.status === 'duplicate') return { status: 'duplicate', eventId: item.eventId, warnings };
+      // What the event contradicted was set aside and kept with it: said like any other part set aside.
+      const all = [...warnings, ...outcome.conflicts.map(conflictWarning)];
       // Counted once its transaction committed, i.e. now.
-      if (outcome.status === 'recorded') {
-        recordIngestedEvents(item.change.receipt?.eventType ?? item.change.kind.toUpperCase());
-        recordIngestWarnings(warnings.map((warning) => warning.path));
-      }
-      return { status: outcome.status === 'recorded' ? 'accepted' : 'duplicate', eventId: item.eventId, warnings };
+      recordIngestedEvents(item.change.receipt?.eventType ?? item.change.kind.toUpperCase());
+      recordIngestWarnings(warnings.map((warning) => warning.path));
+      recordIngestConflicts(outcome.conflicts.map((conflict) => kindOfId(conflict.entityId) ?? 'other'));
+      return { status: 'accepted', eventId: item.eventId, warnings: all };
     });
+  }
+
+  /** Raw events that contradicted each entity's recorded facts, in event-time order. */
+  conflictPages(
+    subject: ConflictSubject,
+    keys: ReadonlyArray<{ parentId: string; first?: number | null; after?: string | null }>,
+  ): Promise<Page<LineageEvent>[]> {
+    const requests = keys.map((key) => ({ parentId: key.parentId, request: pageRequest(key.first, key.after, this.limits.page) }));
+    return this.db.read(`lineageConflicts.${subject}`, async (tx) =>
+      (await this.events.pagesConflicting(tx, subject, requests)).map((page) => mapPage(page, toLineageEvent)),
+    );
   }
 
   /** Raw events about each run, job or dataset, in event-time order. */
@@ -105,7 +121,7 @@ function prepare(context: WriteContext, event: unknown, receivedAt: string, limi
   const result = validateEvent(event);
   if (!result.ok) return { eventId: null, error: new InvalidInputError('not a valid OpenLineage event', result.errors), warnings: [] };
   const { warnings } = result;
-  const plan = planIngestion(result.event);
+  const plan = planIngestion(result.event, result.setAside);
   const body = canonicalJson(result.event);
   // One limit per event whatever brought it: the single route, a batch (which checks while reading), the CLI.
   const { eventBytes } = limits.ingestion;
@@ -131,7 +147,8 @@ function prepare(context: WriteContext, event: unknown, receivedAt: string, limi
     requestId: context.requestId ?? null,
   };
   try {
-    return { change: changeOf(plan, receipt), eventId: receipt.id, warnings };
+    const mapped = changeOf(plan, receipt);
+    return { change: mapped.change, eventId: receipt.id, warnings: [...warnings, ...mapped.warnings] };
   } catch (error) {
     // A value over one of our limits: answered like the validator's issues, with its path in the event.
     if (error instanceof BadInputError) {
@@ -143,6 +160,15 @@ function prepare(context: WriteContext, event: unknown, receivedAt: string, limi
   }
 }
 
-function toLineageEvent({ bodyGzip, ...stored }: StoredLineageEvent): LineageEvent {
-  return { ...stored, body: JSON.parse(gunzipSync(bodyGzip).toString('utf8')) as Record<string, unknown> };
+/** A conflict in the answer: the warning that the part was set aside, and where to find it. */
+function conflictWarning(conflict: RecordedConflict): ValidationIssue {
+  return { path: conflict.path, message: `${conflict.message}; set aside (conflict kept with the stored event, on ${conflict.entityId})` };
+}
+
+function toLineageEvent({ bodyGzip, conflictsJson, ...stored }: StoredLineageEvent): LineageEvent {
+  return {
+    ...stored,
+    body: JSON.parse(gunzipSync(bodyGzip).toString('utf8')) as Record<string, unknown>,
+    conflicts: fromJsonProperty<RecordedConflict[]>(conflictsJson) ?? [],
+  };
 }

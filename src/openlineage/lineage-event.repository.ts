@@ -3,6 +3,8 @@ import { keysetPagesByParent, type Page, type RelatedPageKey } from '../core/pag
 
 /** The nodes raw events can be about; a closed list, so the label in the query is never user input. */
 export type EventSubject = 'Run' | 'Job' | 'Dataset';
+/** The nodes whose recorded facts an event can contradict (see core/recording/conflict-log.ts); closed likewise. */
+export type ConflictSubject = 'Run' | 'DatasetVersion' | 'ModelVersion' | 'Commit';
 
 export interface StoredLineageEvent {
   id: string;
@@ -15,18 +17,34 @@ export interface StoredLineageEvent {
   source: string;
   /** The canonical JSON of the event, gzip-compressed (see the recorder's repository). */
   bodyGzip: Buffer;
+  /** What it contradicted (RecordedConflict[] as JSON), or null. */
+  conflictsJson: string | null;
 }
 
-const EVENT = (v: string) => `${v} { .id, .kind, .eventType, .eventTime, .producer, .receivedAt, .receivedBy, .source, .bodyGzip }`;
+const EVENT = (v: string) => `${v} { .id, .kind, .eventType, .eventTime, .producer, .receivedAt, .receivedBy, .source, .bodyGzip, .conflictsJson }`;
 
 export class LineageEventRepository {
   /** Raw events about each run, job or dataset, in event-time order (the order to replay them in). */
   pagesAbout(tx: Tx, subject: EventSubject, keys: readonly RelatedPageKey[]): Promise<Page<StoredLineageEvent>[]> {
+    return this.pages(tx, subject, 'ABOUT', keys);
+  }
+
+  /** Raw events that contradicted each entity's recorded facts, in event-time order. */
+  pagesConflicting(tx: Tx, subject: ConflictSubject, keys: readonly RelatedPageKey[]): Promise<Page<StoredLineageEvent>[]> {
+    return this.pages(tx, subject, 'CONFLICTS_WITH', keys);
+  }
+
+  private pages(
+    tx: Tx,
+    subject: EventSubject | ConflictSubject,
+    type: 'ABOUT' | 'CONFLICTS_WITH',
+    keys: readonly RelatedPageKey[],
+  ): Promise<Page<StoredLineageEvent>[]> {
     return keysetPagesByParent<StoredLineageEvent>(
       tx,
       {
         parentLabel: subject,
-        match: 'MATCH (n:LineageEvent)-[:ABOUT]->(p) WHERE true',
+        match: `MATCH (n:LineageEvent)-[:${type}]->(p) WHERE true`,
         projection: EVENT('n'),
         sortKeys: [{ expression: 'n.eventTime', temporal: true }, { expression: 'n.id' }],
       },

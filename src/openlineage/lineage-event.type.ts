@@ -2,6 +2,18 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { Connection } from '../graphql/connection';
 import { DateTimeScalar, JSONObjectScalar } from '../graphql/scalars';
 
+@ObjectType({ description: 'A recorded fact an event contradicted: the fact stands, and the part of the event that said otherwise was set aside.' })
+export class LineageConflict {
+  @Field(() => ID, { description: 'The entity whose recorded fact stands (a run, dataset version, model version or commit).' })
+  entityId!: string;
+
+  @Field({ description: 'Where in the event the part set aside is (`job`, `eventType`, `outputs[0]`, `run.facets.parent`, …).' })
+  path!: string;
+
+  @Field({ description: 'What was contradicted, with both values.' })
+  message!: string;
+}
+
 @ObjectType({ description: 'A raw OpenLineage event as received, kept for audit and replay; the same event delivered twice is stored once.' })
 export class LineageEvent {
   @Field(() => ID, { description: 'SHA-256 (hex) of the canonical event (keys sorted): the idempotency key.' })
@@ -30,6 +42,11 @@ export class LineageEvent {
 
   @Field(() => JSONObjectScalar, { description: 'The event as sent (keys sorted), custom facets and unknown properties included.' })
   body!: Record<string, unknown>;
+
+  @Field(() => [LineageConflict], {
+    description: 'What the event contradicted and was set aside for it (the event itself is kept whole and the rest of it recorded); empty for most events.',
+  })
+  conflicts!: LineageConflict[];
 }
 
 @ObjectType()

@@ -1,17 +1,17 @@
-import { childPath, isObject } from './openlineage.checks';
-import { countOf, facetOf, FACET, keptFacets, textOf } from './openlineage.facets';
-import type { DatasetPlan, Facets, ModelVersionPlan, RawDataset, RawInputDataset, RawOutputDataset, SchemaFieldPlan, VersionSource } from './openlineage.types';
+import { childPath, isObject as isObject } from './openlineage.checks';
+import { countOf, facetOf, FACET, keptFacets, textOf, type SetAside } from './openlineage.facets';
+import type { DatasetPlan, ModelVersionPlan, RawDataset, RawInputDataset, RawOutputDataset, SchemaFieldPlan, VersionSource } from './openlineage.types';
 
-/** `path` is where the dataset is in the event (`inputs[0]`). */
-export function planInput(dataset: RawInputDataset, path: string): DatasetPlan {
+export function planInput(dataset: RawInputDataset, path: string, setAside: SetAside): DatasetPlan {
   const io = dataset.inputFacets;
-  const statistics = facetOf(io, FACET.inputStatistics);
+  const at = childPath(path, 'inputFacets');
+  const statistics = facetOf(io, FACET.inputStatistics, at, setAside);
   // Older producers report input sizes in the data quality facet only.
-  const quality = facetOf(io, FACET.dataQualityMetrics);
+  const quality = facetOf(io, FACET.dataQualityMetrics, at, setAside);
   const fromStatistics = countOf(statistics?.rowCount);
   const rowCount = fromStatistics ?? countOf(quality?.rowCount);
   return {
-    ...describeDataset(dataset, null, path),
+    ...describeDataset(dataset, path, null, setAside),
     rowCount,
     rowCountPath:
       rowCount === null ? null : facetPath(path, 'inputFacets', fromStatistics !== null ? FACET.inputStatistics : FACET.dataQualityMetrics, 'rowCount'),
@@ -21,12 +21,12 @@ export function planInput(dataset: RawInputDataset, path: string): DatasetPlan {
 }
 
 /** `writtenBy` is the writing run's id (lower-cased), or null for a JobEvent, which has no run. */
-export function planOutput(dataset: RawOutputDataset, writtenBy: string | null, path: string): DatasetPlan {
+export function planOutput(dataset: RawOutputDataset, path: string, writtenBy: string | null, setAside: SetAside): DatasetPlan {
   const io = dataset.outputFacets;
-  const statistics = facetOf(io, FACET.outputStatistics);
+  const statistics = facetOf(io, FACET.outputStatistics, childPath(path, 'outputFacets'), setAside);
   const rowCount = countOf(statistics?.rowCount);
   return {
-    ...describeDataset(dataset, writtenBy, path),
+    ...describeDataset(dataset, path, writtenBy, setAside),
     rowCount,
     rowCountPath: rowCount === null ? null : facetPath(path, 'outputFacets', FACET.outputStatistics, 'rowCount'),
     bytes: countOf(statistics?.size),
@@ -35,16 +35,17 @@ export function planOutput(dataset: RawOutputDataset, writtenBy: string | null, 
 }
 
 /** The dataset of a DatasetEvent: static metadata, no run, no read or write. */
-export function planStaticDataset(dataset: RawDataset, path: string): DatasetPlan {
-  return { ...describeDataset(dataset, null, path), rowCount: null, rowCountPath: null, bytes: null, ioFacets: {} };
+export function planStaticDataset(dataset: RawDataset, path: string, setAside: SetAside): DatasetPlan {
+  return { ...describeDataset(dataset, path, null, setAside), rowCount: null, rowCountPath: null, bytes: null, ioFacets: {} };
 }
 
 /** An output marked with our `lineage_modelVersion` facet, or null when it is an ordinary output. */
-export function planModelVersion(dataset: RawOutputDataset, path: string): ModelVersionPlan | null {
-  const facet = facetOf(dataset.facets, FACET.modelVersion);
+export function planModelVersion(dataset: RawOutputDataset, path: string, setAside: SetAside): ModelVersionPlan | null {
+  const at = childPath(path, 'facets');
+  const facet = facetOf(dataset.facets, FACET.modelVersion, at, setAside);
   if (facet === undefined) return null;
   return {
-    path: facetPath(path, 'facets', FACET.modelVersion),
+    path: childPath(at, FACET.modelVersion),
     name: facet.name as string,
     version: facet.version as string,
     artifactUri: textOf(facet.artifactUri),
@@ -58,17 +59,19 @@ export function planModelVersion(dataset: RawOutputDataset, path: string): Model
 
 type DatasetDescription = Omit<DatasetPlan, 'rowCount' | 'rowCountPath' | 'bytes' | 'ioFacets'>;
 
-function describeDataset(dataset: RawDataset, writtenBy: string | null, path: string): DatasetDescription {
+function describeDataset(dataset: RawDataset, path: string, writtenBy: string | null, setAside: SetAside): DatasetDescription {
   const facets = dataset.facets;
-  const schema = facetOf(facets, FACET.schema);
+  const at = childPath(path, 'facets');
+  const facet = (name: string) => facetOf(facets, name, at, setAside);
+  const schema = facet(FACET.schema);
   return {
     path,
     namespace: dataset.namespace,
     name: dataset.name,
-    ...versionOf(facets, writtenBy, path),
-    schemaFields: schema === undefined ? null : flattenSchema(schema.fields, '', childPath(facetPath(path, 'facets', FACET.schema), 'fields')),
-    columnLineage: facetOf(facets, FACET.columnLineage) ?? null,
-    uri: datasetUri(dataset.namespace, dataset.name, facets),
+    ...versionOf(facet(FACET.version), writtenBy, path),
+    schemaFields: schema === undefined ? null : flattenSchema(schema.fields, '', facetPath(path, 'facets', FACET.schema, 'fields')),
+    columnLineage: facet(FACET.columnLineage) ?? null,
+    uri: datasetUri(dataset.namespace, dataset.name, facet(FACET.symlinks)),
     facets: keptFacets(facets),
   };
 }
@@ -79,11 +82,11 @@ function describeDataset(dataset: RawDataset, writtenBy: string | null, path: st
  * version current when the run read it (which it knows and the event does not).
  */
 function versionOf(
-  facets: Facets | null | undefined,
+  facet: Record<string, unknown> | undefined,
   writtenBy: string | null,
   path: string,
 ): { version: string | null; versionSource: VersionSource; versionPath: string | null } {
-  const version = textOf(facetOf(facets, FACET.version)?.datasetVersion);
+  const version = textOf(facet?.datasetVersion);
   if (version !== null) return { version, versionSource: 'facet', versionPath: facetPath(path, 'facets', FACET.version, 'datasetVersion') };
   if (writtenBy !== null) return { version: `run-${writtenBy}`, versionSource: 'derived-from-run', versionPath: null };
   return { version: null, versionSource: 'unknown', versionPath: null };
@@ -126,10 +129,10 @@ const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
  * format) and `dataSource` (a connection, not a dataset) do not say where the dataset is, so they are not used.
  * The result is not percent-encoded: it is the location as the producer names it.
  */
-export function datasetUri(namespace: string, name: string, facets: Facets | null | undefined): string | null {
+export function datasetUri(namespace: string, name: string, symlinks: Record<string, unknown> | undefined): string | null {
   const own = storageUri(namespace, name);
   if (own !== null) return own;
-  const identifiers = facetOf(facets, FACET.symlinks)?.identifiers;
+  const identifiers = symlinks?.identifiers;
   if (!Array.isArray(identifiers)) return null;
   for (const identifier of identifiers) {
     if (!isObject(identifier) || typeof identifier.namespace !== 'string' || typeof identifier.name !== 'string') continue;

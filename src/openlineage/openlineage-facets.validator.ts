@@ -2,6 +2,7 @@ import {
   childPath,
   isAbsent,
   isObject,
+  IssueList,
   quote,
   optionalArray,
   optionalInteger,
@@ -9,10 +10,9 @@ import {
   optionalString,
   requireObject,
   requireString,
-  requireUuid,
   typeName,
-  type IssueList,
   type JsonObject,
+  type Warnings,
 } from './openlineage.checks';
 import { FACET } from './openlineage.facets';
 import { checkTestFacet, QUALITY_DATASET_FACET_CHECKS } from './openlineage-quality.validator';
@@ -22,12 +22,16 @@ import { checkTestFacet, QUALITY_DATASET_FACET_CHECKS } from './openlineage-qual
  * checked, because OpenLineage is extended through facets. For the facets we interpret, the fields the mapper
  * reads are checked against the facet's spec, so a plan is never built from a malformed value. Fields we only
  * keep (`errorMessage.stackTrace`, `_producer`, ...) are not checked: a producer's slip there costs nothing.
+ *
+ * Nothing here refuses an event: facets describe lineage, they do not identify it. A facet map that is not an
+ * object, or a facet that is not one, is set aside (not kept; the raw event has it); an interpreted facet with a
+ * malformed field is kept as sent but not read. Each is a warning.
  */
 
 type FacetCheck = (facet: JsonObject, path: string, issues: IssueList) => void;
 
-export function checkRunFacets(value: unknown, path: string, issues: IssueList): void {
-  checkFacets(value, path, issues, {
+export function checkRunFacets(value: unknown, path: string, warnings: Warnings): void {
+  checkFacets(value, path, warnings, {
     [FACET.parent]: checkParent,
     [FACET.errorMessage]: checkErrorMessage,
     [FACET.executionParameters]: checkExecutionParameters,
@@ -36,49 +40,60 @@ export function checkRunFacets(value: unknown, path: string, issues: IssueList):
   });
 }
 
-export function checkJobFacets(value: unknown, path: string, issues: IssueList): void {
-  checkFacets(value, path, issues, { [FACET.sourceCodeLocation]: checkSourceCodeLocation });
+export function checkJobFacets(value: unknown, path: string, warnings: Warnings): void {
+  checkFacets(value, path, warnings, { [FACET.sourceCodeLocation]: checkSourceCodeLocation });
 }
 
-export function checkDatasetFacets(value: unknown, path: string, issues: IssueList, side: 'input' | 'output' | 'static'): void {
-  checkFacets(value, path, issues, {
+/** Our model facet is not among these: a malformed one sets its whole output aside (see the validator). */
+export function checkDatasetFacets(value: unknown, path: string, warnings: Warnings): void {
+  checkFacets(value, path, warnings, {
     [FACET.version]: checkVersion,
     [FACET.schema]: checkSchema,
     [FACET.columnLineage]: checkColumnLineage,
     // Data quality results: read wherever producers put them (dbt sends them as dataset facets, the spec as input facets).
     ...QUALITY_DATASET_FACET_CHECKS,
-    // Only an output is a model version the run produced; elsewhere the facet is kept, not read.
-    ...(side === 'output' ? { [FACET.modelVersion]: checkModelVersion } : {}),
   });
 }
 
-export function checkInputFacets(value: unknown, path: string, issues: IssueList): void {
-  checkFacets(value, path, issues, {
-    [FACET.inputStatistics]: (facet, at) => checkCounts(facet, at, issues, ['rowCount', 'size']),
+export function checkInputFacets(value: unknown, path: string, warnings: Warnings): void {
+  checkFacets(value, path, warnings, {
+    [FACET.inputStatistics]: (facet, at, issues) => checkCounts(facet, at, issues, ['rowCount', 'size']),
+    // dataQualityMetrics among them: older producers report input sizes there only.
     ...QUALITY_DATASET_FACET_CHECKS,
   });
 }
 
-export function checkOutputFacets(value: unknown, path: string, issues: IssueList): void {
-  checkFacets(value, path, issues, {
-    [FACET.outputStatistics]: (facet, at) => checkCounts(facet, at, issues, ['rowCount', 'size']),
+export function checkOutputFacets(value: unknown, path: string, warnings: Warnings): void {
+  checkFacets(value, path, warnings, {
+    [FACET.outputStatistics]: (facet, at, issues) => checkCounts(facet, at, issues, ['rowCount', 'size']),
   });
 }
 
-function checkFacets(value: unknown, path: string, issues: IssueList, interpreted: Record<string, FacetCheck>): void {
-  if (!optionalObject(value, path, issues)) return;
+function checkFacets(value: unknown, path: string, warnings: Warnings, interpreted: Record<string, FacetCheck>): void {
+  if (isAbsent(value)) return;
+  if (!isObject(value)) {
+    warnings.setAside.add(path);
+    warnings.add(path, `${path} must be an object, got ${typeName(value)}; set aside`);
+    return;
+  }
   for (const [name, facet] of Object.entries(value)) {
-    if (issues.full) return;
     const facetPath = childPath(path, name);
     if (facet === null) continue;
-    if (!isObject(facet)) issues.add(facetPath, `${facetPath} must be an object, got ${typeName(facet)}`);
-    else if (Object.hasOwn(interpreted, name)) interpreted[name](facet, facetPath, issues);
+    if (!isObject(facet)) {
+      warnings.setAside.add(facetPath);
+      warnings.add(facetPath, `${facetPath} must be an object, got ${typeName(facet)}; set aside`);
+    } else if (Object.hasOwn(interpreted, name)) {
+      const issues = new IssueList();
+      interpreted[name]!(facet, facetPath, issues);
+      warnings.setAsideFor(facetPath, issues, 'the facet is kept as sent but not read');
+    }
   }
 }
 
 function checkParent(facet: JsonObject, path: string, issues: IssueList): void {
   const runPath = childPath(path, 'run');
-  if (requireObject(facet.run, runPath, issues)) requireUuid(facet.run.runId, childPath(runPath, 'runId'), issues);
+  // Any run id, as for the run itself (old Airflow versions name the DAG run: `manual__2024-05-01T10:00:00`).
+  if (requireObject(facet.run, runPath, issues)) requireString(facet.run.runId, childPath(runPath, 'runId'), issues, { nonEmpty: true });
   const jobPath = childPath(path, 'job');
   if (requireObject(facet.job, jobPath, issues)) {
     requireString(facet.job.namespace, childPath(jobPath, 'namespace'), issues, { nonEmpty: true });
@@ -181,7 +196,7 @@ function checkCounts(facet: JsonObject, path: string, issues: IssueList, fields:
 }
 
 /** Our `lineage_modelVersion` facet; its JSON Schema is docs/LineageModelVersionDatasetFacet.json. */
-function checkModelVersion(facet: JsonObject, path: string, issues: IssueList): void {
+export function checkModelVersion(facet: JsonObject, path: string, issues: IssueList): void {
   requireString(facet.name, childPath(path, 'name'), issues, { nonEmpty: true });
   requireString(facet.version, childPath(path, 'version'), issues, { nonEmpty: true });
   optionalString(facet.artifactUri, childPath(path, 'artifactUri'), issues, { nonEmpty: true });

@@ -1,16 +1,17 @@
-import { facetOf, FACET, keptFacets, textOf } from './openlineage.facets';
+import { jobNamespaceOf } from './openlineage.defaults';
+import { facetOf, FACET, keptFacets, textOf, type SetAside } from './openlineage.facets';
 import type { CommitPlan, JobPlan, RawJob } from './openlineage.types';
 
 export function planJob(job: RawJob): JobPlan {
-  return { namespace: job.namespace, name: job.name, facets: keptFacets(job.facets) };
+  return { namespace: jobNamespaceOf(job), name: job.name, facets: keptFacets(job.facets) };
 }
 
 /**
  * The commit a job runs from: job facet `sourceCodeLocation` with `type` git (any case). Without a `version`
  * there is no commit to point at (a branch moves), so the plan has none; the facet itself stays in job facets.
  */
-export function planCommit(job: RawJob): CommitPlan | null {
-  const location = facetOf(job.facets, FACET.sourceCodeLocation);
+export function planCommit(job: RawJob, setAside: SetAside): CommitPlan | null {
+  const location = facetOf(job.facets, FACET.sourceCodeLocation, 'job.facets', setAside);
   if (location === undefined || textOf(location.type)?.toLowerCase() !== 'git') return null;
   const repoUrl = textOf(location.repoUrl);
   const repository = repoUrl ?? textOf(location.url);

@@ -41,6 +41,38 @@ export class IssueList {
   }
 }
 
+/**
+ * What an accepted event got wrong that does not stop it from becoming lineage, and the parts of it that are
+ * set aside for it (not read; the raw event keeps them): a dataset (`inputs[1]`), a facet map (`run.facets`) or
+ * one facet (`outputs[0].facets.version`). The mapper skips every part whose path is in `setAside`.
+ */
+export class Warnings {
+  private readonly warnings: ValidationIssue[] = [];
+  private dropped = 0;
+  readonly setAside = new Set<string>();
+
+  add(path: string, message: string): void {
+    if (this.warnings.length < MAX_ISSUES) this.warnings.push({ path, message });
+    else this.dropped++;
+  }
+
+  /** Sets the part at `path` aside when `issues` found something wrong with it; true when it did. */
+  setAsideFor(path: string, issues: IssueList, consequence: string): boolean {
+    if (issues.empty) return false;
+    this.setAside.add(path);
+    const found = issues.list().filter((issue) => issue.path !== '' || !issue.message.startsWith('validation stopped'));
+    const shown = found.slice(0, 3).map((issue) => issue.message);
+    if (found.length > 3) shown.push(`${found.length - 3} more`);
+    this.add(path, `${shown.join('; ')}; ${consequence}`);
+    return true;
+  }
+
+  list(): ValidationIssue[] {
+    if (this.dropped === 0) return [...this.warnings];
+    return [...this.warnings, { path: '', message: `${this.dropped} more warnings not listed` }];
+  }
+}
+
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const MAX_KEY_IN_PATH = 80;
 

@@ -3,14 +3,17 @@ import { isUri } from './openlineage.formats';
 import type { EventKind } from './openlineage.types';
 
 /**
- * What an event's `producer` and `schemaURL` are read as when a producer leaves them out or sends something
- * unusable. Both are required by the spec, yet they carry no lineage: real producers and Marquez's own example
+ * What an event's `producer`, `schemaURL` and job namespace are read as when a producer leaves them out or
+ * sends something unusable. Both are required by the spec, yet they carry no lineage: real producers and Marquez's own example
  * streams omit them, and a producer cannot resend an event differently, so refusing it would lose its lineage
  * for good. The event is stored as sent; the service records these values and answers with a warning.
  */
 
 /** The spec version this service implements; the JSON Schema every event is read against. */
 export const SPEC_URL = 'https://openlineage.io/spec/2-0-2/OpenLineage.json';
+
+/** The namespace of a job whose event names none: what the OpenLineage clients use when none is configured. */
+export const DEFAULT_NAMESPACE = 'default';
 
 /** Ours, in the `urn:lineage:` namespace our facets use: says the event did not name its producer. */
 export const UNKNOWN_PRODUCER = 'urn:lineage:producer:unknown';
@@ -30,6 +33,11 @@ export function producerOf(event: { producer?: unknown }): string {
 /** The schemaURL as recorded: the one sent when it is a non-empty string, else the spec's for the kind. */
 export function schemaUrlOf(event: { schemaURL?: unknown }, kind: EventKind): string {
   return usable(event.schemaURL) ? event.schemaURL : defaultSchemaUrl(kind);
+}
+
+/** The job's namespace as recorded: the one sent when it is a non-empty string, else DEFAULT_NAMESPACE. */
+export function jobNamespaceOf(job: { namespace?: unknown }): string {
+  return typeof job.namespace === 'string' && job.namespace.length > 0 ? job.namespace : DEFAULT_NAMESPACE;
 }
 
 /** Longer than any URI we store (INPUT_LIMITS.uri is 4,096 characters); the raw event keeps it anyway. */

@@ -1,3 +1,4 @@
+import { childPath, isObject } from './openlineage.checks';
 import type { Facets } from './openlineage.types';
 
 /**
@@ -31,15 +32,28 @@ export const FACET = {
   outputStatistics: 'outputStatistics',
 } as const;
 
-/** A facet to read, or undefined when it is absent or null (a validated event holds only objects besides). */
-export function facetOf(facets: Facets | null | undefined, name: string): Record<string, unknown> | undefined {
-  if (!facets || !Object.hasOwn(facets, name)) return undefined;
-  return facets[name] ?? undefined;
+/** Parts of an event the validator set aside, by path: the mapper does not read them. */
+export type SetAside = ReadonlySet<string>;
+
+export const NOTHING_SET_ASIDE: SetAside = new Set();
+
+/**
+ * A facet to read from the facet map at `at` (`run.facets`, `outputs[0].facets`), or undefined when it is
+ * absent, null, not an object, or set aside by the validator (a malformed facet we interpret).
+ */
+export function facetOf(facets: Facets | null | undefined, name: string, at: string, setAside: SetAside): Record<string, unknown> | undefined {
+  if (!isObject(facets) || !Object.hasOwn(facets, name) || setAside.has(at) || setAside.has(childPath(at, name))) return undefined;
+  const facet = facets[name];
+  return isObject(facet) ? facet : undefined;
 }
 
-/** The facets to keep: all of them, in the order sent, without the null ones (null means "not sent"). */
+/**
+ * The facets to keep: all of them, in the order sent, without the null ones (null means "not sent") and those
+ * that are not objects (the validator warned about them). A malformed facet we interpret is kept: only not read.
+ */
 export function keptFacets(facets: Facets | null | undefined): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(facets ?? {}).filter(([, facet]) => facet !== null));
+  if (!isObject(facets)) return {};
+  return Object.fromEntries(Object.entries(facets).filter(([, facet]) => isObject(facet)));
 }
 
 /** A facet field to read as text: a non-empty string, else null (validated facets hold nothing else). */

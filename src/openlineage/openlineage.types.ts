@@ -15,7 +15,8 @@ export type Facet = Record<string, unknown>;
 export type Facets = Record<string, Facet | null>;
 
 export interface RawJob {
-  namespace: string;
+  /** Required by the spec; read through `jobNamespaceOf` (openlineage.defaults.ts). */
+  namespace?: unknown;
   name: string;
   facets?: Facets | null;
   [property: string]: unknown;
@@ -96,7 +97,15 @@ export interface ValidationIssue {
  * Accepted events come with warnings: what the event got wrong that does not stop it from becoming lineage
  * (a missing producer, say), each with the path and what was recorded instead.
  */
-export type ValidationResult = { ok: true; event: ValidEvent; warnings: ValidationIssue[] } | { ok: false; errors: ValidationIssue[] };
+export type ValidationResult =
+  | {
+      ok: true;
+      event: ValidEvent;
+      warnings: ValidationIssue[];
+      /** Paths of the parts of the event not to read (see `Warnings` in openlineage.checks.ts). */
+      setAside: ReadonlySet<string>;
+    }
+  | { ok: false; errors: ValidationIssue[] };
 
 // ---------------------------------------------------------------------------------------------------------
 // The ingestion plan: what the graph services record for one event. Pure data, JSON-serialisable.
@@ -116,7 +125,7 @@ export interface ParentRunPlan {
 }
 
 export interface RunPlan {
-  /** The event's `run.runId`, lower-cased (UUIDs are case-insensitive; one run must not become two). */
+  /** The event's `run.runId`, lower-cased when a UUID (UUIDs are case-insensitive; one run must not become two). */
   runId: string;
   /** START/RUNNING → RUNNING, COMPLETE → COMPLETED, FAIL → FAILED, ABORT → ABORTED, OTHER or absent → null (no change). */
   state: RunState | null;

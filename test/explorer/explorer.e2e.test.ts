@@ -6,15 +6,24 @@ import { DEMO_CONTEXT, loadDemo } from '../../src/demo/demo-loader';
 import { PROJECT_ROOT } from '../../src/paths';
 import { createTestKey } from '../support/auth';
 import { chromiumMissing, launchBrowser, screenshotPath } from '../support/browser';
+import { ids } from '../../src/core/ids';
 import { dataOf } from '../support/graphql';
-import { startTestService, type TestService } from '../support/service';
+import { postEach } from '../support/openlineage-http';
+import { Isolation, removeIsolated } from '../support/openlineage-isolation';
+import { completeStream, producerStreams } from '../support/producer-streams';
+import { startTestService, uniqueNamespace, type TestService } from '../support/service';
 
 /**
  * The explorer in headless Chromium against the real service with the demo lineage: find the production
  * deployment, ask what data produced it, expand and collapse, travel back to 15 March, share the URL. The page
  * exposes what it shows in the DOM (the list "Nodes shown", with data-* attributes), which is what is asserted.
  *
- * EXPLORER_DOCS_SCREENSHOT=1 (`npm run screenshot:explorer`) also writes docs/explorer.png (shown in docs/explorer.md).
+ * Then a real producer's stream (dbt's jaffle_shop run, from the OpenLineage integration tests): paths, dotted
+ * names and versions derived from run ids, which must read as short distinct labels with the full values in the
+ * details.
+ *
+ * EXPLORER_DOCS_SCREENSHOT=1 (`npm run screenshot:explorer`) also writes docs/explorer.png and
+ * docs/explorer-producer-stream.png (shown in docs/explorer.md).
  */
 
 const PRODUCTION = 'fraud-api (production, 2025-04-10 09:00)';
@@ -215,5 +224,66 @@ describe('the lineage explorer with authentication on', { skip: skip ? `skipped:
     await page.locator(`#search-results li[data-label="${PRODUCTION}"]`).waitFor();
     await page.keyboard.press('Escape');
     assert.notEqual(await page.locator('#status').getAttribute('data-kind'), 'error');
+  });
+});
+
+describe('the lineage explorer on a real producer stream', { skip: skip ? `skipped: ${skip}` : false }, () => {
+  let service: TestService;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const copy = new Isolation(`${uniqueNamespace('explorer-dbt')}.`);
+  const stream = producerStreams().find((candidate) => candidate.producer === 'dbt' && candidate.name === 'structured_logs-postgres-run-successful-run')!;
+
+  before(async () => {
+    service = await startTestService();
+    const answers = await postEach(
+      service,
+      completeStream(stream).events.map((event) => copy.event(event)),
+    );
+    assert.deepEqual(new Set(answers.map((answer) => answer.status)), new Set([201]));
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+  after(async () => {
+    await browser?.close();
+    if (service) await removeIsolated(service.db, [copy.prefix]);
+    await service?.stop();
+  });
+
+  it('shows the provenance of a dataset with short, distinct labels, and the full values in the details', async () => {
+    const customers = ids.dataset(copy.namespace('postgres://postgres:5432'), 'postgres.public.customers');
+    await page.goto(`${service.url}/explorer/?node=${encodeURIComponent(customers)}&q=provenance`);
+    await page.locator('.answer[data-question="provenance"]').waitFor();
+    await page.waitForFunction(`document.body.dataset.busy === 'false'`);
+    assert.notEqual(await page.locator('#status').getAttribute('data-kind'), 'error', (await page.locator('#status').textContent()) ?? '');
+    assert.deepEqual(pageErrors, []);
+    await page.screenshot({ path: screenshotPath('8-producer-stream') });
+    if (process.env.EXPLORER_DOCS_SCREENSHOT) await page.screenshot({ path: path.join(PROJECT_ROOT, 'docs', 'explorer-producer-stream.png') });
+
+    const labels = await page.$$eval('#visible-nodes li', (items) => items.map((li) => li.getAttribute('data-label')!));
+    assert.ok(labels.length >= 10, labels.join(', '));
+    for (const label of labels) {
+      assert.ok(label.length <= 60, `a label a person can read: ${label}`);
+      assert.doesNotMatch(label, /[0-9a-f]{8}-[0-9a-f]{4}-/, `no whole run id in a label: ${label}`);
+    }
+    const sources = await page.$$eval('#answer-sources li', (items) => items.map((li) => li.textContent).sort());
+    assert.deepEqual(sources, [
+      'postgres.public.raw_customers@unversioned',
+      'postgres.public.raw_orders@unversioned',
+      'postgres.public.raw_payments@unversioned',
+    ]);
+
+    const version = labels.find((label) => /^postgres\.public\.stg_orders@run-[0-9a-f]{8}$/.test(label));
+    assert.ok(version, `the version dbt wrote, named after its run: ${labels.join(', ')}`);
+    await page.locator(`#visible-nodes li[data-label="${version}"] button`).click();
+    await page.waitForFunction(`document.body.dataset.busy === 'false'`);
+    assert.equal(await page.locator('#details-title').textContent(), version);
+    assert.match(
+      (await page.locator('#details-full-label').textContent()) ?? '',
+      /^postgres\.public\.stg_orders@run-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
   });
 });

@@ -199,31 +199,46 @@ describe('OpenLineage API', () => {
     }
   });
 
-  it('answers 409 for a contradiction, with the reason, and records nothing of the refused event', async () => {
+  it('records a contradicting event with the contradicting part set aside: 201, a warning, the conflict kept with the event, queryable and audited', async () => {
     const copy = isolation();
     assert.equal((await post(service, '/api/v1/lineage', fixture(copy, 'run-start.json'))).status, 201);
     const moved = fixture(copy, 'run-complete.json', (e) => (e.job.name = 'churn.other'));
     const answer = await post(service, '/api/v1/lineage', moved);
-    assert.equal(answer.status, 409);
-    assert.equal(answer.body.error.code, 'CONFLICT');
-    assert.match(answer.body.error.message, /belongs to another job; it cannot move to .*churn\.other/);
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    assert.equal(answer.body.status, 'accepted');
+    const warning = answer.body.warnings.find((w: Json) => w.path === 'job');
+    assert.match(warning?.message ?? '', /belongs to another job; it cannot move to .*churn\.other; set aside/);
     const { run, job } = dataOf<any>(
       await service.graphql(
-        `{ run(runId: "${copy.runId(RUN_ID)}") { state events { totalCount } } job(namespace: "${copy.namespace('ml-platform')}", name: "churn.other") { id } }`,
+        `{ run(runId: "${copy.runId(RUN_ID)}") {
+             id state events { totalCount } history { nodes { operation } }
+             conflicts { totalCount nodes { id eventType conflicts { entityId path message } } }
+           }
+           job(namespace: "${copy.namespace('ml-platform')}", name: "churn.other") { id } }`,
       ),
     );
-    assert.deepEqual(run, { state: 'RUNNING', events: { totalCount: 1 } });
-    assert.equal(job, null);
+    assert.equal(run.state, 'COMPLETED', 'the rest of the event is recorded: the run ended');
+    assert.equal(run.events.totalCount, 2, 'the raw event is stored');
+    assert.equal(job, null, 'the job it named is set aside');
+    assert.equal(run.conflicts.totalCount, 1);
+    assert.equal(run.conflicts.nodes[0].id, answer.body.eventId);
+    assert.deepEqual(
+      run.conflicts.nodes[0].conflicts.map((c: Json) => [c.entityId, c.path]),
+      [[run.id, 'job']],
+    );
+    assert.ok(
+      run.history.nodes.some((record: Json) => record.operation === 'openlineage.RunEvent.COMPLETE'),
+      'audited',
+    );
   });
 
-  it('answers 400 with the JSON path of each problem, for the spec and for our limits', async () => {
+  it('answers 400 only for what cannot become lineage, with the JSON path of each problem', async () => {
     const copy = isolation();
     const cases: Array<[(event: Json) => void, string[]]> = [
-      [(e) => ((e.run.runId = 'run-42'), delete e.eventTime), ['eventTime', 'run.runId']],
-      [(e) => (e.outputs[0].name = 'x'.repeat(1025)), ['outputs[0].name']],
-      [(e) => (e.outputs[0].facets.schema.fields[1].fields[0].name = 'la\u0000bel'), ['outputs[0].facets.schema.fields[1].fields[0].name']],
-      [(e) => (e.outputs[1].facets.version.datasetVersion = 'v'.repeat(300)), ['outputs[1].facets.version.datasetVersion']],
-      [(e) => (e.outputs[2].facets.lineage_modelVersion.metrics = { auc: 'high' }), ['outputs[2].facets.lineage_modelVersion.metrics.auc']],
+      [(e) => ((e.run.runId = 'run-42'), delete e.eventTime), ['eventTime']],
+      [(e) => delete e.run.runId, ['run.runId']],
+      [(e) => (e.job.name = ''), ['job.name']],
+      [(e) => (e.job.name = 'x'.repeat(1025)), ['job.name']],
       [(e) => (e.run.facets.parent.run.runId = e.run.runId), ['run.facets.parent.run.runId']],
     ];
     for (const [change, paths] of cases) {
@@ -234,6 +249,44 @@ describe('OpenLineage API', () => {
         answer.body.error.issues.map((issue: Json) => issue.path),
         paths,
       );
+    }
+  });
+
+  it('records the rest of an event when one dataset cannot be read or is over our limits, with a warning naming it', async () => {
+    const cases: Array<[(event: Json) => void, string, RegExp]> = [
+      [(e) => (e.outputs[0].name = 'x'.repeat(1025)), 'outputs[0]', /^outputs\[0\]\.name: .*; the output is set aside$/],
+      [
+        (e) => (e.outputs[0].facets.schema.fields[1].fields[0].name = 'la\u0000bel'),
+        'outputs[0]',
+        /^outputs\[0\]\.facets\.schema\.fields\[1\]\.fields\[0\]\.name: .*; the output is set aside$/,
+      ],
+      [
+        (e) => (e.outputs[1].facets.version.datasetVersion = 'v'.repeat(300)),
+        'outputs[1]',
+        /^outputs\[1\]\.facets\.version\.datasetVersion: .*; the output is set aside$/,
+      ],
+      [
+        (e) => (e.outputs[2].facets.lineage_modelVersion.metrics = { auc: 'high' }),
+        'outputs[2]',
+        /metrics\.auc must be a finite number, got a string; the output is set aside$/,
+      ],
+      [(e) => (e.inputs[0].namespace = ''), 'inputs[0]', /^inputs\[0\]\.namespace must not be empty; the input is set aside$/],
+    ];
+    for (const [change, path, message] of cases) {
+      const copy = isolation();
+      const answer = await post(service, '/api/v1/lineage', fixture(copy, 'run-complete.json', change));
+      assert.equal(answer.status, 201, `${path}: ${JSON.stringify(answer.body)}`);
+      assert.deepEqual(
+        answer.body.warnings.map((warning: Json) => warning.path),
+        [path],
+      );
+      assert.match(answer.body.warnings[0].message, message);
+      const { run } = dataOf<any>(
+        await service.graphql(`{ run(runId: "${copy.runId(RUN_ID)}") { state inputs { name } outputs { name } modelVersions { version } } }`),
+      );
+      assert.equal(run.state, 'COMPLETED', path);
+      const recorded = run.inputs.length + run.outputs.length + run.modelVersions.length;
+      assert.equal(recorded, 4, `${path}: the other datasets are recorded (${JSON.stringify(run)})`);
     }
   });
 
@@ -263,7 +316,7 @@ describe('OpenLineage API', () => {
     assert.equal(answer.status, 201, JSON.stringify(answer.body));
   });
 
-  it('answers a batch event by event: a bad line, an invalid event or a conflict sinks only itself', async () => {
+  it('answers a batch event by event: a bad line or an invalid event sinks only itself, a conflict is set aside', async () => {
     const copy = isolation();
     const start = fixture(copy, 'run-start.json');
     const conflicting = fixture(copy, 'run-complete.json', (e) => (e.job.name = 'elsewhere'));
@@ -284,7 +337,7 @@ describe('OpenLineage API', () => {
         [0, 'accepted', null],
         [1, 'rejected', 'BAD_USER_INPUT'],
         [2, 'rejected', 'BAD_USER_INPUT'],
-        [3, 'rejected', 'CONFLICT'],
+        [3, 'accepted', null],
         [4, 'accepted', null],
         [5, 'duplicate', null],
       ],
@@ -296,12 +349,13 @@ describe('OpenLineage API', () => {
     );
     assert.deepEqual(
       { accepted: answer.body.accepted, duplicates: answer.body.duplicates, rejected: answer.body.rejected },
-      { accepted: 2, duplicates: 1, rejected: 3 },
+      { accepted: 3, duplicates: 1, rejected: 2 },
     );
     assert.equal(answer.body.results[5].eventId, answer.body.results[0].eventId);
     assert.deepEqual(
-      answer.body.results.map((result: Json) => result.warnings),
-      [[], [], [], [], [], []],
+      answer.body.results.map((result: Json) => result.warnings.map((warning: Json) => warning.path)),
+      [[], [], [], ['job'], [], []],
+      'the conflict is set aside, with a warning',
     );
   });
 

@@ -17,7 +17,7 @@ function scenarioPlans(): IngestPlan[] {
     .map(({ name, event }) => {
       const result = validateEvent(event);
       if (!result.ok) assert.fail(`${name} refused: ${JSON.stringify(result.errors)}`);
-      return planIngestion(result.event);
+      return planIngestion(result.event, result.setAside);
     });
 }
 

@@ -17,7 +17,7 @@ describe('docs/openlineage-model-facet.md', () => {
   it('has an example event that validates and plans as it says', () => {
     const result = validateEvent(example);
     assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
-    const plan = planIngestion(result.event);
+    const plan = planIngestion(result.event, result.setAside);
     assert.equal(plan.run?.state, 'COMPLETED');
     assert.deepEqual(plan.run?.parameters, { learning_rate: 0.05, max_depth: 6, seed: 7 });
     assert.equal(plan.commit?.sha, '9f2c1e7b4a5d6c8e0f1a2b3c4d5e6f708192a3b4');

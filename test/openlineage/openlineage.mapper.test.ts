@@ -11,7 +11,7 @@ type Json = Record<string, any>;
 function plan(event: unknown): IngestPlan {
   const result = validateEvent(event);
   if (!result.ok) assert.fail(`fixture refused: ${JSON.stringify(result.errors)}`);
-  return planIngestion(result.event);
+  return planIngestion(result.event, result.setAside);
 }
 
 function planOwn(name: string, change: (event: Json) => void = () => {}): IngestPlan {
@@ -330,8 +330,8 @@ describe('planIngestion on the shared fixtures', { skip: SKIP_WITHOUT_SHARED }, 
     for (const { name, event } of sharedEvents()) {
       const result = validateEvent(event);
       if (!result.ok) continue;
-      const first = planIngestion(result.event);
-      assert.deepEqual(planIngestion(result.event), first, name);
+      const first = planIngestion(result.event, result.setAside);
+      assert.deepEqual(planIngestion(result.event, result.setAside), first, name);
       assert.match(first.eventTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, name);
     }
   });
@@ -341,5 +341,47 @@ describe('planIngestion on the shared fixtures', { skip: SKIP_WITHOUT_SHARED }, 
     assert.ok(full);
     const { inputs } = plan(full.event);
     assert.deepEqual([inputs[0].rowCount, inputs[0].bytes], [1000, 1048576]);
+  });
+});
+
+describe('planIngestion: what the validator set aside', () => {
+  it('leaves out datasets it cannot name and keeps the path of the others', () => {
+    const planned = planOwn('run-complete.json', (e) => {
+      e.inputs[0].namespace = '';
+      e.outputs[0].name = null;
+    });
+    assert.deepEqual(
+      planned.inputs.map((input) => input.path),
+      ['inputs[1]'],
+    );
+    assert.deepEqual(
+      planned.outputs.map((output) => [output.path, output.name]),
+      [['outputs[1]', 'crm.public.churn_scores']],
+    );
+    assert.equal(planned.modelVersions[0]!.path, 'outputs[2].facets.lineage_modelVersion');
+  });
+
+  it('keeps a malformed facet it interprets but does not read it: a version facet without a version, a parent without a run id', () => {
+    const planned = planOwn('run-complete.json', (e) => {
+      e.outputs[0].facets = { version: {} };
+      e.run.facets.parent = { job: { namespace: 'airflow', name: 'dag' } };
+    });
+    const output = planned.outputs.find((dataset) => dataset.name === 'churn/evaluation.parquet')!;
+    assert.equal(output.version, `run-${RUN_ID}`, 'the version is the derived one, as without a version facet');
+    assert.deepEqual(output.facets, { version: {} });
+    assert.equal(planned.run?.parent, null);
+    assert.deepEqual(planned.run?.facets.parent, { job: { namespace: 'airflow', name: 'dag' } });
+  });
+
+  it("records a job without a namespace in 'default', an unknown eventType as none, a run id that is not a UUID as sent", () => {
+    const planned = planOwn('run-start.json', (e) => {
+      delete e.job.namespace;
+      e.eventType = 'DONE';
+      e.run.runId = 'Run-42';
+    });
+    assert.equal(planned.job?.namespace, 'default');
+    assert.equal(planned.eventType, null);
+    assert.equal(planned.run?.state, null);
+    assert.equal(planned.run?.runId, 'Run-42', 'only UUIDs are lower-cased: other ids may differ by case alone');
   });
 });

@@ -1,5 +1,6 @@
 import { featureRows } from './audit-report.columns';
 import { qualityHtml } from './audit-report.quality.render';
+import { shortName, shortVersion } from '../../core/short-label';
 import type { AuditReport, RecordedBy } from './audit-report.types';
 
 /**
@@ -49,7 +50,7 @@ export function renderHtml(report: AuditReport): string {
     'Dataset versions',
     ['Dataset version', 'URI', 'Digest', 'Rows', 'Created', 'Produced by', 'Recorded'],
     provenance.datasetVersions.map((v) => [
-      `${v.namespace}/${v.name}@${v.version}`,
+      versionLabel(`${v.namespace}/${v.name}@${v.version}`),
       code(v.uri),
       code(v.digest),
       v.rowCount === null ? '' : v.rowCount.toLocaleString('en'),
@@ -63,14 +64,14 @@ export function renderHtml(report: AuditReport): string {
     ['Run', 'Job', 'State', 'Started', 'Ended', 'Parameters', 'Commit', 'Read', 'Wrote', 'Recorded'],
     provenance.runs.map((r) => [
       code(r.runId),
-      r.job ?? '',
+      r.job ? shortened(r.job, shortName(r.job)) : '',
       r.state ?? '',
       r.startedAt ?? '',
       r.endedAt ?? '',
       json(r.parameters),
       code(r.commitSha),
-      list(r.read),
-      list(r.wrote),
+      labels(r.read),
+      labels(r.wrote),
       recorded(r.recorded),
     ]),
   );
@@ -172,6 +173,7 @@ ul { margin: 0; padding-left: 1.1rem; }
 .source { color: #8a4600; font-weight: 600; }
 .warning { background: #fff8c5; border: 1px solid #d4a72c; padding: .5rem .7rem; }
 .ok { background: #dafbe1; border: 1px solid #4ac26b; padding: .5rem .7rem; }
+.full { color: #57606a; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .8em; overflow-wrap: anywhere; }
 @media print {
   body { margin: 0; max-width: none; font-size: 11px; }
   h2 { break-after: avoid; }
@@ -195,6 +197,24 @@ function json(value: unknown): Html {
 
 function list(items: readonly string[]): Html {
   return new Html(items.length === 0 ? '' : `<ul>${items.map((item) => `<li>${esc(item)}</li>`).join('')}</ul>`);
+}
+
+/**
+ * A label as a person reads it in a table: long names kept to their end, run-derived versions to 8 characters
+ * (src/lineage/common/short-label.ts), with the full value under it, so that the printed page loses nothing.
+ */
+function shortened(full: string, short: string): Html {
+  return new Html(short === full ? esc(full) : `<span title="${esc(full)}">${esc(short)}</span><div class="full">${esc(full)}</div>`);
+}
+
+/** `namespace/name@version` shortened: the name to its end, the version after its last `@`. */
+function versionLabel(full: string): Html {
+  const at = full.lastIndexOf('@');
+  return shortened(full, at < 0 ? shortName(full) : `${shortName(full.slice(0, at))}@${shortVersion(full.slice(at + 1))}`);
+}
+
+function labels(items: readonly string[]): Html {
+  return new Html(items.length === 0 ? '' : `<ul>${items.map((item) => `<li>${versionLabel(item).html}</li>`).join('')}</ul>`);
 }
 
 function recorded(by: RecordedBy | null): string {

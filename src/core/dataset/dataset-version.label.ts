@@ -62,9 +62,21 @@ export function checkVersionValues(input: VersionValueFields, path: FieldPath): 
 
 /**
  * The properties of every stored version: its key (set once, on creation), its values, when it came into existence
- * (from its writer's end when `createdAtFromRun`, see run.rules settleOutputTimes), its dataset facets as stored.
+ * (from its writer's end when `createdAtFromRun`, see run.rules settleOutputTimes), when its writer's events gave
+ * each value (`valuesAtJson`, see run.rules reviseOutput), its dataset facets as stored.
  */
-const PROPERTIES = ['id', 'datasetId', 'namespace', 'name', 'version', ...VERSION_VALUE_NAMES, 'createdAt', 'createdAtFromRun', 'facetsJson'] as const;
+const PROPERTIES = [
+  'id',
+  'datasetId',
+  'namespace',
+  'name',
+  'version',
+  ...VERSION_VALUE_NAMES,
+  'valuesAtJson',
+  'createdAt',
+  'createdAtFromRun',
+  'facetsJson',
+] as const;
 
 /**
  * The map projection every query of a version returns (`n` the variable; `extra` adds computed entries, e.g. the
@@ -84,6 +96,7 @@ export type StoredDatasetVersion = VersionValues & {
   version: string;
   createdAt: Date;
   createdAtFromRun: boolean | null;
+  valuesAtJson: string | null;
   facetsJson: string | null;
 };
 
@@ -93,9 +106,9 @@ export function versionValuesOf(stored: VersionValues): VersionValues {
 }
 
 /** A version as the API shows it: as stored, but its schema as a list and without the recorder's bookkeeping. */
-export type DatasetVersionView = Omit<StoredDatasetVersion, 'schemaJson' | 'createdAtFromRun'> & { schema: SchemaFieldValue[] | null };
+export type DatasetVersionView = Omit<StoredDatasetVersion, 'schemaJson' | 'createdAtFromRun' | 'valuesAtJson'> & { schema: SchemaFieldValue[] | null };
 
 export function datasetVersionView(stored: StoredDatasetVersion): DatasetVersionView {
-  const { schemaJson, createdAtFromRun, ...shown } = stored;
+  const { schemaJson, createdAtFromRun, valuesAtJson, ...shown } = stored;
   return { ...shown, schema: fromJsonProperty<SchemaFieldValue[]>(schemaJson) };
 }

@@ -4,7 +4,8 @@ import { sameData } from '../canonical-json';
 import type { StoredFacets } from '../facets';
 import type { Applied } from './lineage-change.apply';
 import type { LineageChange } from './lineage-change.types';
-import type { DeploymentSnapshot, RunSnapshot, TouchedEntity, VersionSnapshot } from './lineage-state';
+import type { RecordedConflict } from './conflict-log';
+import type { DeploymentSnapshot, ReceiptSnapshot, RunSnapshot, TouchedEntity, VersionSnapshot } from './lineage-state';
 
 /**
  * The audit entry of one recorded change, from what it touched (see LineageState.touched): every entity it
@@ -21,8 +22,16 @@ export function auditEntryOf(change: LineageChange, touched: readonly TouchedEnt
   const entityIds = new Set<string>();
   const created: string[] = [];
   const changes: AuditChange[] = [];
+  const conflicts: RecordedConflict[] = [];
   for (const entity of touched) {
-    if (entity.kind === 'receipt') continue;
+    if (entity.kind === 'receipt') {
+      // What the event contradicted is part of its record: the entity whose fact stood, and what was set aside.
+      for (const conflict of entity.after === true ? [] : (entity.after as ReceiptSnapshot).conflicts) {
+        conflicts.push(conflict);
+        entityIds.add(conflict.entityId);
+      }
+      continue;
+    }
     entityIds.add(entity.id);
     if (!entity.before) created.push(entity.id);
     // A created entity's fields change from nothing to their first values.
@@ -36,14 +45,14 @@ export function auditEntryOf(change: LineageChange, touched: readonly TouchedEnt
       for (const id of linkedVersions(entity.before as RunSnapshot | null, entity.after as RunSnapshot)) entityIds.add(id);
     }
   }
-  return { operation: operationOf(change), entityIds: [...entityIds], changes, details: detailsOf(change, created, applied) };
+  return { operation: operationOf(change), entityIds: [...entityIds], changes, details: detailsOf(change, created, applied, conflicts) };
 }
 
 /**
  * What the record says besides the changes: for runs and events, the run id, the event id and what was created;
- * for a registration, whether the entity registered was new; for a deployment, its slot and who deployed it.
+ * and what an event contradicted and set aside (`conflicts`); for a registration, whether the entity registered was new; for a deployment, its slot and who deployed it.
  */
-function detailsOf(change: LineageChange, created: string[], applied: Applied): Record<string, unknown> | null {
+function detailsOf(change: LineageChange, created: string[], applied: Applied, conflicts: readonly RecordedConflict[]): Record<string, unknown> | null {
   switch (change.kind) {
     case 'run':
     case 'job':
@@ -52,6 +61,7 @@ function detailsOf(change: LineageChange, created: string[], applied: Applied): 
         ...(change.kind === 'run' ? { runId: change.runId } : {}),
         ...(change.receipt ? { eventId: change.receipt.id } : {}),
         created: created.sort(),
+        ...(conflicts.length > 0 ? { conflicts } : {}),
       };
     case 'deploy':
       return { slot: change.slot, deployedBy: change.deployedBy };

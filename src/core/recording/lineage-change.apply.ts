@@ -1,9 +1,11 @@
-import { NotFoundError } from '../../errors';
+import { ConflictError, NotFoundError } from '../../errors';
 import { mergeFacets } from '../facets';
 import { ids } from '../ids';
+import { describeConflicts } from '../write-once';
+import { ConflictLog } from './conflict-log';
 import { fillCommit } from '../commit/commit.rules';
 import { currentVersion, dedupeVersions, fillVersion, readableAt, UNVERSIONED, type VersionTimeline, type VersionValues } from '../dataset/dataset.rules';
-import type { DatasetRef } from '../dataset/dataset.normalize';
+import type { DatasetRef, NormalizedDatasetVersion } from '../dataset/dataset.normalize';
 import { NO_VERSION_VALUES } from '../dataset/dataset-version.label';
 import { checkTrainingRun, fillModelVersion } from '../model/model.rules';
 import {
@@ -18,10 +20,13 @@ import {
   mergeParameters,
   nextState,
   readTimeOf,
+  reviseOutput,
+  type SetAside,
 } from '../run/run.rules';
+import type { RunEventType } from '../vocabulary';
 import type { DatasetMention, LineageChange, RunChange, RunInput } from './lineage-change.types';
 import { FIRST_CANDIDATES, type IoEdge, type LineageState, type ReadEdge, type RunSnapshot, type TouchedEntity, type VersionSnapshot } from './lineage-state';
-import { recordVersion, touchDataset, touchJob } from './mentions';
+import { newVersion, recordVersion, touchDataset, touchJob } from './mentions';
 import { applyRegistration, isRegistration } from './registration.apply';
 
 /** What applying a change did: recorded (or a duplicate event), the entity it is about, whether it changed nothing. */
@@ -42,22 +47,24 @@ export function applyChange(state: LineageState, change: LineageChange, observe?
   if (change.receipt && state.get('receipt', change.receipt.id)) return { status: 'duplicate', subjectId: null, unchanged: true };
   const draft = state.child();
   let applied: Applied;
+  // A change that carries its raw event (OpenLineage) keeps its conflicts with it; a mutation is refused.
+  const log = new ConflictLog(change.receipt ? 'record' : 'refuse');
   if (isRegistration(change)) {
     applied = { status: 'recorded', ...applyRegistration(draft, change) };
   } else {
     let about: { label: 'Run' | 'Job' | 'Dataset'; id: string };
     if (change.kind === 'run') {
-      applyRun(draft, change);
+      applyRun(draft, change, log);
       about = { label: 'Run', id: change.id };
     } else if (change.kind === 'job') {
       touchJob(draft, change.job, change.jobFacets, change.at);
-      for (const mention of change.datasets) applyMention(draft, mention, change.at);
+      for (const mention of change.datasets) applyMention(draft, mention, change.at, log);
       about = { label: 'Job', id: change.job.id };
     } else {
-      applyMention(draft, change.dataset, change.at);
+      applyMention(draft, change.dataset, change.at, log);
       about = { label: 'Dataset', id: change.dataset.dataset.id };
     }
-    if (change.receipt) draft.put('receipt', { ...change.receipt, about });
+    if (change.receipt) draft.put('receipt', { ...change.receipt, about, conflicts: log.conflicts });
     applied = { status: 'recorded', subjectId: about.id, unchanged: false };
   }
   observe?.(draft.touched(), applied);
@@ -65,36 +72,90 @@ export function applyChange(state: LineageState, change: LineageChange, observe?
   return applied;
 }
 
-function applyRun(state: LineageState, change: RunChange): void {
+function applyRun(state: LineageState, change: RunChange, log: ConflictLog): void {
   const recorded = state.get('run', change.id);
   const self = { id: change.id, runId: change.runId };
-  const jobId = checkJob(change.runId, recorded?.jobId ?? null, change.job);
-  if (change.job) touchJob(state, change.job, change.jobFacets, change.at);
-  if (change.commit) {
-    checkCommit(change.runId, recorded?.commitId ?? null, change.commit.id);
-    const before = state.get('commit', change.commit.id);
-    const fill = fillCommit(change.commit, before?.values ?? null, change.commit.values);
+  // A run does not move to another job: the job the event names is set aside, with its facets.
+  const moved = log.settle(
+    change.id,
+    'job',
+    () => (checkJob(change.runId, recorded?.jobId ?? null, change.job), false),
+    () => true,
+  );
+  const jobId = moved ? recorded!.jobId! : checkJob(change.runId, recorded?.jobId ?? null, change.job);
+  if (change.job && !moved) touchJob(state, change.job, change.jobFacets, change.at);
+  const commit = change.commit
+    ? log.settle(
+        change.id,
+        'job.facets.sourceCodeLocation',
+        () => (checkCommit(change.runId, recorded?.commitId ?? null, change.commit!.id), change.commit),
+        () => null,
+      )
+    : null;
+  if (commit) {
+    const before = state.get('commit', commit.id);
+    const fill = log.settle(
+      commit.id,
+      'job.facets.sourceCodeLocation',
+      () => fillCommit(commit, before?.values ?? null, commit.values),
+      () => ({}),
+    );
     state.put('commit', {
-      id: change.commit.id,
-      repository: change.commit.repository,
-      sha: change.commit.sha,
-      values: { ...(before?.values ?? change.commit.values), ...fill },
+      id: commit.id,
+      repository: commit.repository,
+      sha: commit.sha,
+      values: { ...(before?.values ?? commit.values), ...fill },
       createdAt: earliest(before?.createdAt, change.at)!,
     });
   }
-  const parent = change.parent ? linkParent(state, change, recorded) : (recorded?.parent ?? null);
-  checkStartAfterEnd(change.runId, change.event, recorded?.endedAt ?? null, change.at);
-  const startedAt = isStart(change.event) ? earliest(recorded?.startedAt, change.at) : (recorded?.startedAt ?? null);
-  const endedAt = recorded?.endedAt ?? (FINAL_STATE[change.event] ? change.at : null);
+  const parent = change.parent
+    ? log.settle(
+        change.id,
+        'run.facets.parent',
+        () => linkParent(state, change, recorded),
+        () => recorded?.parent ?? null,
+      )
+    : (recorded?.parent ?? null);
+  // An event the run's state cannot take (a START after the end, a FAIL after a COMPLETE) changes no state.
+  const event = log.settle(
+    change.id,
+    FINAL_STATE[change.event] ? 'eventType' : 'eventTime',
+    () => (
+      checkStartAfterEnd(change.runId, change.event, recorded?.endedAt ?? null, change.at),
+      nextState(change.runId, recorded?.state ?? null, change.event),
+      change.event
+    ),
+    (): RunEventType => 'OTHER',
+  );
+  const startedAt = isStart(event) ? earliest(recorded?.startedAt, change.at) : (recorded?.startedAt ?? null);
+  // A run ends at its first final event, by event time: a late earlier COMPLETE moves the end back.
+  const endedAt = FINAL_STATE[event] ? earliest(recorded?.endedAt, change.at) : (recorded?.endedAt ?? null);
 
   // A version read and written in one event must not contradict itself.
   dedupeVersions([...change.inputs.flatMap((input) => (input.version ? [input.version] : [])), ...change.outputs]);
   const writes = new Map<string, IoEdge>(recorded?.writes ?? []);
   for (const output of change.outputs) {
     const before = state.get('version', output.id);
-    checkWriter(output, before?.producer ?? null, self);
-    const version = recordVersion(output, before, change.at, true);
-    state.put('version', { ...version, facets: mergeFacets(version.facets, output.facets, change.at), producer: self });
+    const path = output.path ?? 'outputs';
+    // A version has one writer: another run's claim to it is set aside, output and all.
+    if (
+      !log.settle(
+        output.id,
+        path,
+        () => (checkWriter(output, before?.producer ?? null, self), true),
+        () => false,
+      )
+    )
+      continue;
+    // The run's events are one story: its outputs take the latest values up to its end (run.rules reviseOutput).
+    const revised = reviseOutput(before, { values: output.values, facets: output.facets }, change.at, endedAt);
+    const refused = revised.setAside.filter((item) => !item.replaced);
+    if (refused.length > 0) log.note(output.id, path, sealedConflict(output, refused, false));
+    const replaced = revised.setAside.filter((item) => item.replaced);
+    // Replacing what an event after the end said is no refusal; recorded beside that event's story all the same.
+    if (replaced.length > 0 && log.mode === 'record') log.note(output.id, path, sealedConflict(output, replaced, true));
+    const { values, valuesAt, facets } = revised;
+    state.put('version', { ...(before ?? newVersion(output, change.at, true)), values, valuesAt, facets, producer: self });
     writes.set(output.id, { ioFacets: mergeFacets(writes.get(output.id)?.ioFacets ?? null, output.ioFacets, change.at) });
   }
 
@@ -104,13 +165,27 @@ function applyRun(state: LineageState, change: RunChange): void {
   // The choice made for an input named without a version stands, unless the run's read time moved (its START
   // arrived after its COMPLETE): then it is made again for the new time, as if the events had come in order.
   if (readTimeBefore !== null && readTimeBefore !== readTime) reresolve(state, reads, readTime, change);
-  for (const input of change.inputs) readInput(state, reads, input, readTime, change);
+  for (const input of change.inputs) readInput(state, reads, input, readTime, change, log);
 
   const modelWrites = new Map<string, IoEdge>(recorded?.modelWrites ?? []);
   for (const output of change.modelVersions) {
     const before = state.get('modelVersion', output.id);
-    checkTrainingRun(output, before?.producerId ?? null, change.id);
-    const fill = fillModelVersion(output, before?.values ?? null, output.values);
+    const path = output.path ?? 'outputs';
+    if (
+      !log.settle(
+        output.id,
+        path,
+        () => (checkTrainingRun(output, before?.producerId ?? null, change.id), true),
+        () => false,
+      )
+    )
+      continue;
+    const fill = log.settle(
+      output.id,
+      path,
+      () => fillModelVersion(output, before?.values ?? null, output.values),
+      () => ({}),
+    );
     state.put('modelVersion', {
       id: output.id,
       modelId: output.modelId,
@@ -129,13 +204,19 @@ function applyRun(state: LineageState, change: RunChange): void {
   const run: RunSnapshot = {
     ...self,
     jobId,
-    state: nextState(change.runId, recorded?.state ?? null, change.event),
+    state: nextState(change.runId, recorded?.state ?? null, event),
     startedAt,
     endedAt,
-    parameters: mergeParameters(change.runId, recorded?.parameters ?? null, change.parameters),
-    errorMessage: (change.event === 'FAIL' || change.event === 'ABORT' ? change.errorMessage : null) ?? recorded?.errorMessage ?? null,
+    // A parameter keeps its first value; the event's other parameters are added.
+    parameters: log.settle(
+      change.id,
+      'run.facets',
+      () => mergeParameters(change.runId, recorded?.parameters ?? null, change.parameters),
+      () => ({ ...change.parameters, ...recorded?.parameters }),
+    ),
+    errorMessage: (event === 'FAIL' || event === 'ABORT' ? change.errorMessage : null) ?? recorded?.errorMessage ?? null,
     facets: mergeFacets(recorded?.facets ?? null, change.runFacets, change.at),
-    commitId: recorded?.commitId ?? change.commit?.id ?? null,
+    commitId: recorded?.commitId ?? commit?.id ?? null,
     parent,
     reads,
     writes,
@@ -172,18 +253,29 @@ function linkParent(state: LineageState, change: RunChange, recorded: RunSnapsho
   return parent;
 }
 
-function readInput(state: LineageState, reads: Map<string, ReadEdge>, input: RunInput, readTime: string, change: RunChange): void {
+function readInput(state: LineageState, reads: Map<string, ReadEdge>, input: RunInput, readTime: string, change: RunChange, log: ConflictLog): void {
   let versionId: string;
+  const path = input.path ?? 'inputs';
   if (input.version) {
     const before = state.get('version', input.version.id);
-    const version = recordVersion({ ...input.version, values: readerValues(before?.values ?? null, input.version.values) }, before, change.at, false);
+    const version = log.settle(
+      input.version.id,
+      path,
+      () => recordVersion({ ...input.version!, values: readerValues(before?.values ?? null, input.version!.values) }, before, change.at, false),
+      () => before!,
+    );
     state.put('version', { ...version, facets: mergeFacets(version.facets, input.facets, change.at) });
     versionId = version.id;
   } else {
     const chosen = [...reads].find(([, edge]) => edge.implicit && edge.datasetId === input.dataset.id)?.[0];
     versionId = chosen ?? resolve(state, input.dataset, readTime, change);
     const before = state.get('version', versionId)!;
-    const fill = fillVersion(before, before.values, readerValues(before.values, input.values));
+    const fill = log.settle(
+      versionId,
+      path,
+      () => fillVersion(before, before.values, readerValues(before.values, input.values)),
+      () => ({}),
+    );
     state.put('version', { ...before, values: { ...before.values, ...fill } });
     // The event did not say which version it saw, so what it says about the data is about the dataset.
     if (input.facets) touchDataset(state, input.dataset, input.facets, change.at);
@@ -240,6 +332,7 @@ function resolve(state: LineageState, dataset: DatasetRef, readTime: string, cha
       createdAt: readTime,
       createdAtFromRun: false,
       values: NO_VERSION_VALUES,
+      valuesAt: null,
       facets: null,
       producer: null,
     });
@@ -267,6 +360,26 @@ function timelineOf(version: VersionSnapshot): VersionTimeline {
 }
 
 /**
+ * Values a version does not take from an event of its writer (it is sealed, or they were not the run's), or, for
+ * `replaced`, values an event after the run's end had given and the story's event replaced.
+ */
+function sealedConflict(version: NormalizedDatasetVersion, setAside: readonly SetAside[], replaced: boolean): ConflictError {
+  const label = `dataset version ${version.namespace}/${version.name}@${version.version}`;
+  if (replaced) {
+    const what = setAside.map((item) => `${item.field}: '${show(item.setAside)}' (given after the run's end) replaced by '${show(item.kept)}'`).join('; ');
+    return new ConflictError(`${label} takes its values from the run's events up to its end: ${what}`, {
+      ref: version.id,
+      fields: setAside.map((c) => c.field),
+    });
+  }
+  const conflicts = setAside.map((item) => ({ field: item.field, recorded: item.kept, given: item.setAside }));
+  return new ConflictError(`${label} is sealed: ${describeConflicts(conflicts)}`, {
+    ref: version.id,
+    fields: conflicts.map((c) => c.field),
+  });
+}
+
+/**
  * Outputs whose creation time was not given take the run's end, once the run has ended: a version exists from
  * the moment its writer finished, whatever order the run's events arrived in.
  */
@@ -281,12 +394,18 @@ function settleOutputTimes(state: LineageState, run: RunSnapshot, endedAt: strin
   }
 }
 
-function applyMention(state: LineageState, mention: DatasetMention, at: string): void {
+function applyMention(state: LineageState, mention: DatasetMention, at: string, log: ConflictLog): void {
   if (!mention.version) {
     touchDataset(state, mention.dataset, mention.facets, at);
     return;
   }
-  const version = recordVersion(mention.version, state.get('version', mention.version.id), at, false);
+  const before = state.get('version', mention.version.id);
+  const version = log.settle(
+    mention.version.id,
+    mention.path ?? 'dataset',
+    () => recordVersion(mention.version!, before, at, false),
+    () => before!,
+  );
   state.put('version', { ...version, facets: mergeFacets(version.facets, mention.facets, at) });
 }
 
@@ -295,4 +414,9 @@ function mergeIo(a: IoEdge['ioFacets'], b: IoEdge['ioFacets']): IoEdge['ioFacets
   let merged = a;
   for (const [name, facet] of Object.entries(b ?? {})) merged = mergeFacets(merged, { [name]: facet.value }, facet.at);
   return merged;
+}
+
+function show(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }

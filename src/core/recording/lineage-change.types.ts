@@ -26,10 +26,14 @@ export type FacetValues = Readonly<Record<string, unknown>>;
 
 /** A version an event names, with the facets it reports about it. */
 export interface VersionMention extends NormalizedDatasetVersion {
+  /** Where the event names it (`outputs[0]`), for the conflicts it may meet; `outputs` when unknown. */
+  path?: string;
   facets: FacetValues | null;
 }
 
 export interface RunInput {
+  /** Where the event names it (`inputs[2]`), for the conflicts it may meet; `inputs` when unknown. */
+  path?: string;
   dataset: DatasetRef;
   /** The version read; null when the event does not say, so the run reads the version current at its read time. */
   version: NormalizedDatasetVersion | null;
@@ -48,6 +52,8 @@ export interface RunOutput extends VersionMention {
 
 /** A model version a run produced (OpenLineage's `lineage_modelVersion` facet on an output). */
 export interface ModelVersionOutput extends NormalizedModelVersion {
+  /** Where the event names it (`outputs[0]`), for the conflicts it may meet. */
+  path?: string;
   facets: FacetValues | null;
   ioFacets: FacetValues | null;
 }
@@ -99,6 +105,8 @@ export interface RunChange {
 
 /** A dataset described outside a run (OpenLineage DatasetEvent, or a dataset of a JobEvent). */
 export interface DatasetMention {
+  /** Where the event names it (`dataset`, `outputs[1]`), for the conflicts it may meet. */
+  path?: string;
   dataset: DatasetRef;
   /** The version the event names (facet `version`), if any: the facets and schema then go on it. */
   version: NormalizedDatasetVersion | null;

@@ -2,6 +2,8 @@ import type { StoredFacets } from '../facets';
 import type { CommitValues } from '../commit/commit.rules';
 import type { VersionValues } from '../dataset/dataset.rules';
 import type { ModelVersionValues } from '../model/model.rules';
+import type { ValueTimes } from '../run/run.rules';
+import type { RecordedConflict } from './conflict-log';
 import type { EventReceipt, Slot } from './lineage-change.types';
 import type { RunState } from '../vocabulary';
 
@@ -55,6 +57,8 @@ export interface VersionSnapshot {
   /** Its creation time is its writer's end (see the recorder's settle rule). */
   createdAtFromRun: boolean;
   values: VersionValues;
+  /** When its writer's events gave each value (run.rules reviseOutput); null for values no run event gave. */
+  valuesAt: ValueTimes | null;
   facets: StoredFacets | null;
   producer: { id: string; runId: string } | null;
 }
@@ -121,6 +125,8 @@ export interface DeploymentSnapshot {
 /** A raw event recorded by the batch, with the node it is about. */
 export interface ReceiptSnapshot extends EventReceipt {
   about: { label: 'Run' | 'Job' | 'Dataset'; id: string };
+  /** What the event contradicted, set aside (see ConflictLog). */
+  conflicts: RecordedConflict[];
 }
 
 export interface Snapshots {

@@ -3,21 +3,30 @@ import type { Database, Tx } from '../../db/database';
 import { InternalError, LineageError, ServiceUnavailableError, TransactionTimeoutError } from '../../errors';
 import { sameData } from '../canonical-json';
 import { toFacetsProperty } from '../facets';
-import { ids } from '../ids';
+import { ids, kindOfId } from '../ids';
+import { toJsonProperty } from '../json-property';
+import type { NodeKind } from '../vocabulary';
 import { UNVERSIONED } from '../dataset/dataset.rules';
 import { earliest, FINAL_STATE, isStart } from '../run/run.rules';
 import type { WriteContext } from '../write-context';
 import { auditEntryOf } from './audit-entries';
 import { applyChange } from './lineage-change.apply';
 import type { LineageChange } from './lineage-change.types';
-import { LineageState, LoadedState, MissingState, slotKey, Wanted, type Kind, type RunSnapshot, type Snapshots } from './lineage-state';
+import type { RecordedConflict } from './conflict-log';
+import { LineageState, LoadedState, MissingState, slotKey, Wanted, type Kind, type ReceiptSnapshot, type RunSnapshot, type Snapshots } from './lineage-state';
 import { LineageRepository, type EdgeWrites, type LoadPart, type ReceiptWrite, type WritePart } from './lineage.repository';
 import { columnWritesOf } from '../column/column-writes';
 import { ColumnWriteRepository } from '../column/column-write.repository';
 import type { LineageWriteHook } from './lineage-write-hook';
 
-/** What became of one change; a recorded one names the entity it is about (see Applied.subjectId). */
-export type RecordOutcome = { status: 'recorded' | 'duplicate'; subjectId: string | null } | { status: 'rejected'; error: LineageError };
+/**
+ * What became of one change; a recorded one names the entity it is about (see Applied.subjectId), and its
+ * `conflicts` are what it contradicted and set aside (ConflictLog: OpenLineage events only).
+ */
+export type RecordOutcome =
+  | { status: 'recorded'; subjectId: string | null; conflicts: readonly RecordedConflict[] }
+  | { status: 'duplicate'; subjectId: string | null }
+  | { status: 'rejected'; error: LineageError };
 
 /** Enough for any real batch: each round only loads what the previous one found missing. */
 const MAX_ROUNDS = 8;
@@ -171,10 +180,15 @@ function applyOne(state: LineageState, change: LineageChange, entries: AuditEntr
   const misses = state.wanted.misses;
   try {
     let entry: AuditEntry | null = null;
-    const applied = applyChange(state, change, (touched, outcome) => (entry = auditEntryOf(change, touched, outcome)));
+    let conflicts: readonly RecordedConflict[] = [];
+    const applied = applyChange(state, change, (touched, outcome) => {
+      conflicts = touched.flatMap((entity) => (entity.kind === 'receipt' && entity.after !== true ? (entity.after as ReceiptSnapshot).conflicts : []));
+      entry = auditEntryOf(change, touched, outcome);
+    });
     if (state.wanted.misses !== misses) return 'missing';
-    if (applied.status === 'recorded' && entry) entries.push(entry);
-    return { status: applied.status, subjectId: applied.subjectId };
+    if (applied.status === 'duplicate') return { status: 'duplicate', subjectId: applied.subjectId };
+    if (entry) entries.push(entry);
+    return { status: 'recorded', subjectId: applied.subjectId, conflicts };
   } catch (error) {
     if (error instanceof MissingState || state.wanted.misses !== misses) return 'missing';
     if (error instanceof LineageError) return { status: 'rejected', error };
@@ -315,17 +329,24 @@ function edgeWrites(runs: readonly RunSnapshot[], loaded: LoadedState): EdgeWrit
 function receiptWrites(state: LineageState): ReceiptWrite[] {
   return state.changedOf('receipt').flatMap((receipt) => {
     if (receipt === true) return [];
-    const { id, eventTime, receivedAt, about, ...properties } = receipt;
+    const { id, eventTime, receivedAt, about, conflicts, ...properties } = receipt;
+    const conflicted = (kind: NodeKind) => [...new Set(conflicts.map((c) => c.entityId).filter((entityId) => kindOfId(entityId) === kind))];
     return [
       {
         id,
         eventTime,
         receivedAt,
-        properties,
+        properties: { ...properties, conflictsJson: toJsonProperty(conflicts.length > 0 ? conflicts : null) },
         about: {
           runId: about.label === 'Run' ? about.id : null,
           jobId: about.label === 'Job' ? about.id : null,
           datasetId: about.label === 'Dataset' ? about.id : null,
+        },
+        conflictsWith: {
+          runIds: conflicted('Run'),
+          versionIds: conflicted('DatasetVersion'),
+          modelVersionIds: conflicted('ModelVersion'),
+          commitIds: conflicted('Commit'),
         },
       },
     ];

@@ -5,6 +5,7 @@ import { fromFacetsProperty, toFacetsProperty, type StoredFacets } from '../face
 import { datasetVersionProjection, versionValuesOf, type StoredDatasetVersion } from '../dataset/dataset-version.label';
 import { fromJsonProperty, toJsonProperty } from '../json-property';
 import { runProjection, type StoredRun } from '../run/run.label';
+import type { ValueTimes } from '../run/run.rules';
 import { modelVersionProjection, modelVersionValuesOf, type StoredModelVersion } from '../model/model-version.label';
 import {
   candidateKey,
@@ -243,6 +244,11 @@ CALL () {
      CALL (e, row) { MATCH (n:Run {id: row.about.runId}) MERGE (e)-[:ABOUT]->(n) }
      CALL (e, row) { MATCH (n:Job {id: row.about.jobId}) MERGE (e)-[:ABOUT]->(n) }
      CALL (e, row) { MATCH (n:Dataset {id: row.about.datasetId}) MERGE (e)-[:ABOUT]->(n) }
+     // What it contradicted, so that an entity's conflicts are one hop away (after the entities: they exist).
+     CALL (e, row) { UNWIND row.conflictsWith.runIds AS id MATCH (n:Run {id: id}) MERGE (e)-[:CONFLICTS_WITH]->(n) }
+     CALL (e, row) { UNWIND row.conflictsWith.versionIds AS id MATCH (n:DatasetVersion {id: id}) MERGE (e)-[:CONFLICTS_WITH]->(n) }
+     CALL (e, row) { UNWIND row.conflictsWith.modelVersionIds AS id MATCH (n:ModelVersion {id: id}) MERGE (e)-[:CONFLICTS_WITH]->(n) }
+     CALL (e, row) { UNWIND row.conflictsWith.commitIds AS id MATCH (n:Commit {id: id}) MERGE (e)-[:CONFLICTS_WITH]->(n) }
    }`,
   lockedOnly: `// Runs created only to be locked, that no change wrote, go again.
    CALL () {
@@ -420,7 +426,12 @@ async function writeParams(writes: RecorderWrites) {
       name: v.name,
       version: v.version,
       createdAt: v.createdAt,
-      properties: { ...v.values, createdAtFromRun: v.createdAtFromRun || null, facetsJson: toFacetsProperty(v.facets) },
+      properties: {
+        ...v.values,
+        valuesAtJson: toJsonProperty(v.valuesAt),
+        createdAtFromRun: v.createdAtFromRun || null,
+        facetsJson: toFacetsProperty(v.facets),
+      },
     })),
     modelVersions: writes.modelVersions.map((v) => ({
       id: v.id,
@@ -537,6 +548,8 @@ export interface ReceiptWrite {
   /** The receipt's other fields, `body` (canonical JSON) among them. */
   properties: Record<string, string | null>;
   about: { runId: string | null; jobId: string | null; datasetId: string | null };
+  /** The entities whose recorded facts the event contradicted (RecordedConflict), by kind. */
+  conflictsWith: { runIds: string[]; versionIds: string[]; modelVersionIds: string[]; commitIds: string[] };
 }
 
 /** A run (see run.label) with what the rules read of its relationships. */
@@ -639,6 +652,7 @@ function toVersionSnapshot(v: StoredVersion): VersionSnapshot {
     createdAt: v.createdAt.toISOString(),
     createdAtFromRun: v.createdAtFromRun === true,
     values: versionValuesOf(v),
+    valuesAt: fromJsonProperty<ValueTimes>(v.valuesAtJson),
     facets: fromFacetsProperty(v.facetsJson),
     producer: v.producer,
   };

@@ -43,6 +43,11 @@ export function touchModel(state: LineageState, model: { id: string; name: strin
 export function recordVersion(version: NormalizedDatasetVersion, before: VersionSnapshot | null, at: string, written: boolean): VersionSnapshot {
   const fill = fillVersion(version, before?.values ?? null, version.values);
   if (before) return { ...before, values: { ...before.values, ...fill } };
+  return newVersion(version, at, written);
+}
+
+/** A version first mentioned now; `written`: by the run that wrote it. */
+export function newVersion(version: NormalizedDatasetVersion, at: string, written: boolean): VersionSnapshot {
   return {
     id: version.id,
     datasetId: version.datasetId,
@@ -53,6 +58,8 @@ export function recordVersion(version: NormalizedDatasetVersion, before: Version
     // An output created by a run exists from the moment the run ended (settleOutputTimes).
     createdAtFromRun: written && version.createdAt === null,
     values: version.values,
+    // When each value was given, while its run is open (run.rules reviseOutput); null for a version no run wrote.
+    valuesAt: null,
     facets: null,
     producer: null,
   };

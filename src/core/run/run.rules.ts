@@ -1,4 +1,7 @@
 import { ConflictError, BadInputError } from '../../errors';
+import { canonicalJson, sameData } from '../canonical-json';
+import type { StoredFacets } from '../facets';
+import type { VersionValues } from '../dataset/dataset.rules';
 import type { RunEventType, RunState } from '../vocabulary';
 
 /**
@@ -108,4 +111,89 @@ export function checkWriter(
       { ref: output.id },
     );
   }
+}
+
+/** Event time of each value of a version its writer's events gave (a value no event of the run gave has none). */
+export type ValueTimes = Partial<Record<keyof VersionValues, string>>;
+
+/** What a version a run writes holds: its values, when the run's events gave each, and its facets. */
+export interface OutputState {
+  values: VersionValues;
+  valuesAt: ValueTimes | null;
+  facets: StoredFacets | null;
+}
+
+/**
+ * A value an event gave that the version does not take (`replaced` false), or a value the version stops holding
+ * because the event's value is the story's (`replaced` true), and the value it keeps.
+ */
+export interface SetAside {
+  /** `rowCount`, `schemaJson`, …, or `facets.<name>`. */
+  field: string;
+  kept: unknown;
+  setAside: unknown;
+  replaced: boolean;
+}
+
+/**
+ * The version a run writes after one more event of that run, at `at` (docs/openlineage-mapping.md, "Events of
+ * one run are one story"). The run's events tell one story in event time, whatever order they arrive in: while
+ * the run is open (`end` null), and for the events up to its end (`at <= end`: the final event is one of them),
+ * each value and each facet is the one the latest of them gave, so progressive statistics and a schema growing
+ * during the run end as the final event says; an earlier event arriving late fills only what is still unknown.
+ * Once the run ended the version is sealed: an event after the end, or a value no event of the run gave (the
+ * version was registered before), may only fill what is unknown, and a different value is set aside. A value
+ * that an event after the end gave (before an earlier final event arrived late and moved the end) is no part of
+ * the story: the story's value replaces it, and the replaced one is set aside. Ties in time are broken by the
+ * value's canonical JSON, so that the outcome never depends on arrival order.
+ */
+export function reviseOutput(
+  recorded: OutputState | null,
+  given: { values: VersionValues; facets: Readonly<Record<string, unknown>> | null },
+  at: string,
+  end: string | null,
+): OutputState & { setAside: SetAside[] } {
+  const inStory = (time: string | undefined): time is string => time !== undefined && (end === null || time <= end);
+  const later = (time: string, value: unknown, than: { at: string; value: unknown }) =>
+    time > than.at || (time === than.at && canonicalJson(value) > canonicalJson(than.value));
+  const setAside: SetAside[] = [];
+  /** One value: the recorded one (stamped `stamp`, if an event of the run gave it) against the given one. */
+  const decide = (field: string, before: unknown, stamp: string | undefined, value: unknown): { value: unknown; at: string | undefined } => {
+    if (before === null || before === undefined) return { value, at };
+    if (sameData(before, value)) return { value: before, at: stamp !== undefined && inStory(at) && (!inStory(stamp) || at > stamp) ? at : stamp };
+    if (inStory(at) && stamp !== undefined && (!inStory(stamp) || later(at, value, { at: stamp, value: before }))) {
+      if (!inStory(stamp)) setAside.push({ field, kept: value, setAside: before, replaced: true });
+      return { value, at };
+    }
+    // An earlier event of the story arriving late is no conflict: the later one simply told more.
+    if (!(inStory(at) && inStory(stamp))) setAside.push({ field, kept: before, setAside: value, replaced: false });
+    return { value: before, at: stamp };
+  };
+
+  const values: Record<string, unknown> = { ...(recorded?.values ?? given.values) };
+  const valuesAt: Record<string, string> = { ...(recorded?.valuesAt ?? {}) };
+  for (const field of Object.keys(given.values) as Array<keyof VersionValues>) {
+    const value = given.values[field];
+    if (value === null || value === undefined) continue;
+    const decided = decide(field, recorded?.values[field] ?? null, recorded?.valuesAt?.[field], value);
+    values[field] = decided.value;
+    if (decided.at === undefined) delete valuesAt[field];
+    else valuesAt[field] = decided.at;
+  }
+
+  const facets: Record<string, { at: string; value: unknown }> = { ...(recorded?.facets ?? {}) };
+  for (const [name, value] of Object.entries(given.facets ?? {})) {
+    if (value === null || value === undefined) continue;
+    const before = Object.hasOwn(facets, name) ? facets[name] : undefined;
+    const decided = decide(`facets.${name}`, before?.value ?? null, before?.at, value);
+    if (decided.value !== before?.value || decided.at !== before?.at) {
+      Object.defineProperty(facets, name, { value: { at: decided.at!, value: decided.value }, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  return {
+    values: values as VersionValues,
+    valuesAt: Object.keys(valuesAt).length > 0 ? (valuesAt as ValueTimes) : null,
+    facets: Object.keys(facets).length > 0 ? facets : null,
+    setAside,
+  };
 }

@@ -9,7 +9,7 @@ export class ImpactResolver {
   @Extensions(TRAVERSAL_COST)
   @Query(() => Impact, {
     description:
-      'What was made from this dataset, dataset version or commit: downstream dataset versions, model versions and deployments, live ones flagged by environment; as of `asOf` (default now).',
+      'What was made from a node: downstream dataset versions, model versions and deployments, live ones flagged by environment; as of `asOf` (default now). From a dataset or model (all their versions), a dataset version, model version, run or commit; a job: its newest completed run. Also a field of each of those entities.',
   })
   impact(@Args() args: FilteredTraversalArgs, @Ctx() { services }: GraphQLContext): Promise<Impact> {
     return services.impact.assessImpact(args);

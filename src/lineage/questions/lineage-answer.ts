@@ -83,7 +83,7 @@ export function answerOrder(a: LineageNode, b: LineageNode): number {
   return (
     (a.depth ?? 0) - (b.depth ?? 0) ||
     KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
-    compare(a.label, b.label) ||
+    compare(a.fullLabel, b.fullLabel) ||
     (a.time?.getTime() ?? 0) - (b.time?.getTime() ?? 0) ||
     compare(a.id, b.id)
   );

@@ -9,7 +9,6 @@ import { asOfArgument, startOf } from './question-arguments';
 import { graphBounds } from './traversal-limits';
 import { TraversalRepository } from './traversal.repository';
 import { traversalResultFields } from './traversal-result.type';
-import { NODE_KINDS } from '../../core/vocabulary';
 
 const PREPARE_TIMEOUT_MS = 300_000;
 
@@ -40,13 +39,14 @@ export class LineageGraphService {
    * what a lineage explorer draws, with per-node flags saying where it can expand further.
    */
   neighbourhood(query: LineageGraphQuery): Promise<LineageGraph> {
-    const start = startOf('from', query.from, NODE_KINDS, 'lineageGraph');
+    // Every kind starts as itself: the neighbourhood of a dataset is the dataset's.
+    const start = startOf('from', query.from, 'lineageGraph');
     const bounds = graphBounds(query.depth, query.maxNodes, this.limits.traversal);
     const asOf = asOfArgument(query.asOf);
     const direction = query.direction ?? LineageDirection.BOTH;
     return this.db.traverse('lineageGraph', async (tx) => {
-      const answer = await walkLineage(tx, this.traversals, { start, directions: DIRECTIONS_OF[direction], bounds, asOf });
-      return { ...traversalResultFields(answer, bounds, asOf), direction, nodes: answer.nodes };
+      const answer = await walkLineage(tx, this.traversals, { start: { id: start.id, kind: start.kind }, directions: DIRECTIONS_OF[direction], bounds, asOf });
+      return { ...traversalResultFields(answer, bounds, asOf, start.id), direction, nodes: answer.nodes };
     });
   }
 

@@ -1,3 +1,4 @@
+import { shortName, shortVersion } from '../../core/short-label';
 import { upstreamEndIsSource } from './lineage-steps';
 import type { LineageEdge } from './lineage.type';
 import type { EdgeType, NodeKind } from '../../core/vocabulary';
@@ -9,7 +10,10 @@ import { cutText } from '../../core/text';
  */
 
 export interface Presentation {
+  /** Shortened for display (common/short-label.ts). */
   label: string;
+  /** The same, every name, version and run id whole. */
+  fullLabel: string;
   time: Date | null;
   properties: Record<string, unknown>;
   isLive: boolean | null;
@@ -22,7 +26,13 @@ const INSTANTS = new Set(['createdAt', 'startedAt', 'endedAt', 'committedAt', 'd
 
 export function present(kind: NodeKind, stored: Props, asOf: Date): Presentation {
   const props = withDates(stored);
-  return { label: labelOf(kind, props), time: timeOf(kind, props), properties: propertiesOf(kind, props), isLive: liveness(kind, props, asOf) };
+  return {
+    label: labelOf(kind, props),
+    fullLabel: labelOf(kind, props, false),
+    time: timeOf(kind, props),
+    properties: propertiesOf(kind, props),
+    isLive: liveness(kind, props, asOf),
+  };
 }
 
 function withDates(props: Props): Props {
@@ -31,25 +41,28 @@ function withDates(props: Props): Props {
   return out;
 }
 
-export function labelOf(kind: NodeKind, props: Props): string {
+/** A node's label: names and versions shortened for display (`short`, the default) or whole. */
+export function labelOf(kind: NodeKind, props: Props, short = true): string {
   const text = (key: string) => String(props[key] ?? '?');
+  const name = (value: string) => (short ? shortName(value) : value);
+  const version = (value: string) => (short ? shortVersion(value) : value);
   switch (kind) {
     case 'Dataset':
     case 'Job':
     case 'Model':
-      return text('name');
+      return name(text('name'));
     case 'DatasetVersion':
-      return `${text('name')}@${text('version')}`;
+      return `${name(text('name'))}@${version(text('version'))}`;
     case 'ModelVersion':
-      return `${text('modelName')}@${text('version')}`;
+      return `${name(text('modelName'))}@${version(text('version'))}`;
     case 'Run': {
       const job = props.job as { name?: string } | null | undefined;
-      return `${job?.name ?? 'run'} run ${shortRunId(text('runId'))}`;
+      return `${job?.name ? name(job.name) : 'run'} run ${short ? shortRunId(text('runId')) : text('runId')}`;
     }
     case 'Commit':
       return `${repositoryName(text('repository'))}@${text('sha').slice(0, 7)}`;
     case 'Deployment':
-      return `${text('name')} (${text('environment')}, ${minute(props.deployedAt)})`;
+      return `${name(text('name'))} (${text('environment')}, ${minute(props.deployedAt)})`;
   }
 }
 

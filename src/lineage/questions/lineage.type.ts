@@ -66,8 +66,14 @@ export class LineageNode {
   @Field(() => LineageNodeKind)
   kind!: NodeKind;
 
-  @Field({ description: 'A short human-readable name, e.g. `features/transactions@v3`, `fraud-detector@3`.' })
+  @Field({
+    description:
+      'A short human-readable name, e.g. `features/transactions@v3`, `fraud-detector@3`: long names keep their end (`…/orders/part-0000.parquet`), versions derived from runs and UUIDs their first 8 characters (`run-0190f1d2`). `fullLabel` has every value whole.',
+  })
   label!: string;
+
+  @Field({ description: 'The label with every name, version and run id whole, for details and tooltips.' })
+  fullLabel!: string;
 
   @Field(() => DateTimeScalar, {
     nullable: true,

@@ -3,7 +3,7 @@ import type { RecipeArtifact, RecipeCommit, ReproductionGap, ReproductionStep } 
 import type { RunState, TruncationReason } from '../../core/vocabulary';
 
 /**
- * Turns the upstream walk from a model version into a recipe: which runs to replay in which order, with what
+ * Turns the upstream walk from a model version (or dataset version) into a recipe: which runs to replay in which order, with what
  * code, parameters and data, and what is missing. Pure, so the ordering rules are tested without a database.
  */
 
@@ -16,6 +16,9 @@ export interface RecipeInput {
 }
 
 export interface RecipePlan {
+  /** What the recipe rebuilds: the start of the walk. */
+  target: RecipeArtifact;
+  /** The same artifact, under the field's older name. */
   modelVersion: RecipeArtifact;
   steps: ReproductionStep[];
   sources: RecipeArtifact[];
@@ -91,7 +94,8 @@ export function planRecipe(input: RecipeInput): RecipePlan {
     .map((node) => artifact(node.id))
     .sort(byLabel);
   const gaps = findGaps(input, steps, sources, producerOf.has(input.start.id), cyclic);
-  return { modelVersion: artifact(input.start.id), steps, sources, commits: [...commits.values()], complete: gaps.length === 0, gaps };
+  const target = artifact(input.start.id);
+  return { target, modelVersion: target, steps, sources, commits: [...commits.values()], complete: gaps.length === 0, gaps };
 }
 
 /**
@@ -130,7 +134,11 @@ function findGaps(
   cyclic: readonly LineageNode[],
 ): ReproductionGap[] {
   const gaps: ReproductionGap[] = [];
-  if (!hasTrainingRun) gaps.push({ nodeId: input.start.id, label: input.start.label, problem: 'no training run is recorded for this model version' });
+  if (!hasTrainingRun) {
+    const problem =
+      input.start.kind === 'ModelVersion' ? 'no training run is recorded for this model version' : 'no run is recorded that wrote this dataset version';
+    gaps.push({ nodeId: input.start.id, label: input.start.label, problem });
+  }
   for (const source of sources) {
     if (!source.uri) gaps.push({ nodeId: source.id, label: source.label, problem: 'source has no uri: where to read it is not recorded' });
     if (!source.digest) gaps.push({ nodeId: source.id, label: source.label, problem: 'source has no digest: the bytes read cannot be verified' });

@@ -10,7 +10,7 @@ export class ReproductionResolver {
   @Extensions(TRAVERSAL_COST)
   @Query(() => ReproductionRecipe, {
     description:
-      'What exactly is needed to rebuild a model version: source dataset versions with digests, commits, and the runs to replay in order with their parameters.',
+      'What exactly is needed to rebuild a model version or dataset version: source dataset versions with digests, commits, and the runs to replay in order with their parameters. From a model version or dataset version; a deployment: the version it serves; a model: its newest version; a dataset: its version current at `asOf`. Also a field of each of those entities.',
   })
   reproductionRecipe(@Args() args: ReproductionArgs, @Ctx() { services }: GraphQLContext): Promise<ReproductionRecipe> {
     return services.reproduction.recipeFor(args);

@@ -88,14 +88,14 @@ export class ReproductionStep {
   @Field(() => [RecipeArtifact], { description: 'What the run read.' })
   inputs!: RecipeArtifact[];
 
-  @Field(() => [RecipeArtifact], { description: 'What the run produced that the model version needs.' })
+  @Field(() => [RecipeArtifact], { description: 'What the run produced that the target needs.' })
   outputs!: RecipeArtifact[];
 
   @Field(() => [Int], { description: 'Orders of the steps this one needs first (producers of its inputs, its parent run).' })
   dependsOn!: number[];
 }
 
-@ObjectType({ description: 'Something the recipe cannot pin down: rebuilding may not give the same model.' })
+@ObjectType({ description: 'Something the recipe cannot pin down: rebuilding may not give the same model (or data).' })
 export class ReproductionGap {
   @Field(() => ID, { nullable: true })
   nodeId!: string | null;
@@ -109,10 +109,13 @@ export class ReproductionGap {
 
 @ObjectType({
   description:
-    'What exactly is needed to rebuild a model version: the source dataset versions (uri, digest), the commits, and the runs to replay in order with their parameters.',
+    'What exactly is needed to rebuild a model version or dataset version: the source dataset versions (uri, digest), the commits, and the runs to replay in order with their parameters.',
 })
 export class ReproductionRecipe extends TraversalResult {
-  @Field(() => RecipeArtifact)
+  @Field(() => RecipeArtifact, { description: 'What the recipe rebuilds: the model version or dataset version it starts from.' })
+  target!: RecipeArtifact;
+
+  @Field(() => RecipeArtifact, { deprecationReason: 'Use `target`: the same artifact, a dataset version when the recipe rebuilds one.' })
   modelVersion!: RecipeArtifact;
 
   @Field(() => [ReproductionStep], { description: 'Runs in a replayable (topological) order: producers before consumers, parents before children.' })

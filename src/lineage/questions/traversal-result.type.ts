@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../../graphql/scalars';
 import type { LineageAnswer } from './lineage-answer';
 import type { TruncationReason } from '../../core/vocabulary';
@@ -8,6 +8,12 @@ import type { TraversalBounds } from './traversal-limits';
 /** What every traversal answer says besides its nodes: where it started, as of when, and whether it was cut. */
 @ObjectType()
 export abstract class TraversalResult {
+  @Field(() => ID, {
+    description:
+      "The node asked about. `start` is the same node, or the member of it the question is about: a dataset's version current at `asOf`, a model's newest version, a job's newest completed run, a deployment's model version (see the questions' docs).",
+  })
+  from!: string;
+
   @Field(() => LineageNode, { description: 'The node the traversal started from (depth 0).' })
   start!: LineageNode;
 
@@ -30,8 +36,9 @@ export abstract class TraversalResult {
   maxNodes!: number;
 }
 
-export function traversalResultFields(answer: LineageAnswer, bounds: TraversalBounds, asOf: string): TraversalResult {
+export function traversalResultFields(answer: LineageAnswer, bounds: TraversalBounds, asOf: string, from: string): TraversalResult {
   return {
+    from,
     start: answer.start,
     asOf: new Date(asOf),
     edges: answer.edges,

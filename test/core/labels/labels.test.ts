@@ -33,12 +33,24 @@ describe('the DatasetVersion label', () => {
     rowCount: 12,
     createdAt: new Date('2025-05-01T08:00:00Z'),
     createdAtFromRun: true,
+    valuesAtJson: null,
     facetsJson: null,
   };
 
   it('projects every property it describes, values included, and what a caller adds', () => {
     const projection = datasetVersionProjection('v', 'producer: null');
-    for (const property of ['id', 'datasetId', 'namespace', 'name', 'version', ...VERSION_VALUE_NAMES, 'createdAt', 'createdAtFromRun', 'facetsJson']) {
+    for (const property of [
+      'id',
+      'datasetId',
+      'namespace',
+      'name',
+      'version',
+      ...VERSION_VALUE_NAMES,
+      'valuesAtJson',
+      'createdAt',
+      'createdAtFromRun',
+      'facetsJson',
+    ]) {
       assert.match(projection, new RegExp(`\\.${property}\\b`), property);
     }
     assert.match(projection, /kind: 'DatasetVersion', producer: null \}$/);

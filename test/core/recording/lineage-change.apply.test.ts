@@ -171,3 +171,81 @@ describe('facets', () => {
     });
   });
 });
+
+describe("a run's events are one story", () => {
+  const at = (minute: number) => `2024-01-01T10:${String(minute).padStart(2, '0')}:00.000Z`;
+  const written = (fields: { rowCount?: number; schema?: Array<{ name: string; type?: string }> }, facets: Record<string, unknown> | null = null) => ({
+    ...normalizeDatasetVersion({ namespace: 'ns', name: 'out', version: `run-${RUN}`, ...fields }, inputPath('outputs[0]')),
+    facets,
+    ioFacets: null,
+  });
+  const versionOf = (state: LineageState) => state.get('version', ids.datasetVersion('ns', 'out', `run-${RUN}`))!;
+  const permutations = <T>(items: readonly T[]): T[][] =>
+    items.length <= 1 ? [[...items]] : items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+
+  it('ends as its final event says, in every arrival order: progressive statistics, a schema growing during the run', () => {
+    const events = [
+      runChange('START', at(0), { outputs: [written({ schema: [{ name: 'id' }] }, { progress: { step: 0 } })] }),
+      runChange('RUNNING', at(1), { outputs: [written({ rowCount: 0, schema: [{ name: 'id' }, { name: 'amount' }] }, { progress: { step: 1 } })] }),
+      runChange('COMPLETE', at(2), {
+        outputs: [written({ rowCount: 1, schema: [{ name: 'id' }, { name: 'amount' }, { name: 'at' }] }, { progress: { step: 2 } })],
+      }),
+    ];
+    const expected = snapshot(applyAll(events).state);
+    for (const order of permutations([0, 1, 2])) {
+      const { state, outcomes } = applyAll(order.map((i) => events[i]!));
+      assert.deepEqual(outcomes, ['recorded', 'recorded', 'recorded'], `order ${order.join(',')}`);
+      assert.deepEqual(snapshot(state), expected, `order ${order.join(',')}`);
+      const version = versionOf(state);
+      assert.equal(version.values.rowCount, 1);
+      assert.deepEqual(
+        JSON.parse(version.values.schemaJson!).map((field: { name: string }) => field.name),
+        ['id', 'amount', 'at'],
+      );
+      assert.deepEqual(version.facets?.progress?.value, { step: 2 });
+      assert.equal(state.get('run', ids.run(RUN))!.state, 'COMPLETED');
+    }
+  });
+
+  it('takes from a late RUNNING only what the final event did not say', () => {
+    const { state, outcomes } = applyAll([
+      runChange('START', at(0)),
+      runChange('COMPLETE', at(2), { outputs: [written({ rowCount: 1 })] }),
+      runChange('RUNNING', at(1), { outputs: [written({ rowCount: 0, schema: [{ name: 'id' }] })] }),
+    ]);
+    assert.deepEqual(outcomes, ['recorded', 'recorded', 'recorded']);
+    assert.equal(versionOf(state).values.rowCount, 1, 'an earlier event never overwrites a later one');
+    assert.deepEqual(JSON.parse(versionOf(state).values.schemaJson!), [{ name: 'id', type: null, description: null }], 'what it adds is kept');
+  });
+
+  it('seals the outputs at the end: a second COMPLETE may add, not change', () => {
+    const first = runChange('COMPLETE', at(2), { outputs: [written({ rowCount: 1 }, { a: { v: 1 } })] });
+    const adds = runChange('COMPLETE', at(3), { outputs: [written({ rowCount: 1, schema: [{ name: 'id' }] }, { a: { v: 1 }, b: { v: 1 } })] });
+    const changes = runChange('COMPLETE', at(4), { outputs: [written({ rowCount: 5 })] });
+    const { state, outcomes } = applyAll([first, adds, changes]);
+    assert.deepEqual(outcomes, ['recorded', 'recorded', 'CONFLICT']);
+    const version = versionOf(state);
+    assert.equal(version.values.rowCount, 1);
+    assert.ok(version.values.schemaJson);
+    assert.deepEqual(Object.keys(version.facets ?? {}).sort(), ['a', 'b']);
+    assert.equal(state.get('run', ids.run(RUN))!.endedAt, at(2), 'the run ended at its first final event');
+  });
+
+  it('lets an earlier COMPLETE arriving late end the run, with its values', () => {
+    const early = runChange('COMPLETE', at(2), { outputs: [written({ rowCount: 1 })] });
+    const late = runChange('COMPLETE', at(4), { outputs: [written({ rowCount: 5 })] });
+    const { state, outcomes } = applyAll([late, early]);
+    assert.deepEqual(outcomes, ['recorded', 'recorded']);
+    assert.equal(versionOf(state).values.rowCount, 1);
+    assert.equal(versionOf(state).createdAt, at(2));
+    assert.equal(state.get('run', ids.run(RUN))!.endedAt, at(2));
+  });
+
+  it('keeps a version claimed by two runs (an explicit version facet) with its first writer', () => {
+    const claimed = written({ rowCount: 1 });
+    const other = { ...runChange('COMPLETE', at(3), { outputs: [claimed] }), id: ids.run('run-2'), runId: 'run-2' };
+    const { state, outcomes } = applyAll([runChange('COMPLETE', at(2), { outputs: [claimed] }), other]);
+    assert.deepEqual(outcomes, ['recorded', 'CONFLICT']);
+    assert.equal(versionOf(state).producer?.runId, RUN);
+  });
+});

@@ -18,11 +18,12 @@ const IMPACT = `query($from: ID!, $asOf: DateTimeISO, $maxDepth: Int, $maxNodes:
 describe('impact', () => {
   let service: TestService;
   let f: LineageFixture;
+  let deployments: Awaited<ReturnType<typeof buildTwoMonthPipeline>>;
 
   before(async () => {
     service = await startTestService();
     f = new LineageFixture(service, uniqueNamespace('impact'));
-    await buildTwoMonthPipeline(f);
+    deployments = await buildTwoMonthPipeline(f);
   });
   after(async () => {
     await f?.cleanup();
@@ -106,8 +107,8 @@ describe('impact', () => {
     );
   });
 
-  it('refuses to start from a model version', async () => {
-    const error = errorOf(await service.graphql(IMPACT, { from: f.model('1') }), 'BAD_USER_INPUT');
-    assert.match(error.message, /impact starts from a Dataset, DatasetVersion or Commit; ModelVersion:\S+ is a ModelVersion/);
+  it('refuses to start from a deployment, which nothing is made from', async () => {
+    const error = errorOf(await service.graphql(IMPACT, { from: deployments.production2 }), 'BAD_USER_INPUT');
+    assert.match(error.message, /impact starts from a Dataset, DatasetVersion, Commit, Run, ModelVersion, Model or Job; Deployment:\S+ is a Deployment/);
   });
 });

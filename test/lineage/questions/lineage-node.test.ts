@@ -19,6 +19,44 @@ describe('lineage node presentation', () => {
     assert.equal(label('Dataset', { name: 'raw/transactions' }), 'raw/transactions');
   });
 
+  it('shortens what real producers send, readably, and keeps every value whole in fullLabel', () => {
+    const both = (kind: Parameters<typeof present>[0], props: Record<string, unknown>) => {
+      const { label, fullLabel } = present(kind, props, asOf);
+      return [label, fullLabel];
+    };
+    const runId = '0190f1d2-7a3b-7c4d-8e5f-a1b2c3d4e5f6';
+    assert.deepEqual(both('DatasetVersion', { name: '/tmp/warehouse/test', version: `run-${runId}` }), [
+      '/tmp/warehouse/test@run-0190f1d2',
+      `/tmp/warehouse/test@run-${runId}`,
+    ]);
+    assert.deepEqual(both('DatasetVersion', { name: 's3://acme-lake/warehouse/sales/orders/2025/03/part-00000.snappy.parquet', version: '7' }), [
+      '…/2025/03/part-00000.snappy.parquet@7',
+      's3://acme-lake/warehouse/sales/orders/2025/03/part-00000.snappy.parquet@7',
+    ]);
+    assert.deepEqual(both('Job', { name: 'open_lineage_integration_hive.execute_insert_into_hive_table.warehouse_test' }), [
+      '…warehouse_test',
+      'open_lineage_integration_hive.execute_insert_into_hive_table.warehouse_test',
+    ]);
+    assert.deepEqual(both('Dataset', { name: 'openlineage-ci.airflow_integration.ci_popular_orders_day_of_week' }), [
+      '…ci_popular_orders_day_of_week',
+      'openlineage-ci.airflow_integration.ci_popular_orders_day_of_week',
+    ]);
+    assert.equal(present('Dataset', { name: 'x'.repeat(60) }, asOf).label, `${'x'.repeat(20)}…${'x'.repeat(19)}`);
+    assert.equal(
+      present('DatasetVersion', { name: 'd', version: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' }, asOf).label,
+      'd@e3b0c442',
+    );
+    assert.deepEqual(both('Run', { runId, job: { name: 'spark_app.execute_insert_into_hadoop_fs_relation_command.tmp_delta_t2_with_a_long_suffix' } }), [
+      '…tmp_delta_t2_with_a_long_suffix run 0190f1d2',
+      `spark_app.execute_insert_into_hadoop_fs_relation_command.tmp_delta_t2_with_a_long_suffix run ${runId}`,
+    ]);
+    assert.deepEqual(
+      both('DatasetVersion', { name: 'raw/transactions', version: '2025-02-28' }),
+      ['raw/transactions@2025-02-28', 'raw/transactions@2025-02-28'],
+      'short ones stay whole',
+    );
+  });
+
   it('is live from deployedAt until retiredAt, as of the instant asked', () => {
     const live = (deployedAt: string, retiredAt: string | null) =>
       present('Deployment', { deployedAt: new Date(deployedAt), retiredAt: retiredAt ? new Date(retiredAt) : null }, asOf).isLive;

@@ -166,9 +166,9 @@ describe('provenance', () => {
   });
 
   it('refuses what it cannot start from, ids that match nothing and bounds beyond the maximum', async () => {
-    const kind = errorOf(await service.graphql(PROVENANCE, { from: f.job('train') }), 'BAD_USER_INPUT');
+    const kind = errorOf(await service.graphql(PROVENANCE, { from: f.commit('c1') }), 'BAD_USER_INPUT');
     assert.equal(kind.extensions?.field, 'from');
-    assert.match(kind.message, /provenance starts from a Deployment, ModelVersion or DatasetVersion; Job:\S+ is a Job/);
+    assert.match(kind.message, /provenance starts from a Deployment, ModelVersion, DatasetVersion, Run, Dataset, Model or Job; Commit:\S+ is a Commit/);
     const garbage = errorOf(await service.graphql(PROVENANCE, { from: 'features@v2' }), 'BAD_USER_INPUT');
     assert.match(garbage.message, /is not a global id/);
     const missing = errorOf(await service.graphql(PROVENANCE, { from: f.version('nothing', '1') }), 'NOT_FOUND');

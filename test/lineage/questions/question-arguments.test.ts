@@ -57,16 +57,27 @@ describe('question arguments', () => {
 
   it('check the kind of the start node', () => {
     const version = ids.datasetVersion('ns', 'raw', 'v1');
-    assert.deepEqual(startOf('from', version, ['DatasetVersion'], 'impact'), { id: version, kind: 'DatasetVersion' });
+    assert.deepEqual(startOf('from', version, 'impact'), { id: version, kind: 'DatasetVersion', resolution: 'itself' });
+    const dataset = ids.dataset('ns', 'raw');
+    assert.deepEqual(startOf('from', dataset, 'provenance'), { id: dataset, kind: 'Dataset', resolution: 'currentVersion' });
+    assert.deepEqual(startOf('from', dataset, 'impact'), { id: dataset, kind: 'Dataset', resolution: 'itself' }, 'impact of a dataset: all its versions');
+    assert.equal(startOf('from', ids.job('ns', 'j'), 'provenance').resolution, 'newestCompletedRun');
+    assert.equal(startOf('from', ids.model('m'), 'reproductionRecipe').resolution, 'newestVersion');
     assert.throws(
-      () => startOf('from', ids.job('ns', 'j'), ['Deployment', 'ModelVersion', 'DatasetVersion'], 'provenance'),
+      () => startOf('from', ids.commit('https://github.com/acme/x', 'abcdef1'), 'provenance'),
       (error: unknown) =>
         error instanceof BadInputError &&
         error.extensions.field === 'from' &&
-        /provenance starts from a Deployment, ModelVersion or DatasetVersion; Job:\S+ is a Job/.test(error.message),
+        /provenance starts from a Deployment, ModelVersion, DatasetVersion, Run, Dataset, Model or Job; Commit:\S+ is a Commit/.test(error.message),
     );
     assert.throws(
-      () => startOf('from', 'raw/transactions', ['DatasetVersion'], 'impact'),
+      () => startOf('from', ids.job('ns', 'j'), 'reproductionRecipe'),
+      (error: unknown) =>
+        error instanceof BadInputError &&
+        /reproductionRecipe starts from a ModelVersion, DatasetVersion, Deployment, Model or Dataset; Job/.test(error.message),
+    );
+    assert.throws(
+      () => startOf('from', 'raw/transactions', 'impact'),
       (error: unknown) => error instanceof BadInputError && /is not a global id/.test(error.message),
     );
   });

@@ -6,7 +6,20 @@ import { planRecipe } from '../../../src/lineage/questions/reproduction-plan';
 import type { NodeKind } from '../../../src/core/vocabulary';
 
 function node(id: string, kind: NodeKind, properties: Record<string, unknown>, extra: Partial<LineageNode> = {}): LineageNode {
-  return { id, kind, label: id, time: null, properties, isSource: false, isLive: null, depth: 1, hasMoreUpstream: false, hasMoreDownstream: false, ...extra };
+  return {
+    id,
+    kind,
+    label: id,
+    fullLabel: id,
+    time: null,
+    properties,
+    isSource: false,
+    isLive: null,
+    depth: 1,
+    hasMoreUpstream: false,
+    hasMoreDownstream: false,
+    ...extra,
+  };
 }
 const run = (id: string, startedAt: string, extra: Record<string, unknown> = {}) =>
   node(id, 'Run', { runId: id, state: 'COMPLETED', jobName: `job-${id}`, startedAt, ...extra }, { time: new Date(startedAt) });

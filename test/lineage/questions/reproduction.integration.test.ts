@@ -125,8 +125,9 @@ describe('reproduction recipe', () => {
     );
   });
 
-  it('refuses anything but a model version', async () => {
+  it('takes only a model version under its older argument, modelVersion (from takes a dataset version too)', async () => {
     const error = errorOf(await service.graphql(RECIPE, { modelVersion: f.version('raw', '1') }), 'BAD_USER_INPUT');
     assert.equal(error.extensions?.field, 'modelVersion');
+    assert.match(error.message, /must be a ModelVersion id; DatasetVersion:\S+ is a DatasetVersion \(use from\)/);
   });
 });

@@ -82,6 +82,15 @@ describe('GraphQL operation limits', async () => {
     assert.throws(() => check(`{ ${defaults} }`, {}), refusedFor('LIMIT_GRAPHQL_COST'));
   });
 
+  it("cost an entity's question its node budget for each entity that asks it", () => {
+    // The connection, then per dataset: itself, its answer, 10 nodes (a list of unknown size), a walk of 1,000 nodes.
+    assert.equal(measure(`{ datasets(first: 10) { nodes { impact { nodes { id } } } } }`).cost, 1 + 10 * (1 + 1 + LIST_ESTIMATE + 1_000));
+    assert.doesNotThrow(() => check(`{ datasets(first: 10) { nodes { impact { nodes { label } } } } }`, {}));
+    assert.throws(() => check(`{ datasets(first: 100) { nodes { impact { nodes { label } } } } }`, {}), refusedFor('LIMIT_GRAPHQL_COST'));
+    // A smaller budget asked for is a smaller cost.
+    assert.doesNotThrow(() => check(`{ datasets(first: 100) { nodes { impact(maxNodes: 50) { truncated } } } }`, {}));
+  });
+
   it('stop measuring a document whose fragments expand exponentially', () => {
     // Each fragment spreads the next twice: 2^30 selections once expanded.
     const fragments = Array.from({ length: 30 }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`).join('\n');

@@ -1,5 +1,6 @@
 import type { Tx } from '../../db/database';
-import type { ColumnEdgeWrite, FieldDerivation, FieldOwnerKind } from './field-derivation';
+import type { ColumnWrite } from './column-writes';
+import type { ColumnEdgeWrite, FieldOwnerKind } from './field-derivation';
 
 /**
  * Writes column-level derivations (field-derivation.ts), a few statements per batch. The graph model:
@@ -89,7 +90,7 @@ function edgeRow(target: string, { transformationsJson, masking, kinds, sourceId
 
 export class ColumnWriteRepository {
   /** Replaces the derivations of their owners: the old edges go, the fields and edges of now are written. */
-  async write(tx: Tx, derivations: readonly FieldDerivation[]): Promise<void> {
+  async write(tx: Tx, derivations: readonly ColumnWrite[]): Promise<void> {
     if (derivations.length === 0) return;
     const candidates = new Set<string>();
     const collect = (rows: Array<{ candidates: string[] }>) => rows.forEach((row) => row.candidates.forEach((id) => candidates.add(id)));
@@ -97,7 +98,9 @@ export class ColumnWriteRepository {
     for (const kind of OWNER_KINDS) {
       const owners = derivations.filter((d) => d.ownerKind === kind);
       if (owners.length === 0) continue;
-      collect(await tx.rows(CLEAR(kind), { columns: { ownerIds: owners.map((d) => d.ownerId) } }));
+      // An owner created by this batch has no fields and no edges yet: nothing to clear (one round trip less).
+      const replaced = owners.filter((d) => !d.created);
+      if (replaced.length > 0) collect(await tx.rows(CLEAR(kind), { columns: { ownerIds: replaced.map((d) => d.ownerId) } }));
       const rows = owners.map((d) => ({ ownerId: d.ownerId, fields: d.fields, fieldIds: d.fields.map((field) => field.id) }));
       collect(await tx.rows(FIELDS(kind), { columns: { owners: rows } }));
       for (const d of owners) {

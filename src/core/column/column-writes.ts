@@ -13,7 +13,7 @@ import { deriveFields, derivationInputs, needsReads, type FieldDerivation, type 
  * usually in the batch; when it is not loaded, it is noted as wanted and none is returned: the recorder then loads
  * it and applies the batch again, as for any state it lacked.
  */
-export function columnWritesOf(state: LineageState): FieldDerivation[] {
+export function columnWritesOf(state: LineageState): ColumnWrite[] {
   const { loaded } = state;
   const owners = new Map<string, { after: FieldOwner; before: FieldOwner | null | undefined }>();
   const consider = (kind: 'version' | 'modelVersion', id: string) => {
@@ -23,7 +23,7 @@ export function columnWritesOf(state: LineageState): FieldDerivation[] {
     const before = loaded.get(kind, id);
     owners.set(id, { after: ownerOf(kind, after), before: before === undefined ? undefined : before && ownerOf(kind, before) });
   };
-  const derivations: FieldDerivation[] = [];
+  const derivations: ColumnWrite[] = [];
   try {
     for (const version of state.changedOf('version')) consider('version', version.id);
     for (const version of state.changedOf('modelVersion')) consider('modelVersion', version.id);
@@ -40,13 +40,18 @@ export function columnWritesOf(state: LineageState): FieldDerivation[] {
       // (the fields that other versions' facets gave them follow their creation time).
       const hadNone = !before || isEmpty(deriveFields(before, readsBefore ?? []));
       if (isEmpty(derivation) && hadNone && (!before || before.createdAt === after.createdAt)) continue;
-      derivations.push(derivation);
+      derivations.push({ ...derivation, created: before === null });
     }
   } catch (error) {
     if (error instanceof MissingState) return [];
     throw error;
   }
   return derivations.sort((a, b) => (a.ownerId < b.ownerId ? -1 : a.ownerId > b.ownerId ? 1 : 0));
+}
+
+/** A derivation to write; `created` when its owner did not exist before the batch (nothing of it to replace). */
+export interface ColumnWrite extends FieldDerivation {
+  created: boolean;
 }
 
 function isEmpty(derivation: FieldDerivation): boolean {

@@ -66,7 +66,8 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
       logger,
       schema: await buildLineageSchema(),
       services,
-      readiness: new ReadinessService(db, migrator, options.liveness),
+      // Every migration was applied above: readiness knows none is pending before it can read it again.
+      readiness: new ReadinessService(db, migrator, options.liveness, undefined, 0),
       authenticator: new Authenticator(config.auth, services.apiKeys, jwt),
       limits: config.limits,
     });

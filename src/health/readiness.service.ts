@@ -19,15 +19,21 @@ export interface ReadinessReport {
  * a probe that times out while transactions keep succeeding reports Neo4j busy, and the instance ready.
  */
 export class ReadinessService {
-  /** Migrations found pending by the last check that answered: a busy pool must not hide that none are. */
-  private lastPending: number | null = null;
+  /**
+   * Migrations found pending by the last check that answered, or by the start (which applied them all): a busy
+   * pool must not hide that none are. Migrations are never undone, and this process knows no newer files.
+   */
+  private lastPending: number | null;
 
   constructor(
     private readonly db: Database,
     private readonly migrator: Migrator,
     private readonly livenessOf: () => Liveness = () => ({ alive: true }),
     private readonly timeoutMs = 2_000,
-  ) {}
+    pendingAtStart: number | null = null,
+  ) {
+    this.lastPending = pendingAtStart;
+  }
 
   liveness(): Liveness {
     return this.livenessOf();
@@ -51,6 +57,8 @@ export class ReadinessService {
         ? { ready: true, neo4j, pendingMigrations: 0 }
         : { ready: false, neo4j, pendingMigrations: pending.length, reason: `${pending.length} migration(s) not applied` };
     } catch (error) {
+      // A pool so busy that the read was refused (no connection in time) is no reason to stop sending traffic.
+      if (this.lastPending === 0) return { ready: true, neo4j: 'busy', pendingMigrations: 0, reason: 'Neo4j is busy: the migration state could not be read' };
       return { ready: false, neo4j, pendingMigrations: null, reason: error instanceof Error ? error.message : String(error) };
     }
   }

@@ -7,7 +7,7 @@ import { mapPage, pageRequest, type Page, type PageRequest } from '../core/page'
 import { optionalInstant, optionalName } from '../core/validate';
 import type { WriteContext } from '../core/write-context';
 import { GENESIS_HASH, recordHash } from './audit-hash';
-import { AuditRepository, type AuditRecordWrite, type StoredAuditRecord } from './audit.repository';
+import { AuditRepository, type StoredAuditRecord } from './audit.repository';
 import type { AuditChange, AuditEntry, AuditLog } from '../core/audit-log';
 import type { AuditRecord, AuditVerification } from './audit-record.type';
 import { NODE_KINDS, type NodeKind } from '../core/vocabulary';
@@ -27,30 +27,37 @@ export class AuditService implements AuditLog {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  /** Appends one record per entry inside the caller's write transaction. */
+  /**
+   * Appends one record per entry inside the caller's write transaction: the content and its links first, then,
+   * under the chain head's lock (the last lock the transaction takes, see AuditRepository.draft), the numbers,
+   * the time and the hashes.
+   */
   async append(tx: Tx, context: WriteContext, entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
+    const contents = entries.map((entry) => ({
+      actor: context.actor,
+      source: context.source,
+      requestId: context.requestId ?? null,
+      operation: entry.operation,
+      entityIds: [...new Set(entry.entityIds)],
+      changes: (entry.changes ?? []).map((change) => ({ ...change, before: change.before ?? null, after: change.after ?? null })),
+      details: entry.details ?? null,
+    }));
+    const elements = await this.audit.draft(
+      tx,
+      contents.map(({ changes, details, ...content }) => ({ ...content, changesJson: toJsonProperty(changes)!, detailsJson: toJsonProperty(details) })),
+    );
     const head = await this.audit.lockHead(tx, randomUUID());
     const at = this.clock().toISOString();
     let prevHash = head.hash;
-    const records: AuditRecordWrite[] = entries.map((entry, index) => {
-      const content = {
-        seq: head.seq + index + 1,
-        at,
-        actor: context.actor,
-        source: context.source,
-        requestId: context.requestId ?? null,
-        operation: entry.operation,
-        entityIds: [...new Set(entry.entityIds)],
-        changes: (entry.changes ?? []).map((change) => ({ ...change, before: change.before ?? null, after: change.after ?? null })),
-        details: entry.details ?? null,
-        prevHash,
-      };
-      const hash = recordHash(content);
+    const seals = contents.map((content, index) => {
+      const seq = head.seq + index + 1;
+      const hash = recordHash({ ...content, seq, at, prevHash });
+      const seal = { element: elements[index]!, seq, at, prevHash, hash };
       prevHash = hash;
-      return { ...content, changesJson: toJsonProperty(content.changes)!, detailsJson: toJsonProperty(content.details), hash };
+      return seal;
     });
-    await this.audit.append(tx, records);
+    await this.audit.seal(tx, seals);
   }
 
   /**

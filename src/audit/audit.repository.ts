@@ -19,8 +19,16 @@ export interface StoredAuditRecord {
   hash: string;
 }
 
-export interface AuditRecordWrite extends Omit<StoredAuditRecord, 'at'> {
+/** A record's content before it has a place in the chain (written first, numbered and hashed under the head's lock). */
+export type AuditRecordDraft = Pick<StoredAuditRecord, 'actor' | 'source' | 'requestId' | 'operation' | 'entityIds' | 'changesJson' | 'detailsJson'>;
+
+/** A record's place in the chain, for the record `element` (an element id, valid within the transaction). */
+export interface AuditRecordSeal {
+  element: string;
+  seq: number;
   at: string;
+  prevHash: string;
+  hash: string;
 }
 
 const RECORD = (v: string) => `${v} { .seq, .at, .actor, .source, .requestId, .operation, .entityIds, .changesJson, .detailsJson, .prevHash, .hash }`;
@@ -52,6 +60,44 @@ export interface AuditFilter {
 
 export class AuditRepository {
   /**
+   * Writes the records' content and links them to the entities they touched, before the chain head is locked
+   * (`draft`, then `lockHead`, then `seal`): linking locks those entities, and a transaction holding the head
+   * while it waits for an entity that another holds, which waits for the head, is a deadlock Neo4j breaks by
+   * failing one of them (the driver then runs it again: the ingestion latency tail). With the head the last
+   * lock a transaction takes, the head's holder waits for nothing but its commit.
+   */
+  async draft(tx: Tx, records: readonly AuditRecordDraft[]): Promise<string[]> {
+    const rows = await tx.rows<{ index: number; element: string }>(
+      `UNWIND $records AS r
+       CREATE (a:AuditRecord {actor: r.actor, source: r.source, requestId: r.requestId, operation: r.operation,
+                              entityIds: r.entityIds, changesJson: r.changesJson, detailsJson: r.detailsJson})
+       WITH a, r
+       ${LINK_TOUCHED}
+       RETURN r.index AS index, elementId(a) AS element`,
+      { records: records.map((record, index) => ({ ...record, index })) },
+    );
+    const elements: string[] = [];
+    for (const row of rows) elements[row.index] = row.element;
+    return elements;
+  }
+
+  /** Numbers and hashes drafted records (see `draft`) and moves the head to the last one, with its signature if any. */
+  async seal(tx: Tx, seals: readonly AuditRecordSeal[], mac: string | null = null): Promise<void> {
+    const last = seals.at(-1);
+    if (!last) return;
+    await tx.rows(
+      `UNWIND $seals AS s
+       MATCH (a:AuditRecord) WHERE elementId(a) = s.element
+       SET a.seq = s.seq, a.at = datetime(s.at), a.prevHash = s.prevHash, a.hash = s.hash
+       WITH count(*) AS sealed
+       MATCH (h:AuditHead {name: 'audit'})
+       SET h.seq = $seq, h.hash = $hash, h.mac = $mac
+       REMOVE h.lockedBy`,
+      { seals, seq: last.seq, hash: last.hash, mac },
+    );
+  }
+
+  /**
    * Locks the chain head for this transaction and returns it. Writing the head serialises appenders: the next
    * transaction reads the head only after this one commits, so sequence numbers and hashes never fork.
    */
@@ -64,25 +110,6 @@ export class AuditRepository {
       { genesis: GENESIS_HASH, token },
     );
     return head!;
-  }
-
-  /** Appends records (already numbered and hashed) and moves the head to the last one, with its signature if any. */
-  async append(tx: Tx, records: readonly AuditRecordWrite[], mac: string | null = null): Promise<void> {
-    const last = records.at(-1);
-    if (!last) return;
-    await tx.rows(
-      `UNWIND $records AS r
-       CREATE (a:AuditRecord {seq: r.seq, at: datetime(r.at), actor: r.actor, source: r.source, requestId: r.requestId,
-                              operation: r.operation, entityIds: r.entityIds, changesJson: r.changesJson,
-                              detailsJson: r.detailsJson, prevHash: r.prevHash, hash: r.hash})
-       WITH a, r
-       ${LINK_TOUCHED}
-       WITH count(*) AS appended
-       MATCH (h:AuditHead {name: 'audit'})
-       SET h.seq = $seq, h.hash = $hash, h.mac = $mac
-       REMOVE h.lockedBy`,
-      { records, seq: last.seq, hash: last.hash, mac },
-    );
   }
 
   async head(tx: Tx): Promise<{ seq: number; hash: string; mac: string | null }> {

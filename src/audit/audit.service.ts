@@ -10,7 +10,7 @@ import type { WriteContext } from '../core/write-context';
 import { asStored } from '../core/text';
 import { headMac, macMatches, readAnchors, type AuditAnchor } from './audit-anchor';
 import { GENESIS_HASH, recordHash, storedRecordHash } from './audit-hash';
-import { AuditRepository, type AuditRecordWrite, type StoredAuditRecord } from './audit.repository';
+import { AuditRepository, type StoredAuditRecord } from './audit.repository';
 import type { AuditChange, AuditEntry, AuditLog } from '../core/audit-log';
 import type { AuditRecord, AuditVerification } from './audit-record.type';
 import { NODE_KINDS, type NodeKind } from '../core/vocabulary';
@@ -41,33 +41,40 @@ export class AuditService implements AuditLog {
 
   private readonly hmacKey: string | null;
 
-  /** Appends one record per entry inside the caller's write transaction. */
+  /**
+   * Appends one record per entry inside the caller's write transaction: the content and its links first, then,
+   * under the chain head's lock (the last lock the transaction takes, see AuditRepository.draft), the numbers,
+   * the time and the hashes.
+   */
   async append(tx: Tx, context: WriteContext, entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
+    // The strings stored as properties are hashed as Neo4j will store them (see src/core/text.ts); changes and details
+    // are stored as JSON text, whose escapes keep every string exactly.
+    const contents = entries.map((entry) => ({
+      actor: asStored(context.actor),
+      source: context.source,
+      requestId: context.requestId === undefined ? null : asStored(context.requestId),
+      operation: asStored(entry.operation),
+      entityIds: [...new Set(entry.entityIds.map(asStored))],
+      changes: (entry.changes ?? []).map((change) => ({ ...change, before: change.before ?? null, after: change.after ?? null })),
+      details: entry.details ?? null,
+    }));
+    const elements = await this.audit.draft(
+      tx,
+      contents.map(({ changes, details, ...content }) => ({ ...content, changesJson: toJsonProperty(changes)!, detailsJson: toJsonProperty(details) })),
+    );
     const head = await this.audit.lockHead(tx, randomUUID());
     const at = this.clock().toISOString();
     let prevHash = head.hash;
-    const records: AuditRecordWrite[] = entries.map((entry, index) => {
-      // The strings stored as properties are hashed as Neo4j will store them (see src/core/text.ts); changes and details
-      // are stored as JSON text, whose escapes keep every string exactly.
-      const content = {
-        seq: head.seq + index + 1,
-        at,
-        actor: asStored(context.actor),
-        source: context.source,
-        requestId: context.requestId === undefined ? null : asStored(context.requestId),
-        operation: asStored(entry.operation),
-        entityIds: [...new Set(entry.entityIds.map(asStored))],
-        changes: (entry.changes ?? []).map((change) => ({ ...change, before: change.before ?? null, after: change.after ?? null })),
-        details: entry.details ?? null,
-        prevHash,
-      };
-      const hash = recordHash(content);
+    const seals = contents.map((content, index) => {
+      const seq = head.seq + index + 1;
+      const hash = recordHash({ ...content, seq, at, prevHash });
+      const seal = { element: elements[index]!, seq, at, prevHash, hash };
       prevHash = hash;
-      return { ...content, changesJson: toJsonProperty(content.changes)!, detailsJson: toJsonProperty(content.details), hash };
+      return seal;
     });
-    const last = records.at(-1)!;
-    await this.audit.append(tx, records, this.hmacKey ? headMac(this.hmacKey, last.seq, last.hash) : null);
+    const last = seals.at(-1)!;
+    await this.audit.seal(tx, seals, this.hmacKey ? headMac(this.hmacKey, last.seq, last.hash) : null);
   }
 
   /**

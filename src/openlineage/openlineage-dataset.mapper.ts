@@ -16,21 +16,22 @@ export function planInput(dataset: RawInputDataset, path: string, setAside: SetA
     rowCountPath:
       rowCount === null ? null : facetPath(path, 'inputFacets', fromStatistics !== null ? FACET.inputStatistics : FACET.dataQualityMetrics, 'rowCount'),
     bytes: countOf(statistics?.size) ?? countOf(quality?.bytes),
-    ioFacets: keptFacets(io),
+    ioFacets: keptFacets(io, at, setAside),
   };
 }
 
 /** `writtenBy` is the writing run's id (lower-cased), or null for a JobEvent, which has no run. */
 export function planOutput(dataset: RawOutputDataset, path: string, writtenBy: string | null, setAside: SetAside): DatasetPlan {
   const io = dataset.outputFacets;
-  const statistics = facetOf(io, FACET.outputStatistics, childPath(path, 'outputFacets'), setAside);
+  const at = childPath(path, 'outputFacets');
+  const statistics = facetOf(io, FACET.outputStatistics, at, setAside);
   const rowCount = countOf(statistics?.rowCount);
   return {
     ...describeDataset(dataset, path, writtenBy, setAside),
     rowCount,
     rowCountPath: rowCount === null ? null : facetPath(path, 'outputFacets', FACET.outputStatistics, 'rowCount'),
     bytes: countOf(statistics?.size),
-    ioFacets: keptFacets(io),
+    ioFacets: keptFacets(io, at, setAside),
   };
 }
 
@@ -52,8 +53,8 @@ export function planModelVersion(dataset: RawOutputDataset, path: string, setAsi
     framework: textOf(facet.framework),
     metrics: isObject(facet.metrics) ? (Object.fromEntries(Object.entries(facet.metrics)) as Record<string, number>) : null,
     dataset: { namespace: dataset.namespace, name: dataset.name },
-    facets: keptFacets(dataset.facets),
-    ioFacets: keptFacets(dataset.outputFacets),
+    facets: keptFacets(dataset.facets, at, setAside),
+    ioFacets: keptFacets(dataset.outputFacets, childPath(path, 'outputFacets'), setAside),
   };
 }
 
@@ -72,7 +73,7 @@ function describeDataset(dataset: RawDataset, path: string, writtenBy: string | 
     schemaFields: schema === undefined ? null : flattenSchema(schema.fields, '', facetPath(path, 'facets', FACET.schema, 'fields')),
     columnLineage: facet(FACET.columnLineage) ?? null,
     uri: datasetUri(dataset.namespace, dataset.name, facet(FACET.symlinks)),
-    facets: keptFacets(facets),
+    facets: keptFacets(facets, at, setAside),
   };
 }
 

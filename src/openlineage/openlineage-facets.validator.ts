@@ -25,7 +25,7 @@ import { checkTestFacet, QUALITY_DATASET_FACET_CHECKS } from './openlineage-qual
  *
  * Nothing here refuses an event: facets describe lineage, they do not identify it. A facet map that is not an
  * object, or a facet that is not one, is set aside (not kept; the raw event has it); an interpreted facet with a
- * malformed field is kept as sent but not read. Each is a warning.
+ * malformed field is set aside too: not read, not kept on the entity (the stored raw event has it). Each is a warning.
  */
 
 type FacetCheck = (facet: JsonObject, path: string, issues: IssueList) => void;
@@ -85,7 +85,7 @@ function checkFacets(value: unknown, path: string, warnings: Warnings, interpret
     } else if (Object.hasOwn(interpreted, name)) {
       const issues = new IssueList();
       interpreted[name]!(facet, facetPath, issues);
-      warnings.setAsideFor(facetPath, issues, 'the facet is kept as sent but not read');
+      warnings.setAsideFor(facetPath, issues, 'the facet is set aside (the stored event keeps it)');
     }
   }
 }

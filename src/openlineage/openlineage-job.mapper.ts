@@ -2,8 +2,8 @@ import { jobNamespaceOf } from './openlineage.defaults';
 import { facetOf, FACET, keptFacets, textOf, type SetAside } from './openlineage.facets';
 import type { CommitPlan, JobPlan, RawJob } from './openlineage.types';
 
-export function planJob(job: RawJob): JobPlan {
-  return { namespace: jobNamespaceOf(job), name: job.name, facets: keptFacets(job.facets) };
+export function planJob(job: RawJob, setAside: SetAside): JobPlan {
+  return { namespace: jobNamespaceOf(job), name: job.name, facets: keptFacets(job.facets, 'job.facets', setAside) };
 }
 
 /**

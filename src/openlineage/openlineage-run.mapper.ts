@@ -29,7 +29,7 @@ export function planRun(run: RawRun, eventType: RunEventType | null, eventTime: 
     parameters: planParameters(facet),
     parametersPath: `run.facets.${Object.hasOwn(facets ?? {}, FACET.lineageParameters) ? 'lineage_parameters' : 'executionParameters'}.parameters`,
     parent: planParent(facet),
-    facets: keptFacets(facets),
+    facets: keptFacets(facets, 'run.facets', setAside),
   };
 }
 

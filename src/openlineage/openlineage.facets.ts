@@ -48,12 +48,14 @@ export function facetOf(facets: Facets | null | undefined, name: string, at: str
 }
 
 /**
- * The facets to keep: all of them, in the order sent, without the null ones (null means "not sent") and those
- * that are not objects (the validator warned about them). A malformed facet we interpret is kept: only not read.
+ * The facets to keep from the facet map at `at`: all of them, in the order sent, without the null ones (null means
+ * "not sent"), those that are not objects, and those the validator set aside (a malformed facet we interpret): a
+ * facet in the graph is one every reader may read (quality reports, column lineage), and the stored raw event
+ * keeps the rest as sent.
  */
-export function keptFacets(facets: Facets | null | undefined): Record<string, unknown> {
-  if (!isObject(facets)) return {};
-  return Object.fromEntries(Object.entries(facets).filter(([, facet]) => isObject(facet)));
+export function keptFacets(facets: Facets | null | undefined, at: string, setAside: SetAside): Record<string, unknown> {
+  if (!isObject(facets) || setAside.has(at)) return {};
+  return Object.fromEntries(Object.entries(facets).filter(([name, facet]) => isObject(facet) && !setAside.has(childPath(at, name))));
 }
 
 /** A facet field to read as text: a non-empty string, else null (validated facets hold nothing else). */

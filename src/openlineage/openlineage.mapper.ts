@@ -46,7 +46,7 @@ export function planIngestion(event: ValidEvent, setAside: SetAside = NOTHING_SE
   const runPlan = run === undefined ? null : planRun(run, eventType, common.eventTime, setAside);
   return {
     ...common,
-    job: planJob(job),
+    job: planJob(job, setAside),
     run: runPlan,
     commit: planCommit(job, setAside),
     inputs: kept<RawInputDataset>(inputs, 'inputs', setAside).map(([path, input]) => planInput(input, path, setAside)),

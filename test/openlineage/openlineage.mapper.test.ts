@@ -361,16 +361,16 @@ describe('planIngestion: what the validator set aside', () => {
     assert.equal(planned.modelVersions[0]!.path, 'outputs[2].facets.lineage_modelVersion');
   });
 
-  it('keeps a malformed facet it interprets but does not read it: a version facet without a version, a parent without a run id', () => {
+  it('sets aside a malformed facet it interprets, neither read nor kept: a version facet without a version, a parent without a run id', () => {
     const planned = planOwn('run-complete.json', (e) => {
       e.outputs[0].facets = { version: {} };
       e.run.facets.parent = { job: { namespace: 'airflow', name: 'dag' } };
     });
     const output = planned.outputs.find((dataset) => dataset.name === 'churn/evaluation.parquet')!;
     assert.equal(output.version, `run-${RUN_ID}`, 'the version is the derived one, as without a version facet');
-    assert.deepEqual(output.facets, { version: {} });
+    assert.deepEqual(output.facets, {});
     assert.equal(planned.run?.parent, null);
-    assert.deepEqual(planned.run?.facets.parent, { job: { namespace: 'airflow', name: 'dag' } });
+    assert.equal(planned.run?.facets.parent, undefined);
   });
 
   it("records a job without a namespace in 'default', an unknown eventType as none, a run id that is not a UUID as sent", () => {

@@ -153,7 +153,7 @@ describe('validateEvent on our own fixtures', () => {
       },
     ],
     'warnings/bad-parent-facet.json': [
-      { path: 'run.facets.parent', message: 'run.facets.parent.job.name is required; the facet is kept as sent but not read' },
+      { path: 'run.facets.parent', message: 'run.facets.parent.job.name is required; the facet is set aside (the stored event keeps it)' },
       { path: 'run.facets.nominalTime', message: 'run.facets.nominalTime must be an object, got a string; set aside' },
     ],
   };
@@ -456,7 +456,7 @@ describe('validateEvent: facets', () => {
   });
 
   it('checks the fields we read from the facets we interpret, and does not read a facet that is malformed', () => {
-    const unread = 'the facet is kept as sent but not read';
+    const unread = 'the facet is set aside (the stored event keeps it)';
     const cases: Array<[(e: Json) => void, string, string]> = [
       [
         (e) => (e.run.facets = { parent: { run: { runId: 42 }, job: { namespace: 'a', name: 'b' } } }),

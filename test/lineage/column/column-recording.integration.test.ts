@@ -146,7 +146,7 @@ describe('column lineage recorded from OpenLineage events', () => {
     assert.deepEqual(uploaded.a!.upstream, ['FIELD copied.csv@unversioned.a <- DIRECT/IDENTITY', 'FIELD test.csv@unversioned.a <- DIRECT/IDENTITY']);
   });
 
-  it('refuses a malformed column lineage facet with the path of each bad value, and records nothing of the event', async () => {
+  it('sets a malformed column lineage facet aside with a warning naming its bad values, and records the rest of the event', async () => {
     const copy = isolation();
     const [event] = columnEvents('hive/cllSimpleQueryMaskingComplete.json').map((e) => copy.event(e));
     const facet = event.outputs[0].facets.columnLineage;
@@ -155,19 +155,21 @@ describe('column lineage recorded from OpenLineage events', () => {
     facet.fields.mt.inputFields[0].transformations[0].masking = 'yes';
     facet.dataset = {};
     const answer = await post(service, '/api/v1/lineage', event);
-    assert.equal(answer.status, 400);
-    const base = 'outputs[0].facets.columnLineage';
-    assert.deepEqual(
-      answer.body.error.issues.map((issue: { path: string }) => issue.path).sort(),
-      [
-        `${base}.dataset`,
-        `${base}.fields.i.inputFields[0].transformations[0].type`,
-        `${base}.fields.mt.inputFields[0].transformations[0].masking`,
-        `${base}.fields.t.inputFields[0].field`,
-      ].sort(),
+    // Lineage is never dropped for a facet: the run and its datasets are recorded, the facet is not read.
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    const warning = answer.body.warnings.find((w: { path: string }) => w.path === 'outputs[0].facets.columnLineage');
+    assert.ok(warning, JSON.stringify(answer.body.warnings));
+    assert.match(warning.message, /must be DIRECT or INDIRECT, got 'SIDEWAYS'/);
+    assert.match(warning.message, /set aside/);
+    const run = await service.graphql(
+      `{ run(runId: "${event.run.runId}") { id outputs { id fields(first: 100) { nodes { name upstream(first: 10) { totalCount } } } } } }`,
     );
-    assert.match(answer.body.error.issues.find((i: { path: string }) => i.path.endsWith('type')).message, /must be DIRECT or INDIRECT, got 'SIDEWAYS'/);
-    const run = await service.graphql(`{ run(runId: "${event.run.runId}") { id } }`);
-    assert.equal((run.data as any).run, null);
+    const [output] = (run.data as any).run.outputs;
+    assert.ok(output, JSON.stringify(run));
+    assert.deepEqual(
+      output.fields.nodes.filter((field: { upstream: { totalCount: number } }) => field.upstream.totalCount > 0),
+      [],
+      'no column edge from the malformed facet',
+    );
   });
 });

@@ -49,7 +49,7 @@ async function squat(port: number, withinMs: number): Promise<net.Server> {
       await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
       return server;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`port ${port} still taken ${withinMs} ms after the kill: ${String(error)}`);
+      if (Date.now() > deadline) throw new Error(`port ${port} still taken ${withinMs} ms after the kill`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }

@@ -31,6 +31,8 @@ function kindOf(file: string): Kind {
 
 /** CI stops at 90 minutes, installs included; the tests take under 20 on a quiet 2-core machine. */
 const DEFAULT_BUDGET_MS = 75 * 60_000;
+/** One test (hooks apart): the longest, the crash test's restarts on a busy machine, take a few minutes. */
+const TEST_TIMEOUT_MS = 20 * 60_000;
 
 const SOURCE_ROOT = path.resolve(__dirname, '..', '..', 'test');
 
@@ -87,7 +89,7 @@ async function main(): Promise<number> {
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
   process.once('SIGTERM', () => void stop().then(() => process.exit(143)));
 
-  // Spec for people; the file timings at the end (and in a file, for a run cut off by its budget).
+  // Spec for people; the file timings, kept in a file (see file-timing-reporter.ts), printed at the end.
   const timings = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lineage-test-timings-')), 'timings.txt');
   env.LINEAGE_TEST_TIMINGS_FILE = timings;
   const reporters = [
@@ -99,7 +101,13 @@ async function main(): Promise<number> {
   const budgetMs = Number(process.env.LINEAGE_TEST_BUDGET_MS ?? DEFAULT_BUDGET_MS);
   try {
     return await new Promise<number>((resolve) => {
-      const child = spawn(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=2', ...reporters, ...files], { stdio: 'inherit', env });
+      // A test that hangs fails after TEST_TIMEOUT_MS, and a file whose tests are done exits even if something it
+      // opened (a server, a socket) would keep it alive: either would otherwise hold the whole run.
+      const child = spawn(
+        process.execPath,
+        ['--enable-source-maps', '--test', '--test-concurrency=2', `--test-timeout=${TEST_TIMEOUT_MS}`, '--test-force-exit', ...reporters, ...files],
+        { stdio: 'inherit', env },
+      );
       // A hung test must not eat CI's whole time limit in silence: past the budget the run stops, saying which files
       // were still running and where the time went.
       const budget = setTimeout(() => {
@@ -109,6 +117,7 @@ async function main(): Promise<number> {
       }, budgetMs);
       child.once('exit', (code, signal) => {
         clearTimeout(budget);
+        if (fs.existsSync(timings)) process.stdout.write(`\n${fs.readFileSync(timings, 'utf8')}`);
         resolve(code ?? (signal ? 1 : 0));
       });
     });

@@ -221,7 +221,7 @@ describe('the local Neo4j killed under ingestion load', () => {
     // As a producer does: a 503 (the restarted JVM compiles its plans again; a write may run out of time) is retried.
     const event = runEvent({ namespace, output: 'after-recovery' });
     let write = await httpCall(service.url, 'POST', '/api/v1/lineage', { body: event });
-    for (const deadline = Date.now() + 180_000; write.status === 503 && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 180_000; write.status === 503 && Date.now() < deadline;) {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       write = await httpCall(service.url, 'POST', '/api/v1/lineage', { body: event });
     }

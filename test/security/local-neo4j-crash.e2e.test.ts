@@ -218,7 +218,13 @@ describe('the local Neo4j killed under ingestion load', () => {
     jvmPid = restarted.pid;
     await eventually(async () => (await httpCall(service.url, 'GET', '/healthz')).status === 200, 60_000, '/healthz to recover');
     await eventually(async () => (await httpCall(service.url, 'GET', '/readyz')).status === 200, 120_000, '/readyz to recover');
-    const write = await httpCall(service.url, 'POST', '/api/v1/lineage', { body: runEvent({ namespace, output: 'after-recovery' }) });
+    // As a producer does: a 503 (the restarted JVM compiles its plans again; a write may run out of time) is retried.
+    const event = runEvent({ namespace, output: 'after-recovery' });
+    let write = await httpCall(service.url, 'POST', '/api/v1/lineage', { body: event });
+    for (const deadline = Date.now() + 180_000; write.status === 503 && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      write = await httpCall(service.url, 'POST', '/api/v1/lineage', { body: event });
+    }
     assert.equal(write.status, 201, write.text);
   });
 

@@ -294,6 +294,7 @@ function limitSettings(env: Env): Limits {
       maxBatchEvents: integer(env, 'LIMIT_BATCH_EVENTS', D.ingestion.maxBatchEvents, 1, 1_000_000),
       batchBodyBytes: integer(env, 'LIMIT_BATCH_BODY_BYTES', D.ingestion.batchBodyBytes, 1024, 1024 * 1024 * 1024),
       eventBytes: integer(env, 'LIMIT_EVENT_BYTES', D.ingestion.eventBytes, 1024, 1024 * 1024 * 1024),
+      eventTimeSkewMs: integer(env, 'LIMIT_EVENT_TIME_SKEW_MS', D.ingestion.eventTimeSkewMs, 0, 10 * 365 * 86_400_000),
     },
   };
 }

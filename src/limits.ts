@@ -45,6 +45,8 @@ export interface Limits {
     batchBodyBytes: number;
     /** LIMIT_EVENT_BYTES: largest OpenLineage event, whatever brings it (single route, batch, replay CLI). */
     eventBytes: number;
+    /** LIMIT_EVENT_TIME_SKEW_MS: how far past its arrival an event's `eventTime` may lie; later ones count as arrived. */
+    eventTimeSkewMs: number;
   };
 }
 
@@ -53,5 +55,5 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   graphql: { maxDepth: 15, maxCost: 15_000, maxAliases: 30, maxTokens: 20_000 },
   page: { defaultSize: 20, maxSize: 100 },
   traversal: { maxDepth: 100, maxNodes: 10_000 },
-  ingestion: { maxBatchEvents: 500, batchBodyBytes: 64 * 1024 * 1024, eventBytes: 5 * 1024 * 1024 },
+  ingestion: { maxBatchEvents: 500, batchBodyBytes: 64 * 1024 * 1024, eventBytes: 5 * 1024 * 1024, eventTimeSkewMs: 3_600_000 },
 });

@@ -121,7 +121,7 @@ function prepare(context: WriteContext, event: unknown, receivedAt: string, limi
   const result = validateEvent(event);
   if (!result.ok) return { eventId: null, error: new InvalidInputError('not a valid OpenLineage event', result.errors), warnings: [] };
   const { warnings } = result;
-  const plan = planIngestion(result.event, result.setAside);
+  const plan = planIngestion(withinSkew(result.event, receivedAt, limits.ingestion.eventTimeSkewMs, warnings), result.setAside);
   const body = canonicalJson(result.event);
   // One limit per event whatever brought it: the single route, a batch (which checks while reading), the CLI.
   const { eventBytes } = limits.ingestion;
@@ -158,6 +158,23 @@ function prepare(context: WriteContext, event: unknown, receivedAt: string, limi
     if (error instanceof LineageError) return { eventId: receipt.id, error, warnings };
     throw error;
   }
+}
+
+/**
+ * An event dated further in the future than LIMIT_EVENT_TIME_SKEW_MS past its arrival (a producer's clock, or a
+ * placeholder such as 9999-12-31) is recorded as of its arrival, with a warning: as dated, it would stand as the
+ * latest word on its run and datasets for good, and no event of theirs could ever come after it. The stored raw
+ * event keeps the time it was sent with.
+ */
+function withinSkew<E extends { eventTime: string }>(event: E, receivedAt: string, skewMs: number, warnings: ValidationIssue[]): E {
+  const sent = Date.parse(event.eventTime);
+  const latest = Date.parse(receivedAt) + skewMs;
+  if (!(sent > latest)) return event;
+  warnings.push({
+    path: 'eventTime',
+    message: `eventTime ${event.eventTime} is more than ${skewMs} ms after the event arrived (LIMIT_EVENT_TIME_SKEW_MS); recorded as of its arrival, ${receivedAt}`,
+  });
+  return { ...event, eventTime: receivedAt };
 }
 
 /** A conflict in the answer: the warning that the part was set aside, and where to find it. */

@@ -83,7 +83,12 @@ describe('limit settings', () => {
       graphql: { maxDepth: 6, maxCost: 500, maxAliases: 3, maxTokens: 400 },
       page: { defaultSize: 5, maxSize: 10 },
       traversal: { maxDepth: 4, maxNodes: 50 },
-      ingestion: { maxBatchEvents: 7, batchBodyBytes: 4096, eventBytes: DEFAULT_LIMITS.ingestion.eventBytes, eventTimeSkewMs: DEFAULT_LIMITS.ingestion.eventTimeSkewMs },
+      ingestion: {
+        maxBatchEvents: 7,
+        batchBodyBytes: 4096,
+        eventBytes: DEFAULT_LIMITS.ingestion.eventBytes,
+        eventTimeSkewMs: DEFAULT_LIMITS.ingestion.eventTimeSkewMs,
+      },
     });
   });
 

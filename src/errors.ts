@@ -98,8 +98,13 @@ export class ServiceUnavailableError extends LineageError {
  * producer retries instead of dropping the event as a 4xx would make it do.
  */
 export class TransactionTimeoutError extends ServiceUnavailableError {
-  constructor(timeoutMs: number) {
-    super(`the transaction ran longer than ${timeoutMs} ms and was stopped; retry later (limit: NEO4J_TX_TIMEOUT_MS)`, { limit: 'NEO4J_TX_TIMEOUT_MS' });
+  constructor(timeoutMs: number, how: 'timed out' | 'terminated' = 'timed out') {
+    super(
+      how === 'timed out'
+        ? `the transaction ran longer than ${timeoutMs} ms and was stopped; retry later (limit: NEO4J_TX_TIMEOUT_MS)`
+        : `the transaction was terminated before it finished (waiting for a lock past its ${timeoutMs} ms, or stopped by an operator); retry later (limit: NEO4J_TX_TIMEOUT_MS)`,
+      { limit: 'NEO4J_TX_TIMEOUT_MS' },
+    );
   }
 }
 

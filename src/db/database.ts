@@ -431,6 +431,12 @@ export class Database {
         this.logger.warn({ err: error, transaction, timeoutMs: this.settings.transactionTimeoutMs }, 'transaction stopped at NEO4J_TX_TIMEOUT_MS');
         return new TransactionTimeoutError(this.settings.transactionTimeoutMs);
       }
+      // Terminated while it waited for a lock or ran (its timeout, or an operator): Neo4j says to retry it. Seen
+      // when a Neo4j restarted under load let writes queue on locks past their timeout.
+      if (code === 'Neo.ClientError.Transaction.LockClientStopped' || code === 'Neo.ClientError.Transaction.Terminated') {
+        this.logger.warn({ err: error, transaction, timeoutMs: this.settings.transactionTimeoutMs }, 'transaction terminated before it finished');
+        return new TransactionTimeoutError(this.settings.transactionTimeoutMs, 'terminated');
+      }
       if (code === 'Neo.ClientError.Schema.ConstraintValidationFailed') {
         this.logger.warn({ err: error, transaction }, 'constraint violation');
         return new ConflictError('the write conflicts with an existing entity (uniqueness constraint)');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, launchBrowser, screenshotPath } from '../support/browser';
+import { chromiumMissing, explorerPage, launchBrowser, screenshotPath } from '../support/browser';
 import { dataOf } from '../support/graphql';
 import { postEach } from '../support/openlineage-http';
 import { removeIsolated } from '../support/openlineage-isolation';
@@ -32,9 +32,7 @@ describe('the explorer’s column view', { skip: skip ? `skipped: ${skip}` : fal
     f1 = dataOf<any>(await service.graphql(`{ datasetVersion(namespace: "${scenario.namespace}", name: "features.transactions", version: "f1") { id } }`))
       .datasetVersion.id;
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page = await explorerPage(browser, pageErrors);
   });
   after(async () => {
     await browser?.close();

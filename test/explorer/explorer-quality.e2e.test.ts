@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_CONTEXT, loadDemo } from '../../src/demo/demo-loader';
-import { chromiumMissing, launchBrowser, screenshotPath } from '../support/browser';
+import { chromiumMissing, explorerPage, launchBrowser, screenshotPath } from '../support/browser';
 import { dataOf } from '../support/graphql';
 import { startTestService, type TestService } from '../support/service';
 
@@ -32,9 +32,7 @@ describe('data quality in the explorer', { skip: skip ? `skipped: ${skip}` : fal
     batchId = dataOf<any>(await service.graphql(LIVE, { name: 'fraud-batch-scoring' })).liveDeployment.id;
     productionId = dataOf<any>(await service.graphql(LIVE, { name: 'fraud-api' })).liveDeployment.id;
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page = await explorerPage(browser, pageErrors);
   });
   after(async () => {
     await browser?.close();

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { DEMO_CONTEXT, loadDemo } from '../../src/demo/demo-loader';
 import { PROJECT_ROOT } from '../../src/paths';
 import { createTestKey } from '../support/auth';
-import { chromiumMissing, launchBrowser, screenshotPath } from '../support/browser';
+import { chromiumMissing, explorerPage, launchBrowser, screenshotPath } from '../support/browser';
 import { ids } from '../../src/core/ids';
 import { dataOf } from '../support/graphql';
 import { postEach } from '../support/openlineage-http';
@@ -49,9 +49,7 @@ describe('the lineage explorer in a browser', { skip: skip ? `skipped: ${skip}` 
     productionId = dataOf<any>(await service.graphql(LIVE, {})).liveDeployment.id;
     marchId = dataOf<any>(await service.graphql(LIVE, { at: MARCH_15 })).liveDeployment.id;
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page = await explorerPage(browser, pageErrors);
   });
   after(async () => {
     await browser?.close();
@@ -243,9 +241,7 @@ describe('the lineage explorer on a real producer stream', { skip: skip ? `skipp
     );
     assert.deepEqual(new Set(answers.map((answer) => answer.status)), new Set([201]));
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page = await explorerPage(browser, pageErrors);
   });
   after(async () => {
     await browser?.close();

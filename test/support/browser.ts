@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../src/paths';
 
 /**
@@ -29,6 +29,14 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-dev-shm-usage',
     ],
   });
+}
+
+/** A page as the explorer tests open one: their viewport, a 15 s default wait, and the page's own errors collected. */
+export async function explorerPage(browser: Browser, pageErrors: string[]): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return page;
 }
 
 /** Where a test saves a screenshot: test-results/<folder>/<name>.png (git-ignored). */

@@ -3,14 +3,14 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import neo4j, { type Driver } from 'neo4j-driver';
+import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
 import { loadConfig } from '../src/config';
-import { Database } from '../src/db/database';
+import { Database, type Tx } from '../src/db/database';
 import { loadMigrationFiles, Migrator } from '../src/db/migrator';
 import { ids } from '../src/core/ids';
 import { COLUMN_LIMITS } from '../src/lineage/column/column-limits';
-import { COLUMN_WALK_CYPHER } from '../src/lineage/column/column-walk.repository';
-import { walkColumns, type FieldExpansionRow } from '../src/lineage/column/column-walk';
+import { COLUMN_WALK_CYPHER, ColumnWalkRepository, type WalkStart } from '../src/lineage/column/column-walk.repository';
+import { walkColumns, type ExpandFields, type FieldExpansionRow, type WalkDirection } from '../src/lineage/column/column-walk';
 import { COLUMN_WRITE_CYPHER } from '../src/core/column/column-write.repository';
 import { LineageDirection } from '../src/lineage/questions/lineage.type';
 import { TRAVERSAL_LIMITS } from '../src/lineage/questions/traversal-limits';
@@ -23,17 +23,19 @@ import { startService, type RunningService } from '../src/server';
 /**
  * `npm run bench:columns [-- --pipelines 10 --rounds 20 --columns 50 --layers 6 --iterations 200]`: column lineage
  * over a synthetic OpenLineage stream, recorded through the real ingestion path, then `columnLineage` upstream at
- * depth 10 from fields of the last layer, measured three ways, interleaved request by request:
+ * depth 10 from fields of the last layer, measured four ways, interleaved request by request:
  *
  * - graphql: the query over HTTP to the running service (fetch and JSON parse included);
  * - service: the same question through the service in-process (no HTTP, no GraphQL);
  * - cypher: the same walk as bare Cypher through neo4j-driver: the very statements and parameters the service
- *   runs (the start, then one expansion per level), driven by the same breadth-first loop, in one read transaction,
- *   with no conversion of the records beyond the driver's.
+ *   runs (the start, then the walk statement and, if its reach was cut, level statements), driven by the same
+ *   breadth-first loop over the same levels, in one read transaction, with no conversion of the records beyond
+ *   the driver's;
+ * - levels: the walk as it was before the walk statement, one expansion statement per level (the same answers).
  *
- * graphql / cypher is what the API adds to the walk itself. A fourth figure, `qpp`, is the reachable set alone as
- * one quantified path pattern over FEEDS (no dataset-wide edges, no budget, no edges or depths in the answer): a
- * reference for the level-by-level design. Method and figures: bench/README.md.
+ * graphql / cypher is what the API adds to the walk itself, levels / cypher what the walk statement saves. A fifth
+ * figure, `qpp`, is the reachable set alone as one quantified path pattern over FEEDS (no dataset-wide edges, no
+ * budget, no edges or depths in the answer): a floor for any walk. Method and figures: bench/README.md.
  *
  * Plans: every column statement (the recorder's writes and the walks) is EXPLAINed on the empty store, before
  * anything is written, and again on the full store with `replan=force`; the bench reports whether the two plans
@@ -181,22 +183,36 @@ async function viaGraphQL(url: string, from: string): Promise<{ fields: number; 
   return { fields: answer.fields.length, edges: answer.edges.length, truncated: answer.truncated ? answer.truncatedReason! : 'no' };
 }
 
-/** The service's walk as bare Cypher: the start statement, then the same expansion statement level by level. */
-async function bareCypher(driver: Driver, from: string): Promise<number> {
+/** A read transaction of the bare driver as the repositories see one (Tx: statements in, plain records out). */
+function plainTx(tx: ManagedTransaction): Tx {
+  return { rows: async <T>(query: string, params?: Record<string, unknown>) => (await tx.run(query, params)).records.map((r) => r.toObject() as T) };
+}
+
+const WALK_BOUNDS = {
+  directions: ['UP'] as WalkDirection[],
+  maxDepth: 10,
+  maxNodes: COLUMN_LIMITS.DEFAULT_NODES,
+  maxEdges: COLUMN_LIMITS.DEFAULT_NODES * TRAVERSAL_LIMITS.EDGES_PER_NODE,
+};
+
+/**
+ * The service's walk as bare Cypher: the start statement, then the walk statement, driven by the same
+ * breadth-first loop over the same levels (ColumnWalkReach); or (`levels`) the walk before it, one expansion
+ * statement per level.
+ */
+async function bareCypher(driver: Driver, from: string, levels: boolean): Promise<number> {
   const asOf = new Date().toISOString();
   const session = driver.session({ defaultAccessMode: neo4j.session.READ });
   try {
     return await session.executeRead(async (tx) => {
       const starts = (await tx.run(COLUMN_WALK_CYPHER.STARTS, { walk: { ids: [from], asOf } })).records.map((r) => r.toObject() as any);
-      const nodes = COLUMN_LIMITS.DEFAULT_NODES;
-      const walk = await walkColumns(
-        starts,
-        { directions: ['UP'], maxDepth: 10, maxNodes: nodes, maxEdges: nodes * TRAVERSAL_LIMITS.EDGES_PER_NODE },
-        async (frontier, rowLimit) =>
-          (await tx.run(COLUMN_WALK_CYPHER.EXPAND_UP, { walk: { frontier: frontier.map((item) => item.element), rowLimit, asOf, kinds: null } })).records.map(
-            (r) => r.toObject() as unknown as FieldExpansionRow,
-          ),
-      );
+      const expand: ExpandFields = levels
+        ? async (frontier, rowLimit) =>
+            (await tx.run(COLUMN_WALK_CYPHER.EXPAND_UP, { walk: { frontier: frontier.map((item) => item.element), rowLimit, asOf, kinds: null } })).records.map(
+              (r) => r.toObject() as unknown as FieldExpansionRow,
+            )
+        : new ColumnWalkRepository().walk(plainTx(tx), { starts: starts.map((start: WalkStart) => start.element), ...WALK_BOUNDS, asOf, kinds: null });
+      const walk = await walkColumns(starts, WALK_BOUNDS, expand);
       return walk.fields.size;
     });
   } finally {
@@ -335,21 +351,29 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(2))
       .join(' ');
     say(`measuring: ${opts.warmup} warm-up + ${opts.iterations} requests per way, ${opts.starts} start fields; load average ${load}`);
-    const times = { graphql: [] as number[], service: [] as number[], cypher: [] as number[], qpp: [] as number[] };
+    const ways = ['graphql', 'service', 'cypher', 'levels', 'qpp'] as const;
+    const times = Object.fromEntries(ways.map((way) => [way, [] as number[]])) as Record<(typeof ways)[number], number[]>;
     const sizes: Array<{ fields: number; edges: number; truncated: string }> = [];
+    // Fields each start reaches by the walk statement and by the level-by-level walk: the same, or the bench stops.
+    const reached = { cypher: new Map<string, number>(), levels: new Map<string, number>() };
     for (let i = 0; i < opts.warmup + opts.iterations; i++) {
       const from = starts[i % starts.length]!;
       const record = i >= opts.warmup;
-      for (const way of Array.from({ length: 4 }, (_, k) => (k + i) % 4)) {
+      for (const way of Array.from({ length: ways.length }, (_, k) => (k + i) % ways.length)) {
         const t0 = performance.now();
         if (way === 0) {
           const answer = await viaGraphQL(service.url, from);
           if (record) sizes.push(answer);
         } else if (way === 1) await service.services.columns.traceColumn({ from, direction: LineageDirection.UPSTREAM, depth: 10 });
-        else if (way === 2) await bareCypher(driver, from);
+        else if (way === 2) reached.cypher.set(from, await bareCypher(driver, from, false));
+        else if (way === 3) reached.levels.set(from, await bareCypher(driver, from, true));
         else await singleStatement(driver, from);
-        if (record) times[(['graphql', 'service', 'cypher', 'qpp'] as const)[way]!].push(performance.now() - t0);
+        if (record) times[ways[way]!].push(performance.now() - t0);
       }
+    }
+    for (const [from, fields] of reached.cypher) {
+      if (reached.levels.get(from) !== fields)
+        throw new Error(`from ${from}: ${fields} fields by the walk statement, ${reached.levels.get(from)} level by level`);
     }
     const stats = (values: number[]) => {
       const sorted = [...values].sort((a, b) => a - b);
@@ -362,9 +386,15 @@ async function main(): Promise<void> {
       graphql: stats(times.graphql),
       service: stats(times.service),
       cypher: stats(times.cypher),
+      levels: stats(times.levels),
       qpp: stats(times.qpp),
     };
-    const ratios = { p50: round(result.graphql.p50 / result.cypher.p50), p95: round(result.graphql.p95 / result.cypher.p95) };
+    const ratios = {
+      p50: round(result.graphql.p50 / result.cypher.p50),
+      p95: round(result.graphql.p95 / result.cypher.p95),
+      levelsOverCypherP50: round(result.levels.p50 / result.cypher.p50),
+      levelsOverCypherP95: round(result.levels.p95 / result.cypher.p95),
+    };
     const loadAfter = os
       .loadavg()
       .map((l) => l.toFixed(2))
@@ -372,8 +402,9 @@ async function main(): Promise<void> {
     say(
       `columnLineage upstream depth 10: ${result.fields} fields, ${result.edges} edges (truncated: ${result.truncated}); ` +
         `graphql p50/p95/p99 ${result.graphql.p50}/${result.graphql.p95}/${result.graphql.p99} ms, service ${result.service.p50}/${result.service.p95}/${result.service.p99}, ` +
-        `cypher ${result.cypher.p50}/${result.cypher.p95}/${result.cypher.p99}, qpp ${result.qpp.p50}/${result.qpp.p95}/${result.qpp.p99}; ` +
-        `graphql/cypher ${ratios.p50} (p50) ${ratios.p95} (p95); load average after ${loadAfter}`,
+        `cypher ${result.cypher.p50}/${result.cypher.p95}/${result.cypher.p99}, levels ${result.levels.p50}/${result.levels.p95}/${result.levels.p99}, ` +
+        `qpp ${result.qpp.p50}/${result.qpp.p95}/${result.qpp.p99}; graphql/cypher ${ratios.p50} (p50) ${ratios.p95} (p95), ` +
+        `levels/cypher ${ratios.levelsOverCypherP50} (p50) ${ratios.levelsOverCypherP95} (p95); load average after ${loadAfter}`,
     );
     const report = {
       when: new Date().toISOString(),

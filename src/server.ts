@@ -61,6 +61,7 @@ export async function startService(config: Config, neo4jUri: string, logger: Log
     await warmUp(db, services, logger);
     // Not fatal: a question would plan its statements itself, only slower.
     await services.lineageGraph.prepareQueries().catch((error: unknown) => logger.warn({ err: error }, 'lineage queries could not be planned at start-up'));
+    await services.columns.prepareQueries().catch((error: unknown) => logger.warn({ err: error }, 'column queries could not be planned at start-up'));
     await loadDemoIfWanted(config.demo, options.localNeo4j ?? false, services, logger);
     const app = await buildApp({
       logger,

@@ -176,6 +176,15 @@ export class ColumnLineageService {
     );
   }
 
+  /**
+   * Has Neo4j plan the walks of the common depths now rather than on their first questions (start-up calls it):
+   * the default of columnLineage and columnImpact, and the source columns' (ColumnWalkRepository.prepare).
+   */
+  prepareQueries(): Promise<void> {
+    const depths = [columnBounds('depth', null, null, this.limits.traversal).maxDepth, this.limits.traversal.maxDepth];
+    return this.db.read('prepareColumnQueries', (tx) => this.walks.prepare(tx, depths), { timeoutMs: PREPARE_TIMEOUT_MS });
+  }
+
   private async resolveStart(tx: Tx, start: StartArguments, asOf: string): Promise<WalkStart> {
     if (start.from !== undefined) {
       const [found] = await this.walks.startsByIds(tx, [start.from], asOf);
@@ -205,9 +214,13 @@ export class ColumnLineageService {
     asOf: string,
     kinds: readonly string[] | null,
   ): Promise<ColumnWalk> {
-    return walkColumns(starts, { directions, ...bounds }, (frontier, rowLimit) => this.walks.expand(tx, frontier, rowLimit, asOf, kinds));
+    const plan = { starts: starts.map((start) => start.element), directions, ...bounds, asOf, kinds };
+    return walkColumns(starts, { directions, ...bounds }, this.walks.walk(tx, plan));
   }
 }
+
+/** Planning on a cold, busy Neo4j can take longer than a question may (the traversals' prepare allows as much). */
+const PREPARE_TIMEOUT_MS = 300_000;
 
 /** Fields of an owner the report-style questions look at, at most. */
 const MAX_OWNED_FIELDS = 1_000;

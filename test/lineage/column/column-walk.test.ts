@@ -87,6 +87,27 @@ describe('the column walk', () => {
     assert.equal(edges.truncatedReason, 'EDGE_BUDGET');
   });
 
+  it('keeps a field reached at two depths at the smaller, and cuts at a level boundary only when more was left', async () => {
+    // s -> a -> b -> c, and s -> b: b is at depth 1 (not 2), c at depth 2.
+    const graph = memory([
+      ['s', 'a', false],
+      ['a', 'b', false],
+      ['b', 'c', false],
+      ['s', 'b', false],
+    ]);
+    const walk = await walkColumns([graph.start('s')], options, graph.expand);
+    assert.deepEqual(Object.fromEntries([...walk.fields.values()].map((f) => [f.field.id, f.depth])), { s: 0, a: 1, b: 1, c: 2 });
+    assert.equal(walk.edges.size, 4);
+    // The budget filled by the last level: nothing was left out. One less: the last level's field was.
+    assert.equal((await walkColumns([graph.start('s')], { ...options, maxNodes: 4 }, graph.expand)).truncatedReason, null);
+    const cut = await walkColumns([graph.start('s')], { ...options, maxNodes: 3 }, graph.expand);
+    assert.equal(cut.truncatedReason, 'NODE_BUDGET');
+    assert.deepEqual([...cut.fields.keys()], ['s', 'a', 'b']);
+    // The edge budget spent exactly by a level is no cut either; one edge less is.
+    assert.equal((await walkColumns([graph.start('s')], { ...options, maxEdges: 4 }, graph.expand)).truncatedReason, null);
+    assert.equal((await walkColumns([graph.start('s')], { ...options, maxEdges: 3 }, graph.expand)).truncatedReason, 'EDGE_BUDGET');
+  });
+
   it('walks both directions without zig-zagging through siblings', async () => {
     // u -> s -> d, and u -> sibling: the sibling is downstream of what is upstream, not lineage of s.
     const graph = memory([

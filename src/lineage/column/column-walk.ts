@@ -1,8 +1,8 @@
 import type { StoredField } from './column-read.repository';
 
 /**
- * A breadth-first walk over column lineage, pure: the database answers one level per call (`expand`), this
- * module keeps what must hold across levels. Each field reached is kept once, at its smallest depth; each edge
+ * A breadth-first walk over column lineage, pure: `expand` answers one level per call (from the levels one walk
+ * statement gave, column-walk.repository.ts), this module keeps what must hold across levels. Each field reached is kept once, at its smallest depth; each edge
  * once. Alongside it tracks masking: a field is reached *clean* when some path from a start avoids every masking
  * transformation, and *masked* when every path found passes through one. A field first reached masked and later
  * clean is expanded again, so that cleanness propagates (each field is expanded at most twice per direction).

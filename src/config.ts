@@ -285,7 +285,7 @@ function limitSettings(env: Env): Limits {
       maxAliases: integer(env, 'LIMIT_GRAPHQL_ALIASES', D.graphql.maxAliases, 0, 100_000),
       maxTokens: integer(env, 'LIMIT_GRAPHQL_TOKENS', D.graphql.maxTokens, 100, 10_000_000),
     },
-    page: { defaultSize: pageDefault, maxSize: pageMax },
+    page: { defaultSize: pageDefault, maxSize: pageMax, eventBytes: integer(env, 'LIMIT_EVENT_PAGE_BYTES', D.page.eventBytes, 1024, 1024 * 1024 * 1024) },
     traversal: {
       maxDepth: integer(env, 'LIMIT_TRAVERSAL_DEPTH', D.traversal.maxDepth, 1, 1_000),
       maxNodes: integer(env, 'LIMIT_TRAVERSAL_NODES', D.traversal.maxNodes, 1, 10_000_000),
@@ -294,6 +294,7 @@ function limitSettings(env: Env): Limits {
       maxBatchEvents: integer(env, 'LIMIT_BATCH_EVENTS', D.ingestion.maxBatchEvents, 1, 1_000_000),
       batchBodyBytes: integer(env, 'LIMIT_BATCH_BODY_BYTES', D.ingestion.batchBodyBytes, 1024, 1024 * 1024 * 1024),
       eventBytes: integer(env, 'LIMIT_EVENT_BYTES', D.ingestion.eventBytes, 1024, 1024 * 1024 * 1024),
+      eventDatasets: integer(env, 'LIMIT_EVENT_DATASETS', D.ingestion.eventDatasets, 1, 1_000_000),
       eventTimeSkewMs: integer(env, 'LIMIT_EVENT_TIME_SKEW_MS', D.ingestion.eventTimeSkewMs, 0, 10 * 365 * 86_400_000),
     },
   };

@@ -31,6 +31,11 @@ export interface Limits {
     defaultSize: number;
     /** LIMIT_PAGE_SIZE: largest `first` (and largest id list) accepted. */
     maxSize: number;
+    /**
+     * LIMIT_EVENT_PAGE_BYTES: bytes of raw OpenLineage event bodies one request may return, over all its `events`
+     * and `conflicts` pages; a page ends before the event that would go over it (always one event at least).
+     */
+    eventBytes: number;
   };
   traversal: {
     /** LIMIT_TRAVERSAL_DEPTH: most hops a provenance or impact traversal may walk. */
@@ -45,6 +50,12 @@ export interface Limits {
     batchBodyBytes: number;
     /** LIMIT_EVENT_BYTES: largest OpenLineage event, whatever brings it (single route, batch, replay CLI). */
     eventBytes: number;
+    /**
+     * LIMIT_EVENT_DATASETS: most inputs, and most outputs, of one OpenLineage event. An event at the limit is
+     * recorded in one transaction well within NEO4J_TX_TIMEOUT_MS on a busy machine (bench/README.md, "Events at
+     * the limits"), and the recorder puts at most one such event's worth of datasets in a transaction.
+     */
+    eventDatasets: number;
     /** LIMIT_EVENT_TIME_SKEW_MS: how far past its arrival an event's `eventTime` may lie; later ones count as arrived. */
     eventTimeSkewMs: number;
   };
@@ -53,7 +64,7 @@ export interface Limits {
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   http: { bodyBytes: 5 * 1024 * 1024, requestTimeoutMs: 30_000, jsonDepth: 64 },
   graphql: { maxDepth: 15, maxCost: 15_000, maxAliases: 30, maxTokens: 20_000 },
-  page: { defaultSize: 20, maxSize: 100 },
+  page: { defaultSize: 20, maxSize: 100, eventBytes: 16 * 1024 * 1024 },
   traversal: { maxDepth: 100, maxNodes: 10_000 },
-  ingestion: { maxBatchEvents: 500, batchBodyBytes: 64 * 1024 * 1024, eventBytes: 5 * 1024 * 1024, eventTimeSkewMs: 3_600_000 },
+  ingestion: { maxBatchEvents: 500, batchBodyBytes: 64 * 1024 * 1024, eventBytes: 5 * 1024 * 1024, eventDatasets: 1_000, eventTimeSkewMs: 3_600_000 },
 });

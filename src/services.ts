@@ -67,7 +67,8 @@ export function createServices(db: Database, version: string, options: ServiceOp
   const limits: Readonly<Limits> = Object.freeze(structuredClone(options.limits ?? DEFAULT_LIMITS));
   const audit = new AuditService(db, limits, undefined, undefined, options.auditAnchoring);
   const notices = new WebhookOutboxRepository();
-  const recorder = new LineageRecorder(db, audit, undefined, undefined, [new QualityRecordingHook(notices)]);
+  // A transaction mentions at most one event's worth of datasets at LIMIT_EVENT_DATASETS (inputs and outputs).
+  const recorder = new LineageRecorder(db, audit, undefined, undefined, [new QualityRecordingHook(notices)], 2 * limits.ingestion.eventDatasets);
   const datasets = new DatasetService(db, limits, recorder);
   const jobs = new JobService(db, limits);
   const commits = new CommitService(db, limits);

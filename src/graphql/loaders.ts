@@ -31,6 +31,8 @@ function pages<T>(batch: (keys: readonly RelatedPageKey[]) => Promise<Page<T>[]>
 
 export function createLoaders(services: Services) {
   const { datasets, jobs, runs, commits, models, deployments, openlineage, audit, columns } = services;
+  // One budget of raw event bytes for the whole request, whatever the number of `events` and `conflicts` fields.
+  const eventBodies = openlineage.bodyBudget();
   return {
     dataset: byKey((ids) => datasets.findByIds(ids)),
     datasetVersion: byKey((ids) => datasets.findVersionsByIds(ids)),
@@ -60,12 +62,12 @@ export function createLoaders(services: Services) {
     trainingRunIdOfModelVersion: byKey((ids) => models.trainingRunIdsOf(ids)),
     deploymentsOfModelVersion: byKey((ids) => deployments.deploymentsOf(ids)),
 
-    eventPagesOfRun: pages((keys) => openlineage.eventPages('Run', keys)),
-    eventPagesOfJob: pages((keys) => openlineage.eventPages('Job', keys)),
-    eventPagesOfDataset: pages((keys) => openlineage.eventPages('Dataset', keys)),
-    conflictPagesOfRun: pages((keys) => openlineage.conflictPages('Run', keys)),
-    conflictPagesOfDatasetVersion: pages((keys) => openlineage.conflictPages('DatasetVersion', keys)),
-    conflictPagesOfModelVersion: pages((keys) => openlineage.conflictPages('ModelVersion', keys)),
+    eventPagesOfRun: pages((keys) => openlineage.eventPages('Run', keys, eventBodies)),
+    eventPagesOfJob: pages((keys) => openlineage.eventPages('Job', keys, eventBodies)),
+    eventPagesOfDataset: pages((keys) => openlineage.eventPages('Dataset', keys, eventBodies)),
+    conflictPagesOfRun: pages((keys) => openlineage.conflictPages('Run', keys, eventBodies)),
+    conflictPagesOfDatasetVersion: pages((keys) => openlineage.conflictPages('DatasetVersion', keys, eventBodies)),
+    conflictPagesOfModelVersion: pages((keys) => openlineage.conflictPages('ModelVersion', keys, eventBodies)),
 
     deployment: byKey((ids) => deployments.findByIds(ids)),
     previousDeployment: byKey((ids) => deployments.neighboursOf(ids, 'previous')),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import type { Database } from '../db/database';
+import type { Database, Tx } from '../db/database';
 import type { Limits } from '../limits';
 import { BadInputError, InvalidInputError, LimitExceededError, LineageError } from '../errors';
 import { checkJson } from '../core/json-check';
@@ -14,8 +14,10 @@ import type { WriteContext } from '../core/write-context';
 import type { EventReceipt, LineageChange } from '../core/recording/lineage-change.types';
 import type { LineageRecorder } from '../core/recording/lineage.recorder';
 import type { EventItem } from './event-stream';
+import { datasetsOverLimit } from './event-limits';
 import { changeOf } from './ingestion.mapper';
-import { LineageEventRepository, type ConflictSubject, type EventSubject, type StoredLineageEvent } from './lineage-event.repository';
+import { cutPages, EventBodyBudget } from './event-body-budget';
+import { LineageEventRepository, type ConflictSubject, type EventOfPage, type EventSubject, type StoredLineageEvent } from './lineage-event.repository';
 import type { LineageEvent } from './lineage-event.type';
 import { schemaUrlOf } from './openlineage.defaults';
 import { planIngestion } from './openlineage.mapper';
@@ -63,9 +65,16 @@ export class IngestionService {
 
   private async record(context: WriteContext, transaction: string, items: readonly EventItem[]): Promise<IngestOutcome[]> {
     const receivedAt = new Date().toISOString();
-    const prepared = items.map((item): Prepared =>
-      item.error ? { eventId: null, error: item.error, warnings: [] } : prepare(context, item.event, receivedAt, this.limits),
-    );
+    const prepared: Prepared[] = [];
+    let since = performance.now();
+    for (const item of items) {
+      prepared.push(item.error ? { eventId: null, error: item.error, warnings: [] } : prepare(context, item.event, receivedAt, this.limits));
+      // Checking and mapping a batch of wide events takes a while: other requests' work runs in between.
+      if (performance.now() - since > YIELD_AFTER_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        since = performance.now();
+      }
+    }
     const changes = prepared.flatMap((item) => (item.change ? [item.change] : []));
     const recorded = await this.recorder.recordAll(transaction, context, changes);
     let next = 0;
@@ -85,25 +94,55 @@ export class IngestionService {
     });
   }
 
-  /** Raw events that contradicted each entity's recorded facts, in event-time order. */
-  conflictPages(
-    subject: ConflictSubject,
-    keys: ReadonlyArray<{ parentId: string; first?: number | null; after?: string | null }>,
-  ): Promise<Page<LineageEvent>[]> {
-    const requests = keys.map((key) => ({ parentId: key.parentId, request: pageRequest(key.first, key.after, this.limits.page) }));
-    return this.db.read(`lineageConflicts.${subject}`, async (tx) =>
-      (await this.events.pagesConflicting(tx, subject, requests)).map((page) => mapPage(page, toLineageEvent)),
-    );
+  /** The budget of raw event bytes for one request's `events` and `conflicts` pages (LIMIT_EVENT_PAGE_BYTES). */
+  bodyBudget(): EventBodyBudget {
+    return new EventBodyBudget(this.limits.page.eventBytes);
   }
 
-  /** Raw events about each run, job or dataset, in event-time order. */
-  eventPages(subject: EventSubject, keys: ReadonlyArray<{ parentId: string; first?: number | null; after?: string | null }>): Promise<Page<LineageEvent>[]> {
+  /** Raw events that contradicted each entity's recorded facts, in event-time order, within the request's budget. */
+  conflictPages(subject: ConflictSubject, keys: readonly PageKey[], budget = this.bodyBudget()): Promise<Page<LineageEvent>[]> {
     const requests = keys.map((key) => ({ parentId: key.parentId, request: pageRequest(key.first, key.after, this.limits.page) }));
-    return this.db.read(`lineageEvents.${subject}`, async (tx) =>
-      (await this.events.pagesAbout(tx, subject, requests)).map((page) => mapPage(page, toLineageEvent)),
-    );
+    return this.db.read(`lineageConflicts.${subject}`, async (tx) => this.withBodies(tx, await this.events.pagesConflicting(tx, subject, requests), budget));
+  }
+
+  /** Raw events about each run, job or dataset, in event-time order, within the request's budget. */
+  eventPages(subject: EventSubject, keys: readonly PageKey[], budget = this.bodyBudget()): Promise<Page<LineageEvent>[]> {
+    const requests = keys.map((key) => ({ parentId: key.parentId, request: pageRequest(key.first, key.after, this.limits.page) }));
+    return this.db.read(`lineageEvents.${subject}`, async (tx) => this.withBodies(tx, await this.events.pagesAbout(tx, subject, requests), budget));
+  }
+
+  /**
+   * The pages' events read whole, as many as the budget lets through (event-body-budget.ts): first cut by the
+   * stored (compressed) sizes, which bounds what is read from Neo4j; then by the bodies' sizes as JSON, which
+   * bounds the answer, decompressing one body at a time so that a page of well-compressed bodies is never
+   * inflated whole.
+   */
+  private async withBodies(tx: Tx, pages: Page<EventOfPage>[], budget: EventBodyBudget): Promise<Page<LineageEvent>[]> {
+    let planned = budget.spent;
+    const read = cutPages(pages, ({ storedBytes }) => {
+      if (!EventBodyBudget.fits(planned, storedBytes, budget.maxBytes)) return false;
+      planned += storedBytes;
+      return true;
+    });
+    const ids = [...new Set(read.flatMap((page) => page.items.map((item) => item.node.id)))];
+    const stored = new Map((await this.events.findByIds(tx, ids)).map((event) => [event.id, event]));
+    const shown = new Map<string, LineageEvent>();
+    const answered = cutPages(read, ({ id }) => {
+      if (shown.has(id)) return true;
+      const text = gunzipSync(stored.get(id)!.bodyGzip).toString('utf8');
+      if (!budget.take(Buffer.byteLength(text, 'utf8'))) return false;
+      shown.set(id, toLineageEvent(stored.get(id)!, text));
+      return true;
+    });
+    return answered.map((page) => mapPage(page, ({ id }) => shown.get(id)!));
   }
 }
+
+/** A page of a parent's events: its id and the field's pagination arguments. */
+type PageKey = { parentId: string; first?: number | null; after?: string | null };
+
+/** How long preparing a batch may hold the event loop before it lets other work run. */
+const YIELD_AFTER_MS = 20;
 
 type Prepared = ({ change: LineageChange; eventId: string; error?: undefined } | { change?: undefined; eventId: string | null; error: LineageError }) & {
   warnings: ValidationIssue[];
@@ -118,6 +157,8 @@ function prepare(context: WriteContext, event: unknown, receivedAt: string, limi
     if (error instanceof LineageError) return { eventId: null, error, warnings: [] };
     throw error;
   }
+  const tooMany = datasetsOverLimit(event, limits.ingestion.eventDatasets);
+  if (tooMany) return { eventId: null, error: tooMany, warnings: [] };
   const result = validateEvent(event);
   if (!result.ok) return { eventId: null, error: new InvalidInputError('not a valid OpenLineage event', result.errors), warnings: [] };
   const { warnings } = result;
@@ -182,10 +223,10 @@ function conflictWarning(conflict: RecordedConflict): ValidationIssue {
   return { path: conflict.path, message: `${conflict.message}; set aside (conflict kept with the stored event, on ${conflict.entityId})` };
 }
 
-function toLineageEvent({ bodyGzip, conflictsJson, ...stored }: StoredLineageEvent): LineageEvent {
+function toLineageEvent({ bodyGzip: _body, conflictsJson, ...stored }: StoredLineageEvent, body: string): LineageEvent {
   return {
     ...stored,
-    body: JSON.parse(gunzipSync(bodyGzip).toString('utf8')) as Record<string, unknown>,
+    body: JSON.parse(body) as Record<string, unknown>,
     conflicts: fromJsonProperty<RecordedConflict[]>(conflictsJson) ?? [],
   };
 }

@@ -9,8 +9,6 @@ import { cutText } from '../core/text';
 
 /** Enough to fix an event in one round trip, few enough to keep a 400 answer small. */
 export const MAX_ISSUES = 20;
-/** Per list (`inputs`, `outputs`); real producers send tens. */
-export const MAX_DATASETS = 10_000;
 /** UTF-8 bytes of a name, namespace, producer or other identifying string. */
 export const MAX_STRING_BYTES = 64 * 1024;
 /** Containers (objects, arrays) from the event down; real events nest about 16 deep (Spark logical plans). */

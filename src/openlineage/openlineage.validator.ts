@@ -4,7 +4,6 @@ import {
   isAbsent,
   isObject,
   IssueList,
-  MAX_DATASETS,
   MAX_DEPTH,
   quote,
   requireObject,
@@ -26,7 +25,8 @@ import { type EventKind, type ValidationResult, type ValidEvent } from './openli
  * An event is refused (with every issue, each with the path of the bad value) only when it cannot become
  * lineage at all: not a JSON object, no `eventTime` that places it in time, a RunEvent without `run.runId`, no
  * job name (a RunEvent or JobEvent) or no dataset namespace and name (a DatasetEvent), or absurd (nested
- * deeper than MAX_DEPTH, more than MAX_DATASETS datasets). A producer does not resend an event differently, so
+ * deeper than MAX_DEPTH). How many datasets an event may list is a setting the ingestion service checks before
+ * (LIMIT_EVENT_DATASETS, event-limits.ts). A producer does not resend an event differently, so
  * anything short of that is accepted: what is wrong is a warning, and the part it is wrong in is set aside
  * (`setAside`, paths the mapper skips) while the rest is recorded. Unknown facets and unknown properties are
  * kept, never refused: OpenLineage is extended that way.
@@ -48,8 +48,8 @@ export function validateEvent(input: unknown): ValidationResult {
   if (kind === 'run' || kind === 'job') {
     if (kind === 'run') checkRun(input.run, issues, warnings);
     checkJob(input.job, issues, warnings);
-    checkDatasets(input.inputs, 'inputs', issues, warnings);
-    checkDatasets(input.outputs, 'outputs', issues, warnings);
+    checkDatasets(input.inputs, 'inputs', warnings);
+    checkDatasets(input.outputs, 'outputs', warnings);
   } else if (kind === 'dataset') {
     checkStaticDataset(input.dataset, issues, warnings);
   }
@@ -124,15 +124,11 @@ function checkJob(value: unknown, issues: IssueList, warnings: Warnings): void {
   checkJobFacets(value.facets, 'job.facets', warnings);
 }
 
-function checkDatasets(value: unknown, list: 'inputs' | 'outputs', issues: IssueList, warnings: Warnings): void {
+function checkDatasets(value: unknown, list: 'inputs' | 'outputs', warnings: Warnings): void {
   if (isAbsent(value)) return;
   if (!Array.isArray(value)) {
     warnings.setAside.add(list);
     warnings.add(list, `${list} must be an array, got ${typeName(value)}; set aside`);
-    return;
-  }
-  if (value.length > MAX_DATASETS) {
-    issues.add(list, `${list} has ${value.length} datasets; at most ${MAX_DATASETS} are accepted in one event`);
     return;
   }
   const side = list === 'inputs' ? 'input' : 'output';

@@ -81,12 +81,13 @@ describe('limit settings', () => {
     assert.deepEqual(limits, {
       http: { bodyBytes: 2048, requestTimeoutMs: 5000, jsonDepth: 12 },
       graphql: { maxDepth: 6, maxCost: 500, maxAliases: 3, maxTokens: 400 },
-      page: { defaultSize: 5, maxSize: 10 },
+      page: { defaultSize: 5, maxSize: 10, eventBytes: DEFAULT_LIMITS.page.eventBytes },
       traversal: { maxDepth: 4, maxNodes: 50 },
       ingestion: {
         maxBatchEvents: 7,
         batchBodyBytes: 4096,
         eventBytes: DEFAULT_LIMITS.ingestion.eventBytes,
+        eventDatasets: DEFAULT_LIMITS.ingestion.eventDatasets,
         eventTimeSkewMs: DEFAULT_LIMITS.ingestion.eventTimeSkewMs,
       },
     });
@@ -101,7 +102,7 @@ describe('limit settings', () => {
   });
 
   it('a small LIMIT_PAGE_SIZE lowers the default page size with it', () => {
-    assert.deepEqual(loadConfig({ LIMIT_PAGE_SIZE: '8' }).limits.page, { defaultSize: 8, maxSize: 8 });
+    assert.deepEqual(loadConfig({ LIMIT_PAGE_SIZE: '8' }).limits.page, { defaultSize: 8, maxSize: 8, eventBytes: DEFAULT_LIMITS.page.eventBytes });
   });
 });
 
@@ -120,6 +121,10 @@ describe('hardening settings', () => {
     assert.equal(config.auth.revocationCheckMs, 250);
     assert.equal(config.auth.jwt?.maxLifetimeMs, 3_600_000);
     assert.equal(config.limits.ingestion.eventBytes, 2048);
+    const wide = loadConfig({ LIMIT_EVENT_DATASETS: '50', LIMIT_EVENT_PAGE_BYTES: '4096' }).limits;
+    assert.deepEqual([wide.ingestion.eventDatasets, wide.page.eventBytes], [50, 4096]);
+    assert.deepEqual([DEFAULT_LIMITS.ingestion.eventDatasets, DEFAULT_LIMITS.page.eventBytes], [1_000, 16 * 1024 * 1024]);
+    refuses({ LIMIT_EVENT_DATASETS: '0' }, 'LIMIT_EVENT_DATASETS', /outside/);
     assert.equal(loadConfig({ AUTH_JWT_SECRET: SECRET, AUTH_JWT_REQUIRE_EXP: 'off' }).auth.jwt?.requireExpiry, false);
     refuses({ AUTH_JWT_SECRET: SECRET, AUTH_JWT_REQUIRE_EXP: 'maybe' }, 'AUTH_JWT_REQUIRE_EXP', /must be one of on, off/);
     assert.deepEqual([loadConfig({}).localNeo4j.restartBackoffMs, loadConfig({}).localNeo4j.restartAttempts], [1_000, 5]);

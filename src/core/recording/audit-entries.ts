@@ -1,6 +1,7 @@
 import type { AuditChange, AuditEntry } from '../audit-log';
 import { fieldChanges } from '../field-changes';
-import { sameData } from '../canonical-json';
+import { createHash } from 'node:crypto';
+import { canonicalJson, sameData } from '../canonical-json';
 import type { StoredFacets } from '../facets';
 import type { Applied } from './lineage-change.apply';
 import type { LineageChange } from './lineage-change.types';
@@ -110,8 +111,25 @@ function facetChanges(entityId: string, before: StoredFacets | null, after: Stor
   return names.flatMap((name) => {
     const was = before && Object.hasOwn(before, name) ? before[name]!.value : null;
     const is = after && Object.hasOwn(after, name) ? after[name]!.value : null;
-    return sameData(was, is) ? [] : [{ entityId, field: `facets.${name}`, before: was, after: is }];
+    return sameData(was, is) ? [] : [{ entityId, field: `facets.${name}`, before: auditedFacet(was), after: auditedFacet(is) }];
   });
+}
+
+/** Facet values longer than this (canonical JSON, UTF-16 units) are recorded by their digest. */
+export const AUDITED_FACET_CHARS = 64 * 1024;
+
+/**
+ * A facet value as its audit record lists it: whole, or when larger than AUDITED_FACET_CHARS, its SHA-256 and
+ * size. A producer may send facets of megabytes (a Spark logical plan) in every event of a run; listed whole,
+ * each record would hold two of them, a page of `history` hundreds of megabytes, and an audit report could not be
+ * built within the transaction timeout. The digest is chained like the rest of the record, and the value it pins
+ * is in the raw event the record names (`details.eventId`, with the event's `body`).
+ */
+function auditedFacet(value: unknown): unknown {
+  if (value === null) return null;
+  const json = canonicalJson(value);
+  if (json.length <= AUDITED_FACET_CHARS) return value;
+  return { sha256: createHash('sha256').update(json).digest('hex'), bytes: Buffer.byteLength(json, 'utf8') };
 }
 
 /** The fields of a snapshot the trail records changes of (facets apart), as plain values. */

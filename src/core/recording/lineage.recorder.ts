@@ -52,6 +52,13 @@ export class LineageRecorder {
     private readonly chunkSize = 500,
     /** Derived work that commits with each transaction (lineage-write-hook.ts), given by the composition root. */
     private readonly hooks: readonly LineageWriteHook[] = [],
+    /**
+     * Datasets a transaction may mention (see weightOf): the work of a transaction grows with them, not with its
+     * changes, so a chunk of 500 events of 1,000 inputs each would be a transaction of a million datasets that no
+     * timeout is long enough for. The composition root gives one event's worth at LIMIT_EVENT_DATASETS: a batch
+     * of wide events is recorded an event or a few per transaction, each as quick as a single event at the limit.
+     */
+    private readonly chunkDatasets = Number.POSITIVE_INFINITY,
   ) {}
 
   /**
@@ -105,9 +112,7 @@ export class LineageRecorder {
    */
   async recordAll(transaction: string, context: WriteContext, changes: readonly LineageChange[]): Promise<RecordOutcome[]> {
     const outcomes: RecordOutcome[] = [];
-    for (let start = 0; start < changes.length; start += this.chunkSize) {
-      outcomes.push(...(await this.recordChunk(transaction, context, changes.slice(start, start + this.chunkSize))));
-    }
+    for (const chunk of chunksOf(changes, this.chunkSize, this.chunkDatasets)) outcomes.push(...(await this.recordChunk(transaction, context, chunk)));
     return outcomes;
   }
 
@@ -173,6 +178,35 @@ export class LineageRecorder {
       parts,
     );
   }
+}
+
+/**
+ * Consecutive chunks of at most `size` changes and at most `datasets` datasets mentioned, in order; a change that
+ * mentions more than `datasets` on its own is a chunk of its own.
+ */
+export function chunksOf(changes: readonly LineageChange[], size: number, datasets: number): LineageChange[][] {
+  const chunks: LineageChange[][] = [];
+  let chunk: LineageChange[] = [];
+  let weight = 0;
+  for (const change of changes) {
+    const own = weightOf(change);
+    if (chunk.length > 0 && (chunk.length >= size || weight + own > datasets)) {
+      chunks.push(chunk);
+      chunk = [];
+      weight = 0;
+    }
+    chunk.push(change);
+    weight += own;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
+/** The datasets (and model versions) a change mentions: what its share of the load, write and audit statements grows with. */
+function weightOf(change: LineageChange): number {
+  if (change.kind === 'run') return change.inputs.length + change.outputs.length + change.modelVersions.length;
+  if (change.kind === 'job') return change.datasets.length;
+  return 1;
 }
 
 /** Applies one change; a recorded one adds its audit entry to `entries`. */

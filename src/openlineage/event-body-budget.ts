@@ -1,0 +1,47 @@
+import type { Page } from '../core/page';
+
+/**
+ * How many bytes of raw event bodies one request may still return (LIMIT_EVENT_PAGE_BYTES), shared by all its
+ * `events` and `conflicts` pages. An event may hold up to LIMIT_EVENT_BYTES of facets, so a page of 100 events,
+ * or 100 runs' pages in one query, would be gigabytes read from Neo4j, decompressed and sent in one answer. A
+ * page that would go over the budget ends before the event that would (`hasNextPage` stays true and its cursor
+ * continues there), so nothing is skipped: the client asks for the rest in the next request. The request's
+ * first event is always returned, whatever its size, so that every event can be read.
+ */
+export class EventBodyBudget {
+  private used = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  /** Whether a body of `bytes` may be returned after `used` bytes: the first always, then within the budget. */
+  static fits(used: number, bytes: number, maxBytes: number): boolean {
+    return used === 0 || used + bytes <= maxBytes;
+  }
+
+  /** Counts a body of `bytes` if it fits; false (counting nothing) when it does not. */
+  take(bytes: number): boolean {
+    if (!EventBodyBudget.fits(this.used, bytes, this.maxBytes)) return false;
+    this.used += bytes;
+    return true;
+  }
+
+  /** Bytes counted so far. */
+  get spent(): number {
+    return this.used;
+  }
+}
+
+/**
+ * The pages cut where `fits` first says no, in page order: each page keeps the prefix of its items before that
+ * (a page that lost an item says it has a next page). `fits` is called in order, once per item kept or refused.
+ */
+export function cutPages<T>(pages: readonly Page<T>[], fits: (node: T) => boolean): Page<T>[] {
+  return pages.map((page) => {
+    const kept = [];
+    for (const item of page.items) {
+      if (!fits(item.node)) break;
+      kept.push(item);
+    }
+    return kept.length === page.items.length ? page : { ...page, items: kept, hasNextPage: true };
+  });
+}

@@ -10,8 +10,8 @@ import { asOfArgument } from '../questions/question-arguments';
 import { traversalBounds, type TraversalBounds } from '../questions/traversal-limits';
 import { SEVERITY_RANK, SEVERITIES, type Severity } from './quality-facets';
 import { evaluateQuality, isOffending, type VersionQuality } from './quality-status';
-import { walkUpstream, type QualityWalk, type UpstreamEdge, type WalkCut } from './quality-walk';
-import { QualityWalkRepository, type DescribedNode, type StartNode } from './quality-walk.repository';
+import { expandAhead, walkUpstream, type QualityWalk, type UpstreamEdge, type WalkCut } from './quality-walk';
+import { LEVELS_PER_STATEMENT, QualityWalkRepository, type DescribedNode, type StartNode } from './quality-walk.repository';
 import { QualityRepository } from './quality.repository';
 
 /** Relationships a walk may examine per node of its budget (as for the other lineage questions). */
@@ -142,7 +142,7 @@ export class QualityAssessmentService {
     const walk = await walkUpstream(
       starts.map((start) => ({ ...start, depth: 0 })),
       { maxDepth: bounds.maxDepth, maxNodes, maxEdges: maxNodes * EDGES_PER_NODE },
-      (frontier, rowLimit) => this.walks.expand(tx, frontier, rowLimit, asOf),
+      expandAhead((frontier, levels, rowLimit) => this.walks.expand(tx, frontier, levels, rowLimit, asOf), LEVELS_PER_STATEMENT),
     );
     const versionIds = [...walk.nodes.values()].filter((node) => node.kind === 'DatasetVersion').map((node) => node.id);
     const qualities = await this.qualityOf(tx, versionIds, asOf, SEVERITY_RANK[minSeverity], subjects);

@@ -52,8 +52,54 @@ export interface WalkOptions {
 
 export type WalkCut = 'DEPTH' | 'NODE_BUDGET' | 'EDGE_BUDGET';
 
-/** One level: the upstream relationships of the frontier nodes (by element id), at most `rowLimit` of them. */
-export type ExpandLevel = (frontier: readonly string[], rowLimit: number) => Promise<ExpansionRow[]>;
+/**
+ * One level: the upstream relationships of the frontier nodes (by element id), at most `rowLimit` of them.
+ * `levelsLeft` says how many more levels the walk may ask for after this one, for an expansion that looks ahead.
+ */
+export type ExpandLevel = (frontier: readonly string[], rowLimit: number, levelsLeft: number) => Promise<ExpansionRow[]>;
+
+/** What a statement that expands several levels says of each: the nodes it expanded, and their rows (at most its row limit). */
+export interface ExpandedLevel {
+  expanded: string[];
+  rows: ExpansionRow[];
+}
+
+/** Expands up to `levels` levels from the frontier (by element id): each level after the first, what the one before reached. */
+export type ExpandAhead = (frontier: readonly string[], levels: number, rowLimit: number) => Promise<ExpandedLevel[]>;
+
+/**
+ * A level expansion that asks the database for several levels at once and answers the next levels from what it
+ * was told, exactly as one statement per level would: a level's rows are its frontier's rows, at most `rowLimit`.
+ * A node's rows are kept only from a level that stayed under the row limit (a level at the limit may have cut a
+ * node's rows short); a frontier node without kept rows is asked for, with the levels that follow it.
+ */
+export function expandAhead(fetch: ExpandAhead, levelsPerStatement: number): ExpandLevel {
+  const known = new Map<string, ExpansionRow[]>();
+  return async (frontier, rowLimit, levelsLeft) => {
+    const missing = frontier.filter((element) => !known.has(element));
+    if (missing.length > 0) {
+      const levels = await fetch(missing, Math.min(levelsPerStatement, levelsLeft + 1), rowLimit);
+      for (const [index, level] of levels.entries()) {
+        if (level.rows.length >= rowLimit) {
+          // This level is cut: the walk stops at it, with any `rowLimit` of its rows.
+          if (index === 0) return level.rows;
+          break;
+        }
+        const byNode = new Map<string, ExpansionRow[]>(level.expanded.map((element) => [element, []]));
+        for (const row of level.rows) byNode.get(row.from)!.push(row);
+        for (const [element, rows] of byNode) known.set(element, rows);
+      }
+    }
+    const rows: ExpansionRow[] = [];
+    for (const element of frontier) {
+      for (const row of known.get(element) ?? []) {
+        if (rows.length >= rowLimit) return rows;
+        rows.push(row);
+      }
+    }
+    return rows;
+  };
+}
 
 export class QualityWalk {
   readonly nodes = new Map<string, WalkNode>();
@@ -136,6 +182,7 @@ export async function walkUpstream(starts: readonly WalkNode[], options: WalkOpt
     const rows = await expand(
       frontier.map((node) => node.element),
       rowLimit + 1,
+      options.maxDepth - depth,
     );
     if (depth === options.maxDepth) {
       if (rows.some((row) => !walk.nodes.has(row.toId))) walk.cut ??= 'DEPTH';

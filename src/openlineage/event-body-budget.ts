@@ -9,25 +9,21 @@ import type { Page } from '../core/page';
  * first event is always returned, whatever its size, so that every event can be read.
  */
 export class EventBodyBudget {
-  private used = 0;
+  constructor(
+    readonly maxBytes: number,
+    private used = 0,
+  ) {}
 
-  constructor(readonly maxBytes: number) {}
-
-  /** Whether a body of `bytes` may be returned after `used` bytes: the first always, then within the budget. */
-  static fits(used: number, bytes: number, maxBytes: number): boolean {
-    return used === 0 || used + bytes <= maxBytes;
-  }
-
-  /** Counts a body of `bytes` if it fits; false (counting nothing) when it does not. */
+  /** Counts a body of `bytes` if it fits (the request's first always does); false, counting nothing, when it does not. */
   take(bytes: number): boolean {
-    if (!EventBodyBudget.fits(this.used, bytes, this.maxBytes)) return false;
+    if (this.used > 0 && this.used + bytes > this.maxBytes) return false;
     this.used += bytes;
     return true;
   }
 
-  /** Bytes counted so far. */
-  get spent(): number {
-    return this.used;
+  /** A budget that starts where this one is now, for planning ahead without spending this one. */
+  copy(): EventBodyBudget {
+    return new EventBodyBudget(this.maxBytes, this.used);
   }
 }
 

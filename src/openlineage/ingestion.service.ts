@@ -118,12 +118,8 @@ export class IngestionService {
    * inflated whole.
    */
   private async withBodies(tx: Tx, pages: Page<EventOfPage>[], budget: EventBodyBudget): Promise<Page<LineageEvent>[]> {
-    let planned = budget.spent;
-    const read = cutPages(pages, ({ storedBytes }) => {
-      if (!EventBodyBudget.fits(planned, storedBytes, budget.maxBytes)) return false;
-      planned += storedBytes;
-      return true;
-    });
+    const planned = budget.copy();
+    const read = cutPages(pages, ({ storedBytes }) => planned.take(storedBytes));
     const ids = [...new Set(read.flatMap((page) => page.items.map((item) => item.node.id)))];
     const stored = new Map((await this.events.findByIds(tx, ids)).map((event) => [event.id, event]));
     const shown = new Map<string, LineageEvent>();

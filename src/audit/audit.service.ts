@@ -50,10 +50,10 @@ export class AuditService implements AuditLog {
     if (entries.length === 0) return;
     // The strings stored as properties are hashed as Neo4j will store them (see src/core/text.ts); changes and details
     // are stored as JSON text, whose escapes keep every string exactly.
-    const contents = entries.map((entry) => ({
-      actor: asStored(context.actor),
-      source: context.source,
-      requestId: context.requestId === undefined ? null : asStored(context.requestId),
+    const contents = entries.map(({ context: own = context, ...entry }) => ({
+      actor: asStored(own.actor),
+      source: own.source,
+      requestId: own.requestId === undefined ? null : asStored(own.requestId),
       operation: asStored(entry.operation),
       entityIds: [...new Set(entry.entityIds.map(asStored))],
       changes: (entry.changes ?? []).map((change) => ({ ...change, before: change.before ?? null, after: change.after ?? null })),

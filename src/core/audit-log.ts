@@ -17,6 +17,11 @@ export interface AuditEntry {
   entityIds: readonly string[];
   changes?: readonly AuditChange[];
   details?: Record<string, unknown> | null;
+  /**
+   * Who made this change, where one transaction records several writers' changes (the group commit of concurrent
+   * OpenLineage events); otherwise the append's context.
+   */
+  context?: WriteContext;
 }
 
 /** One field of one entity, set or changed by a write: its value before (null when it had none) and after. */

@@ -1,5 +1,4 @@
 import type { Tx } from '../../db/database';
-import type { WriteContext } from '../write-context';
 import type { LineageChange } from './lineage-change.types';
 import type { LineageState } from './lineage-state';
 
@@ -14,7 +13,6 @@ export interface LineageWriteHook {
 }
 
 export interface RecordedBatch {
-  context: WriteContext;
   changes: readonly LineageChange[];
   /** One per change: true when the change was recorded in this transaction. */
   recorded: readonly boolean[];

@@ -28,6 +28,12 @@ export type RecordOutcome =
   | { status: 'duplicate'; subjectId: string | null }
   | { status: 'rejected'; error: LineageError };
 
+/** A change and who made it. */
+export interface AttributedChange {
+  context: WriteContext;
+  change: LineageChange;
+}
+
 /** Enough for any real batch: each round only loads what the previous one found missing. */
 const MAX_ROUNDS = 8;
 
@@ -66,6 +72,18 @@ export class LineageRecorder {
    * outcome per change, in order.
    */
   async record(tx: Tx, context: WriteContext, changes: readonly LineageChange[]): Promise<{ outcomes: RecordOutcome[]; state: LineageState }> {
+    return this.recordAttributed(
+      tx,
+      changes.map((change) => ({ context, change })),
+    );
+  }
+
+  /**
+   * As record(), each change with its own writer: a group commit (group-commit.ts) records the changes of several
+   * requests in one transaction, and each audit record names its own actor and request.
+   */
+  private async recordAttributed(tx: Tx, attributed: readonly AttributedChange[]): Promise<{ outcomes: RecordOutcome[]; state: LineageState }> {
+    const changes = attributed.map(({ change }) => change);
     const loaded = new LoadedState();
     const wanted = wantedBy(changes);
     const parts = partsOf(changes);
@@ -73,7 +91,7 @@ export class LineageRecorder {
     for (let round = 1; round <= MAX_ROUNDS; round++) {
       const state = LineageState.over(loaded);
       const entries: AuditEntry[] = [];
-      const outcomes = changes.map((change) => applyOne(state, change, entries));
+      const outcomes = attributed.map(({ context, change }) => applyOne(state, change, context, entries));
       // Column lineage (src/core/column): the fields and column edges of the versions the batch touched, derived
       // from their facets and their writers' reads. Derived before the write, not in a LineageWriteHook: a writer
       // not loaded yet is wanted like any state, and the round loads it.
@@ -83,8 +101,9 @@ export class LineageRecorder {
         await this.columns.write(tx, columns);
         // Hook: derived records and notices, in this transaction (see LineageWriteHook).
         const recorded = outcomes.map((outcome) => outcome !== 'missing' && outcome.status === 'recorded');
-        for (const hook of this.hooks) await hook.afterWrite(tx, { context, changes, recorded, state });
-        await this.audit.append(tx, context, entries);
+        for (const hook of this.hooks) await hook.afterWrite(tx, { changes, recorded, state });
+        // Each entry names its own writer; the first change's is only the default the port asks for.
+        if (entries.length > 0) await this.audit.append(tx, attributed[0]!.context, entries);
         return { outcomes: outcomes as RecordOutcome[], state };
       }
       await this.repository.load(tx, state.wanted, loaded, parts.load);
@@ -111,23 +130,30 @@ export class LineageRecorder {
    * (changes committed before it come back as duplicates), never a refusal of the change.
    */
   async recordAll(transaction: string, context: WriteContext, changes: readonly LineageChange[]): Promise<RecordOutcome[]> {
+    return this.recordAllAttributed(
+      transaction,
+      changes.map((change) => ({ context, change })),
+    );
+  }
+
+  /** As recordAll(), each change with its own writer (a group commit's changes, from several requests). */
+  async recordAllAttributed(transaction: string, attributed: readonly AttributedChange[]): Promise<RecordOutcome[]> {
     const outcomes: RecordOutcome[] = [];
-    for (const chunk of chunksOf(changes, this.chunkSize, this.chunkDatasets)) outcomes.push(...(await this.recordChunk(transaction, context, chunk)));
+    for (const chunk of chunksOf(attributed, this.chunkSize, this.chunkDatasets, ({ change }) => change)) {
+      outcomes.push(...(await this.recordChunk(transaction, chunk)));
+    }
     return outcomes;
   }
 
-  private async recordChunk(transaction: string, context: WriteContext, changes: readonly LineageChange[]): Promise<RecordOutcome[]> {
+  private async recordChunk(transaction: string, attributed: readonly AttributedChange[]): Promise<RecordOutcome[]> {
     try {
-      return (await this.db.write(transaction, (tx) => this.record(tx, context, changes))).outcomes;
+      return (await this.db.write(transaction, (tx) => this.recordAttributed(tx, attributed))).outcomes;
     } catch (error) {
-      const splittable = error instanceof TransactionTimeoutError && changes.length > 1;
+      const splittable = error instanceof TransactionTimeoutError && attributed.length > 1;
       if (error instanceof ServiceUnavailableError && !splittable) throw error;
-      if (changes.length === 1) return [{ status: 'rejected', error: error instanceof LineageError ? error : new InternalError() }];
-      const half = Math.ceil(changes.length / 2);
-      return [
-        ...(await this.recordChunk(transaction, context, changes.slice(0, half))),
-        ...(await this.recordChunk(transaction, context, changes.slice(half))),
-      ];
+      if (attributed.length === 1) return [{ status: 'rejected', error: error instanceof LineageError ? error : new InternalError() }];
+      const half = Math.ceil(attributed.length / 2);
+      return [...(await this.recordChunk(transaction, attributed.slice(0, half))), ...(await this.recordChunk(transaction, attributed.slice(half)))];
     }
   }
 
@@ -182,20 +208,20 @@ export class LineageRecorder {
 
 /**
  * Consecutive chunks of at most `size` changes and at most `datasets` datasets mentioned, in order; a change that
- * mentions more than `datasets` on its own is a chunk of its own.
+ * mentions more than `datasets` on its own is a chunk of its own. `changeOf` finds the change in an item.
  */
-export function chunksOf(changes: readonly LineageChange[], size: number, datasets: number): LineageChange[][] {
-  const chunks: LineageChange[][] = [];
-  let chunk: LineageChange[] = [];
+export function chunksOf<T>(items: readonly T[], size: number, datasets: number, changeOf: (item: T) => LineageChange): T[][] {
+  const chunks: T[][] = [];
+  let chunk: T[] = [];
   let weight = 0;
-  for (const change of changes) {
-    const own = weightOf(change);
+  for (const item of items) {
+    const own = weightOf(changeOf(item));
     if (chunk.length > 0 && (chunk.length >= size || weight + own > datasets)) {
       chunks.push(chunk);
       chunk = [];
       weight = 0;
     }
-    chunk.push(change);
+    chunk.push(item);
     weight += own;
   }
   if (chunk.length > 0) chunks.push(chunk);
@@ -209,15 +235,15 @@ function weightOf(change: LineageChange): number {
   return 1;
 }
 
-/** Applies one change; a recorded one adds its audit entry to `entries`. */
-function applyOne(state: LineageState, change: LineageChange, entries: AuditEntry[]): RecordOutcome | 'missing' {
+/** Applies one change; a recorded one adds its audit entry, by its writer, to `entries`. */
+function applyOne(state: LineageState, change: LineageChange, context: WriteContext, entries: AuditEntry[]): RecordOutcome | 'missing' {
   const misses = state.wanted.misses;
   try {
     let entry: AuditEntry | null = null;
     let conflicts: readonly RecordedConflict[] = [];
     const applied = applyChange(state, change, (touched, outcome) => {
       conflicts = touched.flatMap((entity) => (entity.kind === 'receipt' && entity.after !== true ? (entity.after as ReceiptSnapshot).conflicts : []));
-      entry = auditEntryOf(change, touched, outcome);
+      entry = { ...auditEntryOf(change, touched, outcome), context };
     });
     if (state.wanted.misses !== misses) return 'missing';
     if (applied.status === 'duplicate') return { status: 'duplicate', subjectId: applied.subjectId };

@@ -3,7 +3,7 @@ import neo4j, { type BookmarkManager, type Config, type Driver, type ManagedTran
 import type { Logger } from 'pino';
 import { BadInputError, LineageError, ConflictError, InternalError, ServiceUnavailableError, TransactionTimeoutError } from '../errors';
 import { FairLane } from './fair-lane';
-import { abandonedError, currentRequestScope, type RequestScope } from './request-scope';
+import { abandonedError, currentRequestScope, outsideRequestScope, type RequestScope } from './request-scope';
 import { toPlain } from './values';
 
 /**
@@ -227,12 +227,6 @@ export class Database {
    * heaviest statements on a cold store takes longer than a request may, and that is what a rehearsal is for.
    * Resolves once `work` has run; a domain error of `work` is returned, not thrown.
    */
-  /** Inside a rehearsal, its timeout (never shorter than a request's). */
-  private rehearsalTimeout(): number | undefined {
-    const timeoutMs = rehearsal.getStore()?.timeoutMs;
-    return timeoutMs === undefined ? undefined : Math.max(timeoutMs, this.settings.transactionTimeoutMs);
-  }
-
   async rehearse(work: () => Promise<unknown>, timeoutMs?: number): Promise<unknown> {
     try {
       await rehearsal.run({ timeoutMs }, work);
@@ -241,6 +235,30 @@ export class Database {
       if (error instanceof RehearsalRollback) return undefined;
       return error;
     }
+  }
+
+  /** Inside a rehearsal, its timeout (never shorter than a request's). */
+  private rehearsalTimeout(): number | undefined {
+    const timeoutMs = rehearsal.getStore()?.timeoutMs;
+    return timeoutMs === undefined ? undefined : Math.max(timeoutMs, this.settings.transactionTimeoutMs);
+  }
+
+  /**
+   * Whether a write made now must have a transaction of its own rather than share one with other requests' writes
+   * (src/core/recording/group-commit.ts): in a rehearsal (which is rolled back), inside another transaction, or for
+   * a client whose bookmarks its transaction must start from and whose response carries the new one.
+   */
+  get mustWriteAlone(): boolean {
+    return rehearsal.getStore() !== undefined || holding.getStore() !== undefined || causalScope.getStore() !== undefined;
+  }
+
+  /**
+   * Runs work done for several requests at once (a group commit's transaction) as nobody's: outside the request
+   * scope of whichever request set it going, so that it takes none of that request's connections and is not
+   * abandoned when that one client leaves.
+   */
+  detached<T>(work: () => Promise<T>): Promise<T> {
+    return outsideRequestScope(work);
   }
 
   /**

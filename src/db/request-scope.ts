@@ -62,6 +62,11 @@ export function withRequestScope<T>(scope: RequestScope, work: () => T): T {
   return storage.run(scope, work);
 }
 
+/** Runs `work` outside any request scope: work shared by several requests belongs to none of them. */
+export function outsideRequestScope<T>(work: () => T): T {
+  return storage.exit(work);
+}
+
 export function currentRequestScope(): RequestScope | undefined {
   return storage.getStore();
 }

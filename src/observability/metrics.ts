@@ -85,6 +85,13 @@ const ingestConflicts = new Counter({
   registers: [registry],
 });
 
+const groupCommits = new Histogram({
+  name: 'lineage_group_commit_changes',
+  help: 'Changes written together by one group commit (OpenLineage events posted one per request, gathered into one transaction).',
+  buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+  registers: [registry],
+});
+
 export function recordHttpRequest(method: string, route: string, status: number, seconds: number): void {
   httpRequests.inc({ method, route, status: String(status) });
   httpDuration.observe({ method, route }, seconds);
@@ -125,4 +132,9 @@ export function recordIngestWarnings(paths: readonly string[]): void {
 /** For the OpenLineage ingestion code: count the conflicts of an event once it is stored, by the kind of entity (`Run`, `DatasetVersion`, …). */
 export function recordIngestConflicts(kinds: readonly string[]): void {
   for (const kind of kinds) ingestConflicts.inc({ kind });
+}
+
+/** For the group commit: the changes of one group transaction. */
+export function recordGroupCommit(changes: number): void {
+  groupCommits.observe(changes);
 }

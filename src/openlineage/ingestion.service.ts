@@ -12,7 +12,8 @@ import type { RecordedConflict } from '../core/recording/conflict-log';
 import { mapPage, pageRequest, type Page } from '../core/page';
 import type { WriteContext } from '../core/write-context';
 import type { EventReceipt, LineageChange } from '../core/recording/lineage-change.types';
-import type { LineageRecorder } from '../core/recording/lineage.recorder';
+import type { LineageRecorder, RecordOutcome } from '../core/recording/lineage.recorder';
+import { GroupCommit } from '../core/recording/group-commit';
 import type { EventItem } from './event-stream';
 import { datasetsOverLimit } from './event-limits';
 import { changeOf } from './ingestion.mapper';
@@ -39,16 +40,26 @@ export type IngestOutcome = ({ status: 'accepted' | 'duplicate'; eventId: string
  * together; a refused event writes nothing and does not stop the others.
  */
 export class IngestionService {
+  /** Single events, one per request: concurrent ones share transactions (group-commit.ts). */
+  private readonly singles: GroupCommit;
+
   constructor(
     private readonly db: Database,
     private readonly limits: Limits,
     private readonly recorder: LineageRecorder,
     private readonly events = new LineageEventRepository(),
-  ) {}
+  ) {
+    this.singles = new GroupCommit(db, recorder, { transaction: 'openlineage.event', ...SINGLE_EVENT_GROUPS });
+  }
 
+  /**
+   * One event (POST /api/v1/lineage). Concurrent events are written together, a group per transaction, each
+   * acknowledged once its group committed, with its own outcome.
+   */
   async ingest(context: WriteContext, event: unknown): Promise<IngestOutcome> {
-    const [outcome] = await this.record(context, 'openlineage.event', [{ event }]);
-    return outcome!;
+    const prepared = prepare(context, event, new Date().toISOString(), this.limits);
+    if (!prepared.change) return outcomeOf(prepared, null);
+    return outcomeOf(prepared, await this.singles.record(context, prepared.change));
   }
 
   /**
@@ -78,20 +89,7 @@ export class IngestionService {
     const changes = prepared.flatMap((item) => (item.change ? [item.change] : []));
     const recorded = await this.recorder.recordAll(transaction, context, changes);
     let next = 0;
-    return prepared.map((item): IngestOutcome => {
-      const { warnings } = item;
-      if (!item.change) return { status: 'rejected', eventId: item.eventId, error: item.error, warnings };
-      const outcome = recorded[next++]!;
-      if (outcome.status === 'rejected') return { status: 'rejected', eventId: item.eventId, error: outcome.error, warnings };
-      if (outcome.status === 'duplicate') return { status: 'duplicate', eventId: item.eventId, warnings };
-      // What the event contradicted was set aside and kept with it: said like any other part set aside.
-      const all = [...warnings, ...outcome.conflicts.map(conflictWarning)];
-      // Counted once its transaction committed, i.e. now.
-      recordIngestedEvents(item.change.receipt?.eventType ?? item.change.kind.toUpperCase());
-      recordIngestWarnings(warnings.map((warning) => warning.path));
-      recordIngestConflicts(outcome.conflicts.map((conflict) => kindOfId(conflict.entityId) ?? 'other'));
-      return { status: 'accepted', eventId: item.eventId, warnings: all };
-    });
+    return prepared.map((item) => outcomeOf(item, item.change ? recorded[next++]! : null));
   }
 
   /** The budget of raw event bytes for one request's `events` and `conflicts` pages (LIMIT_EVENT_PAGE_BYTES). */
@@ -134,8 +132,30 @@ export class IngestionService {
   }
 }
 
+/** What became of a prepared event, given what the recorder did with its change (null: it had none). */
+function outcomeOf(item: Prepared, outcome: RecordOutcome | null): IngestOutcome {
+  const { warnings } = item;
+  if (!item.change) return { status: 'rejected', eventId: item.eventId, error: item.error, warnings };
+  if (outcome!.status === 'rejected') return { status: 'rejected', eventId: item.eventId, error: outcome!.error, warnings };
+  if (outcome!.status === 'duplicate') return { status: 'duplicate', eventId: item.eventId, warnings };
+  // What the event contradicted was set aside and kept with it: said like any other part set aside.
+  const all = [...warnings, ...outcome!.conflicts.map(conflictWarning)];
+  // Counted once its transaction committed, i.e. now.
+  recordIngestedEvents(item.change.receipt?.eventType ?? item.change.kind.toUpperCase());
+  recordIngestWarnings(warnings.map((warning) => warning.path));
+  recordIngestConflicts(outcome!.conflicts.map((conflict) => kindOfId(conflict.entityId) ?? 'other'));
+  return { status: 'accepted', eventId: item.eventId, warnings: all };
+}
+
 /** A page of a parent's events: its id and the field's pagination arguments. */
 type PageKey = { parentId: string; first?: number | null; after?: string | null };
+
+/**
+ * Group commit of single events: a group holds what arrived while the previous one was written, up to 64 events
+ * (a few ms of recorder work each, so the first of a full group waits a few tens of ms for the others); one group
+ * in flight at a time, since groups written at once would only queue on the same run and audit-chain locks.
+ */
+const SINGLE_EVENT_GROUPS = { maxChanges: 64, concurrency: 1 };
 
 /** How long preparing a batch may hold the event loop before it lets other work run. */
 const YIELD_AFTER_MS = 20;

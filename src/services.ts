@@ -77,7 +77,7 @@ export function createServices(db: Database, version: string, options: ServiceOp
   const deployments = new DeploymentService(db, limits, recorder);
   const provenance = new ProvenanceService(db, limits);
   const columns = new ColumnLineageService(db, limits);
-  const quality = new QualityService(db, audit, notices);
+  const quality = new QualityService(db, recorder, notices);
   const qualityAssessment = new QualityAssessmentService(db, limits);
   const staleness = new StalenessService(db, limits);
   return {

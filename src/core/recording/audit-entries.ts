@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson, sameData } from '../canonical-json';
 import type { StoredFacets } from '../facets';
 import type { Applied } from './lineage-change.apply';
-import type { LineageChange } from './lineage-change.types';
+import type { FlagChange, LineageChange } from './lineage-change.types';
 import type { RecordedConflict } from './conflict-log';
 import type { DeploymentSnapshot, ReceiptSnapshot, RunSnapshot, TouchedEntity, VersionSnapshot } from './lineage-state';
 
@@ -16,6 +16,7 @@ import type { DeploymentSnapshot, ReceiptSnapshot, RunSnapshot, TouchedEntity, V
  * found everything as asked names what it found and says it changed nothing.
  */
 export function auditEntryOf(change: LineageChange, touched: readonly TouchedEntity[], applied: Applied): AuditEntry {
+  if (change.kind === 'flag') return flagEntry(change, applied);
   if (applied.unchanged && (change.kind === 'deploy' || change.kind === 'retire')) {
     const entityIds = [applied.subjectId!, ...(change.kind === 'deploy' ? [change.modelVersion.id] : [])];
     return { operation: operationOf(change), entityIds, changes: [], details: { unchanged: true } };
@@ -73,7 +74,23 @@ function detailsOf(change: LineageChange, created: string[], applied: Applied, c
   }
 }
 
-const OPERATIONS: Partial<Record<LineageChange['kind'], string>> = { deploy: 'deployModel', retire: 'retireDeployment' };
+/**
+ * A flag is recorded against the version it flags: its verdict as a change of the version's `qualityFlag`, from
+ * the status of the flag it follows; a replay names the flag it found and says it changed nothing.
+ */
+function flagEntry(change: FlagChange, applied: Applied): AuditEntry {
+  const { id, versionId, status, reason, flaggedAt } = change.flag;
+  const operation = operationOf(change);
+  if (applied.unchanged) return { operation, entityIds: [versionId], details: { unchanged: true, flagId: id } };
+  return {
+    operation,
+    entityIds: [versionId],
+    changes: [{ entityId: versionId, field: 'qualityFlag', before: applied.previousFlag?.status ?? null, after: status }],
+    details: { flagId: id, reason, flaggedAt },
+  };
+}
+
+const OPERATIONS: Partial<Record<LineageChange['kind'], string>> = { deploy: 'deployModel', retire: 'retireDeployment', flag: 'flagDatasetVersion' };
 
 /**
  * `runEvent.START` for a GraphQL run mutation, the mutation's name for the other GraphQL writes (`registerDataset`,

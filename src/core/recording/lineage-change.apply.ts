@@ -28,14 +28,17 @@ import type { DatasetMention, LineageChange, RunChange, RunInput } from './linea
 import { FIRST_CANDIDATES, type IoEdge, type LineageState, type ReadEdge, type RunSnapshot, type TouchedEntity, type VersionSnapshot } from './lineage-state';
 import { newVersion, recordVersion, touchDataset, touchJob } from './mentions';
 import { applyRegistration, isRegistration } from './registration.apply';
+import type { FlagSnapshot } from '../quality/flag.rules';
 
 /** What applying a change did: recorded (or a duplicate event), the entity it is about, whether it changed nothing. */
 export interface Applied {
   status: 'recorded' | 'duplicate';
   /** The entity the change is about (a run, a registered entity, the deployment made or found), for the caller. */
   subjectId: string | null;
-  /** A deployment or retirement that found everything already as asked. */
+  /** A deployment, retirement or flag that found everything already as asked. */
   unchanged: boolean;
+  /** For a flag: the version's latest flag before it (null: its first). */
+  previousFlag?: FlagSnapshot | null;
 }
 
 /**

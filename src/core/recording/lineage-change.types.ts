@@ -3,6 +3,7 @@ import type { DatasetRef, NormalizedDatasetVersion } from '../dataset/dataset.no
 import type { VersionValues } from '../dataset/dataset.rules';
 import type { NormalizedJob } from '../job/job.normalize';
 import type { NormalizedModel, NormalizedModelVersion } from '../model/model.normalize';
+import type { NormalizedFlag } from '../quality/flag.normalize';
 import type { RunEventType } from '../vocabulary';
 
 /**
@@ -19,7 +20,8 @@ export type LineageChange =
   | ModelRegistration
   | ModelVersionRegistration
   | DeployChange
-  | RetireChange;
+  | RetireChange
+  | FlagChange;
 
 /** Facets as an event reports them, by name. */
 export type FacetValues = Readonly<Record<string, unknown>>;
@@ -190,5 +192,17 @@ export interface RetireChange {
   /** As given; without it, `at`. */
   retiredAt: string | null;
   retiredBy: string;
+  receipt: null;
+}
+
+/**
+ * A person's verdict on a dataset version (GraphQL flagDatasetVersion): SUSPECT, BAD or CLEARED, with a reason.
+ * A version's flags are its quality history, recorded in order (core/quality/flag.rules.ts).
+ */
+export interface FlagChange {
+  kind: 'flag';
+  at: string;
+  flag: NormalizedFlag;
+  flaggedBy: string;
   receipt: null;
 }

@@ -6,6 +6,7 @@ import type { ValueTimes } from '../run/run.rules';
 import type { RecordedConflict } from './conflict-log';
 import type { EventReceipt, Slot } from './lineage-change.types';
 import type { RunState } from '../vocabulary';
+import type { FlagSnapshot } from '../quality/flag.rules';
 
 /**
  * What the recorder knows of the graph while it applies a batch of changes: snapshots loaded from Neo4j (the
@@ -138,6 +139,7 @@ export interface Snapshots {
   modelVersion: ModelVersionSnapshot;
   model: ModelSnapshot;
   deployment: DeploymentSnapshot;
+  flag: FlagSnapshot;
   /** `true` for a receipt already stored before this batch. */
   receipt: ReceiptSnapshot | true;
 }
@@ -151,7 +153,7 @@ export interface TouchedEntity {
   before: Snapshots[Kind] | null;
   after: Snapshots[Kind];
 }
-export const KINDS: readonly Kind[] = ['run', 'version', 'dataset', 'job', 'commit', 'modelVersion', 'model', 'deployment', 'receipt'];
+export const KINDS: readonly Kind[] = ['run', 'version', 'dataset', 'job', 'commit', 'modelVersion', 'model', 'deployment', 'flag', 'receipt'];
 
 /**
  * The versions of a dataset current at an instant for a reading run, as Neo4j had them: the newest `limit`
@@ -203,6 +205,8 @@ export class Wanted {
   readonly candidates = new Map<string, CandidateKey>();
   /** Slots whose latest deployment is needed (a deployment is made or retired there), by slotKey. */
   readonly slots = new Map<string, Slot>();
+  /** Dataset versions whose latest flag is needed (a flag is put on them): these are locked, so flags go in turn. */
+  readonly flagged = new Set<string>();
   /**
    * Runs the changes record events of, with the producer's run id: these are locked. Other runs asked for
    * (parents) are only read: a change creates them, if at all, as placeholders that never overwrite anything.
@@ -214,7 +218,7 @@ export class Wanted {
   misses = 0;
 
   get empty(): boolean {
-    return this.candidates.size === 0 && this.slots.size === 0 && [...this.ids.values()].every((ids) => ids.size === 0);
+    return this.candidates.size === 0 && this.slots.size === 0 && this.flagged.size === 0 && [...this.ids.values()].every((ids) => ids.size === 0);
   }
 }
 
@@ -224,6 +228,8 @@ export class LoadedState {
   readonly candidates = new Map<string, string[]>();
   /** The latest deployment of each slot asked for (by deployedAt, then id), or null when it has none; by slotKey. */
   readonly slots = new Map<string, string | null>();
+  /** The latest flag of each dataset version asked for (by flaggedAt), or null when it has none; by version id. */
+  readonly latestFlags = new Map<string, string | null>();
   /** Versions loaded, by dataset id. */
   readonly versionsByDataset = new Map<string, Set<string>>();
   /** Runs locked for this batch (see Wanted.locks). */
@@ -261,6 +267,8 @@ export class LineageState {
   private readonly versionsByDataset = new Map<string, Set<string>>();
   /** Deployments the changes made, by slotKey. */
   private readonly deploymentsBySlot = new Map<string, Set<string>>();
+  /** Flags the changes made, by the id of the version they flag. */
+  private readonly flagsByVersion = new Map<string, Set<string>>();
 
   private constructor(
     readonly loaded: LoadedState,
@@ -326,6 +334,48 @@ export class LineageState {
       if (!ids) this.deploymentsBySlot.set(key, (ids = new Set()));
       ids.add((snapshot as DeploymentSnapshot).id);
     }
+    if (kind === 'flag') {
+      const { versionId, id: flagId } = snapshot as FlagSnapshot;
+      let ids = this.flagsByVersion.get(versionId);
+      if (!ids) this.flagsByVersion.set(versionId, (ids = new Set()));
+      ids.add(flagId);
+    }
+  }
+
+  /**
+   * The latest flag of a dataset version (by flaggedAt; one flag per version and instant): the latest Neo4j had,
+   * or a later one the changes made. Notes the version as wanted (MissingState) when it was not loaded.
+   */
+  latestFlagOf(versionId: string): FlagSnapshot | null {
+    const loaded = this.loaded.latestFlags.get(versionId);
+    if (loaded === undefined) {
+      this.wanted.flagged.add(versionId);
+      this.wanted.misses++;
+      throw new MissingState();
+    }
+    let latest: FlagSnapshot | null = loaded === null ? null : this.get('flag', loaded);
+    for (const id of this.flagIdsOf(versionId)) {
+      const candidate = this.get('flag', id)!;
+      if (!latest || candidate.flaggedAt > latest.flaggedAt) latest = candidate;
+    }
+    return latest;
+  }
+
+  /** The flag `flag` followed: the latest of its version's flags made before it, known to Neo4j or made by the changes. */
+  previousFlagOf(flag: FlagSnapshot): FlagSnapshot | null {
+    const loaded = this.loaded.latestFlags.get(flag.versionId);
+    let previous: FlagSnapshot | null = null;
+    for (const id of [...(loaded ? [loaded] : []), ...this.flagIdsOf(flag.versionId)]) {
+      const candidate = this.peek('flag', id);
+      if (candidate && candidate.flaggedAt < flag.flaggedAt && (!previous || candidate.flaggedAt > previous.flaggedAt)) previous = candidate;
+    }
+    return previous;
+  }
+
+  private flagIdsOf(versionId: string): Set<string> {
+    const ids = new Set(this.parent ? this.parent.flagIdsOf(versionId) : []);
+    for (const id of this.flagsByVersion.get(versionId) ?? []) ids.add(id);
+    return ids;
   }
 
   /**

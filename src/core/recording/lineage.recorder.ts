@@ -183,6 +183,7 @@ export class LineageRecorder {
         modelVersions: changed('modelVersion'),
         models: described('model'),
         deployments: changed('deployment'),
+        flags: changed('flag'),
         // A run changed without being locked is a parent the changes created as a placeholder.
         placeholderRuns: changedRuns.filter((run) => !loaded.locked.has(run.id)),
         runs: runs.map((run) => {
@@ -287,6 +288,7 @@ const PARTS_OF: Record<LineageChange['kind'], { load: readonly LoadPart[]; write
   registerModelVersion: { load: ['runs', 'modelVersionIds', 'modelIds'], write: ['models', 'modelVersions', 'runs', 'modelWrites', 'lockedOnly'] },
   deploy: { load: ['modelVersionIds', 'deploymentIds', 'slots'], write: ['deployments'] },
   retire: { load: ['deploymentIds', 'slots'], write: ['deployments'] },
+  flag: { load: ['flagged', 'flagIds', 'versionIds'], write: ['flags'] },
 };
 
 function partsOf(changes: readonly LineageChange[]): { load: ReadonlySet<LoadPart>; write: ReadonlySet<WritePart> } {
@@ -353,6 +355,10 @@ function wantedBy(changes: readonly LineageChange[]): Wanted {
       want('modelVersion', change.modelVersion.id);
       wanted.slots.set(slotKey(change.slot), change.slot);
       if (change.deployedAt) want('deployment', ids.deployment(change.slot.name, change.slot.environment, change.deployedAt));
+    } else if (change.kind === 'flag') {
+      want('version', change.flag.versionId);
+      want('flag', change.flag.id);
+      wanted.flagged.add(change.flag.versionId);
     } else if ('id' in change.target) {
       want('deployment', change.target.id);
     } else {

@@ -7,6 +7,8 @@ import { fromJsonProperty, toJsonProperty } from '../json-property';
 import { runProjection, type StoredRun } from '../run/run.label';
 import type { ValueTimes } from '../run/run.rules';
 import { modelVersionProjection, modelVersionValuesOf, type StoredModelVersion } from '../model/model-version.label';
+import { flagProjection, flagSnapshotOf, type StoredFlag } from '../quality/flag.label';
+import type { FlagSnapshot } from '../quality/flag.rules';
 import {
   candidateKey,
   FIRST_CANDIDATES,
@@ -84,6 +86,15 @@ const LOAD_PARTS: Record<LoadPart, string> = {
      }
      RETURN collect({ key: slot.key, deployment: CASE WHEN n IS NULL THEN null ELSE ${DEPLOYMENT('n')} END }) AS slots
    }`,
+  flagged: `// The latest flag of each version a flag is put on, the version locked first so that its flags go in turn.
+   CALL () {
+     UNWIND $ids.flagged AS id
+     MATCH (v:DatasetVersion {id: id})
+     SET v.qualityLock = true
+     REMOVE v.qualityLock
+     RETURN collect({ versionId: v.id, latest: (COLLECT { MATCH (v)<-[:FLAGS]-(f:QualityFlag) RETURN ${flagProjection('f')} ORDER BY f.flaggedAt DESC LIMIT 1 })[0] }) AS flagged
+   }`,
+  flagIds: `CALL () { UNWIND $ids.flagIds AS id MATCH (f:QualityFlag {id: id}) RETURN collect(${flagProjection('f')}) AS flags }`,
   receiptIds: `CALL () { UNWIND $ids.receiptIds AS id MATCH (n:LineageEvent {id: id}) RETURN collect(n.id) AS receipts }`,
   guesses: `// The versions likely current at each guessed read (ReadGuess), its read time computed as the rules do.
    CALL () {
@@ -114,6 +125,8 @@ const LOAD_RESULTS: Record<LoadPart, string> = {
   modelIds: 'models',
   deploymentIds: 'deployments',
   slots: 'slots',
+  flagged: 'flagged',
+  flagIds: 'flags',
   receiptIds: 'receipts',
   guesses: 'guesses',
 };
@@ -190,6 +203,14 @@ CALL () {
      WITH d, row
      CALL (d, row) { MATCH (v:ModelVersion {id: row.modelVersionId}) MERGE (d)-[:SERVES]->(v) }
      CALL (d, row) { MATCH (p:Deployment {id: row.previousId}) MERGE (d)-[:SUCCEEDS]->(p) }
+   }`,
+  flags: `// Flags put on dataset versions (each flag is made once: one per version and instant).
+   CALL () {
+     UNWIND $changes.flags AS row
+     MATCH (v:DatasetVersion {id: row.versionId})
+     CREATE (f:QualityFlag {id: row.id, versionId: v.id, datasetId: v.datasetId, namespace: v.namespace, status: row.status, reason: row.reason,
+                            flaggedAt: datetime(row.flaggedAt), flaggedBy: row.flaggedBy, recordedAt: datetime()})
+     CREATE (f)-[:FLAGS]->(v)
    }`,
   placeholderRuns: `// Parents named by children and not recorded yet: created with their job, unless created meanwhile.
    CALL () {
@@ -282,6 +303,8 @@ export class LineageRepository {
       deploymentIds: pending('deployment'),
       receiptIds: pending('receipt'),
       slots: [...wanted.slots].filter(([key]) => !loaded.slots.has(key)).map(([key, slot]) => ({ key, ...slot })),
+      flagged: [...wanted.flagged].filter((id) => !loaded.latestFlags.has(id)).sort(),
+      flagIds: pending('flag'),
       guesses: wanted.guesses.splice(0),
     };
     if (Object.values(params).some((list) => list.length > 0)) await this.loadByIds(tx, params, parts, loaded);
@@ -303,6 +326,8 @@ export class LineageRepository {
         models: StoredModel[];
         deployments: StoredDeployment[];
         slots: Array<{ key: string; deployment: StoredDeployment | null }>;
+        flagged: Array<{ versionId: string; latest: StoredFlag | null }>;
+        flags: StoredFlag[];
         receipts: string[];
         guesses: Array<{ datasetId: string; runId: string; at: Date; versions: StoredVersion[] }>;
       }>
@@ -324,6 +349,8 @@ export class LineageRepository {
       models: [],
       deployments: [],
       slots: [],
+      flagged: [],
+      flags: [],
       receipts: [],
       guesses: [],
       ...row!,
@@ -350,6 +377,14 @@ export class LineageRepository {
       loaded.slots.set(key, deployment?.id ?? null);
       if (deployment && !loaded.has('deployment', deployment.id)) loaded.set('deployment', deployment.id, toDeploymentSnapshot(deployment));
     }
+    // A version not found has no flags (the rule refuses the flag: the version is missing).
+    for (const id of params.flagged) loaded.latestFlags.set(id, null);
+    for (const { versionId, latest } of found.flagged) {
+      loaded.latestFlags.set(versionId, latest?.id ?? null);
+      if (latest && !loaded.has('flag', latest.id)) loaded.set('flag', latest.id, flagSnapshotOf(latest));
+    }
+    for (const id of params.flagIds) if (!loaded.has('flag', id)) loaded.set('flag', id, null);
+    for (const flag of found.flags) loaded.set('flag', flag.id, flagSnapshotOf(flag));
     for (const id of params.jobIds) loaded.set('job', id, null);
     for (const job of found.jobs) loaded.set('job', job.id, toJobSnapshot(job));
     for (const id of params.commitIds) loaded.set('commit', id, null);
@@ -419,6 +454,7 @@ async function writeParams(writes: RecorderWrites) {
     datasets: writes.datasets.map(({ facets, ...dataset }) => ({ ...dataset, facetsJson: toFacetsProperty(facets) })),
     models: writes.models,
     deployments: writes.deployments,
+    flags: writes.flags,
     versions: writes.versions.map((v) => ({
       id: v.id,
       datasetId: v.datasetId,
@@ -506,6 +542,8 @@ interface LoadParams {
   deploymentIds: string[];
   receiptIds: string[];
   slots: Array<{ key: string; name: string; environment: string }>;
+  flagged: string[];
+  flagIds: string[];
   guesses: ReadGuess[];
 }
 
@@ -519,6 +557,8 @@ export interface RecorderWrites {
   /** With `setDescription` when a change set the description (only then is it written). */
   models: Array<ModelSnapshot & { setDescription: boolean }>;
   deployments: DeploymentSnapshot[];
+  /** Flags made (a flag is never changed once made). */
+  flags: FlagSnapshot[];
   runs: Array<{ run: RunSnapshot; links: RunLinks }>;
   /** Parents known only by the id and job a child named: created if still missing, never overwriting. */
   placeholderRuns: RunSnapshot[];

@@ -2,10 +2,12 @@ import { NotFoundError } from '../../errors';
 import { alreadyLive, checkInOrder, checkReplay, checkRetiredAlready, checkRetirement } from '../deployment/deployment.rules';
 import { ids } from '../ids';
 import { checkTrainingRun, fillModelVersion } from '../model/model.rules';
+import { checkFlagInOrder, checkFlagReplay, type FlagSnapshot } from '../quality/flag.rules';
 import type {
   DatasetRegistration,
   DatasetVersionRegistration,
   DeployChange,
+  FlagChange,
   LineageChange,
   ModelRegistration,
   ModelVersionRegistration,
@@ -16,11 +18,21 @@ import { recordVersion, touchDataset, touchModel } from './mentions';
 
 /**
  * The writes a GraphQL mutation makes besides runs: registering datasets, dataset versions, models and model
- * versions, deploying and retiring. Applied to the recorder's state by the same rules as everything else (a
- * version's write-once fields, a model version's one training run, a slot's one live deployment).
+ * versions, deploying and retiring, flagging a dataset version. Applied to the recorder's state by the same rules
+ * as everything else (a version's write-once fields, a model version's one training run, a slot's one live
+ * deployment, a version's flags in order).
  */
 
-export type Registration = DatasetRegistration | DatasetVersionRegistration | ModelRegistration | ModelVersionRegistration | DeployChange | RetireChange;
+export type Registration =
+  DatasetRegistration | DatasetVersionRegistration | ModelRegistration | ModelVersionRegistration | DeployChange | RetireChange | FlagChange;
+
+/** What a registration did: the entity it is about, whether it changed nothing, and for a flag the one it follows. */
+export interface Registered {
+  subjectId: string;
+  unchanged: boolean;
+  /** For a flag: the version's latest flag before it (null: its first). */
+  previousFlag?: FlagSnapshot | null;
+}
 
 const REGISTRATIONS: ReadonlySet<LineageChange['kind']> = new Set([
   'registerDataset',
@@ -29,13 +41,14 @@ const REGISTRATIONS: ReadonlySet<LineageChange['kind']> = new Set([
   'registerModelVersion',
   'deploy',
   'retire',
+  'flag',
 ]);
 
 export function isRegistration(change: LineageChange): change is Registration {
   return REGISTRATIONS.has(change.kind);
 }
 
-export function applyRegistration(state: LineageState, change: Registration): { subjectId: string; unchanged: boolean } {
+export function applyRegistration(state: LineageState, change: Registration): Registered {
   switch (change.kind) {
     case 'registerDataset':
       touchDataset(state, change.dataset, null, change.at, change.description);
@@ -56,6 +69,8 @@ export function applyRegistration(state: LineageState, change: Registration): { 
       return deploy(state, change);
     case 'retire':
       return retire(state, change);
+    case 'flag':
+      return flag(state, change);
   }
 }
 
@@ -142,4 +157,23 @@ function retire(state: LineageState, change: RetireChange): { subjectId: string;
   checkRetirement(deployment, retiredAt);
   state.put('deployment', { ...deployment, retiredAt, retiredBy: change.retiredBy });
   return { subjectId: deployment.id, unchanged: false };
+}
+
+/**
+ * Flags a dataset version. Replaying a flag (same version and instant) changes nothing if it says the same; a
+ * new flag follows the version's latest and comes after the version itself.
+ */
+function flag(state: LineageState, change: FlagChange): Registered {
+  const { flag } = change;
+  const version = state.get('version', flag.versionId);
+  if (!version) throw new NotFoundError('DatasetVersion', flag.versionId);
+  const latest = state.latestFlagOf(flag.versionId);
+  const replay = state.get('flag', flag.id);
+  if (replay) {
+    checkFlagReplay(flag, replay);
+    return { subjectId: replay.id, unchanged: true };
+  }
+  checkFlagInOrder(flag, version.createdAt, latest);
+  state.put('flag', { ...flag, flaggedBy: change.flaggedBy });
+  return { subjectId: flag.id, unchanged: false, previousFlag: latest };
 }

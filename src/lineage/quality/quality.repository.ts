@@ -1,11 +1,14 @@
 import type { Tx } from '../../db/database';
+import { flagProjection, type StoredFlag } from '../../core/quality/flag.label';
 import type { QualityReportWrite, ReadMove } from './quality-reports';
+
+export type { StoredFlag } from '../../core/quality/flag.label';
 
 /**
  * Quality reports and flags in the graph:
  *
  *   (:Run)-[:REPORTED]->(:QualityReport {kind, facet, placement, at, …})-[:ON]->(:DatasetVersion)
- *   (:QualityFlag {status, reason, flaggedAt, flaggedBy})-[:FLAGS]->(:DatasetVersion)
+ *   (:QualityFlag {status, reason, flaggedAt, flaggedBy})-[:FLAGS]->(:DatasetVersion)   (core/quality/flag.label.ts; written by the recorder)
  *
  * Neither relationship type is lineage (lineage-steps.ts names the lineage ones), so no traversal crosses them.
  */
@@ -27,15 +30,6 @@ export interface StoredReport {
   columnsJson: string | null;
 }
 
-export interface StoredFlag {
-  id: string;
-  versionId: string;
-  status: 'SUSPECT' | 'BAD' | 'CLEARED';
-  reason: string;
-  flaggedAt: Date;
-  flaggedBy: string;
-}
-
 /** A report as applied by a write: created, or replacing an older one (whose failed checks were `failedBefore`). */
 export interface AppliedReport {
   id: string;
@@ -45,7 +39,6 @@ export interface AppliedReport {
 
 const REPORT = (q: string) =>
   `${q} { .id, .kind, .runId, .versionId, .placement, .facet, .at, .assertionsJson, .failedRank, .rowCount, .bytes, .fileCount, .lastUpdated, .columnsJson }`;
-const FLAG = (f: string) => `${f} { .id, .versionId, .status, .reason, .flaggedAt, .flaggedBy }`;
 
 export class QualityRepository {
   /**
@@ -113,38 +106,14 @@ export class QualityRepository {
       `UNWIND $versionIds AS versionId
        MATCH (:DatasetVersion {id: versionId})<-[:FLAGS]-(f:QualityFlag) WHERE $asOf IS NULL OR f.flaggedAt <= datetime($asOf)
        WITH versionId, f ORDER BY f.flaggedAt DESC, f.id
-       RETURN versionId, collect(${FLAG('f')}) AS flags`,
+       RETURN versionId, collect(${flagProjection('f')}) AS flags`,
       { versionIds, asOf },
     );
     return new Map(rows.map((row) => [row.versionId, row.flags]));
   }
 
   async findFlags(tx: Tx, flagIds: readonly string[]): Promise<Map<string, StoredFlag>> {
-    const rows = await tx.rows<{ flag: StoredFlag }>(`UNWIND $flagIds AS id MATCH (f:QualityFlag {id: id}) RETURN ${FLAG('f')} AS flag`, { flagIds });
+    const rows = await tx.rows<{ flag: StoredFlag }>(`UNWIND $flagIds AS id MATCH (f:QualityFlag {id: id}) RETURN ${flagProjection('f')} AS flag`, { flagIds });
     return new Map(rows.map((row) => [row.flag.id, row.flag]));
-  }
-
-  /** Flags a version; the version's node is locked first so that two flags of one version are recorded in turn. */
-  async createFlag(tx: Tx, flag: { id: string; versionId: string; status: string; reason: string; flaggedAt: string; flaggedBy: string }): Promise<void> {
-    await tx.rows(
-      `MATCH (v:DatasetVersion {id: $flag.versionId})
-       CREATE (f:QualityFlag {id: $flag.id, versionId: v.id, datasetId: v.datasetId, namespace: v.namespace, status: $flag.status, reason: $flag.reason,
-                              flaggedAt: datetime($flag.flaggedAt), flaggedBy: $flag.flaggedBy, recordedAt: datetime()})
-       CREATE (f)-[:FLAGS]->(v)`,
-      { flag },
-    );
-  }
-
-  /** Takes the version's write lock (held until commit) and returns its latest flag, if any. */
-  async lockVersionFlags(tx: Tx, versionId: string): Promise<{ exists: boolean; createdAt: Date | null; latest: StoredFlag | null }> {
-    const [row] = await tx.rows<{ createdAt: Date; latest: StoredFlag | null }>(
-      `MATCH (v:DatasetVersion {id: $versionId})
-       SET v.qualityLock = true
-       REMOVE v.qualityLock
-       RETURN v.createdAt AS createdAt,
-              (COLLECT { MATCH (v)<-[:FLAGS]-(f:QualityFlag) RETURN ${FLAG('f')} AS flag ORDER BY f.flaggedAt DESC, f.id LIMIT 1 })[0] AS latest`,
-      { versionId },
-    );
-    return row ? { exists: true, createdAt: row.createdAt, latest: row.latest } : { exists: false, createdAt: null, latest: null };
   }
 }

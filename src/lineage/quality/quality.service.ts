@@ -1,9 +1,8 @@
-import type { AuditLog } from '../../core/audit-log';
 import type { Database } from '../../db/database';
-import { NotFoundError } from '../../errors';
 import type { NoticeOutbox } from '../../core/notices';
 import { normalizeFlag, type FlagFields } from '../../core/quality/flag.normalize';
-import { checkFlagInOrder, checkFlagReplay, type FlagSnapshot } from '../../core/quality/flag.rules';
+import type { FlagChange } from '../../core/recording/lineage-change.types';
+import type { LineageRecorder } from '../../core/recording/lineage.recorder';
 import type { WriteContext } from '../../core/write-context';
 import { SEVERITY_RANK, type Severity } from './quality-facets';
 import { evaluateQuality, type VersionQuality } from './quality-status';
@@ -30,13 +29,14 @@ const FLAG_RANK = 3;
 
 /**
  * Data quality of dataset versions: the checks and metrics reported for them (recorded by the recorder's
- * quality hook), and the flags people put on them. A flag is a write like any other: validated, audited in its
- * transaction, and announced to the webhooks through the outbox in the same transaction.
+ * quality hook), and the flags people put on them. A flag is a change like any other (`flag`, recorded by the
+ * recorder: its rules, its write and its audit record in one transaction), announced to the webhooks through the
+ * outbox in the same transaction.
  */
 export class QualityService {
   constructor(
     private readonly db: Database,
-    private readonly audit: AuditLog,
+    private readonly recorder: LineageRecorder,
     private readonly notices: NoticeOutbox,
     private readonly quality = new QualityRepository(),
   ) {}
@@ -47,38 +47,35 @@ export class QualityService {
    * reason) returns the recorded one; flags of a version may not be recorded out of order.
    */
   async flagDatasetVersion(context: WriteContext, input: FlagFields): Promise<StoredFlag> {
-    const flag = normalizeFlag(input, new Date());
-    const { id, versionId, status, reason, flaggedAt } = flag;
+    const now = new Date();
+    const flag = normalizeFlag(input, now);
+    const change: FlagChange = { kind: 'flag', at: now.toISOString(), flag, flaggedBy: context.actor, receipt: null };
     return this.db.write('flagDatasetVersion', async (tx) => {
-      const version = await this.quality.lockVersionFlags(tx, versionId);
-      if (!version.exists) throw new NotFoundError('DatasetVersion', versionId);
-      const replay = (await this.quality.findFlags(tx, [id])).get(id);
-      if (replay) {
-        checkFlagReplay(flag, snapshotOf(replay));
-        await this.audit.append(tx, context, [{ operation: 'flagDatasetVersion', entityIds: [versionId], details: { unchanged: true, flagId: id } }]);
-        return replay;
+      const { state } = await this.recorder.recordOne(tx, context, change);
+      const made = state.changedOf('flag').find((recorded) => recorded.id === flag.id);
+      // A replay made nothing, and is not announced again.
+      if (made) {
+        const previous = state.previousFlagOf(made);
+        await this.notices.enqueue(tx, [
+          {
+            type: made.status === 'CLEARED' ? 'DATASET_VERSION_CLEARED' : 'DATASET_VERSION_FLAGGED',
+            at: made.flaggedAt,
+            datasetVersionId: made.versionId,
+            severityRank: FLAG_RANK,
+            details: {
+              flag: {
+                id: made.id,
+                status: made.status,
+                reason: made.reason,
+                flaggedAt: made.flaggedAt,
+                flaggedBy: made.flaggedBy,
+                previousStatus: previous?.status ?? null,
+              },
+            },
+          },
+        ]);
       }
-      const latest = version.latest;
-      checkFlagInOrder(flag, version.createdAt?.toISOString() ?? null, latest ? snapshotOf(latest) : null);
-      await this.quality.createFlag(tx, { id, versionId, status, reason, flaggedAt, flaggedBy: context.actor });
-      await this.audit.append(tx, context, [
-        {
-          operation: 'flagDatasetVersion',
-          entityIds: [versionId],
-          changes: [{ entityId: versionId, field: 'qualityFlag', before: latest?.status ?? null, after: status }],
-          details: { flagId: id, reason, flaggedAt },
-        },
-      ]);
-      await this.notices.enqueue(tx, [
-        {
-          type: status === 'CLEARED' ? 'DATASET_VERSION_CLEARED' : 'DATASET_VERSION_FLAGGED',
-          at: flaggedAt,
-          datasetVersionId: versionId,
-          severityRank: FLAG_RANK,
-          details: { flag: { id, status, reason, flaggedAt, flaggedBy: context.actor, previousStatus: latest?.status ?? null } },
-        },
-      ]);
-      return (await this.quality.findFlags(tx, [id])).get(id)!;
+      return (await this.quality.findFlags(tx, [flag.id])).get(flag.id)!;
     });
   }
 
@@ -108,8 +105,4 @@ export class QualityService {
       return versionIds.map((id) => found.get(id) ?? []);
     });
   }
-}
-
-function snapshotOf(flag: StoredFlag): FlagSnapshot {
-  return { ...flag, flaggedAt: flag.flaggedAt.toISOString() };
 }

@@ -139,13 +139,22 @@ export class QualityAssessmentService {
   private async assessStarts(tx: Tx, starts: readonly StartNode[], options: Normalized, subjects: ReadonlySet<string>): Promise<AssessmentSet> {
     const { asOf, bounds, minSeverity } = options;
     const maxNodes = options.walkNodes ?? bounds.maxNodes;
+    const minRank = SEVERITY_RANK[minSeverity];
+    // The suspects among every version the walk's statements reached; those it admitted are kept below.
+    const reachedSuspects = new Set<string>();
+    const expand = async (frontier: readonly string[], levels: number, rowLimit: number) => {
+      const expanded = await this.walks.expand(tx, frontier, levels, rowLimit, asOf, minRank);
+      for (const level of expanded) for (const id of level.suspects) reachedSuspects.add(id);
+      return expanded;
+    };
     const walk = await walkUpstream(
       starts.map((start) => ({ ...start, depth: 0 })),
       { maxDepth: bounds.maxDepth, maxNodes, maxEdges: maxNodes * EDGES_PER_NODE },
-      expandAhead((frontier, levels, rowLimit) => this.walks.expand(tx, frontier, levels, rowLimit, asOf), LEVELS_PER_STATEMENT),
+      expandAhead(expand, LEVELS_PER_STATEMENT),
     );
     const versionIds = [...walk.nodes.values()].filter((node) => node.kind === 'DatasetVersion').map((node) => node.id);
-    const qualities = await this.qualityOf(tx, versionIds, asOf, SEVERITY_RANK[minSeverity], subjects);
+    const suspects = versionIds.filter((id) => reachedSuspects.has(id) || subjects.has(id));
+    const qualities = await this.qualityOf(tx, suspects, asOf, minRank, subjects);
     const targets = new Set([...qualities.keys()]);
 
     const paths = new Map(starts.map((start) => [start.id, walk.pathsFrom(start.id, targets)]));
@@ -173,15 +182,14 @@ export class QualityAssessmentService {
     return { asOf, minSeverity, bounds: { maxDepth: bounds.maxDepth, maxNodes }, cut: walk.cut, checkedVersions: versionIds.length, assessments };
   }
 
-  /** The quality of the reached versions that are offending (or among `subjects`), by id. */
+  /** Of the suspects (versions the walk reached that may be offending, or among `subjects`), those offending (or among `subjects`), by id, with their quality. */
   private async qualityOf(
     tx: Tx,
-    versionIds: readonly string[],
+    suspects: readonly string[],
     asOf: string,
     minRank: number,
     subjects: ReadonlySet<string>,
   ): Promise<Map<string, VersionQuality>> {
-    const suspects = [...new Set([...(await this.walks.suspects(tx, versionIds, asOf, minRank)), ...versionIds.filter((id) => subjects.has(id))])];
     if (suspects.length === 0) return new Map();
     const reports = await this.quality.reportsOn(tx, suspects, asOf);
     const flags = await this.quality.flagsOn(tx, suspects, asOf);

@@ -42,10 +42,22 @@ function upstreamOf(f: string): string {
 export const LEVELS_PER_STATEMENT = 2;
 
 /**
+ * Of the dataset versions in the list `reached`, the ids of those that may be offending at the instant: a flag
+ * made by then, or a report made by then with a check failed at or above $walk.minRank. Only these are looked at
+ * closely (quality-status.ts). Asked in the walk, of the nodes it has at hand, rather than by id afterwards.
+ */
+function suspectsAmong(reached: string): string {
+  const at = 'datetime($walk.asOf)';
+  return `[v IN ${reached} WHERE v:DatasetVersion AND (
+      EXISTS { MATCH (v)<-[:FLAGS]-(f:QualityFlag) WHERE f.flaggedAt <= ${at} }
+      OR EXISTS { MATCH (v)<-[:ON]-(q:QualityReport) WHERE q.failedRank >= $walk.minRank AND q.at <= ${at} }) | v.id]`;
+}
+
+/**
  * One level: the upstream rows of the nodes of the list `frontier`, at most $walk.rowLimit, as
- * [position in the frontier, type, neighbour's id, neighbour's element id], and the neighbours reached. Compact
- * rows in one list, not a record per row: decoding 3,000 records of six fields cost the driver more than Neo4j
- * spent finding them.
+ * [position in the frontier, type, neighbour's id, neighbour's element id], the neighbours reached, and the
+ * suspects among them. Compact rows in one list, not a record per row: decoding 3,000 records of six fields cost
+ * the driver more than Neo4j spent finding them.
  */
 function level(frontier: string, index: number): string {
   return `CALL (${frontier}, asOf) {
@@ -55,7 +67,8 @@ function level(frontier: string, index: number): string {
       ${upstreamOf('f')}
     }
     WITH i, type, n LIMIT toInteger($walk.rowLimit)
-    RETURN collect([i, type, n.id, elementId(n)]) AS rows${index}, collect(DISTINCT n) AS reached${index}
+    WITH collect([i, type, n.id, elementId(n)]) AS rows, collect(DISTINCT n) AS reached
+    RETURN rows AS rows${index}, reached AS reached${index}, ${suspectsAmong('reached')} AS suspects${index}
   }`;
 }
 
@@ -88,7 +101,7 @@ CALL {
     );
     seen.push(`frontier${index}`);
   }
-  const levels = seen.map((frontier, i) => `{expanded: [f IN ${frontier} | elementId(f)], rows: rows${i + 1}}`);
+  const levels = seen.map((frontier, i) => `{expanded: [f IN ${frontier} | elementId(f)], rows: rows${i + 1}, suspects: suspects${i + 1}}`);
   parts.push(`RETURN [${levels.join(', ')}] AS levels`);
   return parts.join('\n');
 })();
@@ -140,6 +153,11 @@ export interface DescribedNode {
   moreDown: boolean;
 }
 
+/** A level of the walk, with the suspects among the dataset versions it reached (their ids). */
+export interface SuspectLevel extends ExpandedLevel {
+  suspects: string[];
+}
+
 export interface StartNode {
   id: string;
   kind: 'Deployment' | 'ModelVersion';
@@ -147,11 +165,17 @@ export interface StartNode {
 }
 
 export class QualityWalkRepository {
-  /** Up to `levels` levels upstream of the frontier (element ids) in one statement. */
-  async expand(tx: Tx, frontier: readonly string[], levels: number, rowLimit: number, asOf: string): Promise<ExpandedLevel[]> {
-    const [row] = await tx.rows<{ levels: Array<{ expanded: string[]; rows: CompactRow[] }> }>(EXPAND, { walk: { frontier, levels, rowLimit, asOf } });
-    return (row?.levels ?? []).map(({ expanded, rows }) => ({
+  /**
+   * Up to `levels` levels upstream of the frontier (element ids) in one statement, each with the suspects among
+   * the dataset versions it reached (a flag, or a check failed at `minRank` or above, by the instant).
+   */
+  async expand(tx: Tx, frontier: readonly string[], levels: number, rowLimit: number, asOf: string, minRank: number): Promise<SuspectLevel[]> {
+    const [row] = await tx.rows<{ levels: Array<{ expanded: string[]; rows: CompactRow[]; suspects: string[] }> }>(EXPAND, {
+      walk: { frontier, levels, rowLimit, asOf, minRank },
+    });
+    return (row?.levels ?? []).map(({ expanded, rows, suspects }) => ({
       expanded,
+      suspects,
       rows: rows.map(([index, type, toId, to]): ExpansionRow => ({
         from: expanded[index]!,
         type,
@@ -186,23 +210,6 @@ export class QualityWalkRepository {
        RETURN n.id AS id, kind, elementId(n) AS element`,
       { starts: { ids, asOf } },
     );
-  }
-
-  /**
-   * Of the given versions, those that may be offending at the instant: a flag made by then, or a report made by
-   * then with a check failed at or above the severity. Only these are looked at closely (quality-status.ts).
-   */
-  async suspects(tx: Tx, versionIds: readonly string[], asOf: string, minRank: number): Promise<string[]> {
-    const rows = await tx.rows<{ id: string }>(
-      `WITH datetime($suspects.asOf) AS asOf
-       UNWIND $suspects.ids AS id
-       MATCH (v:DatasetVersion {id: id})
-       WHERE EXISTS { MATCH (v)<-[:FLAGS]-(f:QualityFlag) WHERE f.flaggedAt <= asOf }
-          OR EXISTS { MATCH (v)<-[:ON]-(q:QualityReport) WHERE q.failedRank >= $suspects.minRank AND q.at <= asOf }
-       RETURN v.id AS id`,
-      { suspects: { ids: versionIds, asOf, minRank } },
-    );
-    return rows.map((row) => row.id);
   }
 
   async describe(tx: Tx, nodes: ReadonlyArray<{ id: string; kind: NodeKind }>, asOf: string): Promise<Map<string, DescribedNode>> {

@@ -17,6 +17,7 @@ import { MIGRATIONS_DIR } from '../src/paths';
 import { writeBenchReport } from './bench-report';
 import { startService, type RunningService } from '../src/server';
 import { generate, shapeFor } from './synthetic-lineage';
+import { ServiceProcess } from './side-by-side/systems';
 
 /**
  * `npm run bench:quality [-- --nodes 100000 --iterations 200 --failed 0.01]`: the data quality questions on the
@@ -30,7 +31,9 @@ import { generate, shapeFor } from './synthetic-lineage';
  * - provenance: the baseline a client has without this feature: `provenance` of every live deployment (the
  *   service's own question), then the quality of the versions it returned;
  * - downstream: the other direction, as one Cypher statement: from every version with a failed check down to the
- *   live deployments reachable from it (reachability only: no paths, no budget, no time travel of the walk).
+ *   live deployments reachable from it (reachability only: no paths, no budget, no time travel of the walk);
+ * - with `--baseline <built checkout>`: process and baseline, this service and the other checkout's, each in its
+ *   own process as `npm start` runs it, over HTTP on the same store; their answers are compared as text.
  */
 
 interface Options {
@@ -40,6 +43,8 @@ interface Options {
   warmup: number;
   heap: string;
   pageCache: string;
+  /** Another built checkout whose service is measured beside this one's (`--baseline <path>`). */
+  baseline: string | null;
 }
 
 function options(argv: string[]): Options {
@@ -54,6 +59,7 @@ function options(argv: string[]): Options {
     warmup: Number(value('warmup', '40')),
     heap: value('heap', '2g'),
     pageCache: value('pagecache', '1g'),
+    baseline: argv.includes('--baseline') ? path.resolve(value('baseline', '')) : null,
   };
 }
 
@@ -130,14 +136,20 @@ async function addQualityReports(db: Database, failedShare: number, say: (messag
 }
 
 async function viaGraphQL(url: string, asOf: string): Promise<number> {
+  const body = JSON.parse(await atRiskText(url, asOf)) as { data: { atRisk: { deployments: unknown[] } } };
+  return body.data.atRisk.deployments.length;
+}
+
+/** The atRisk answer over HTTP, as the text the service sent. */
+async function atRiskText(url: string, asOf: string): Promise<string> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query: AT_RISK, variables: { asOf } }),
   });
-  const body = (await response.json()) as { data?: { atRisk: { deployments: unknown[] } }; errors?: unknown };
-  if (!body.data) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
-  return body.data.atRisk.deployments.length;
+  const text = await response.text();
+  if (!(JSON.parse(text) as { data?: unknown }).data) throw new Error(`GraphQL error: ${text.slice(0, 500)}`);
+  return text;
 }
 
 /** What a client could do without atRisk: provenance of every live deployment, then the quality of what it found. */
@@ -176,7 +188,11 @@ const stats = (values: number[]) => {
   return { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), n: values.length };
 };
 
-type Way = 'graphql' | 'service' | 'provenance' | 'downstream';
+/**
+ * With --baseline, two more: `process` (this service as `npm start` runs it, its own process) and `baseline` (the
+ * other checkout's, likewise), both over HTTP on the same store, so that only the code differs.
+ */
+type Way = 'graphql' | 'service' | 'provenance' | 'downstream' | 'process' | 'baseline';
 
 async function measure(
   ways: Way[],
@@ -221,6 +237,7 @@ async function main(): Promise<void> {
   const db = Database.connect({ ...config.neo4j, uri: local.uri }, logger);
   const driver = neo4j.driver(local.uri, undefined, { disableLosslessIntegers: true });
   let service: RunningService | undefined;
+  const processes: ServiceProcess[] = [];
   try {
     await db.waitUntilReachable(60_000);
     await new Migrator(db, loadMigrationFiles(MIGRATIONS_DIR), logger).migrate();
@@ -229,6 +246,10 @@ async function main(): Promise<void> {
     const generated = await generate(db, shape, say);
     const quality = await addQualityReports(db, opts.failed, say);
     service = await startService(config, local.uri, logger);
+    const env = { NODE_ENV: 'production', LINEAGE_MODE: 'development', LOG_LEVEL: 'error', NEO4J_TX_TIMEOUT_MS: '120000', WEBHOOK_DELIVERY: 'off' };
+    const own = opts.baseline ? await ServiceProcess.start(local.uri, env) : null;
+    const baseline = opts.baseline ? await ServiceProcess.start(local.uri, env, opts.baseline) : null;
+    processes.push(...(own ? [own] : []), ...(baseline ? [baseline] : []));
     const load = () =>
       os
         .loadavg()
@@ -242,9 +263,10 @@ async function main(): Promise<void> {
       say(
         `measuring atRisk as of ${name} (${asOf}): ${opts.warmup} warm-up + ${opts.iterations} requests per way (provenance and downstream: a tenth); load ${load()}`,
       );
+      const ways: Way[] = ['graphql', 'service', 'provenance', 'downstream', ...(own && baseline ? (['process', 'baseline'] as const) : [])];
       const figures = await measure(
-        ['graphql', 'service', 'provenance', 'downstream'],
-        (way) => (way === 'graphql' || way === 'service' ? opts.iterations : Math.max(10, Math.round(opts.iterations / 10))),
+        ways,
+        (way) => (way === 'provenance' || way === 'downstream' ? Math.max(10, Math.round(opts.iterations / 10)) : opts.iterations),
         opts.warmup,
         (way) =>
           way === 'graphql'
@@ -253,10 +275,22 @@ async function main(): Promise<void> {
               ? service!.services.qualityAssessment.atRisk({ asOf }).then((answer) => answer.assessments.length)
               : way === 'provenance'
                 ? viaProvenance(service!, asOf)
-                : viaDownstream(driver, asOf),
+                : way === 'downstream'
+                  ? viaDownstream(driver, asOf)
+                  : viaGraphQL((way === 'process' ? own : baseline)!.url, asOf),
       );
       const answer = await service.services.qualityAssessment.atRisk({ asOf });
-      results[name] = { asOf, liveDeployments: answer.liveDeployments, checkedVersions: answer.checkedVersions, truncated: answer.cut, ...figures };
+      // The baseline's answer, as text, against this version's: the same bytes, or the benchmark says so.
+      const identical = own && baseline ? (await atRiskText(own.url, asOf)) === (await atRiskText(baseline.url, asOf)) : null;
+      if (identical === false) say(`  the baseline's answer differs from this version's`);
+      results[name] = {
+        asOf,
+        liveDeployments: answer.liveDeployments,
+        checkedVersions: answer.checkedVersions,
+        truncated: answer.cut,
+        identicalToBaseline: identical,
+        ...figures,
+      };
       for (const [way, figure] of Object.entries(figures)) {
         say(`  ${way.padEnd(10)} p50 ${figure.p50} ms, p95 ${figure.p95} ms, p99 ${figure.p99} ms (n=${figure.n}); at risk: ${figure.atRisk}`);
       }
@@ -272,6 +306,7 @@ async function main(): Promise<void> {
     const file = writeBenchReport('quality', report);
     say(`load average after: ${report.machine.loadAfter}; report written to ${file}`);
   } finally {
+    for (const started of processes) await started.stop();
     await service?.stop();
     await driver.close();
     await db.close();

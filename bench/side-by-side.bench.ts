@@ -405,11 +405,10 @@ async function ingestionStore(dir: string, marquez: Marquez | null, baseline: Ba
     // Not measured: the first events of each system's life (plans, JIT, caches); reported apart. Our services
     // also get a second pass at one client: without it the first measured phase ran a third slower than the same
     // phase repeated at the end (Neo4j warming its write path), whichever service went first.
-    const warmUps: Array<[IngestingSystem, string, string, number[]]> = [
-      ['service', 'iw', service.url, [4, 1]],
-      ...(marquez ? [['marquez', 'mw', marquez.url, [4]] as [IngestingSystem, string, string, number[]]] : []),
-      ...(old ? [['baseline', 'ow', old.url, [4, 1]] as [IngestingSystem, string, string, number[]]] : []),
-    ];
+    type WarmUp = [system: IngestingSystem, stream: string, url: string, clientsPerPass: number[]];
+    const warmUps: WarmUp[] = [['service', 'iw', service.url, [4, 1]]];
+    if (marquez) warmUps.push(['marquez', 'mw', marquez.url, [4]]);
+    if (old) warmUps.push(['baseline', 'ow', old.url, [4, 1]]);
     for (const [system, name, url, passes] of warmUps) {
       const events = await readAll((await fresh(name)).file);
       for (const [pass, clients] of passes.entries()) {

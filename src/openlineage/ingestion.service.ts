@@ -136,14 +136,16 @@ export class IngestionService {
 function outcomeOf(item: Prepared, outcome: RecordOutcome | null): IngestOutcome {
   const { warnings } = item;
   if (!item.change) return { status: 'rejected', eventId: item.eventId, error: item.error, warnings };
-  if (outcome!.status === 'rejected') return { status: 'rejected', eventId: item.eventId, error: outcome!.error, warnings };
-  if (outcome!.status === 'duplicate') return { status: 'duplicate', eventId: item.eventId, warnings };
+  // An event with a change always has the recorder's outcome.
+  outcome = outcome!;
+  if (outcome.status === 'rejected') return { status: 'rejected', eventId: item.eventId, error: outcome.error, warnings };
+  if (outcome.status === 'duplicate') return { status: 'duplicate', eventId: item.eventId, warnings };
   // What the event contradicted was set aside and kept with it: said like any other part set aside.
-  const all = [...warnings, ...outcome!.conflicts.map(conflictWarning)];
+  const all = [...warnings, ...outcome.conflicts.map(conflictWarning)];
   // Counted once its transaction committed, i.e. now.
   recordIngestedEvents(item.change.receipt?.eventType ?? item.change.kind.toUpperCase());
   recordIngestWarnings(warnings.map((warning) => warning.path));
-  recordIngestConflicts(outcome!.conflicts.map((conflict) => kindOfId(conflict.entityId) ?? 'other'));
+  recordIngestConflicts(outcome.conflicts.map((conflict) => kindOfId(conflict.entityId) ?? 'other'));
   return { status: 'accepted', eventId: item.eventId, warnings: all };
 }
 

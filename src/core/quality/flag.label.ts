@@ -27,3 +27,8 @@ export function flagProjection(f: string): string {
 export function flagSnapshotOf(row: StoredFlag): FlagSnapshot {
   return { ...row, flaggedAt: row.flaggedAt.toISOString() };
 }
+
+/** The row of a flag the recorder holds, as the projection would return it (its answer to the mutation). */
+export function storedFlagOf(snapshot: FlagSnapshot): StoredFlag {
+  return { ...snapshot, flaggedAt: new Date(snapshot.flaggedAt) };
+}

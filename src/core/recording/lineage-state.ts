@@ -343,33 +343,23 @@ export class LineageState {
   }
 
   /**
-   * The latest flag of a dataset version (by flaggedAt; one flag per version and instant): the latest Neo4j had,
-   * or a later one the changes made. Notes the version as wanted (MissingState) when it was not loaded.
+   * The latest flag of a dataset version (by flaggedAt; one flag per version and instant), or with `before` the
+   * latest made before that instant (the one a flag made then follows): the latest Neo4j had, or a later one the
+   * changes made. Notes the version as wanted (MissingState) when it was not loaded.
    */
-  latestFlagOf(versionId: string): FlagSnapshot | null {
+  latestFlagOf(versionId: string, before?: string): FlagSnapshot | null {
     const loaded = this.loaded.latestFlags.get(versionId);
     if (loaded === undefined) {
       this.wanted.flagged.add(versionId);
       this.wanted.misses++;
       throw new MissingState();
     }
-    let latest: FlagSnapshot | null = loaded === null ? null : this.get('flag', loaded);
-    for (const id of this.flagIdsOf(versionId)) {
+    let latest: FlagSnapshot | null = null;
+    for (const id of [...(loaded === null ? [] : [loaded]), ...this.flagIdsOf(versionId)]) {
       const candidate = this.get('flag', id)!;
-      if (!latest || candidate.flaggedAt > latest.flaggedAt) latest = candidate;
+      if ((before === undefined || candidate.flaggedAt < before) && (!latest || candidate.flaggedAt > latest.flaggedAt)) latest = candidate;
     }
     return latest;
-  }
-
-  /** The flag `flag` followed: the latest of its version's flags made before it, known to Neo4j or made by the changes. */
-  previousFlagOf(flag: FlagSnapshot): FlagSnapshot | null {
-    const loaded = this.loaded.latestFlags.get(flag.versionId);
-    let previous: FlagSnapshot | null = null;
-    for (const id of [...(loaded ? [loaded] : []), ...this.flagIdsOf(flag.versionId)]) {
-      const candidate = this.peek('flag', id);
-      if (candidate && candidate.flaggedAt < flag.flaggedAt && (!previous || candidate.flaggedAt > previous.flaggedAt)) previous = candidate;
-    }
-    return previous;
   }
 
   private flagIdsOf(versionId: string): Set<string> {

@@ -111,9 +111,4 @@ export class QualityRepository {
     );
     return new Map(rows.map((row) => [row.versionId, row.flags]));
   }
-
-  async findFlags(tx: Tx, flagIds: readonly string[]): Promise<Map<string, StoredFlag>> {
-    const rows = await tx.rows<{ flag: StoredFlag }>(`UNWIND $flagIds AS id MATCH (f:QualityFlag {id: id}) RETURN ${flagProjection('f')} AS flag`, { flagIds });
-    return new Map(rows.map((row) => [row.flag.id, row.flag]));
-  }
 }

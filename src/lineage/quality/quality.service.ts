@@ -1,5 +1,6 @@
 import type { Database } from '../../db/database';
 import type { NoticeOutbox } from '../../core/notices';
+import { storedFlagOf } from '../../core/quality/flag.label';
 import { normalizeFlag, type FlagFields } from '../../core/quality/flag.normalize';
 import type { FlagChange } from '../../core/recording/lineage-change.types';
 import type { LineageRecorder } from '../../core/recording/lineage.recorder';
@@ -52,30 +53,31 @@ export class QualityService {
     const change: FlagChange = { kind: 'flag', at: now.toISOString(), flag, flaggedBy: context.actor, receipt: null };
     return this.db.write('flagDatasetVersion', async (tx) => {
       const { state } = await this.recorder.recordOne(tx, context, change);
-      const made = state.changedOf('flag').find((recorded) => recorded.id === flag.id);
-      // A replay made nothing, and is not announced again.
+      // The flag as recorded: made by this change, or found (a replay, which made nothing and is not announced again).
+      const recorded = state.get('flag', flag.id)!;
+      const made = state.changedOf('flag').some((changed) => changed.id === flag.id);
       if (made) {
-        const previous = state.previousFlagOf(made);
+        const previous = state.latestFlagOf(recorded.versionId, recorded.flaggedAt);
         await this.notices.enqueue(tx, [
           {
-            type: made.status === 'CLEARED' ? 'DATASET_VERSION_CLEARED' : 'DATASET_VERSION_FLAGGED',
-            at: made.flaggedAt,
-            datasetVersionId: made.versionId,
+            type: recorded.status === 'CLEARED' ? 'DATASET_VERSION_CLEARED' : 'DATASET_VERSION_FLAGGED',
+            at: recorded.flaggedAt,
+            datasetVersionId: recorded.versionId,
             severityRank: FLAG_RANK,
             details: {
               flag: {
-                id: made.id,
-                status: made.status,
-                reason: made.reason,
-                flaggedAt: made.flaggedAt,
-                flaggedBy: made.flaggedBy,
+                id: recorded.id,
+                status: recorded.status,
+                reason: recorded.reason,
+                flaggedAt: recorded.flaggedAt,
+                flaggedBy: recorded.flaggedBy,
                 previousStatus: previous?.status ?? null,
               },
             },
           },
         ]);
       }
-      return (await this.quality.findFlags(tx, [flag.id])).get(flag.id)!;
+      return storedFlagOf(recorded);
     });
   }
 

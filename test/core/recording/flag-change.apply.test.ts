@@ -76,7 +76,7 @@ describe('flags as changes', () => {
     const [made] = state.changedOf('flag');
     assert.equal(made!.status, 'SUSPECT');
     assert.equal(made!.flaggedBy, 'alice');
-    assert.equal(state.previousFlagOf(made!), null);
+    assert.equal(state.latestFlagOf(VERSION_ID, made!.flaggedAt), null);
     assert.deepEqual(outcomes[0]!.entry, {
       operation: 'flagDatasetVersion',
       entityIds: [VERSION_ID],
@@ -99,8 +99,8 @@ describe('flags as changes', () => {
       ],
     );
     const [bad, cleared] = state.changedOf('flag');
-    assert.equal(state.previousFlagOf(bad!)!.id, stored.id);
-    assert.equal(state.previousFlagOf(cleared!)!.id, bad!.id);
+    assert.equal(state.latestFlagOf(VERSION_ID, bad!.flaggedAt)!.id, stored.id);
+    assert.equal(state.latestFlagOf(VERSION_ID, cleared!.flaggedAt)!.id, bad!.id);
     assert.equal(state.latestFlagOf(VERSION_ID)!.id, cleared!.id);
   });
 

@@ -1,5 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -37,7 +37,10 @@ export async function registerGraphQLRoute(app: FastifyInstance, options: GraphQ
     introspection: true,
     // Bounds the work of parsing before any other limit can be checked.
     parseOptions: { maxTokens: options.limits.graphql.maxTokens },
-    plugins: [ApolloServerPluginLandingPageDisabled(), operationGuardPlugin(), httpStatusPlugin(), bookmarkPlugin()],
+    // Cache control is off: no answer here is cacheable by hints (lineage changes with every event), and Apollo's
+    // default cache-control plugin wraps every field's resolver to read them: about 1 ms of CPU for a provenance
+    // answer of a hundred nodes (bench/README.md, "Where a question's CPU goes").
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), operationGuardPlugin(), httpStatusPlugin(), bookmarkPlugin()],
     formatError: (formatted, error) => formatError(formatted, error, options.logger, options.limits),
   });
   await apollo.start();
@@ -123,14 +126,32 @@ function operationGuardPlugin(): ApolloServerPlugin<GraphQLContext> {
 function checkLimitsBeforeApollo(request: FastifyRequest, schema: GraphQLSchema, limits: Limits): void {
   const params = graphQLParams(request);
   if (!params) return;
-  let document: DocumentNode;
-  try {
-    document = parse(params.query, { maxTokens: limits.graphql.maxTokens });
-  } catch {
-    return;
-  }
+  const document = parsedDocument(params.query, limits.graphql.maxTokens);
+  if (!document) return;
   const operation = getOperationAST(document, params.operationName);
   if (operation) checkOperationLimits(schema, document, operation, params.variables, limits);
+}
+
+/** Documents parsed before, by their text: clients send the same few queries again and again. */
+const parsedDocuments = new Map<string, DocumentNode>();
+/** At most this many texts of at most this length are kept (5 MB of text at worst). */
+const PARSED_DOCUMENTS_KEPT = 500;
+const PARSED_DOCUMENT_MAX_LENGTH = 10_000;
+
+function parsedDocument(query: string, maxTokens: number): DocumentNode | null {
+  const known = parsedDocuments.get(query);
+  if (known) return known;
+  let document: DocumentNode;
+  try {
+    document = parse(query, { maxTokens });
+  } catch {
+    return null;
+  }
+  if (query.length > PARSED_DOCUMENT_MAX_LENGTH) return document;
+  // The oldest text goes first once the cache is full: a client making up new texts cannot grow it.
+  if (parsedDocuments.size >= PARSED_DOCUMENTS_KEPT) parsedDocuments.delete(parsedDocuments.keys().next().value!);
+  parsedDocuments.set(query, document);
+  return document;
 }
 
 function graphQLParams(request: FastifyRequest): { query: string; operationName?: string; variables?: Record<string, unknown> } | null {

@@ -61,7 +61,14 @@ export async function walkLineage(tx: Tx, repository: { walk(tx: Tx, plan: WalkP
     byId.set(node.id, {
       id: node.id,
       kind: node.kind,
-      ...presentation,
+      label: presentation.label,
+      fullLabel: presentation.fullLabel,
+      time: presentation.time,
+      // Not spread: that would read (and so make) the properties of every node, asked for or not.
+      get properties() {
+        return presentation.properties;
+      },
+      isLive: presentation.isLive,
       isSource: node.isSource,
       depth: node.depth,
       hasMoreUpstream: node.hasMoreUpstream,

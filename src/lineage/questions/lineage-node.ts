@@ -26,11 +26,16 @@ const INSTANTS = new Set(['createdAt', 'startedAt', 'endedAt', 'committedAt', 'd
 
 export function present(kind: NodeKind, stored: Props, asOf: Date): Presentation {
   const props = withDates(stored);
+  let properties: Record<string, unknown> | undefined;
   return {
     label: labelOf(kind, props),
     fullLabel: labelOf(kind, props, false),
     time: timeOf(kind, props),
-    properties: propertiesOf(kind, props),
+    // Made when first read: most answers do not select them, and copying and ordering every node's properties
+    // was a tenth of a lineage question's CPU in the service (bench/README.md, "Where a question's CPU goes").
+    get properties() {
+      return (properties ??= propertiesOf(kind, props));
+    },
     isLive: liveness(kind, props, asOf),
   };
 }

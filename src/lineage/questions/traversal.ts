@@ -287,17 +287,24 @@ export function pendingChecks(traversal: Traversal): Map<string, { up: boolean; 
  */
 export function settle(traversal: Traversal, checks: ReadonlyMap<string, NeighbourCheck>): Map<string, SettledNode> {
   const settled = new Map<string, SettledNode>();
+  const walksUp = traversal.options.directions.includes('UP');
+  const walksDown = traversal.options.directions.includes('DOWN');
   for (const node of traversal.nodes.values()) {
     const check = checks.get(node.id);
-    const more = (direction: Direction, answer: boolean | null | undefined) => (node.expanded.has(direction) ? node.refused.has(direction) : answer === true);
-    const hasMoreUpstream = more('UP', check?.moreUp);
-    const hasMoreDownstream = more('DOWN', check?.moreDown);
+    const hasMoreUpstream = more(node, 'UP', check?.moreUp);
+    const hasMoreDownstream = more(node, 'DOWN', check?.moreDown);
     const isSource = node.kind === 'DatasetVersion' && (node.expanded.has('UP') ? !node.seen.has('UP') : check?.isSource === true);
-    settled.set(node.id, { ...node, hasMoreUpstream, hasMoreDownstream, isSource });
-    const cutHere = (traversal.options.directions.includes('UP') && hasMoreUpstream) || (traversal.options.directions.includes('DOWN') && hasMoreDownstream);
+    // Field by field rather than spread: one shape for every node, which V8 builds several times faster.
+    const { id, kind, element, depth, expanded, refused, seen, reachedBy } = node;
+    settled.set(id, { id, kind, element, depth, expanded, refused, seen, reachedBy, hasMoreUpstream, hasMoreDownstream, isSource });
+    const cutHere = (walksUp && hasMoreUpstream) || (walksDown && hasMoreDownstream);
     if (cutHere && node.depth >= traversal.options.maxDepth) traversal.truncate('DEPTH');
   }
   return settled;
+}
+
+function more(node: VisitedNode, direction: Direction, answer: boolean | null | undefined): boolean {
+  return node.expanded.has(direction) ? node.refused.has(direction) : answer === true;
 }
 
 function compare(a: string, b: string): number {

@@ -2,7 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { LineageNode } from './lineage.type';
 import { TraversalResult } from './traversal-result.type';
 
-@ObjectType({ description: 'The downstream deployments of one environment, split by whether they were live at the instant asked.' })
+@ObjectType({ simpleResolvers: true, description: 'The downstream deployments of one environment, split by whether they were live at the instant asked.' })
 export class ImpactEnvironment {
   @Field()
   environment!: string;
@@ -15,6 +15,7 @@ export class ImpactEnvironment {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description: 'Everything made from a node: downstream runs, dataset versions, model versions and deployments, as of an instant.',
 })
 export class Impact extends TraversalResult {

@@ -52,6 +52,21 @@ const MEMBERSHIP: readonly LineageStep[] = DIRECTIONS.flatMap((direction) => [
 
 export const LINEAGE_STEPS: readonly LineageStep[] = [...UPSTREAM, ...DOWNSTREAM, ...MEMBERSHIP];
 
+const STEPS_BY_FROM = new Map<NodeKind, LineageStep[]>();
+for (const step of LINEAGE_STEPS) STEPS_BY_FROM.set(step.from, [...(STEPS_BY_FROM.get(step.from) ?? []), step]);
+
+/**
+ * Whether a relationship, as a walk crossed it, is a step of the table (a relationship that follows no step is
+ * data outside the model, and ignored). Asked for every relationship of a walk: it looks through the few steps of
+ * the kind rather than building a key to look up.
+ */
+export function isStep(from: NodeKind, direction: Direction, type: EdgeType, outgoing: boolean, to: NodeKind | null): boolean {
+  for (const step of STEPS_BY_FROM.get(from) ?? []) {
+    if (step.direction === direction && step.type === type && step.outgoing === outgoing && step.to === to) return true;
+  }
+  return false;
+}
+
 export function stepsFrom(kind: NodeKind, direction: Direction): LineageStep[] {
   return LINEAGE_STEPS.filter((step) => step.from === kind && step.direction === direction);
 }

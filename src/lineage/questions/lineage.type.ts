@@ -31,7 +31,14 @@ registerEnumType(TruncationReasonEnum, {
     'Why an answer is incomplete. DEPTH: nodes at the depth limit have further neighbours. NODE_BUDGET: the node budget (maxNodes) ran out. EDGE_BUDGET: the walk examined as many relationships as it may (10 per node of the budget).',
 });
 
+/**
+ * The types of an answer are plain data, read by GraphQL's default resolver (`simpleResolvers`): type-graphql's own
+ * wrapper around each field, there for middlewares and authorization these fields do not have, cost more than
+ * the answer's shaping for an answer of a few hundred nodes and edges (bench/README.md, "Where a question's CPU
+ * goes"). Fields with resolvers of their own (LineageNodeResolver) keep them.
+ */
 @ObjectType({
+  simpleResolvers: true,
   description:
     'A relationship of the lineage graph. `source` and `target` follow the graph model (a run READ a dataset version, a run WROTE an output, a deployment SERVES a model version); `upstream` and `downstream` say which way data flowed.',
 })
@@ -56,6 +63,7 @@ export class LineageEdge {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description:
     'A node of the lineage graph as an answer shows it, as of the instant asked: a label for display, its key properties, and where it stands in the traversal. The full entity is `entity`.',
 })
@@ -103,7 +111,7 @@ export class LineageNode {
   pathsFrom?: (first: number) => LineagePath[];
 }
 
-@ObjectType({ description: 'A path from the start of a traversal to a node: why the node is in the answer.' })
+@ObjectType({ simpleResolvers: true, description: 'A path from the start of a traversal to a node: why the node is in the answer.' })
 export class LineagePath {
   @Field(() => [LineageNode], { description: 'From the start to the node, both included.' })
   nodes!: LineageNode[];

@@ -3,6 +3,7 @@ import { LineageNode } from './lineage.type';
 import { TraversalResult } from './traversal-result.type';
 
 @ObjectType({
+  simpleResolvers: true,
   description: 'Everything a node was made from: the dataset versions, runs and commits upstream of it, transitively to the raw sources, as of an instant.',
 })
 export class Provenance extends TraversalResult {

@@ -5,7 +5,7 @@ import { RunStateEnum } from '../run/run.type';
 import { LineageNode } from './lineage.type';
 import { TraversalResult } from './traversal-result.type';
 
-@ObjectType({ description: 'A dataset version or model version a recipe reads or produces.' })
+@ObjectType({ simpleResolvers: true, description: 'A dataset version or model version a recipe reads or produces.' })
 export class RecipeArtifact {
   @Field(() => ID)
   id!: string;
@@ -35,7 +35,7 @@ export class RecipeArtifact {
   producedByStep!: number | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class RecipeCommit {
   @Field(() => ID)
   id!: string;
@@ -50,7 +50,7 @@ export class RecipeCommit {
   branch!: string | null;
 }
 
-@ObjectType({ description: 'One run to replay: its job, code, parameters and data.' })
+@ObjectType({ simpleResolvers: true, description: 'One run to replay: its job, code, parameters and data.' })
 export class ReproductionStep {
   @Field(() => Int, { description: '1-based; every step comes after the steps it depends on.' })
   order!: number;
@@ -95,7 +95,7 @@ export class ReproductionStep {
   dependsOn!: number[];
 }
 
-@ObjectType({ description: 'Something the recipe cannot pin down: rebuilding may not give the same model (or data).' })
+@ObjectType({ simpleResolvers: true, description: 'Something the recipe cannot pin down: rebuilding may not give the same model (or data).' })
 export class ReproductionGap {
   @Field(() => ID, { nullable: true })
   nodeId!: string | null;
@@ -108,6 +108,7 @@ export class ReproductionGap {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description:
     'What exactly is needed to rebuild a model version or dataset version: the source dataset versions (uri, digest), the commits, and the runs to replay in order with their parameters.',
 })

@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/database';
 import { kindOfId } from '../../core/ids';
 import { NODE_KINDS, type EdgeType, type NodeKind } from '../../core/vocabulary';
-import { DIRECTIONS, EXISTS_AT, LINEAGE_STEPS, type Direction } from './lineage-steps';
+import { DIRECTIONS, EXISTS_AT, isStep, LINEAGE_STEPS, type Direction } from './lineage-steps';
 import type { Expand, ExpansionRequest, ExpansionRow, NodeRef } from './traversal';
 
 /**
@@ -164,7 +164,6 @@ ${NODE_DETAILS}`;
 
 /** A step-valid neighbour relationship, as the steps table names it: `fromKind|direction|type|outgoing|toKind`. */
 const STEP_KEYS = LINEAGE_STEPS.map((step) => `${step.from}|${step.direction}|${step.type}|${step.outgoing}|${step.to}`);
-const STEP_KEY_SET = new Set(STEP_KEYS);
 
 /** Whether `n` has a step neighbour in a direction that exists as of the instant (and, with `outside`, is not in $describe.visited). */
 function neighbourExists(direction: Direction, outside: boolean): string {
@@ -241,7 +240,7 @@ export interface Walk {
 }
 
 /** Whether a relationship of a type, in a direction, leaves the node (from the step table: the pair decides). */
-const OUTGOING = new Map(DIRECTIONS.flatMap((direction) => typesOf(direction, true).map((type) => [`${direction}|${type}`, true] as const)));
+const OUTGOING: Readonly<Record<Direction, ReadonlySet<EdgeType>>> = { UP: new Set(typesOf('UP', true)), DOWN: new Set(typesOf('DOWN', true)) };
 
 /**
  * One walk inside the caller's read transaction. Its `expand` answers the breadth-first walk of traversal.ts
@@ -280,7 +279,7 @@ export class TraversalWalk implements Walk {
         for (const [direction, type, to] of this.details.get(from)!.rows) {
           if (levelRows.length >= request.rowLimit) break;
           const kind = kindOfId(to);
-          const outgoing = OUTGOING.get(`${direction}|${type}`) === true;
+          const outgoing = OUTGOING[direction].has(type);
           if (kind) levelRows.push({ level, from, fromElement: level === 1 ? from : null, direction, type, outgoing, to, toElement: to, kind });
         }
       }
@@ -357,8 +356,7 @@ export class TraversalWalk implements Walk {
  * the answer (the walk was not cut), settles "no more".
  */
 function settle(node: DescribeRequest, details: NodeDetails, answer: ReadonlySet<string>, covered: boolean, plan: WalkPlan): DescribedNode | null {
-  const valid = ([direction, type, id]: Listed) =>
-    STEP_KEY_SET.has(`${node.kind}|${direction}|${type}|${OUTGOING.get(`${direction}|${type}`) === true}|${kindOfId(id)}`);
+  const valid = ([direction, type, id]: Listed) => isStep(node.kind, direction, type, OUTGOING[direction].has(type), kindOfId(id));
   const more = (direction: Direction): boolean | null => {
     if (plan.directions.includes(direction)) {
       if (details.rows.some((row) => row[0] === direction && valid(row) && !answer.has(row[2]))) return true;

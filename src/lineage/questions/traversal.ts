@@ -1,4 +1,4 @@
-import { KIND_ORDER, LINEAGE_STEPS, type Direction } from './lineage-steps';
+import { isStep, KIND_ORDER, type Direction } from './lineage-steps';
 import type { EdgeType, NodeKind, TruncationReason } from '../../core/vocabulary';
 
 /**
@@ -169,9 +169,6 @@ export class Traversal {
   }
 }
 
-/** Steps of the table, as keys: a row that follows no step (data outside the model) is ignored. */
-const STEP_KEYS = new Set(LINEAGE_STEPS.map((step) => `${step.from}|${step.direction}|${step.type}|${step.outgoing}|${step.to}`));
-
 /**
  * Walks from `start` in the given directions until the depth is reached, nothing is left to expand, or a budget
  * runs out (then `truncatedReason` says which). Each call to `expand` returns up to LEVELS_PER_STATEMENT levels;
@@ -219,7 +216,7 @@ function walkLevel(traversal: Traversal, frontier: readonly NodeRef[], levelRows
   const rows = levelRows.filter((row) => {
     const from = traversal.nodes.get(row.from);
     if (from && !from.element) from.element = row.fromElement;
-    return from !== undefined && STEP_KEYS.has(`${from.kind}|${row.direction}|${row.type}|${row.outgoing}|${row.kind}`);
+    return from !== undefined && isStep(from.kind, row.direction, row.type, row.outgoing, row.kind);
   });
   const candidates = new Map<string, { node: NodeRef; element: string }>();
   for (const row of rows) {

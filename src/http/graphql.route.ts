@@ -40,7 +40,14 @@ export async function registerGraphQLRoute(app: FastifyInstance, options: GraphQ
     // Cache control is off: no answer here is cacheable by hints (lineage changes with every event), and Apollo's
     // default cache-control plugin wraps every field's resolver to read them: about 1 ms of CPU for a provenance
     // answer of a hundred nodes (bench/README.md, "Where a question's CPU goes").
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), operationGuardPlugin(), httpStatusPlugin(), bookmarkPlugin()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin(),
+      operationGuardPlugin(),
+      httpStatusPlugin(),
+      bookmarkPlugin(),
+    ],
     formatError: (formatted, error) => formatError(formatted, error, options.logger, options.limits),
   });
   await apollo.start();
@@ -81,6 +88,22 @@ function causalScopeOf(request: FastifyRequest): CausalScope {
     scopes.set(request, scope);
   }
   return scope;
+}
+
+/**
+ * No answer may be kept by a cache (lineage changes with every event, and answers depend on the caller): the header
+ * Apollo's cache-control plugin sent, now that the plugin is off.
+ */
+function noStorePlugin(): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          response.http.headers.set('cache-control', 'no-store');
+        },
+      };
+    },
+  };
 }
 
 /** Returns the request's bookmarks in a response header, so that a client can ask to read its own writes. */

@@ -21,6 +21,19 @@ describe('the service on the suite Neo4j', () => {
     assert.equal(echoed.headers.get('x-request-id'), 'trace-123');
   });
 
+  it('marks GraphQL answers as not to be stored by caches, by GET and by POST', async () => {
+    // A GET needs a header that a cross-site form cannot send (Apollo's CSRF prevention).
+    const get = await fetch(`${service.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    assert.equal(get.status, 200);
+    assert.equal(get.headers.get('cache-control'), 'no-store');
+    const post = await fetch(`${service.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    assert.equal(post.headers.get('cache-control'), 'no-store');
+  });
+
   it('reports GraphQL syntax errors with their code', async () => {
     const body = await service.graphql('{ serviceInfo { ');
     assert.equal(body.errors?.[0]?.extensions?.code, 'GRAPHQL_PARSE_FAILED');

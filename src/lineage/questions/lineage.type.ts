@@ -33,9 +33,9 @@ registerEnumType(TruncationReasonEnum, {
 
 /**
  * The types of an answer are plain data, read by GraphQL's default resolver (`simpleResolvers`): type-graphql's own
- * wrapper around each field, there for middlewares and authorization these fields do not have, cost more than
- * the answer's shaping for an answer of a few hundred nodes and edges (bench/README.md, "Where a question's CPU
- * goes"). Fields with resolvers of their own (LineageNodeResolver) keep them.
+ * wrapper around each field is there for middlewares and authorization these fields do not have, and an answer of
+ * a hundred nodes has a thousand fields (bench/README.md, "Where a question's CPU goes"). Fields with resolvers of
+ * their own (LineageNodeResolver) keep them.
  */
 @ObjectType({
   simpleResolvers: true,

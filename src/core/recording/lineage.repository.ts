@@ -1,5 +1,5 @@
 import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { gzip, gzipSync } from 'node:zlib';
 import type { Tx } from '../../db/database';
 import { fromFacetsProperty, toFacetsProperty, type StoredFacets } from '../facets';
 import { datasetVersionProjection, versionValuesOf, type StoredDatasetVersion } from '../dataset/dataset-version.label';
@@ -509,14 +509,21 @@ type Kind = Parameters<LoadedState['has']>[0];
 
 const gzipAsync = promisify(gzip);
 
+/** Bodies of up to this many characters (nearly every event) are compressed at once, on the event loop. */
+const COMPRESSED_AT_ONCE = 16 * 1024;
+/** A 16 KB window holds the whole of such a body, so nothing is lost to it; zlib sets it up faster than its default. */
+const AT_ONCE = { level: 1, windowBits: 14, memLevel: 6 };
+
 /**
  * Raw events are stored gzip-compressed (`bodyGzip`, a byte array): a third of the size, for the store and on
- * the wire (the driver writes to its socket every 1,400 bytes). Any gzip tool reads them back. Compressed on
- * libuv's thread pool, off the event loop, which is the ingestion's bottleneck.
+ * the wire (the driver writes to its socket every 1,400 bytes). Any gzip tool reads them back. A typical event
+ * (1.3 KB) takes 25 µs to compress, and sending it to libuv's thread pool instead cost six times that in the
+ * event loop (a zlib stream per call, its hand-over and its wake-up: bench/README.md, "Ingestion with group
+ * commit"); larger bodies, up to megabytes, go to the pool, off the event loop, which is ingestion's bottleneck.
  */
 async function gzipped(body: string | null): Promise<Int8Array | null> {
   if (body === null) return null;
-  const compressed = await gzipAsync(body, { level: 1 });
+  const compressed = body.length <= COMPRESSED_AT_ONCE ? gzipSync(body, AT_ONCE) : await gzipAsync(body, { level: 1 });
   return new Int8Array(compressed.buffer, compressed.byteOffset, compressed.byteLength);
 }
 

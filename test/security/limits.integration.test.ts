@@ -150,12 +150,20 @@ describe('NEO4J_TX_TIMEOUT_MS', () => {
 
   it('lets a rehearsal (the warm-up at start) take longer than a request may, and keeps nothing of it', async () => {
     const marker = `rehearsal-${Date.now()}-${Math.random()}`;
-    const slowWrite = () =>
+    const slowWrite = (rows: number) => () =>
       db.write('slow', (tx) =>
-        tx.rows('UNWIND range(1, 20000000) AS x WITH x WHERE x % 7 = 3 WITH count(x) AS n CREATE (:WarmUpProbe {marker: $marker, n: n})', { marker }),
+        tx.rows('UNWIND range(1, $rows) AS x WITH x WHERE x % 7 = 3 WITH count(x) AS n CREATE (:WarmUpProbe {marker: $marker, n: n})', { marker, rows }),
       );
-    await assert.rejects(slowWrite(), (error: unknown) => error instanceof TransactionTimeoutError && error.extensions.limit === 'NEO4J_TX_TIMEOUT_MS');
-    assert.equal(await db.rehearse(slowWrite, 600_000), undefined, 'the rehearsal ran to its end');
+    // Neo4j checks transaction timeouts every 2 s (db.transaction.monitor.check.interval), so a statement must run
+    // well past that to be stopped whatever the machine: 20 million rows (about 1 s here) once finished unstopped.
+    await assert.rejects(
+      slowWrite(200_000_000)(),
+      (error: unknown) => error instanceof TransactionTimeoutError && error.extensions.limit === 'NEO4J_TX_TIMEOUT_MS',
+    );
+    // The rehearsal's statement is checked to take longer than a request may, so the test cannot pass vacuously.
+    const started = performance.now();
+    assert.equal(await db.rehearse(slowWrite(50_000_000), 600_000), undefined, 'the rehearsal ran to its end');
+    assert.ok(performance.now() - started > 200, 'the rehearsal took longer than a request may');
     const [left] = await db.read('check', (tx) => tx.rows<{ n: number }>('MATCH (p:WarmUpProbe {marker: $marker}) RETURN count(p) AS n', { marker }));
     assert.equal(left!.n, 0, 'rolled back');
   });

@@ -5,7 +5,7 @@ import { bareDriver } from './bare-walk';
 import { askFloor, askService, QUESTIONS, type Question } from './side-by-side/questions';
 import { percentile, postBatches } from './side-by-side/posting';
 import { chunks, prepareStream } from './side-by-side/streams';
-import { cpuMs, load1, Neo4jStore, ServiceProcess } from './side-by-side/systems';
+import { cpuMs, load1, Neo4jStore, say, ServiceProcess } from './side-by-side/systems';
 
 /**
  * `npm run bench:question-cpu`: where a lineage question's time goes, as CPU per question of each process, for
@@ -33,8 +33,6 @@ function option(argv: string[], name: string, fallback: string): string {
   const index = argv.indexOf(`--${name}`);
   return index >= 0 && argv[index + 1] ? argv[index + 1]! : fallback;
 }
-
-const say = (message: string) => process.stdout.write(`[${new Date().toISOString().slice(11, 19)} load ${load1().toFixed(2)}] ${message}\n`);
 
 async function main(argv: string[]): Promise<void> {
   const question = option(argv, 'question', 'provenance') as Question;

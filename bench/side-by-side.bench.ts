@@ -8,7 +8,7 @@ import { compareAnswers, type EquivalenceCheck } from './side-by-side/equivalenc
 import { askFloor, askMarquez, askService, QUESTIONS, type Answer } from './side-by-side/questions';
 import { percentile, postBatches, postRunByRun, postSingles, type PostResult } from './side-by-side/posting';
 import { chunks, lines, prepareStream, type PreparedStream, type StreamSpec } from './side-by-side/streams';
-import { cpuMs, load1, Marquez, Neo4jStore, ServiceProcess } from './side-by-side/systems';
+import { cpuMs, load1, Marquez, Neo4jStore, say, ServiceProcess } from './side-by-side/systems';
 
 /**
  * `npm run bench:side-by-side`: the service next to Marquez 0.50 on streams shaped like an ML platform
@@ -65,8 +65,6 @@ function options(argv: string[]): Options {
     marquezHolds: value('marquez-holds', '').split(',').filter(Boolean),
   };
 }
-
-const say = (message: string) => process.stdout.write(`[${new Date().toISOString().slice(11, 19)} load ${load1().toFixed(2)}] ${message}\n`);
 
 const DEFAULT_SHAPE = { layers: 6, width: 20, runs: 20 };
 const WIDE_SHAPE = { layers: 10, width: 50, runs: 3 };

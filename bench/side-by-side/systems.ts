@@ -148,3 +148,6 @@ export function cpuMs(pid: number | undefined): number | null {
 
 /** The 1-minute load average, two decimals. */
 export const load1 = () => Math.round(os.loadavg()[0]! * 100) / 100;
+
+/** A line of a benchmark's progress, with the time and the load average it was written at. */
+export const say = (message: string) => process.stdout.write(`[${new Date().toISOString().slice(11, 19)} load ${load1().toFixed(2)}] ${message}\n`);
